@@ -1,0 +1,27 @@
+"""s2sad: source-to-source automatic differentiation for Python and NumPy.
+
+s2sad reads a function's source, lowers it to a Wengert list, and writes its
+derivative -- forward (tangent) or reverse (adjoint) mode -- as new, readable
+Python, which it compiles and caches.
+"""
+from __future__ import annotations
+
+from . import rules as _rules  # noqa: F401  (registers the built-in primitives)
+from .api import (
+    Differentiable, cache_info, differentiate, grad, jvp, source, value_and_grad, vjp,
+)
+from .check import check_grads
+from .errors import (
+    InputError, NonDifferentiableError, S2SADError, ShapeError, SourceUnavailableError,
+    UnknownFunctionError, UnsupportedSyntaxError, WrtError,
+)
+from .registry import defjvp, defvjp, primitive
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "differentiate", "grad", "value_and_grad", "vjp", "jvp", "source", "check_grads", "cache_info",
+    "Differentiable", "primitive", "defvjp", "defjvp",
+    "S2SADError", "UnsupportedSyntaxError", "UnknownFunctionError", "SourceUnavailableError",
+    "WrtError", "NonDifferentiableError", "ShapeError", "InputError", "__version__",
+]

@@ -1,0 +1,121 @@
+"""Activity analysis (Tapenade's term): which variables carry derivatives.
+
+Input: an `ir.Function`, the names of the `wrt` parameters, the output names
+and the mode ("reverse" reads VJP rules, "forward" reads JVP rules). Output:
+an `Activity` with the *varied* variables (depend on a `wrt` input through
+differentiable arguments), the *useful* ones (influence an output), and their
+intersection, the *active* ones. Only active variables get `_bar`/`_dot` code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import registry
+from .errors import NonDifferentiableError
+from .ir import Assign, Expr, For, Function, If, Op, Return, Tup, Var, While, names_read, walk_stmts
+
+
+@dataclass
+class Activity:
+    """The result of activity analysis."""
+
+    varied: set[str]
+    useful: set[str]
+
+    @property
+    def active(self) -> set[str]:
+        """Variables that are both varied and useful."""
+        return self.varied & self.useful
+
+
+def diff_args(op: Op, mode: str) -> list[int]:
+    """Indices (into the primitive's parameters) that carry derivatives in `mode`."""
+    prim = registry.PRIMS[op.prim]
+    if prim.nondiff:
+        return []
+    rules = prim.vjp if mode == "reverse" else prim.jvp
+    return [i for i, r in enumerate(rules) if r is not None]
+
+
+def _bound(op: Op) -> list[Expr]:
+    """The op's arguments in the primitive's parameter order."""
+    prim = registry.PRIMS[op.prim]
+    if not prim.params:
+        return list(op.args)
+    kw = dict(op.kwargs)
+    return [op.args[i] if i < len(op.args) else kw.get(p) for i, p in enumerate(prim.params)]
+
+
+def dependencies(value: Expr, mode: str) -> set[str]:
+    """Names whose derivatives flow into `value`."""
+    if isinstance(value, Var):
+        return {value.name}
+    if isinstance(value, Tup):
+        return set().union(*(dependencies(e, mode) for e in value.elts)) if value.elts else set()
+    if isinstance(value, Op):
+        bound = _bound(value)
+        out: set[str] = set()
+        for i in diff_args(value, mode):
+            if i < len(bound) and bound[i] is not None:
+                out |= names_read(bound[i])
+        return out
+    return set()
+
+
+def check_rules(value: Expr, varied: set[str], mode: str) -> None:
+    """Refuse a varied argument of a user primitive that has no rule for it."""
+    if not isinstance(value, Op):
+        return
+    prim = registry.PRIMS[value.prim]
+    if prim.nondiff or prim.source is not None:
+        return  # built-in rules say None on purpose for index/shape arguments
+    have = set(diff_args(value, mode))
+    for i, arg in enumerate(_bound(value)):
+        if i not in have and arg is not None and names_read(arg) & varied:
+            kind = "VJP" if mode == "reverse" else "JVP"
+            raise NonDifferentiableError(
+                f"{prim.spelling.path or prim.name} has no {kind} rule for argument {i} ({prim.params[i] if i < len(prim.params) else i}), "
+                "which depends on a differentiated input",
+                construct=prim.name,
+                hint=f"register one with s2sad.def{kind.lower()}",
+            )
+
+
+def analyze(fn: Function, wrt: set[str], outputs: tuple[str, ...], mode: str) -> Activity:
+    """Compute varied and useful variables, iterating to a fixed point for loops."""
+    stmts = list(walk_stmts(fn.body))
+    varied = set(wrt)
+    changed = True
+    while changed:
+        changed = False
+        for s in stmts:
+            if isinstance(s, Assign) and dependencies(s.value, mode) & varied:
+                check_rules(s.value, varied, mode)
+                new = set(s.targets) - varied
+                if new:
+                    varied |= new
+                    changed = True
+            elif isinstance(s, For) and names_read(s.iter) & varied:
+                targets = set(s.target if isinstance(s.target, tuple) else (s.target,))
+                if targets - varied:
+                    varied |= targets
+                    changed = True
+    useful = set(outputs)
+    changed = True
+    while changed:
+        changed = False
+        for s in reversed(stmts):
+            if isinstance(s, Assign) and set(s.targets) & useful:
+                new = dependencies(s.value, mode) - useful
+                if new:
+                    useful |= new
+                    changed = True
+            elif isinstance(s, For):
+                targets = set(s.target if isinstance(s.target, tuple) else (s.target,))
+                if targets & useful and names_read(s.iter) - useful:
+                    useful |= names_read(s.iter)
+                    changed = True
+    return Activity(varied, useful)
+
+
+__all__ = ["Activity", "analyze", "dependencies", "diff_args", "If", "While", "Return"]

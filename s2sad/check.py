@@ -1,0 +1,114 @@
+"""Gradient checking as a library function (after autograd's `check_grads`).
+
+Reverse mode is checked with the dot-product test against central
+differences: for random `v` and `u`, `<u, (f(x+eps v) - f(x-eps v)) / 2eps>`
+must equal `<v, J^T u>`. Forward mode compares `J v` with the same central
+difference, and when both modes are checked, `<J v, u> = <v, J^T u>` is
+checked between them.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import api
+
+
+def _randn_like(rng: np.random.Generator, a: Any) -> Any:
+    shape = np.shape(a)
+    x = rng.standard_normal(shape)
+    if isinstance(a, np.ndarray):
+        return x.astype(a.dtype if a.dtype.kind == "f" else np.float64)
+    return float(x)
+
+
+def _vdot(a: Any, b: Any) -> float:
+    if isinstance(a, tuple):
+        return float(sum(_vdot(x, y) for x, y in zip(a, b)))
+    return float(np.sum(np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)))
+
+
+def _axpy(alpha: float, v: Any, x: Any) -> Any:
+    if isinstance(x, np.ndarray):
+        return x + alpha * v
+    return x + alpha * v
+
+
+def _report(what: str, got: float, want: float, fn: Callable[..., Any], args: Sequence[Any]) -> str:
+    name = getattr(fn, "__name__", "f")
+    return (
+        f"{what} failed for {name} at {len(args)} argument(s):\n"
+        f"    s2sad:               {got!r}\n"
+        f"    central difference:  {want!r}\n"
+        f"    difference:          {abs(got - want)!r}"
+    )
+
+
+def check_grads(
+    fn: Callable[..., Any],
+    args: Sequence[Any],
+    modes: Sequence[str] = ("reverse",),
+    order: int = 1,
+    eps: float = 1e-6,
+    rtol: float = 1e-5,
+    atol: float = 1e-6,
+    seed: int = 0,
+) -> None:
+    """Check `fn`'s derivatives at `args`; raise AssertionError with a report on mismatch."""
+    args = tuple(args)
+    rng = np.random.default_rng(seed)
+    float_pos = [i for i, a in enumerate(args) if api._is_float(a) or isinstance(a, (int, np.integer)) and not isinstance(a, bool)]
+    float_pos = [i for i in float_pos if api._is_float(args[i])] or float_pos
+    v = {i: _randn_like(rng, args[i]) for i in float_pos}
+
+    def shifted(h: float) -> tuple[Any, ...]:
+        return tuple(_axpy(h, v[i], a) if i in v else a for i, a in enumerate(args))
+
+    f_plus, f_minus = fn(*shifted(eps)), fn(*shifted(-eps))
+    if isinstance(f_plus, tuple):
+        numeric: Any = tuple((np.asarray(p, dtype=np.float64) - np.asarray(m, dtype=np.float64)) / (2 * eps) for p, m in zip(f_plus, f_minus))
+    else:
+        numeric = (np.asarray(f_plus, dtype=np.float64) - np.asarray(f_minus, dtype=np.float64)) / (2 * eps)
+    out = fn(*args)
+    u = tuple(_randn_like(rng, o) for o in out) if isinstance(out, tuple) else _randn_like(rng, out)
+    scale = max(1.0, abs(_vdot(u, numeric)))
+    jv = None
+    if "forward" in modes:
+        tangents = tuple(v.get(i, np.zeros_like(a, dtype=float)) for i, a in enumerate(args))
+        _, jv = api.jvp(fn, args, tangents)
+        got, want = _vdot(u, jv), _vdot(u, numeric)
+        assert abs(got - want) <= atol + rtol * scale * 10, _report("forward mode (J v)", got, want, fn, args)
+    if "reverse" in modes:
+        _, pullback = api.vjp(fn, *args)
+        adj = pullback(u)
+        got = sum(_vdot(v[i], adj[i]) for i in float_pos)
+        want = _vdot(u, numeric)
+        assert abs(got - want) <= atol + rtol * scale * 10, _report("reverse mode (dot-product test)", got, want, fn, args)
+        if jv is not None:
+            lhs = _vdot(u, jv)
+            assert abs(lhs - got) <= atol + rtol * max(1.0, abs(lhs)), _report("<J v, u> = <v, J^T u>", lhs, got, fn, args)
+    if order >= 2:
+        _check_second_order(fn, args, modes, order, eps, rtol, atol, seed, float_pos)
+
+
+def _check_second_order(fn: Callable[..., Any], args: tuple[Any, ...], modes: Sequence[str], order: int,
+                        eps: float, rtol: float, atol: float, seed: int, float_pos: list[int]) -> None:
+    """Check the derivative functions themselves: the VJP along a fixed cotangent."""
+    rng = np.random.default_rng(seed + 1)
+    out = fn(*args)
+    u = tuple(_randn_like(rng, o) for o in out) if isinstance(out, tuple) else _randn_like(rng, out)
+    names = list(inspect.signature(api.target(fn, args)).parameters)
+
+    # h(x) = <u, J(x) v>  -- a scalar function whose derivative checks the second order.
+    tangents = {i: _randn_like(rng, args[i]) for i in float_pos}
+
+    def directional(*xs: Any) -> Any:
+        ts = tuple(tangents.get(i, np.zeros_like(a, dtype=float)) for i, a in enumerate(xs))
+        _, jv = api.jvp(fn, xs, ts)
+        return jv
+
+    directional.__name__ = f"jvp_of_{getattr(fn, '__name__', 'f')}"
+    del names
+    check_grads(directional, args, modes=modes, order=order - 1, eps=eps, rtol=rtol * 10, atol=atol * 10, seed=seed + 2)

@@ -1,0 +1,62 @@
+"""Stage 7, compile: generated source text -> a live Python function.
+
+Input: an `ir.Function` and the globals it reads (user constants, user rules).
+Output: the compiled function, whose text is registered in `linecache` under a
+descriptive file name such as `<s2sad vjp of loss wrt w,b (model.py:3)>`, so
+tracebacks, pdb and `inspect.getsource` show the generated lines -- and so s2sad
+itself can read the text back to transform it again.
+"""
+from __future__ import annotations
+
+import linecache
+import threading
+from typing import Any, Callable
+
+from . import registry, runtime
+from .emit import to_source
+from .ir import Function, Op, walk_expr, walk_stmts
+
+_lock = threading.Lock()
+_names: dict[str, str] = {}
+
+
+def _filename(label: str, text: str) -> str:
+    with _lock:
+        name = f"<s2sad {label}>"
+        k = 1
+        while name in _names and _names[name] != text:
+            k += 1
+            name = f"<s2sad {label} #{k}>"
+        _names[name] = text
+    return name
+
+
+def rule_globals(fn: Function) -> dict[str, Any]:
+    """User primitives and rules that the text calls by bare name."""
+    out: dict[str, Any] = {}
+    for s in walk_stmts(fn.body):
+        for attr in ("value", "test", "iter"):
+            e = getattr(s, attr, None)
+            for sub in walk_expr(e) if e is not None and not isinstance(e, str) else ():
+                if isinstance(sub, Op):
+                    prim = registry.PRIMS[sub.prim]
+                    path = prim.spelling.path
+                    if prim.spelling.kind == "call" and path and "." not in path and not hasattr(runtime, path):
+                        if prim.fn is not None and not hasattr(__builtins__, path) and path not in ("len", "pow", "abs", "min", "max"):
+                            out[path] = prim.fn
+    return out
+
+
+def compile_ir(fn: Function, label: str, extra_globals: dict[str, Any] | None = None) -> Callable[..., Any]:
+    """Print, compile and load `fn`; register its text for introspection."""
+    text = to_source(fn, header=True)
+    filename = _filename(label, text)
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    namespace: dict[str, Any] = {"__name__": "s2sad.generated", "__file__": filename}
+    namespace.update(extra_globals or {})
+    namespace.update(rule_globals(fn))
+    exec(compile(text, filename, "exec"), namespace)
+    compiled = namespace[fn.name]
+    compiled.__s2sad_source__ = text
+    compiled.__s2sad_ir__ = fn
+    return compiled

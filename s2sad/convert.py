@@ -1,0 +1,193 @@
+"""Expression conversion: a Python `ast` expression -> an IR expression tree.
+
+Input: an `ast.expr` plus a way to resolve names. Output: a tree of `Var`,
+`Const`, `Op`, `Tup` and `Slice` in which every operator, call, method and
+attribute has been resolved -- by the *object* it refers to -- to a registry
+primitive. `np.exp`, `numpy.exp` and `from numpy import exp` all become
+`Op("exp", ...)`. No flattening happens here; `lower` flattens, and rule
+templates use the tree as it is.
+"""
+from __future__ import annotations
+
+import ast
+import types
+from typing import Any, Callable
+
+from . import registry
+from .errors import S2SADError, UnknownFunctionError, UnsupportedSyntaxError
+from .ir import Const, Expr, Op, Slice, Tup, Var
+
+_MISSING = object()
+
+_LITERAL_TYPES = (int, float, complex, bool, str, bytes, type(None), type(Ellipsis))
+
+
+def describe(node: ast.AST) -> str:
+    """Short human name of a syntax node, for error messages."""
+    try:
+        text = ast.unparse(node)
+    except Exception:  # pragma: no cover - unparse handles every expression
+        text = type(node).__name__
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class Converter:
+    """Turns expressions into IR trees, resolving names through `resolve`."""
+
+    def __init__(
+        self,
+        resolve: Callable[[str], Any],
+        local: Callable[[str], str | None],
+        error: Callable[..., S2SADError],
+    ) -> None:
+        self.resolve = resolve
+        self.local = local
+        self.error = error
+        self.globals_used: dict[str, Any] = {}
+        self.calls: list[tuple[ast.AST, Any]] = []
+        # A hook for calls to non-primitive Python functions (user helpers).
+        self.user_call: Callable[[ast.Call, Any], Expr] | None = None
+
+    # -- name resolution ---------------------------------------------------
+    def static_value(self, node: ast.expr) -> Any:
+        """The object a non-local `Name`/`Attribute` chain refers to, or _MISSING."""
+        if isinstance(node, ast.Name):
+            if self.local(node.id) is not None:
+                return _MISSING
+            return self.resolve(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.static_value(node.value)
+            if base is _MISSING or not isinstance(base, (types.ModuleType, type)):
+                return _MISSING
+            return getattr(base, node.attr, _MISSING)
+        return _MISSING
+
+    # -- expressions -------------------------------------------------------
+    def expr(self, node: ast.expr) -> Expr:
+        """Convert one expression."""
+        method = getattr(self, "_" + type(node).__name__, None)
+        if method is None:
+            raise self.error(UnsupportedSyntaxError, f"{_kind(node)} is not supported", node, construct=_kind(node))
+        return method(node)
+
+    def _Constant(self, node: ast.Constant) -> Expr:
+        if isinstance(node.value, complex):
+            raise self.error(UnsupportedSyntaxError, "complex literals are not supported", node, construct="complex")
+        return Const(node.value)
+
+    def _Name(self, node: ast.Name) -> Expr:
+        local = self.local(node.id)
+        if local is not None:
+            return Var(local)
+        obj = self.resolve(node.id)
+        if obj is _MISSING or obj is None and node.id != "None":
+            raise self.error(UnsupportedSyntaxError, f"name {node.id!r} is not defined", node, construct=node.id)
+        return self._global(node.id, obj, node)
+
+    def _global(self, name: str, obj: Any, node: ast.AST) -> Expr:
+        if isinstance(obj, (bool, type(None), type(Ellipsis))):
+            return Const(obj)
+        if isinstance(obj, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)):
+            raise self.error(UnsupportedSyntaxError, f"{name!r} is used as a value; only calls to it are supported", node, construct=name)
+        self.globals_used[name] = obj
+        return Var(name)
+
+    def _Attribute(self, node: ast.Attribute) -> Expr:
+        obj = self.static_value(node)
+        if obj is not _MISSING:
+            if isinstance(obj, _LITERAL_TYPES):
+                return Const(obj)  # np.pi, np.inf, np.newaxis, math.e
+            raise self.error(UnsupportedSyntaxError, f"attribute {describe(node)!r} is not a number or an array", node, construct=describe(node))
+        prim = registry.lookup_attr(node.attr)
+        if prim is None:
+            raise self.error(UnknownFunctionError, f"array attribute .{node.attr} is not supported", node, construct=f".{node.attr}")
+        return Op(prim.name, (self.expr(node.value),))
+
+    def _BinOp(self, node: ast.BinOp) -> Expr:
+        prim = registry.lookup_binop(type(node.op))
+        if prim is None:
+            raise self.error(UnsupportedSyntaxError, f"operator {type(node.op).__name__} is not supported", node, construct=describe(node))
+        return Op(prim.name, (self.expr(node.left), self.expr(node.right)))
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> Expr:
+        operand = self.expr(node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        if isinstance(operand, Const) and isinstance(node.op, ast.USub) and isinstance(operand.value, (int, float)):
+            return Const(-operand.value)
+        prim = registry.lookup_unary(type(node.op))
+        if prim is None:
+            raise self.error(UnsupportedSyntaxError, f"operator {type(node.op).__name__} is not supported", node, construct=describe(node))
+        return Op(prim.name, (operand,))
+
+    def _Compare(self, node: ast.Compare) -> Expr:
+        if len(node.ops) != 1:
+            raise self.error(UnsupportedSyntaxError, "chained comparisons are not supported; split them with 'and'", node, construct=describe(node))
+        prim = registry.lookup_compare(type(node.ops[0]))
+        if prim is None:
+            raise self.error(UnsupportedSyntaxError, f"comparison {type(node.ops[0]).__name__} is not supported", node, construct=describe(node))
+        return Op(prim.name, (self.expr(node.left), self.expr(node.comparators[0])))
+
+    def _Tuple(self, node: ast.Tuple) -> Expr:
+        return Tup(tuple(self.expr(e) for e in node.elts), "tuple")
+
+    def _List(self, node: ast.List) -> Expr:
+        return Tup(tuple(self.expr(e) for e in node.elts), "list")
+
+    def _Slice(self, node: ast.Slice) -> Expr:
+        part = lambda e: None if e is None else self.expr(e)  # noqa: E731
+        return Slice(part(node.lower), part(node.upper), part(node.step))
+
+    def _Subscript(self, node: ast.Subscript) -> Expr:
+        prim = registry.PRIMS["getitem"]
+        return Op(prim.name, (self.expr(node.value), self.expr(node.slice)))
+
+    def _Call(self, node: ast.Call) -> Expr:
+        for a in node.args:
+            if isinstance(a, ast.Starred):
+                raise self.error(UnsupportedSyntaxError, "*args in a call is not supported", a, construct="*args")
+        for k in node.keywords:
+            if k.arg is None:
+                raise self.error(UnsupportedSyntaxError, "**kwargs in a call is not supported", k, construct="**kwargs")
+        func = node.func
+        args = [self.expr(a) for a in node.args]
+        kwargs = tuple((k.arg, self.expr(k.value)) for k in node.keywords)
+        obj = self.static_value(func)
+        if obj is _MISSING and isinstance(func, ast.Attribute):
+            prim = registry.lookup_method(func.attr)
+            if prim is None:
+                raise self.error(UnknownFunctionError, f"method .{func.attr}() has no derivative rule", node, construct=f".{func.attr}()")
+            return Op(prim.name, (self.expr(func.value), *args), kwargs)
+        if obj is _MISSING:
+            raise self.error(UnknownFunctionError, f"cannot resolve the function {describe(func)!r}", node, construct=describe(func))
+        prim = registry.lookup(obj)
+        if prim is not None:
+            if prim.spelling.kind == "call" and prim.fn is obj and not prim.spelling.path.startswith(("np.", "math.")):
+                self.globals_used.setdefault(prim.spelling.path, obj)
+            return Op(prim.name, tuple(args), kwargs)
+        if self.user_call is not None and isinstance(obj, types.FunctionType):
+            return self.user_call(node, obj)
+        qual = _qualname(obj)
+        raise self.error(
+            UnknownFunctionError,
+            f"{describe(func)} ({qual}) has no derivative rule",
+            node,
+            construct=describe(func),
+            hint="register rules with s2sad.defvjp/defjvp, or mark it s2sad.primitive",
+        )
+
+
+def _qualname(obj: Any) -> str:
+    mod = getattr(obj, "__module__", None) or type(obj).__module__
+    return f"{mod}.{getattr(obj, '__name__', type(obj).__name__)}"
+
+
+def _kind(node: ast.AST) -> str:
+    names = {
+        "IfExp": "conditional expression", "Lambda": "lambda", "ListComp": "list comprehension",
+        "SetComp": "set comprehension", "DictComp": "dict comprehension", "GeneratorExp": "generator expression",
+        "Await": "await", "Yield": "yield", "YieldFrom": "yield from", "NamedExpr": "walrus operator ':='",
+        "Dict": "dict display", "Set": "set display", "JoinedStr": "f-string", "BoolOp": "'and'/'or'",
+        "Starred": "starred expression",
+    }
+    return names.get(type(node).__name__, type(node).__name__)

@@ -1,0 +1,187 @@
+"""Stage 6, emit: the one printer, `ir.Function` -> Python source text.
+
+Input: any `ir.Function` (a Wengert list, a tangent or an adjoint program).
+Output: source text built with `ast.fix_missing_locations` and `ast.unparse`,
+optionally preceded by the imports it needs (`import numpy as np`, `import
+math`, `from s2sad.runtime import ...`), so the text runs on its own.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from . import registry, runtime
+from .ir import (
+    Assign, Comment, Const, Expr, ExprStmt, For, Function, If, IRError, Op, Return,
+    Slice, Stmt, Tup, Var, While, walk_expr, walk_stmts,
+)
+
+_COMMENT = "__s2sad_comment__:"
+
+
+def expr_ast(e: Expr) -> ast.expr:
+    """The Python expression for an IR expression."""
+    if isinstance(e, Var):
+        return ast.Name(e.name, ast.Load())
+    if isinstance(e, Const):
+        return const_ast(e.value)
+    if isinstance(e, Tup):
+        elts = [expr_ast(x) for x in e.elts]
+        return ast.List(elts, ast.Load()) if e.kind == "list" else ast.Tuple(elts, ast.Load())
+    if isinstance(e, Slice):
+        part = lambda x: None if x is None else expr_ast(x)  # noqa: E731
+        return ast.Slice(part(e.lower), part(e.upper), part(e.step))
+    if isinstance(e, Op):
+        return _op_ast(e)
+    raise IRError(f"cannot print {e!r}")
+
+
+def const_ast(value: Any) -> ast.expr:
+    """A literal as an expression; numpy scalars print as plain numbers."""
+    if isinstance(value, tuple):
+        return ast.Tuple([const_ast(v) for v in value], ast.Load())
+    if isinstance(value, slice):
+        part = lambda x: None if x is None else const_ast(x)  # noqa: E731
+        return ast.Slice(part(value.start), part(value.stop), part(value.step))
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        value = value.item()
+    if isinstance(value, float) and (value != value or abs(value) == float("inf")):
+        node: ast.expr = ast.Attribute(ast.Name("np", ast.Load()), "nan" if value != value else "inf", ast.Load())
+        return ast.UnaryOp(ast.USub(), node) if value < 0 else node
+    if isinstance(value, (int, float, bool, str, type(None), type(Ellipsis), complex)):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            return ast.UnaryOp(ast.USub(), ast.Constant(-value))
+        return ast.Constant(value)
+    raise IRError(f"cannot print constant {value!r}")
+
+
+def _path(path: str) -> ast.expr:
+    parts = path.split(".")
+    node: ast.expr = ast.Name(parts[0], ast.Load())
+    for p in parts[1:]:
+        node = ast.Attribute(node, p, ast.Load())
+    return node
+
+
+def _op_ast(e: Op) -> ast.expr:
+    prim = registry.PRIMS[e.prim]
+    sp = prim.spelling
+    args = [expr_ast(a) for a in e.args]
+    if sp.kind == "binop":
+        return ast.BinOp(args[0], sp.op(), args[1])
+    if sp.kind == "unary":
+        return ast.UnaryOp(sp.op(), args[0])
+    if sp.kind == "compare":
+        return ast.Compare(args[0], [sp.op()], [args[1]])
+    if sp.kind == "getitem":
+        return ast.Subscript(args[0], args[1], ast.Load())
+    if sp.kind == "attr":
+        return ast.Attribute(args[0], sp.path, ast.Load())
+    keywords = [ast.keyword(k, expr_ast(v)) for k, v in e.kwargs]
+    return ast.Call(_path(sp.path or prim.name), args, keywords)
+
+
+def stmt_ast(s: Stmt) -> list[ast.stmt]:
+    """The Python statements for an IR statement."""
+    if isinstance(s, Assign):
+        if isinstance(s.target, tuple):
+            target: ast.expr = ast.Tuple([ast.Name(n, ast.Store()) for n in s.target], ast.Store())
+        else:
+            target = ast.Name(s.target, ast.Store())
+        return [ast.Assign([target], expr_ast(s.value))]
+    if isinstance(s, Return):
+        return [ast.Return(expr_ast(s.value))]
+    if isinstance(s, ExprStmt):
+        return [ast.Expr(expr_ast(s.value))]
+    if isinstance(s, Comment):
+        return [ast.Expr(ast.Constant(_COMMENT + s.text))]
+    if isinstance(s, If):
+        return [ast.If(expr_ast(s.test), body_ast(s.body), body_ast(s.orelse) if s.orelse else [])]
+    if isinstance(s, For):
+        tgt = s.target
+        target = ast.Tuple([ast.Name(n, ast.Store()) for n in tgt], ast.Store()) if isinstance(tgt, tuple) else ast.Name(tgt, ast.Store())
+        return [ast.For(target, expr_ast(s.iter), body_ast(s.body), [])]
+    if isinstance(s, While):
+        return [ast.While(expr_ast(s.test), body_ast(s.body), [])]
+    raise IRError(f"cannot print statement {s!r}")
+
+
+def body_ast(body: list[Stmt]) -> list[ast.stmt]:
+    """Statements for a block; an empty block becomes `pass`."""
+    out = [x for s in body for x in stmt_ast(s)]
+    return out or [ast.Pass()]
+
+
+def function_ast(fn: Function) -> ast.FunctionDef:
+    """The `def` for an IR function."""
+    args = [ast.arg(p.name) for p in fn.params]
+    defaults = []
+    seen_default = False
+    for p in fn.params:
+        if p.default is not None:
+            seen_default = True
+            defaults.append(const_ast(p.default.value))
+        elif seen_default:
+            raise IRError(f"parameter {p.name} without default follows one with a default")
+    body = body_ast(fn.body)
+    if fn.doc:
+        body.insert(0, ast.Expr(ast.Constant(fn.doc)))
+    kw: dict[str, Any] = {"type_params": []} if "type_params" in ast.FunctionDef._fields else {}
+    return ast.FunctionDef(fn.name, ast.arguments([], args, None, [], [], None, defaults), body, [], None, **kw)
+
+
+def imports(fn: Function) -> list[str]:
+    """The import lines the function's text needs to run on its own."""
+    roots: set[str] = set()
+    helpers: set[str] = set()
+    exprs: list[Expr] = []
+    for s in walk_stmts(fn.body):
+        for attr in ("value", "test", "iter"):
+            if hasattr(s, attr):
+                exprs.append(getattr(s, attr))
+    for p in fn.params:
+        if p.default is not None and isinstance(p.default.value, float) and p.default.value != p.default.value:
+            roots.add("np")
+    for e in exprs:
+        for sub in walk_expr(e):
+            if isinstance(sub, Const) and isinstance(sub.value, float) and (sub.value != sub.value or abs(sub.value) == float("inf")):
+                roots.add("np")
+            if isinstance(sub, Op):
+                sp = registry.PRIMS[sub.prim].spelling
+                if sp.kind == "call" and sp.path:
+                    root = sp.path.split(".")[0]
+                    if "." in sp.path:
+                        roots.add(sp.path.rsplit(".", 1)[0] if root == "scipy" else root)
+                    elif hasattr(runtime, sp.path):
+                        helpers.add(sp.path)
+    lines = []
+    if "math" in roots:
+        lines.append("import math")
+    if "np" in roots:
+        lines.append("import numpy as np")
+    for r in sorted(roots - {"math", "np"}):
+        lines.append(f"import {r}")
+    if helpers:
+        lines.append(f"from s2sad.runtime import {', '.join(sorted(helpers))}")
+    return lines
+
+
+def to_source(fn: Function, header: bool = False) -> str:
+    """Print `fn` as Python source; with `header`, prefix the imports it needs."""
+    tree = ast.Module([function_ast(fn)], [])
+    ast.fix_missing_locations(tree)
+    text = ast.unparse(tree)
+    lines = []
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("'" + _COMMENT, '"' + _COMMENT)):
+            indent = line[: len(line) - len(stripped)]
+            lines.append(f"{indent}# {stripped[len(_COMMENT) + 1:-1]}")
+        else:
+            lines.append(line)
+    text = "\n".join(lines) + "\n"
+    if header:
+        head = imports(fn)
+        if head:
+            text = "\n".join(head) + "\n\n\n" + text
+    return text

@@ -1,0 +1,95 @@
+"""Errors raised on user input.
+
+Every error carries the file, the line, the construct and the offending source
+line, and prints them with a caret, the way a compiler reports a diagnostic.
+"""
+from __future__ import annotations
+
+
+class S2SADError(Exception):
+    """Base class of every error s2sad raises on user input."""
+
+    kind = "error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        filename: str | None = None,
+        lineno: int | None = None,
+        col: int | None = None,
+        source_line: str | None = None,
+        construct: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.filename = filename
+        self.lineno = lineno
+        self.col = col
+        self.source_line = source_line
+        self.construct = construct
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = ""
+        if self.filename:
+            where = f"{self.filename}"
+            if self.lineno:
+                where += f", line {self.lineno}"
+            where += ": "
+        text = f"{where}{self.kind}: {self.message}"
+        if self.source_line is not None:
+            line = self.source_line.rstrip("\n")
+            stripped = line.lstrip()
+            indent = len(line) - len(stripped)
+            caret = max((self.col or indent) - indent, 0)
+            text += f"\n    {stripped}\n    {' ' * caret}^"
+        if self.hint:
+            text += f"\nhint: {self.hint}"
+        return text
+
+    def __str__(self) -> str:
+        return self._render()
+
+
+class UnsupportedSyntaxError(S2SADError):
+    """A statement or expression that s2sad cannot differentiate."""
+
+    kind = "unsupported syntax"
+
+
+class UnknownFunctionError(S2SADError):
+    """A call to a function that is neither a primitive nor readable Python."""
+
+    kind = "unknown function"
+
+
+class SourceUnavailableError(S2SADError):
+    """The function's source text cannot be read (builtins, REPL, exec)."""
+
+    kind = "source unavailable"
+
+
+class WrtError(S2SADError):
+    """`wrt` names a missing parameter, is out of range, or repeats."""
+
+    kind = "bad wrt"
+
+
+class NonDifferentiableError(S2SADError):
+    """A derivative was requested through a primitive that has no rule for it."""
+
+    kind = "not differentiable"
+
+
+class ShapeError(S2SADError):
+    """A cotangent, tangent or output has the wrong shape or kind."""
+
+    kind = "shape error"
+
+
+class InputError(S2SADError):
+    """An argument of a kind s2sad cannot differentiate (complex, object, None)."""
+
+    kind = "bad input"

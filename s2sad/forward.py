@@ -1,0 +1,91 @@
+"""Stage 5', forward: a Wengert list -> its tangent program (forward mode).
+
+Input: a `Lowered` function, the `wrt` parameter names and the scalar
+parameters. Output: an `ir.Function` taking the primal parameters plus
+`x_dot` for each `wrt` parameter and returning `(value, value_dot)`. The
+tangent program follows the primal order: after each active statement
+`z = f(x, y)` comes `z_dot = ...`, the sum of the JVP contributions of its
+active arguments only, so known-zero tangents never appear in the text.
+"""
+from __future__ import annotations
+
+from . import registry
+from .activity import analyze
+from .ir import Assign, Const, Expr, Function, Op, Param, Return, Stmt, Tup, Var
+from .lower import Lowered
+from .naming import Namer, used_names
+from .shapes import infer, shape_fn
+from .simplify import simplify
+from .template import bind, dot_name, instantiate
+
+
+def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset()) -> Function:  # type: ignore[assignment]
+    """Generate the tangent program of `low.fn` with respect to `wrt`."""
+    fn = low.fn
+    act = analyze(fn, set(wrt), low.outputs, "forward")
+    dot = Namer(used_names(fn) | set(low.globals_used), "dot")
+    env = infer(fn, set(scalars))
+    env.update({dot(v): s for v, s in list(env.items())})  # a tangent has its variable's shape
+    shape = shape_fn(env)
+    params = list(fn.params)
+    if any(p.default is not None for p in params):
+        params = [p if p.default is not None else Param(p.name) for p in params]
+    params += [Param(dot(w), Const(None) if any(p.default is not None for p in fn.params) else None) for w in wrt]
+    body: list[Stmt] = []
+    ret = fn.body[-1]
+    assert isinstance(ret, Return)
+    for stmt in fn.body[:-1]:
+        body.append(stmt)
+        if not isinstance(stmt, Assign) or isinstance(stmt.target, tuple) or stmt.target not in act.active:
+            continue
+        tangent = _tangent(stmt, act.varied, dot, shape)
+        if tangent is not None:
+            if isinstance(stmt.value, Op) and registry.PRIMS[stmt.value.prim].elementwise and not (
+                shape(tangent) >= shape(Var(stmt.target))
+            ):
+                # Only some operands vary, so the tangent may be smaller than the result.
+                tangent = Op("broadcast_like_", (tangent, Var(stmt.target)))
+            body.append(Assign(dot(stmt.target), tangent, stmt.line))
+    outs = []
+    for o in low.outputs:
+        if o not in act.active:
+            body.append(Assign(dot(o), Op("zeros_like", (Var(o),))))
+        outs.append(Var(dot(o)))
+    value_dot: Expr = Tup(tuple(outs)) if low.tuple_output else outs[0]
+    body.append(Return(Tup((ret.value, value_dot)), ret.line))
+    doc = f"Forward mode (tangent) of {fn.name} with respect to {', '.join(wrt)}."
+    return Function(f"{fn.name}_jvp", params, body, doc)
+
+
+def _tangent(stmt: Assign, varied: set[str], dot: Namer, shape) -> Expr | None:  # type: ignore[no-untyped-def]
+    value = stmt.value
+    if isinstance(value, Var):
+        return Var(dot(value.name)) if value.name in varied else None
+    if isinstance(value, Tup):
+        return None
+    if not isinstance(value, Op):
+        return None
+    prim = registry.PRIMS[value.prim]
+    if prim.nondiff:
+        return None
+    mapping = bind(prim, value)
+    mapping["ans"] = Var(stmt.target)  # type: ignore[arg-type]
+    terms: list[Expr] = []
+    for i, p in enumerate(prim.params):
+        arg = mapping[p]
+        if not (isinstance(arg, Var) and arg.name in varied):
+            continue
+        rule = prim.jvp[i] if i < len(prim.jvp) else None
+        if rule is None:
+            continue
+        m = dict(mapping)
+        m[dot_name(p)] = Var(dot(arg.name))
+        if rule.func is not None:
+            m["t"] = Var(dot(arg.name))
+        terms.append(simplify(instantiate(rule, m), shape))
+    if not terms:
+        return None
+    total = terms[0]
+    for t in terms[1:]:
+        total = simplify(Op("add", (total, t)), shape)
+    return total

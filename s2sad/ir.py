@@ -1,0 +1,245 @@
+"""The one IR that holds the primal, tangent and adjoint programs.
+
+Expressions are trees of `Var`, `Const`, `Op` (one primitive applied to
+expressions), `Tup` (tuple/list displays) and `Slice` (inside an index).
+Statements are `Assign`, `Return`, `If`, `For`, `While`, `ExprStmt` and
+`Comment`. A `Function` is a name, parameters and a body.
+
+A *Wengert list* is the special form produced by `lower`: every `Assign`
+applies at most one primitive to atoms (`Var`/`Const`, or `Tup`/`Slice` of
+atoms). `check_wengert` checks that invariant. Derivative programs may nest
+expressions (a rule's template body is an expression), and still print with
+the same printer, `emit.to_source`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterator, Union
+
+
+@dataclass(frozen=True)
+class Var:
+    """A reference to a local variable, parameter or global."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Const:
+    """A Python literal: number, bool, None, str, or a tuple of those."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Op:
+    """One primitive applied to argument expressions."""
+
+    prim: str
+    args: tuple["Expr", ...]
+    kwargs: tuple[tuple[str, "Expr"], ...] = ()
+
+
+@dataclass(frozen=True)
+class Tup:
+    """A tuple or list display; `kind` is "tuple" or "list"."""
+
+    elts: tuple["Expr", ...]
+    kind: str = "tuple"
+
+
+@dataclass(frozen=True)
+class Slice:
+    """`lower:upper:step` inside a subscript."""
+
+    lower: "Expr | None"
+    upper: "Expr | None"
+    step: "Expr | None"
+
+
+Expr = Union[Var, Const, Op, Tup, Slice]
+Atom = Union[Var, Const]
+
+
+@dataclass
+class Assign:
+    """`target = value`; a tuple of names unpacks a tuple-valued primitive."""
+
+    target: str | tuple[str, ...]
+    value: Expr
+    line: int | None = None
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The names this statement binds."""
+        return self.target if isinstance(self.target, tuple) else (self.target,)
+
+
+@dataclass
+class Return:
+    """`return value`."""
+
+    value: Expr
+    line: int | None = None
+
+
+@dataclass
+class ExprStmt:
+    """An expression evaluated for its effect, e.g. `stack.push(x)`."""
+
+    value: Expr
+    line: int | None = None
+
+
+@dataclass
+class Comment:
+    """A `# comment` line in generated code."""
+
+    text: str
+    line: int | None = None
+
+
+@dataclass
+class If:
+    """`if test: body else: orelse`."""
+
+    test: Expr
+    body: list["Stmt"]
+    orelse: list["Stmt"] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass
+class For:
+    """`for target in iter: body`."""
+
+    target: str | tuple[str, ...]
+    iter: Expr
+    body: list["Stmt"]
+    line: int | None = None
+
+
+@dataclass
+class While:
+    """`while test: body`."""
+
+    test: Expr
+    body: list["Stmt"]
+    line: int | None = None
+
+
+Stmt = Union[Assign, Return, ExprStmt, Comment, If, For, While]
+
+
+@dataclass
+class Param:
+    """A function parameter with an optional default."""
+
+    name: str
+    default: Const | None = None
+
+
+@dataclass
+class Function:
+    """A function in the IR: name, parameters, docstring and body."""
+
+    name: str
+    params: list[Param]
+    body: list[Stmt]
+    doc: str | None = None
+
+    def __str__(self) -> str:
+        from .emit import to_source
+
+        return to_source(self)
+
+
+def walk_expr(expr: Expr | None) -> Iterator[Expr]:
+    """Every sub-expression of `expr`, outermost first."""
+    if expr is None:
+        return
+    yield expr
+    if isinstance(expr, Op):
+        for a in expr.args:
+            yield from walk_expr(a)
+        for _, v in expr.kwargs:
+            yield from walk_expr(v)
+    elif isinstance(expr, Tup):
+        for e in expr.elts:
+            yield from walk_expr(e)
+    elif isinstance(expr, Slice):
+        for e in (expr.lower, expr.upper, expr.step):
+            yield from walk_expr(e)
+
+
+def names_read(expr: Expr | None) -> set[str]:
+    """Names of the variables that `expr` reads."""
+    return {e.name for e in walk_expr(expr) if isinstance(e, Var)}
+
+
+def substitute(expr: Expr, mapping: dict[str, Expr]) -> Expr:
+    """`expr` with every `Var` named in `mapping` replaced."""
+    if isinstance(expr, Var):
+        return mapping.get(expr.name, expr)
+    if isinstance(expr, Op):
+        return Op(
+            expr.prim,
+            tuple(substitute(a, mapping) for a in expr.args),
+            tuple((k, substitute(v, mapping)) for k, v in expr.kwargs),
+        )
+    if isinstance(expr, Tup):
+        return Tup(tuple(substitute(e, mapping) for e in expr.elts), expr.kind)
+    if isinstance(expr, Slice):
+        return Slice(*(None if e is None else substitute(e, mapping) for e in (expr.lower, expr.upper, expr.step)))
+    return expr
+
+
+def walk_stmts(body: list[Stmt]) -> Iterator[Stmt]:
+    """Every statement in `body`, recursing into blocks, in program order."""
+    for s in body:
+        yield s
+        if isinstance(s, If):
+            yield from walk_stmts(s.body)
+            yield from walk_stmts(s.orelse)
+        elif isinstance(s, (For, While)):
+            yield from walk_stmts(s.body)
+
+
+def is_atom(expr: Expr) -> bool:
+    """True for a name, a literal, or a tuple/slice built only from those."""
+    if isinstance(expr, (Var, Const)):
+        return True
+    if isinstance(expr, Tup):
+        return all(is_atom(e) for e in expr.elts)
+    if isinstance(expr, Slice):
+        return all(e is None or is_atom(e) for e in (expr.lower, expr.upper, expr.step))
+    return False
+
+
+class IRError(AssertionError):
+    """An internal invariant of the IR is broken (a bug in s2sad, not in user code)."""
+
+
+def check_wengert(fn: Function) -> None:
+    """Check the Wengert-list invariant: one primitive per statement, over atoms."""
+    for s in walk_stmts(fn.body):
+        if isinstance(s, Assign):
+            v = s.value
+            if isinstance(v, Op):
+                bad = [a for a in list(v.args) + [kv for _, kv in v.kwargs] if not is_atom(a)]
+                if bad:
+                    raise IRError(f"{s.target}: argument {bad[0]} is not an atom")
+            elif not is_atom(v):
+                raise IRError(f"{s.target}: value {v} is neither an atom nor one primitive")
+        elif isinstance(s, (Return, ExprStmt)) and not is_atom(s.value) and not (
+            isinstance(s.value, Op) and all(is_atom(a) for a in s.value.args)
+        ):
+            raise IRError(f"return/expression value {s.value} is not in Wengert form")
+
+
+__all__ = [
+    "Var", "Const", "Op", "Tup", "Slice", "Expr", "Atom",
+    "Assign", "Return", "ExprStmt", "Comment", "If", "For", "While", "Stmt",
+    "Param", "Function", "walk_expr", "walk_stmts", "names_read", "substitute",
+    "is_atom", "check_wengert", "IRError", "replace",
+]

@@ -1,0 +1,88 @@
+"""The pipeline in one place: source -> fence -> lower -> transform -> emit -> compile -> cache.
+
+Input: a Python function (or an s2sad-generated one), a mode ("wengert",
+"reverse", "forward"), the `wrt` parameter names and the scalar parameters.
+Output: the IR of any stage (`generate`), its text (`show`) or the compiled,
+cached derivative (`derive`).
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable, Sequence
+
+from .cache import CACHE
+from .compile import compile_ir
+from .emit import to_source
+from .errors import WrtError
+from .forward import forward
+from .ir import Function
+from .lower import Lowered, lower
+from .reverse import reverse
+
+MODES = ("wengert", "reverse", "forward")
+
+
+def lowered(fn: Callable[..., Any]) -> Lowered:
+    """The fenced, lowered Wengert list of `fn`, cached per code object."""
+    return CACHE.get(fn, ("lower", fn.__code__), lambda: lower(fn))
+
+
+def resolve_wrt(fn: Callable[..., Any], wrt: int | str | Sequence[int | str]) -> tuple[tuple[str, ...], bool]:
+    """Parameter names for `wrt` and whether the user asked for a tuple."""
+    names = list(inspect.signature(fn).parameters)
+    is_tuple = isinstance(wrt, (tuple, list))
+    items = list(wrt) if is_tuple else [wrt]  # type: ignore[arg-type]
+    where = _where(fn)
+    out: list[str] = []
+    for w in items:
+        if isinstance(w, bool) or not isinstance(w, (int, str)):
+            raise WrtError(f"wrt must be a parameter index or name, not {w!r}", construct=f"wrt={wrt!r}", **where)
+        if isinstance(w, int):
+            if not -len(names) <= w < len(names):
+                raise WrtError(f"wrt={w} is out of range: {fn.__name__} has {len(names)} parameters {tuple(names)}", construct=f"wrt={wrt!r}", **where)
+            w = names[w]
+        elif w not in names:
+            raise WrtError(f"{fn.__name__} has no parameter {w!r}; its parameters are {tuple(names)}", construct=f"wrt={wrt!r}", **where)
+        if w in out:
+            raise WrtError(f"parameter {w!r} is given twice in wrt", construct=f"wrt={wrt!r}", **where)
+        out.append(w)
+    if not out:
+        raise WrtError("wrt is empty", construct="wrt=()", **where)
+    return tuple(out), is_tuple
+
+
+def _where(fn: Callable[..., Any]) -> dict[str, Any]:
+    code = getattr(fn, "__code__", None)
+    return {"filename": code.co_filename, "lineno": code.co_firstlineno} if code else {}
+
+
+def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp") -> Function:
+    """The IR of `fn` at the given stage."""
+    low = lowered(fn)
+    if mode == "wengert":
+        return low.fn
+    if mode == "reverse":
+        return reverse(low, wrt, set(scalars), variant)
+    if mode == "forward":
+        return forward(low, wrt, set(scalars))
+    raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+
+
+def show(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp") -> str:
+    """The text of `fn` at the given stage, ready to paste into a file."""
+    ir = generate(fn, mode, wrt, scalars, variant)
+    return to_source(ir, header=mode != "wengert")
+
+
+def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: frozenset[str], variant: str = "vjp") -> Callable[..., Any]:
+    """The compiled, cached derivative of `fn`."""
+    key = (fn.__code__, mode, variant, wrt, scalars)
+
+    def build() -> Callable[..., Any]:
+        low = lowered(fn)
+        ir = generate(fn, mode, wrt, scalars, variant)
+        where = low.source.location
+        label = f"{variant if mode == 'reverse' else 'jvp'} of {fn.__name__} wrt {','.join(wrt)} ({where})"
+        return compile_ir(ir, label, low.globals_used)
+
+    return CACHE.get(fn, key, build)

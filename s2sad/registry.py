@@ -1,0 +1,309 @@
+"""The one registry of primitives: each has its VJP and JVP side by side.
+
+Input: rule definitions (built-in rule classes in `s2sad.rules`, or user rules
+from `defvjp`/`defjvp`). Output: `Primitive` records that both generators
+(`reverse` and `forward`) read, plus lookups from a Python object, an operator
+or a method name to its primitive.
+
+A rule is either a *template* -- a Python function whose single `return`
+expression is spliced into the generated code with the placeholders replaced --
+or a *callable* that the generated code calls by name (user rules).
+
+Template conventions (see `s2sad/rules/`):
+  vjp(g, ans, x, y, ...)          -> one expression per argument: that argument's adjoint
+                                     contribution, `None` for a non-differentiable one
+  jvp(ans, x, y, ..., x_dot, ...) -> one expression per argument: the output tangent
+                                     contributed by that argument's tangent
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import NonDifferentiableError
+from .ir import Expr
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How a primitive prints: an operator, a call, an attribute or a subscript."""
+
+    kind: str  # "binop" | "unary" | "compare" | "call" | "attr" | "getitem"
+    op: Any = None  # the ast operator class for binop/unary/compare
+    path: str | None = None  # dotted call path ("np.exp") or attribute name ("T")
+
+
+@dataclass
+class Rule:
+    """One argument's derivative rule: an inlined template or a called function."""
+
+    params: tuple[str, ...]
+    template: Expr | None = None
+    func: Callable[..., Any] | None = None
+    func_name: str | None = None
+
+
+@dataclass
+class Primitive:
+    """A primitive operation with its rules for both modes."""
+
+    name: str
+    spelling: Spelling
+    params: tuple[str, ...] = ()
+    defaults: dict[str, Any] = field(default_factory=dict)
+    nondiff: bool = False
+    elementwise: bool = False
+    shape: str | None = None  # "elementwise" | "scalar" | "reduce" | None (unknown)
+    source: Any = None  # the rule class, parsed lazily into templates
+    fn: Any = None  # the Python object the primitive evaluates
+    _vjp: list[Rule | None] | None = None
+    _jvp: list[Rule | None] | None = None
+
+    def _load(self) -> None:
+        if self._vjp is None and self.source is not None:
+            from .template import parse_rule_class
+
+            parse_rule_class(self)
+
+    @property
+    def vjp(self) -> list[Rule | None]:
+        """Per-argument VJP rules (None for a non-differentiable argument)."""
+        self._load()
+        return self._vjp or []
+
+    @property
+    def jvp(self) -> list[Rule | None]:
+        """Per-argument JVP rules (None for a non-differentiable argument)."""
+        self._load()
+        return self._jvp or []
+
+    def vjp_rule(self, i: int) -> Rule:
+        """The VJP rule of argument `i`, or a NonDifferentiableError."""
+        rules = self.vjp
+        if self.nondiff or i >= len(rules) or rules[i] is None:
+            raise NonDifferentiableError(f"{self.name} has no VJP rule for argument {i}", construct=self.name)
+        return rules[i]  # type: ignore[return-value]
+
+    def jvp_rule(self, i: int) -> Rule:
+        """The JVP rule of argument `i`, or a NonDifferentiableError."""
+        rules = self.jvp
+        if self.nondiff or i >= len(rules) or rules[i] is None:
+            raise NonDifferentiableError(f"{self.name} has no JVP rule for argument {i}", construct=self.name)
+        return rules[i]  # type: ignore[return-value]
+
+    def differentiable_args(self) -> set[int]:
+        """Indices of the arguments that carry derivatives."""
+        if self.nondiff:
+            return set()
+        v = self.vjp
+        return {i for i, r in enumerate(v) if r is not None} | {i for i, r in enumerate(self.jvp) if r is not None}
+
+
+PRIMS: dict[str, Primitive] = {}
+_BY_OBJECT: dict[int, tuple[Any, Primitive]] = {}
+_BINOPS: dict[type, Primitive] = {}
+_UNARY: dict[type, Primitive] = {}
+_COMPARE: dict[type, Primitive] = {}
+_METHODS: dict[str, Primitive] = {}
+_ATTRS: dict[str, Primitive] = {}
+
+
+def _add(prim: Primitive, objects: Any, binop: Any, unary: Any, compare: Any, methods: Any, attr: Any) -> None:
+    PRIMS[prim.name] = prim
+    for obj in objects:
+        _BY_OBJECT[id(obj)] = (obj, prim)
+    if binop is not None:
+        _BINOPS[binop] = prim
+    if unary is not None:
+        _UNARY[unary] = prim
+    if compare is not None:
+        _COMPARE[compare] = prim
+    for m in methods:
+        _METHODS[m] = prim
+    if attr is not None:
+        _ATTRS[attr] = prim
+
+
+def _as_list(x: Any) -> list[Any]:
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def defrule(
+    objects: Any = None,
+    *,
+    name: str | None = None,
+    call: str | None = None,
+    binop: Any = None,
+    unary: Any = None,
+    compare: Any = None,
+    method: Any = None,
+    attr: str | None = None,
+    getitem: bool = False,
+    elementwise: bool = False,
+    shape: str | None = None,
+    nondiff: bool = False,
+) -> Callable[[type], type]:
+    """Register a built-in primitive from a class holding `vjp` and `jvp` templates."""
+
+    def register(cls: type) -> type:
+        objs = _as_list(objects)
+        pname = name or cls.__name__
+        if binop is not None:
+            spelling = Spelling("binop", op=binop)
+        elif unary is not None:
+            spelling = Spelling("unary", op=unary)
+        elif compare is not None:
+            spelling = Spelling("compare", op=compare)
+        elif getitem:
+            spelling = Spelling("getitem")
+        elif attr is not None:
+            spelling = Spelling("attr", path=attr)
+        else:
+            spelling = Spelling("call", path=call or _default_path(objs[0], pname))
+        prim = Primitive(
+            name=pname,
+            spelling=spelling,
+            nondiff=nondiff,
+            elementwise=elementwise,
+            shape="elementwise" if elementwise else shape,
+            source=None if nondiff else cls,
+            fn=objs[0] if objs else None,
+        )
+        if nondiff:
+            prim._vjp, prim._jvp = [], []
+        _add(prim, objs, binop, unary, compare, _as_list(method), attr)
+        return cls
+
+    return register
+
+
+def nondiff(objects: Any, name: str, **kw: Any) -> None:
+    """Declare a primitive non-differentiable (comparisons, floor, shape queries)."""
+    defrule(objects, name=name, nondiff=True, **kw)(type(name, (), {}))
+
+
+def _default_path(obj: Any, name: str) -> str:
+    mod = getattr(obj, "__module__", None) or ""
+    short = getattr(obj, "__name__", name)
+    if isinstance(obj, type(abs)) and mod == "math" or mod == "math":
+        return f"math.{short}"
+    if mod.startswith("numpy") or type(obj).__name__ == "ufunc":
+        sub = mod.split(".")[1] if mod.startswith("numpy.") else ""
+        if sub in ("linalg", "fft", "random"):
+            return f"np.{sub}.{short}"
+        return f"np.{short}"
+    if mod == "builtins":
+        return short
+    return short
+
+
+def lookup(obj: Any) -> Primitive | None:
+    """The primitive a Python object refers to, if any."""
+    hit = _BY_OBJECT.get(id(obj))
+    return hit[1] if hit is not None and hit[0] is obj else None
+
+
+def lookup_binop(op: type) -> Primitive | None:
+    """The primitive for a binary operator node class (ast.Mult, ...)."""
+    return _BINOPS.get(op)
+
+
+def lookup_unary(op: type) -> Primitive | None:
+    """The primitive for a unary operator node class (ast.USub, ...)."""
+    return _UNARY.get(op)
+
+
+def lookup_compare(op: type) -> Primitive | None:
+    """The primitive for a comparison operator node class (ast.Lt, ...)."""
+    return _COMPARE.get(op)
+
+
+def lookup_method(name: str) -> Primitive | None:
+    """The primitive behind an array method such as `x.sum()`."""
+    return _METHODS.get(name)
+
+
+def lookup_attr(name: str) -> Primitive | None:
+    """The primitive behind an array attribute such as `x.T`."""
+    return _ATTRS.get(name)
+
+
+# ----------------------------------------------------------------------------
+# The public extension API: the same Primitive records, with called rules.
+
+
+def _ensure_user_primitive(fn: Callable[..., Any]) -> Primitive:
+    prim = lookup(fn)
+    if prim is not None:
+        return prim
+    fname = getattr(fn, "__name__", "primitive")
+    pname = fname
+    while pname in PRIMS:
+        pname += "_"
+    try:
+        params = tuple(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        params = ()
+    prim = Primitive(name=pname, spelling=Spelling("call", path=fname), params=params, fn=fn)
+    prim._vjp, prim._jvp = [], []
+    _add(prim, [fn], None, None, None, (), None)
+    return prim
+
+
+def primitive(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a user function as opaque: s2sad calls it instead of reading its source."""
+    _ensure_user_primitive(fn)
+    return fn
+
+
+def _rule_name(fn: Callable[..., Any], rule: Callable[..., Any], mode: str, i: int) -> str:
+    rname = getattr(rule, "__name__", "")
+    if rname.isidentifier() and rname != "<lambda>":
+        return rname
+    return f"{getattr(fn, '__name__', 'f')}_{mode}_{i}"
+
+
+def _set_rules(fn: Callable[..., Any], rules: tuple[Any, ...], mode: str) -> None:
+    prim = _ensure_user_primitive(fn)
+    prim.source = None
+    table = [] if getattr(prim, "_" + mode) is None else list(getattr(prim, "_" + mode))
+    table += [None] * (len(rules) - len(table))
+    other = "_jvp" if mode == "vjp" else "_vjp"
+    if getattr(prim, other) is None:
+        setattr(prim, other, [])
+    for i, rule in enumerate(rules):
+        if rule is None:
+            table[i] = None
+            continue
+        name = _rule_name(fn, rule, mode, i)
+        params = ("g", "ans") if mode == "vjp" else ("t", "ans")
+        table[i] = Rule(params=params + prim.params, func=rule, func_name=name)
+        # The generated code calls the rule by name, so the rule is itself a primitive.
+        _ensure_user_primitive(rule)
+    setattr(prim, "_" + mode, table)
+
+
+def defvjp(fn: Callable[..., Any], *rules: Callable[..., Any] | None) -> None:
+    """Give `fn` one VJP rule per positional argument: `rule(g, ans, *args) -> adjoint`."""
+    _set_rules(fn, rules, "vjp")
+
+
+def defjvp(fn: Callable[..., Any], *rules: Callable[..., Any] | None) -> None:
+    """Give `fn` one JVP rule per positional argument: `rule(t, ans, *args) -> tangent`."""
+    _set_rules(fn, rules, "jvp")
+
+
+def binop_ast(prim: Primitive) -> Any:
+    """The ast operator instance for a binop/unary/compare primitive."""
+    return prim.spelling.op()
+
+
+__all__ = [
+    "Primitive", "Rule", "Spelling", "PRIMS", "defrule", "nondiff", "lookup",
+    "lookup_binop", "lookup_unary", "lookup_compare", "lookup_method", "lookup_attr",
+    "primitive", "defvjp", "defjvp", "binop_ast", "ast",
+]

@@ -1,0 +1,341 @@
+"""Core primitives: arithmetic operators, basic elementwise functions, sums,
+matrix products, indexing, and the runtime helpers that rules themselves emit
+(so that generated code can be differentiated again).
+
+Each class is one primitive. `vjp(g, ans, *args)` returns one adjoint
+contribution per argument; `jvp(ans, *args, *arg_dots)` returns one tangent
+contribution per argument. The return expressions are the generated code.
+"""
+# ruff: noqa: N801
+from __future__ import annotations
+
+import ast
+import math
+import operator
+
+import numpy as np
+
+from ..registry import defrule, nondiff
+from ..runtime import broadcast_like, matmul_adjoint_a, matmul_adjoint_b, scatter_add, unbroadcast, unsum
+
+# -- arithmetic operators -------------------------------------------------------
+
+
+@defrule([np.add, operator.add], binop=ast.Add, elementwise=True)
+class add:
+    def vjp(g, ans, x, y):
+        return unbroadcast(g, x), unbroadcast(g, y)
+
+    def jvp(ans, x, y, x_dot, y_dot):
+        return x_dot, y_dot
+
+
+@defrule([np.subtract, operator.sub], binop=ast.Sub, elementwise=True)
+class subtract:
+    def vjp(g, ans, x, y):
+        return unbroadcast(g, x), unbroadcast(-g, y)
+
+    def jvp(ans, x, y, x_dot, y_dot):
+        return x_dot, -y_dot
+
+
+@defrule([np.multiply, operator.mul], binop=ast.Mult, elementwise=True)
+class multiply:
+    def vjp(g, ans, x, y):
+        return unbroadcast(g * y, x), unbroadcast(x * g, y)
+
+    def jvp(ans, x, y, x_dot, y_dot):
+        return x_dot * y, x * y_dot
+
+
+@defrule([np.divide, np.true_divide, operator.truediv], binop=ast.Div, elementwise=True)
+class divide:
+    def vjp(g, ans, x, y):
+        return unbroadcast(g / y, x), unbroadcast(-g * x / y ** 2, y)
+
+    def jvp(ans, x, y, x_dot, y_dot):
+        return x_dot / y, -y_dot * x / y ** 2
+
+
+@defrule([np.power, operator.pow, pow], binop=ast.Pow, elementwise=True)
+class power:
+    def vjp(g, ans, x, y):
+        return unbroadcast(g * y * x ** (y - 1), x), unbroadcast(g * ans * np.log(x), y)
+
+    def jvp(ans, x, y, x_dot, y_dot):
+        return x_dot * y * x ** (y - 1), y_dot * ans * np.log(x)
+
+
+@defrule([np.negative, operator.neg], unary=ast.USub, elementwise=True)
+class negative:
+    def vjp(g, ans, x):
+        return -g
+
+    def jvp(ans, x, x_dot):
+        return -x_dot
+
+
+@defrule([np.matmul, operator.matmul], binop=ast.MatMult)
+class matmul:
+    def vjp(g, ans, x, y):
+        return matmul_adjoint_a(g, x, y), matmul_adjoint_b(g, x, y)
+
+    def jvp(ans, x, y, x_dot, y_dot):
+        return x_dot @ y, x @ y_dot
+
+
+@defrule(np.dot, call="np.dot")
+class dot:
+    def vjp(g, ans, x, y):
+        return matmul_adjoint_a(g, x, y), matmul_adjoint_b(g, x, y)
+
+    def jvp(ans, x, y, x_dot, y_dot):
+        return np.dot(x_dot, y), np.dot(x, y_dot)
+
+
+# -- elementwise functions ------------------------------------------------------
+
+
+@defrule(np.exp, elementwise=True)
+class exp:
+    def vjp(g, ans, x):
+        return g * ans
+
+    def jvp(ans, x, x_dot):
+        return x_dot * ans
+
+
+@defrule(np.log, elementwise=True)
+class log:
+    def vjp(g, ans, x):
+        return g / x
+
+    def jvp(ans, x, x_dot):
+        return x_dot / x
+
+
+@defrule(np.sin, elementwise=True)
+class sin:
+    def vjp(g, ans, x):
+        return g * np.cos(x)
+
+    def jvp(ans, x, x_dot):
+        return x_dot * np.cos(x)
+
+
+@defrule(np.cos, elementwise=True)
+class cos:
+    def vjp(g, ans, x):
+        return -g * np.sin(x)
+
+    def jvp(ans, x, x_dot):
+        return -x_dot * np.sin(x)
+
+
+@defrule(np.tanh, elementwise=True)
+class tanh:
+    def vjp(g, ans, x):
+        return g * (1 - ans ** 2)
+
+    def jvp(ans, x, x_dot):
+        return x_dot * (1 - ans ** 2)
+
+
+@defrule(np.sqrt, elementwise=True)
+class sqrt:
+    def vjp(g, ans, x):
+        return g / (2 * ans)
+
+    def jvp(ans, x, x_dot):
+        return x_dot / (2 * ans)
+
+
+@defrule(np.reciprocal, elementwise=True)
+class reciprocal:
+    def vjp(g, ans, x):
+        return -g * ans ** 2
+
+    def jvp(ans, x, x_dot):
+        return -x_dot * ans ** 2
+
+
+# -- the math module: scalars only ------------------------------------------------
+
+
+@defrule(math.exp, name="math_exp", shape="scalar")
+class math_exp:
+    def vjp(g, ans, x):
+        return g * ans
+
+    def jvp(ans, x, x_dot):
+        return x_dot * ans
+
+
+@defrule(math.log, name="math_log", shape="scalar")
+class math_log:
+    def vjp(g, ans, x):
+        return g / x
+
+    def jvp(ans, x, x_dot):
+        return x_dot / x
+
+
+@defrule(math.sin, name="math_sin", shape="scalar")
+class math_sin:
+    def vjp(g, ans, x):
+        return g * math.cos(x)
+
+    def jvp(ans, x, x_dot):
+        return x_dot * math.cos(x)
+
+
+@defrule(math.cos, name="math_cos", shape="scalar")
+class math_cos:
+    def vjp(g, ans, x):
+        return -g * math.sin(x)
+
+    def jvp(ans, x, x_dot):
+        return -x_dot * math.sin(x)
+
+
+@defrule(math.tanh, name="math_tanh", shape="scalar")
+class math_tanh:
+    def vjp(g, ans, x):
+        return g * (1 - ans ** 2)
+
+    def jvp(ans, x, x_dot):
+        return x_dot * (1 - ans ** 2)
+
+
+@defrule(math.sqrt, name="math_sqrt", shape="scalar")
+class math_sqrt:
+    def vjp(g, ans, x):
+        return g / (2 * ans)
+
+    def jvp(ans, x, x_dot):
+        return x_dot / (2 * ans)
+
+
+# -- reductions -----------------------------------------------------------------------
+
+
+@defrule(np.sum, method="sum", shape="reduce")
+class sum:  # noqa: A001
+    def vjp(g, ans, x, axis=None, keepdims=False):
+        return unsum(g, x, axis, keepdims)
+
+    def jvp(ans, x, axis=None, keepdims=False, x_dot=None):
+        return np.sum(x_dot, axis=axis, keepdims=keepdims)
+
+
+@defrule(np.mean, method="mean", shape="reduce")
+class mean:
+    def vjp(g, ans, x, axis=None, keepdims=False):
+        return unsum(g, x, axis, keepdims) * (np.size(ans) / np.size(x))
+
+    def jvp(ans, x, axis=None, keepdims=False, x_dot=None):
+        return np.mean(x_dot, axis=axis, keepdims=keepdims)
+
+
+# -- indexing and transposition -----------------------------------------------------------
+
+
+@defrule(operator.getitem, getitem=True)
+class getitem:
+    def vjp(g, ans, x, index):
+        return scatter_add(g, x, index)
+
+    def jvp(ans, x, index, x_dot):
+        return x_dot[index]
+
+
+@defrule(np.transpose, attr="T")
+class transpose:
+    def vjp(g, ans, x):
+        return g.T
+
+    def jvp(ans, x, x_dot):
+        return x_dot.T
+
+
+# -- the runtime helpers, so that generated code can be differentiated again -------------
+
+
+@defrule(unbroadcast, call="unbroadcast")
+class unbroadcast_:
+    def vjp(g, ans, y, x):
+        return broadcast_like(g, y)
+
+    def jvp(ans, y, x, y_dot):
+        return unbroadcast(y_dot, x)
+
+
+@defrule(broadcast_like, call="broadcast_like")
+class broadcast_like_:
+    def vjp(g, ans, y, x):
+        return unbroadcast(g, y)
+
+    def jvp(ans, y, x, y_dot):
+        return broadcast_like(y_dot, x)
+
+
+@defrule(unsum, call="unsum")
+class unsum_:
+    def vjp(g, ans, y, x, axis=None, keepdims=False):
+        return np.sum(g, axis=axis, keepdims=keepdims)
+
+    def jvp(ans, y, x, axis=None, keepdims=False, y_dot=None):
+        return unsum(y_dot, x, axis, keepdims)
+
+
+@defrule(matmul_adjoint_a, call="matmul_adjoint_a")
+class matmul_adjoint_a_:
+    def vjp(g, ans, y, a, b):
+        return unbroadcast(g @ b, y), None, matmul_adjoint_b(y, g, b)
+
+    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
+        return matmul_adjoint_a(y_dot, a, b), None, matmul_adjoint_a(y, a, b_dot)
+
+
+@defrule(matmul_adjoint_b, call="matmul_adjoint_b")
+class matmul_adjoint_b_:
+    def vjp(g, ans, y, a, b):
+        return unbroadcast(a @ g, y), matmul_adjoint_a(y, a, g), None
+
+    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
+        return matmul_adjoint_b(y_dot, a, b), matmul_adjoint_b(y, a_dot, b), None
+
+
+@defrule(scatter_add, call="scatter_add")
+class scatter_add_:
+    def vjp(g, ans, y, x, index):
+        return g[index]
+
+    def jvp(ans, y, x, index, y_dot):
+        return scatter_add(y_dot, x, index)
+
+
+# -- non-differentiable primitives ---------------------------------------------------------
+
+for _op, _np, _name in [
+    (ast.Lt, np.less, "less"), (ast.LtE, np.less_equal, "less_equal"),
+    (ast.Gt, np.greater, "greater"), (ast.GtE, np.greater_equal, "greater_equal"),
+    (ast.Eq, np.equal, "equal"), (ast.NotEq, np.not_equal, "not_equal"),
+]:
+    nondiff(_np, _name, compare=_op)
+nondiff(None, "is_", compare=ast.Is)
+nondiff(None, "is_not", compare=ast.IsNot)
+nondiff(np.shape, "shape", call="np.shape")
+nondiff(None, "shape_attr", attr="shape")
+nondiff(None, "ndim_attr", attr="ndim")
+nondiff(None, "size_attr", attr="size")
+nondiff(np.size, "size", call="np.size")
+nondiff(np.ndim, "ndim", call="np.ndim")
+nondiff(np.zeros_like, "zeros_like")
+nondiff(np.ones_like, "ones_like")
+nondiff(np.zeros, "zeros")
+nondiff(np.ones, "ones")
+nondiff(len, "len")
+nondiff(np.floor, "floor")
+nondiff(np.ceil, "ceil")
+nondiff(np.sign, "sign")

@@ -1,0 +1,80 @@
+"""Shape facts: which variables are known to share a shape, or to be scalars.
+
+Input: an `ir.Function` and the kinds of its parameters ("scalar" for Python
+numbers and 0-d arrays; anything else is unknown). Output: for each variable,
+a *shape set* -- a frozenset of atoms whose broadcast is the variable's shape.
+`frozenset()` means a scalar; `{"x"}` means "the shape of parameter x";
+`{"x", "y"}` means "x and y broadcast together". Atoms starting with `?` are
+shapes we know nothing about.
+
+The simplifier uses these facts to drop `unbroadcast` where no broadcasting
+can have happened, so scalar code reads like the lecture's.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Callable
+
+from . import registry
+from .ir import Assign, Const, Expr, For, Function, Op, Tup, Var, walk_stmts
+
+Shape = frozenset
+SCALAR: frozenset[str] = frozenset()
+_fresh = itertools.count()
+
+
+def unknown(tag: str | None = None) -> frozenset[str]:
+    """A shape we know nothing about."""
+    return frozenset({f"?{tag if tag is not None else next(_fresh)}"})
+
+
+def expr_shape(e: Expr | None, env: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The shape set of an expression, given the shape sets of variables."""
+    if isinstance(e, Var):
+        return env.get(e.name, frozenset({e.name}))
+    if isinstance(e, Const):
+        return SCALAR if isinstance(e.value, (int, float, bool)) else unknown()
+    if isinstance(e, Op):
+        prim = registry.PRIMS[e.prim]
+        if prim.shape == "elementwise":
+            out: frozenset[str] = SCALAR
+            for a in e.args:
+                out = out | expr_shape(a, env)
+            return out
+        if prim.shape == "scalar":
+            return SCALAR
+        if prim.shape == "reduce":
+            kw = dict(e.kwargs)
+            axis = e.args[1] if len(e.args) > 1 else kw.get("axis", Const(None))
+            keep = e.args[2] if len(e.args) > 2 else kw.get("keepdims", Const(False))
+            if axis == Const(None) and keep == Const(False):
+                return SCALAR
+    return unknown()
+
+
+def infer(fn: Function, scalars: set[str]) -> dict[str, frozenset[str]]:
+    """Shape sets for every variable of `fn`; `scalars` are the scalar parameters."""
+    env: dict[str, frozenset[str]] = {}
+    for p in fn.params:
+        env[p.name] = SCALAR if p.name in scalars else frozenset({p.name})
+    assigned: set[str] = set()
+    for s in walk_stmts(fn.body):
+        if isinstance(s, Assign):
+            shape = expr_shape(s.value, env) if isinstance(s.target, str) else None
+            for t in s.targets:
+                new = shape if shape is not None and not next(iter(shape), "").startswith("?") else unknown(t)
+                # A name bound twice (in loops or branches) keeps a fact only if both agree.
+                env[t] = new if t not in assigned or env.get(t) == new else unknown(t)
+                assigned.add(t)
+        elif isinstance(s, For):
+            for t in (s.target if isinstance(s.target, tuple) else (s.target,)):
+                env[t] = unknown(t)
+    return env
+
+
+def shape_fn(env: dict[str, frozenset[str]]) -> Callable[[Expr], frozenset[str]]:
+    """A one-argument shape oracle for the simplifier."""
+    return lambda e: expr_shape(e, env)
+
+
+__all__ = ["SCALAR", "infer", "expr_shape", "shape_fn", "unknown", "Tup"]

@@ -1,0 +1,121 @@
+"""Algebraic cleanup of instantiated rule templates.
+
+Input: an IR expression (a template with actual arguments substituted) and a
+shape oracle. Output: an equivalent expression without the noise a template
+leaves behind: `x * 1`, `x + 0`, `x ** 1`, `--x`, folded constants such as
+`2 - 1`, `unbroadcast(g, x)` where no broadcasting can have happened, and
+trailing arguments that equal a call's defaults.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Callable
+
+from . import registry
+from .ir import Const, Expr, Op, Slice, Tup
+
+Shapes = Callable[[Expr], frozenset]
+
+
+def _num(e: Expr) -> bool:
+    return isinstance(e, Const) and isinstance(e.value, numbers.Number) and not isinstance(e.value, bool)
+
+
+def _is(e: Expr, value: float) -> bool:
+    return _num(e) and e.value == value  # type: ignore[union-attr]
+
+
+def _fold(prim: str, a: Expr, b: Expr) -> Expr | None:
+    if not (_num(a) and _num(b)):
+        return None
+    x, y = a.value, b.value  # type: ignore[union-attr]
+    try:
+        value = {"add": lambda: x + y, "subtract": lambda: x - y, "multiply": lambda: x * y,
+                 "divide": lambda: x / y, "power": lambda: x ** y}[prim]()
+    except (KeyError, ZeroDivisionError, OverflowError):
+        return None
+    return Const(value) if isinstance(value, (int, float)) else None
+
+
+def simplify(e: Expr, shape: Shapes) -> Expr:
+    """Simplify `e` bottom-up."""
+    if isinstance(e, Tup):
+        return Tup(tuple(simplify(x, shape) for x in e.elts), e.kind)
+    if isinstance(e, Slice):
+        return Slice(*(None if x is None else simplify(x, shape) for x in (e.lower, e.upper, e.step)))
+    if not isinstance(e, Op):
+        return e
+    args = tuple(simplify(a, shape) for a in e.args)
+    kwargs = tuple((k, simplify(v, shape)) for k, v in e.kwargs)
+    p = e.prim
+    if len(args) == 2:
+        a, b = args
+        folded = _fold(p, a, b)
+        if folded is not None:
+            return folded
+        if p == "multiply":
+            if _is(a, 1):
+                return b
+            if _is(b, 1):
+                return a
+            if _is(a, -1):
+                return simplify(Op("negative", (b,)), shape)
+            if _is(b, -1):
+                return simplify(Op("negative", (a,)), shape)
+            if isinstance(a, Op) and a.prim == "negative" and isinstance(b, Op) and b.prim == "negative":
+                return Op("multiply", (a.args[0], b.args[0]))
+        if p == "divide" and _is(b, 1):
+            return a
+        if p == "add":
+            if _is(a, 0):
+                return b
+            if _is(b, 0):
+                return a
+            if isinstance(b, Op) and b.prim == "negative":
+                return Op("subtract", (a, b.args[0]))
+        if p == "subtract":
+            if _is(b, 0):
+                return a
+            if _is(a, 0):
+                return simplify(Op("negative", (b,)), shape)
+            if isinstance(b, Op) and b.prim == "negative":
+                return Op("add", (a, b.args[0]))
+        if p == "power" and _is(b, 1):
+            return a
+        if p in ("unbroadcast", "unbroadcast_") and shape(a) <= shape(b):
+            return a
+        if p in ("broadcast_like", "broadcast_like_") and shape(a) == shape(b):
+            return a
+    if p == "negative":
+        (a,) = args
+        if isinstance(a, Op) and a.prim == "negative":
+            return a.args[0]
+        if _num(a):
+            return Const(-a.value)  # type: ignore[union-attr]
+    if p == "unsum_" and len(args) >= 2 and not kwargs and all(_default_arg(p, i, x) for i, x in enumerate(args) if i >= 2):
+        if not shape(args[1]):  # summing a scalar: the adjoint passes straight through
+            return args[0]
+    return Op(p, *_drop_defaults(p, args, kwargs))
+
+
+def _default_arg(prim_name: str, i: int, value: Expr) -> bool:
+    prim = registry.PRIMS[prim_name]
+    if i >= len(prim.params):
+        return False
+    name = prim.params[i]
+    return name in prim.defaults and isinstance(value, Const) and _same(value.value, prim.defaults[name])
+
+
+def _same(a: object, b: object) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _drop_defaults(p: str, args: tuple[Expr, ...], kwargs: tuple[tuple[str, Expr], ...]) -> tuple:
+    prim = registry.PRIMS[p]
+    if prim.spelling.kind != "call" or not prim.defaults:
+        return args, kwargs
+    kwargs = tuple((k, v) for k, v in kwargs if not (k in prim.defaults and isinstance(v, Const) and _same(v.value, prim.defaults[k])))
+    args_l = list(args)
+    while args_l and _default_arg(p, len(args_l) - 1, args_l[-1]):
+        args_l.pop()
+    return tuple(args_l), kwargs

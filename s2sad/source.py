@@ -1,0 +1,139 @@
+"""Stage 1, source: a Python function object -> its parsed `ast.FunctionDef`.
+
+Input: a function object. Output: a `FunctionSource` holding the dedented
+source text, the `ast.FunctionDef` without decorators, the file name and line
+offset (so diagnostics point into the user's file), and a `resolve` method that
+maps a free name to the object it refers to through the closure, the globals
+and the builtins, the way Python itself would at call time.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import linecache
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .errors import S2SADError, SourceUnavailableError, UnsupportedSyntaxError
+
+_MISSING = object()
+
+
+@dataclass
+class FunctionSource:
+    """A function's parsed source plus everything needed to resolve its names."""
+
+    fn: Callable[..., Any]
+    name: str
+    text: str
+    tree: ast.FunctionDef
+    filename: str
+    first_line: int
+    namespace: dict[str, Any] = field(default_factory=dict)
+    closure: dict[str, Any] = field(default_factory=dict)
+
+    def lineno(self, node: ast.AST) -> int | None:
+        """Line of `node` in the user's file."""
+        line = getattr(node, "lineno", None)
+        return None if line is None else self.first_line + line - 1
+
+    def line_text(self, node: ast.AST) -> str | None:
+        """The source line of `node` as the user wrote it."""
+        line = getattr(node, "lineno", None)
+        if line is None:
+            return None
+        lines = self.text.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+    def error(self, cls: type[S2SADError], message: str, node: ast.AST, **kw: Any) -> S2SADError:
+        """Build an error of class `cls` located at `node`."""
+        return cls(
+            message,
+            filename=self.filename,
+            lineno=self.lineno(node),
+            col=getattr(node, "col_offset", None),
+            source_line=self.line_text(node),
+            **kw,
+        )
+
+    def resolve(self, name: str) -> Any:
+        """The object a free `name` refers to, or `_MISSING`."""
+        if name in self.closure:
+            return self.closure[name]
+        if name in self.namespace:
+            return self.namespace[name]
+        return getattr(builtins, name, _MISSING)
+
+    @property
+    def location(self) -> str:
+        """`file.py:line` of the definition, for generated file names."""
+        short = self.filename.rsplit("/", 1)[-1]
+        return f"{short}:{self.first_line}"
+
+
+def get_source(fn: Callable[..., Any]) -> FunctionSource:
+    """Read, dedent and parse `fn`'s source, stripping decorators."""
+    raw = inspect.unwrap(fn) if not hasattr(fn, "__s2sad_source__") else fn
+    name = getattr(raw, "__name__", repr(raw))
+    code = getattr(raw, "__code__", None)
+    if code is None or not inspect.isfunction(raw):
+        raise SourceUnavailableError(
+            f"cannot read the source of {name!r}: it is not a Python function",
+            construct=name,
+            hint="mark it with s2sad.primitive and give it rules with s2sad.defvjp/defjvp",
+        )
+    filename = code.co_filename
+    try:
+        lines, start = inspect.getsourcelines(raw)
+    except (OSError, TypeError):
+        lines = linecache.getlines(filename)
+        if not lines:
+            raise SourceUnavailableError(
+                f"cannot read the source of {name!r} (defined in {filename}); "
+                "functions typed into the REPL or built with exec have no source file",
+                filename=filename,
+                lineno=code.co_firstlineno,
+                construct=name,
+                hint="define it in a .py file, or mark it with s2sad.primitive and give it rules",
+            ) from None
+        lines, start = inspect.getblock(lines[code.co_firstlineno - 1 :]), code.co_firstlineno
+    text = textwrap.dedent("".join(lines))
+    try:
+        module = ast.parse(text)
+    except SyntaxError as exc:
+        raise UnsupportedSyntaxError(
+            f"cannot parse the source of {name!r}: {exc.msg}",
+            filename=filename,
+            lineno=(exc.lineno or 1) + start - 1,
+            construct=name,
+        ) from None
+    if not module.body or not isinstance(module.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        raise SourceUnavailableError(
+            f"cannot differentiate {name!r}: its source is not a 'def' statement (lambdas are not supported)",
+            filename=filename,
+            lineno=start,
+            source_line=lines[0] if lines else None,
+            construct="lambda" if name == "<lambda>" else name,
+            hint="write it as a def",
+        )
+    tree = module.body[0]
+    tree.decorator_list = []
+    closure = {}
+    if raw.__closure__:
+        for var, cell in zip(code.co_freevars, raw.__closure__):
+            try:
+                closure[var] = cell.cell_contents
+            except ValueError:  # an empty cell: a name assigned later in the enclosing scope
+                pass
+    return FunctionSource(
+        fn=raw,
+        name=name,
+        text=text,
+        tree=tree,  # type: ignore[arg-type]
+        filename=filename,
+        first_line=start,
+        namespace=raw.__globals__,
+        closure=closure,
+    )
