@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from . import registry
 from .activity import analyze
-from .ir import Assign, Const, Expr, Function, Op, Param, Return, Stmt, Tup, Var
+from .ir import Assign, Const, Expr, Function, Op, Param, Return, Stmt, Tup, Var, names_read
 from .lower import Lowered
 from .naming import Namer, used_names
 from .shapes import infer, shape_fn
@@ -36,10 +36,12 @@ def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset())
     assert isinstance(ret, Return)
     for stmt in fn.body[:-1]:
         body.append(stmt)
-        if not isinstance(stmt, Assign) or isinstance(stmt.target, tuple) or stmt.target not in act.active:
+        if not isinstance(stmt, Assign) or not set(stmt.targets) & act.active:
             continue
         tangent = _tangent(stmt, act.varied, dot, shape)
-        if tangent is not None:
+        if tangent is not None and isinstance(stmt.target, tuple):
+            body.append(Assign(tuple(dot(t) for t in stmt.target), tangent, stmt.line))
+        elif tangent is not None:
             if isinstance(stmt.value, Op) and registry.PRIMS[stmt.value.prim].elementwise and not (
                 shape(tangent) >= shape(Var(stmt.target))
             ):
@@ -69,23 +71,34 @@ def _tangent(stmt: Assign, varied: set[str], dot: Namer, shape) -> Expr | None: 
     if prim.nondiff:
         return None
     mapping = bind(prim, value)
-    mapping["ans"] = Var(stmt.target)  # type: ignore[arg-type]
+    targets = stmt.targets
+    mapping["ans"] = Tup(tuple(Var(t) for t in targets)) if isinstance(stmt.target, tuple) else Var(stmt.target)
     terms: list[Expr] = []
     for i, p in enumerate(prim.params):
         arg = mapping[p]
-        if not (isinstance(arg, Var) and arg.name in varied):
-            continue
         rule = prim.jvp[i] if i < len(prim.jvp) else None
-        if rule is None:
+        if rule is None or not (names_read(arg) & varied):
+            continue
+        if isinstance(arg, Tup):
+            # A sequence argument: inactive elements have zero tangents.
+            arg_dot: Expr = Tup(tuple(
+                Var(dot(e.name)) if isinstance(e, Var) and e.name in varied else Op("zeros_like", (e,))
+                for e in arg.elts), arg.kind)
+        elif isinstance(arg, Var):
+            arg_dot = Var(dot(arg.name))
+        else:
             continue
         m = dict(mapping)
-        m[dot_name(p)] = Var(dot(arg.name))
+        m[dot_name(p)] = arg_dot
         if rule.func is not None:
-            m["t"] = Var(dot(arg.name))
+            m["t"] = arg_dot
         terms.append(simplify(instantiate(rule, m), shape))
     if not terms:
         return None
     total = terms[0]
     for t in terms[1:]:
-        total = simplify(Op("add", (total, t)), shape)
+        if isinstance(total, Tup) and isinstance(t, Tup):
+            total = Tup(tuple(simplify(Op("add", (a, b)), shape) for a, b in zip(total.elts, t.elts)))
+        else:
+            total = simplify(Op("add", (total, t)), shape)
     return total

@@ -17,7 +17,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import fence
+from . import fence, registry
 from .convert import Converter
 from .errors import UnsupportedSyntaxError
 from .ir import Assign, Const, Expr, Function, Op, Param, Return, Slice, Stmt, Tup, Var, check_wengert
@@ -139,6 +139,10 @@ class Lowerer:
                 self.flatten(part, self.bind(name))
             return
         e = self.conv.expr(value)
+        if isinstance(e, Op) and registry.PRIMS[e.prim].outputs == len(names):
+            # A tuple-valued primitive (qr, eigh, slogdet...) binds all its results at once.
+            self.flatten(e, tuple(self.bind(n) for n in names))
+            return
         atom = self.atomize(e)
         if isinstance(atom, Tup) and len(atom.elts) == len(names):
             for name, part in zip(names, atom.elts):

@@ -58,6 +58,7 @@ class Primitive:
     shape: str | None = None  # "elementwise" | "scalar" | "reduce" | None (unknown)
     source: Any = None  # the rule class, parsed lazily into templates
     fn: Any = None  # the Python object the primitive evaluates
+    outputs: int | None = None  # for a primitive returning a tuple: its length
     _vjp: list[Rule | None] | None = None
     _jvp: list[Rule | None] | None = None
 
@@ -146,6 +147,7 @@ def defrule(
     elementwise: bool = False,
     shape: str | None = None,
     nondiff: bool = False,
+    outputs: int | None = None,
 ) -> Callable[[type], type]:
     """Register a built-in primitive from a class holding `vjp` and `jvp` templates."""
 
@@ -172,6 +174,7 @@ def defrule(
             shape="elementwise" if elementwise else shape,
             source=None if nondiff else cls,
             fn=objs[0] if objs else None,
+            outputs=outputs,
         )
         if nondiff:
             prim._vjp, prim._jvp = [], []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from . import registry
 from .activity import analyze
-from .ir import Assign, Comment, Const, Expr, Function, Op, Param, Return, Stmt, Tup, Var
+from .ir import Assign, Comment, Const, Expr, Function, Op, Param, Return, Stmt, Tup, Var, names_read
 from .lower import Lowered
 from .naming import Namer, used_names
 from .shapes import infer, shape_fn
@@ -59,9 +59,19 @@ def reverse(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset(),
         if not isinstance(stmt, Assign):
             raise NotImplementedError("control flow in reverse mode")  # pragma: no cover
         line = stmt.line
-        if isinstance(stmt.target, tuple) or bar(stmt.target) not in defined:
+        bars = [bar(t) for t in stmt.targets]
+        if not any(b in defined for b in bars):
             continue
-        g = Var(bar(stmt.target))
+        if isinstance(stmt.target, tuple):
+            # A tuple-valued primitive: outputs without an adjoint contribute zero.
+            for t, b in zip(stmt.targets, bars):
+                if b not in defined:
+                    backward.append(Assign(b, Op("zeros_like", (Var(t),)), line))
+                    defined.add(b)
+            g: Expr = Tup(tuple(Var(b) for b in bars))
+            ans: Expr = Tup(tuple(Var(t) for t in stmt.targets))
+        else:
+            g, ans = Var(bars[0]), Var(stmt.target)
         value = stmt.value
         if isinstance(value, Var):
             if value.name in act.varied:
@@ -74,16 +84,23 @@ def reverse(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset(),
             prim = registry.PRIMS[value.prim]
             if prim.nondiff:
                 continue
-            mapping = bind(prim, value) if prim.params else dict(zip(prim.params, value.args))
-            mapping.update(g=g, ans=Var(stmt.target))
+            mapping = bind(prim, value)
+            mapping.update(g=g, ans=ans)
             for i, p in enumerate(prim.params):
                 arg = mapping[p]
-                if not (isinstance(arg, Var) and arg.name in act.varied):
-                    continue
                 rule = prim.vjp[i] if i < len(prim.vjp) else None
-                if rule is None:
+                if rule is None or not (names_read(arg) & act.varied):
                     continue
-                contribute(arg.name, simplify(instantiate(rule, mapping), shape))
+                expr = simplify(instantiate(rule, mapping), shape)
+                if isinstance(arg, Var):
+                    contribute(arg.name, expr)
+                elif isinstance(arg, Tup):
+                    # A sequence argument (np.stack([a, b])): split its adjoint among the elements.
+                    seq = bar.fresh(f"{p}_bar")
+                    backward.append(Assign(seq, expr, line))
+                    for k, e in enumerate(arg.elts):
+                        if isinstance(e, Var) and e.name in act.varied:
+                            contribute(e.name, Op("getitem", (Var(seq), Const(k))))
 
     body: list[Stmt] = [Comment("forward sweep"), *primal, Comment("backward sweep")]
     body += backward

@@ -86,6 +86,8 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
             return a
         if p in ("broadcast_like", "broadcast_like_") and shape(a) == shape(b):
             return a
+    if p == "getitem" and isinstance(args[0], Tup) and _num(args[1]) and isinstance(args[1].value, int):
+        return args[0].elts[args[1].value]  # type: ignore[union-attr]
     if p == "negative":
         (a,) = args
         if isinstance(a, Op) and a.prim == "negative":
