@@ -1,0 +1,29 @@
+"""The README shows the program's real output."""
+from __future__ import annotations
+
+import os
+
+from test_golden import ADJOINT, WENGERT
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def readme() -> str:
+    with open(os.path.join(ROOT, "README.md")) as f:
+        return f.read()
+
+
+def test_readme_walkthrough_is_real_output():
+    text = readme()
+    assert WENGERT in text
+    assert ADJOINT in text
+
+
+def test_quick_start_is_two_commands():
+    text = readme()
+    block = text.split("## Quick start", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    lines = [line for line in block.splitlines() if line.strip()]
+    assert lines == [
+        "pip install . && python examples/logistic_regression.py",
+        "pip install '.[test]' && python -m pytest",
+    ]
