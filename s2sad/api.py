@@ -264,6 +264,18 @@ class Differentiable:
         """Forward mode at `primals` along `tangents`."""
         return jvp(self.__wrapped__, primals, tangents)
 
+    def explain(self, **kwargs: Any) -> Any:
+        """Side-by-side view: source line, Wengert list, tangent and adjoint statements."""
+        from .explain import explain
+
+        return explain(self.__wrapped__, wrt=self.wrt, **kwargs)
+
+    def trace(self, *args: Any, **kwargs: Any) -> Any:
+        """Evaluate at `args`, recording every forward value and every adjoint."""
+        from .trace import trace
+
+        return trace(self.__wrapped__, args, wrt=self.wrt, **kwargs)
+
     def __repr__(self) -> str:
         return f"<s2sad.Differentiable {self.__wrapped__.__qualname__} wrt={self.wrt!r}>"
 
