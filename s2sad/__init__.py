@@ -11,6 +11,7 @@ from .api import (
     Differentiable, cache_info, differentiate, grad, jvp, source, value_and_grad, vjp,
 )
 from .check import check_grads
+from .jacobian import hessian, hvp, jacobian
 from .errors import (
     InputError, NonDifferentiableError, S2SADError, ShapeError, SourceUnavailableError,
     UnknownFunctionError, UnsupportedSyntaxError, WrtError,
@@ -20,7 +21,7 @@ from .registry import defjvp, defvjp, primitive
 __version__ = "0.1.0"
 
 __all__ = [
-    "differentiate", "grad", "value_and_grad", "vjp", "jvp", "source", "check_grads", "cache_info",
+    "differentiate", "grad", "value_and_grad", "vjp", "jvp", "source", "jacobian", "hessian", "hvp", "check_grads", "cache_info",
     "Differentiable", "primitive", "defvjp", "defjvp",
     "S2SADError", "UnsupportedSyntaxError", "UnknownFunctionError", "SourceUnavailableError",
     "WrtError", "NonDifferentiableError", "ShapeError", "InputError", "__version__",

@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import pipeline
+from . import pipeline, registry
 from .errors import InputError, S2SADError, ShapeError
 
 Wrt = int | str | Sequence[int | str]
@@ -56,7 +56,26 @@ def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., 
     resolver = getattr(fn, "_s2sad_target", None)
     if resolver is not None:
         return resolver(args)
+    prim = registry.lookup(fn)
+    if prim is not None:
+        return _call_of(prim)
     return fn
+
+
+_CALLS: dict[str, Callable[..., Any]] = {}
+
+
+def _call_of(prim: registry.Primitive) -> Callable[..., Any]:
+    """A generated one-line function calling a primitive, so its own rules are used."""
+    if prim.name not in _CALLS:
+        from .compile import compile_ir
+        from .ir import Function, Op, Param, Return, Var
+
+        params = [Param(p) for p in prim.params]
+        body = [Return(Op(prim.name, tuple(Var(p.name) for p in params)))]
+        name = f"call_{prim.name}"
+        _CALLS[prim.name] = compile_ir(Function(name, params, body), f"call of {prim.name}")
+    return _CALLS[prim.name]
 
 
 def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset[str]:
@@ -263,6 +282,18 @@ class Differentiable:
     def jvp(self, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
         """Forward mode at `primals` along `tangents`."""
         return jvp(self.__wrapped__, primals, tangents)
+
+    def jacobian(self, *args: Any, mode: str = "reverse") -> Any:
+        """The Jacobian at `args` with respect to this function's `wrt`."""
+        from .jacobian import jacobian
+
+        return jacobian(self.__wrapped__, self.wrt, mode)(*args)
+
+    def hessian(self, *args: Any) -> Any:
+        """The Hessian at `args` (forward over reverse)."""
+        from .jacobian import hessian
+
+        return hessian(self.__wrapped__, self.wrt)(*args)
 
     def explain(self, **kwargs: Any) -> Any:
         """Side-by-side view: source line, Wengert list, tangent and adjoint statements."""

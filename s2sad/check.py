@@ -95,20 +95,28 @@ def check_grads(
 
 def _check_second_order(fn: Callable[..., Any], args: tuple[Any, ...], modes: Sequence[str], order: int,
                         eps: float, rtol: float, atol: float, seed: int, float_pos: list[int]) -> None:
-    """Check the derivative functions themselves: the VJP along a fixed cotangent."""
+    """Check the derivative functions themselves, which are ordinary generated Python.
+
+    The tangent program `f_jvp(*args, *tangents)` and the adjoint `f_vjp(*args,
+    *cotangents)` are checked like any function, so this exercises forward over
+    forward, reverse over forward, forward over reverse and reverse over reverse.
+    """
+    from . import pipeline
+
     rng = np.random.default_rng(seed + 1)
-    out = fn(*args)
-    u = tuple(_randn_like(rng, o) for o in out) if isinstance(out, tuple) else _randn_like(rng, out)
-    names = list(inspect.signature(api.target(fn, args)).parameters)
-
-    # h(x) = <u, J(x) v>  -- a scalar function whose derivative checks the second order.
-    tangents = {i: _randn_like(rng, args[i]) for i in float_pos}
-
-    def directional(*xs: Any) -> Any:
-        ts = tuple(tangents.get(i, np.zeros_like(a, dtype=float)) for i, a in enumerate(xs))
-        _, jv = api.jvp(fn, xs, ts)
-        return jv
-
-    directional.__name__ = f"jvp_of_{getattr(fn, '__name__', 'f')}"
-    del names
-    check_grads(directional, args, modes=modes, order=order - 1, eps=eps, rtol=rtol * 10, atol=atol * 10, seed=seed + 2)
+    base = api.target(fn, args)
+    names = list(inspect.signature(base).parameters)
+    wrt = tuple(names[i] for i in float_pos)
+    if not wrt:
+        return
+    scalars = api._scalars(base, args, {})
+    tol = dict(eps=eps, rtol=rtol * 10, atol=atol * 10, seed=seed + 2)
+    if "forward" in modes:
+        f_jvp = pipeline.derive(base, "forward", wrt, scalars, "jvp")
+        tangents = tuple(_randn_like(rng, args[i]) for i in float_pos)
+        check_grads(f_jvp, args + tangents, modes=modes, order=order - 1, **tol)
+    if "reverse" in modes:
+        f_vjp = pipeline.derive(base, "reverse", wrt, scalars, "vjp")
+        out = fn(*args)
+        cts = tuple(_randn_like(rng, o) for o in out) if isinstance(out, tuple) else (_randn_like(rng, out),)
+        check_grads(f_vjp, args + cts, modes=modes, order=order - 1, **tol)

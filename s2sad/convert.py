@@ -139,6 +139,8 @@ class Converter:
         return Slice(part(node.lower), part(node.upper), part(node.step))
 
     def _Subscript(self, node: ast.Subscript) -> Expr:
+        if self.static_value(node.value) is _index_maker():
+            return self.expr(node.slice)  # np.s_[a:b] is the index a:b, as generated code spells it
         prim = registry.PRIMS["getitem"]
         return Op(prim.name, (self.expr(node.value), self.expr(node.slice)))
 
@@ -175,6 +177,12 @@ class Converter:
             construct=describe(func),
             hint="register rules with s2sad.defvjp/defjvp, or mark it s2sad.primitive",
         )
+
+
+def _index_maker() -> Any:
+    import numpy
+
+    return numpy.s_
 
 
 def _qualname(obj: Any) -> str:

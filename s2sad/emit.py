@@ -19,8 +19,25 @@ from .ir import (
 _COMMENT = "__s2sad_comment__:"
 
 
+def _has_slice(e: Expr) -> bool:
+    return isinstance(e, Slice) or (isinstance(e, Tup) and any(isinstance(x, Slice) for x in e.elts))
+
+
+def index_ast(e: Expr) -> ast.expr:
+    """An index as written inside `x[...]`: slices print as `a:b`."""
+    if isinstance(e, Tup) and e.kind == "tuple":
+        return ast.Tuple([index_ast(x) for x in e.elts], ast.Load())
+    if isinstance(e, Slice):
+        part = lambda x: None if x is None else expr_ast(x)  # noqa: E731
+        return ast.Slice(part(e.lower), part(e.upper), part(e.step))
+    return expr_ast(e)
+
+
 def expr_ast(e: Expr) -> ast.expr:
     """The Python expression for an IR expression."""
+    if _has_slice(e):
+        # An index used as a value (passed to a helper) is spelled np.s_[...].
+        return ast.Subscript(ast.Attribute(ast.Name("np", ast.Load()), "s_", ast.Load()), index_ast(e), ast.Load())
     if isinstance(e, Var):
         return ast.Name(e.name, ast.Load())
     if isinstance(e, Const):
@@ -74,7 +91,7 @@ def _op_ast(e: Op) -> ast.expr:
     if sp.kind == "compare":
         return ast.Compare(args[0], [sp.op()], [args[1]])
     if sp.kind == "getitem":
-        return ast.Subscript(args[0], args[1], ast.Load())
+        return ast.Subscript(args[0], index_ast(e.args[1]), ast.Load())
     if sp.kind == "attr":
         return ast.Attribute(args[0], sp.path, ast.Load())
     keywords = [ast.keyword(k, expr_ast(v)) for k, v in e.kwargs]
@@ -145,6 +162,8 @@ def imports(fn: Function) -> list[str]:
     for e in exprs:
         for sub in walk_expr(e):
             if isinstance(sub, Const) and isinstance(sub.value, float) and (sub.value != sub.value or abs(sub.value) == float("inf")):
+                roots.add("np")
+            if isinstance(sub, Op) and any(_has_slice(a) for a in sub.args[1 if registry.PRIMS[sub.prim].spelling.kind == "getitem" else 0:]):
                 roots.add("np")
             if isinstance(sub, Op):
                 sp = registry.PRIMS[sub.prim].spelling

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from . import registry
 from .activity import analyze
-from .ir import Assign, Const, Expr, Function, Op, Param, Return, Stmt, Tup, Var, names_read
+from .ir import Assign, Const, Expr, Function, Op, Param, Return, Stmt, Tup, Var, names_read, walk_expr, walk_stmts
 from .lower import Lowered
 from .naming import Namer, used_names
 from .shapes import infer, shape_fn
@@ -56,7 +56,21 @@ def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset())
     value_dot: Expr = Tup(tuple(outs)) if low.tuple_output else outs[0]
     body.append(Return(Tup((ret.value, value_dot)), ret.line))
     doc = f"Forward mode (tangent) of {fn.name} with respect to {', '.join(wrt)}."
-    return Function(f"{fn.name}_jvp", params, body, doc)
+    out = Function(f"{fn.name}_jvp", params, body, doc)
+    out.meta["batchable"] = _batchable(body, set(dot.names.values()))
+    return out
+
+
+def _batchable(body: list[Stmt], dots: set[str]) -> bool:
+    """True when every tangent statement is elementwise, so tangents may carry a leading batch axis."""
+    for s in walk_stmts(body):
+        if isinstance(s, Assign) and set(s.targets) & dots:
+            for e in walk_expr(s.value):
+                if isinstance(e, Op) and not registry.PRIMS[e.prim].nondiff and registry.PRIMS[e.prim].shape != "elementwise":
+                    return False
+        elif not isinstance(s, (Assign, Return)):
+            return False
+    return True
 
 
 def _tangent(stmt: Assign, varied: set[str], dot: Namer, shape) -> Expr | None:  # type: ignore[no-untyped-def]

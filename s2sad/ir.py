@@ -147,6 +147,7 @@ class Function:
     params: list[Param]
     body: list[Stmt]
     doc: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         from .emit import to_source

@@ -239,11 +239,11 @@ def lookup_attr(name: str) -> Primitive | None:
 # The public extension API: the same Primitive records, with called rules.
 
 
-def _ensure_user_primitive(fn: Callable[..., Any]) -> Primitive:
+def _ensure_user_primitive(fn: Callable[..., Any], name: str | None = None) -> Primitive:
     prim = lookup(fn)
     if prim is not None:
         return prim
-    fname = getattr(fn, "__name__", "primitive")
+    fname = name or getattr(fn, "__name__", "primitive")
     pname = fname
     while pname in PRIMS:
         pname += "_"
@@ -286,7 +286,7 @@ def _set_rules(fn: Callable[..., Any], rules: tuple[Any, ...], mode: str) -> Non
         params = ("g", "ans") if mode == "vjp" else ("t", "ans")
         table[i] = Rule(params=params + prim.params, func=rule, func_name=name)
         # The generated code calls the rule by name, so the rule is itself a primitive.
-        _ensure_user_primitive(rule)
+        _ensure_user_primitive(rule, name)
     setattr(prim, "_" + mode, table)
 
 

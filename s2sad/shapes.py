@@ -62,7 +62,7 @@ def infer(fn: Function, scalars: set[str]) -> dict[str, frozenset[str]]:
         if isinstance(s, Assign):
             shape = expr_shape(s.value, env) if isinstance(s.target, str) else None
             for t in s.targets:
-                new = shape if shape is not None and not next(iter(shape), "").startswith("?") else unknown(t)
+                new = shape if shape is not None else unknown(t)
                 # A name bound twice (in loops or branches) keeps a fact only if both agree.
                 env[t] = new if t not in assigned or env.get(t) == new else unknown(t)
                 assigned.add(t)

@@ -1,0 +1,256 @@
+"""Forward mode, Jacobians, Hessians and composed transformations (issue: forward mode)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import s2sad
+from test_spine import (
+    cube_times, exp_over_square, logistic_loss, logreg_matrix, nested, x_times_square,
+)
+
+
+# -- the lecture examples ----------------------------------------------------------------
+
+
+def lecture_f(x1, x2):
+    return x1 * x2 + np.sin(x1), np.exp(x1 - x2)
+
+
+def homework(x1, x2, x3):
+    return x1 * x2 + x1 * x3, np.log(x1 + x2)
+
+
+def square_and_product(x):
+    return x[0] ** 2, x[0] * x[1] * x[2]
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+def lecture_jacobian(x1, x2):
+    e = math.exp(x1 - x2)
+    return np.array([[x2 + math.cos(x1), x1], [e, -e]])
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse", "auto"])
+def test_lecture_jacobian_both_modes(mode):
+    x1, x2 = 1.2, 0.4
+    J = s2sad.jacobian(lecture_f, wrt=(0, 1), mode=mode)(x1, x2)
+    np.testing.assert_allclose(np.array(J, dtype=float), lecture_jacobian(x1, x2), rtol=1e-12)
+
+
+def test_forward_seeds_give_columns_and_reverse_seeds_give_rows():
+    x1, x2 = 1.2, 0.4
+    J = lecture_jacobian(x1, x2)
+    _, col1 = s2sad.jvp(lecture_f, (x1, x2), (1.0, 0.0))
+    _, col2 = s2sad.jvp(lecture_f, (x1, x2), (0.0, 1.0))
+    np.testing.assert_allclose(np.column_stack([col1, col2]), J)
+    _, pullback = s2sad.vjp(lecture_f, x1, x2)
+    np.testing.assert_allclose(np.vstack([pullback((1.0, 0.0)), pullback((0.0, 1.0))]), J)
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_homework_jacobian(mode):
+    x1, x2, x3 = 0.8, 1.5, -0.3
+    J = np.array(s2sad.jacobian(homework, wrt=(0, 1, 2), mode=mode)(x1, x2, x3), dtype=float)
+    want = np.array([[x2 + x3, x1, x1], [1 / (x1 + x2), 1 / (x1 + x2), 0.0]])
+    np.testing.assert_allclose(J, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_vector_to_pair_jacobian_shape(mode):
+    x = np.array([1.5, -2.0, 0.5])
+    J1, J2 = s2sad.jacobian(square_and_product, mode=mode)(x)
+    np.testing.assert_allclose(J1, [2 * x[0], 0, 0])
+    np.testing.assert_allclose(J2, [x[1] * x[2], x[0] * x[2], x[0] * x[1]])
+    assert np.stack([J1, J2]).shape == (2, 3)
+
+
+def test_rosenbrock_hessian_and_hvp_against_autograd(rng):
+    autograd = pytest.importorskip("autograd")
+    anp = pytest.importorskip("autograd.numpy")
+
+    def ag_rosen(x):
+        return anp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+    x = rng.standard_normal(5)
+    v = rng.standard_normal(5)
+    H = s2sad.hessian(rosenbrock)(x)
+    np.testing.assert_allclose(H, autograd.hessian(ag_rosen)(x), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(s2sad.hvp(rosenbrock, (x,), v), autograd.hessian(ag_rosen)(x) @ v, rtol=1e-10, atol=1e-9)
+    np.testing.assert_allclose(s2sad.hvp(rosenbrock, (x,), v), s2sad.jvp(s2sad.grad(rosenbrock), (x,), (v,))[1])
+
+
+# -- Jacobian shapes --------------------------------------------------------------------------
+
+
+SCALES = np.arange(1.0, 4.0)
+
+
+def scalar_to_vector(t):
+    return np.sin(t * SCALES)
+
+
+def vector_to_vector(x):
+    return np.tanh(x) * x[0]
+
+
+def gram(W):
+    return W @ W.T
+
+
+def pair_to_pair(a, b):
+    return a * b, np.sum(a) + b
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse", "auto"])
+def test_jacobian_shapes(mode, rng):
+    assert s2sad.jacobian(scalar_to_vector, mode=mode)(0.3).shape == (3,)
+    assert s2sad.jacobian(vector_to_vector, mode=mode)(rng.standard_normal(4)).shape == (4, 4)
+    W = rng.standard_normal((2, 3))
+    J = s2sad.jacobian(gram, mode=mode)(W)
+    assert J.shape == (2, 2, 2, 3)
+    # d(W W^T)_ij / dW_kl = delta_ik W_jl + delta_jk W_il
+    want = np.einsum("ik,jl->ijkl", np.eye(2), W) + np.einsum("jk,il->ijkl", np.eye(2), W)
+    np.testing.assert_allclose(J, want, rtol=1e-12)
+    (Jaa, Jab), (Jba, Jbb) = s2sad.jacobian(pair_to_pair, wrt=(0, 1), mode=mode)(rng.standard_normal(2), 0.5)
+    assert Jaa.shape == (2, 2) and Jab.shape == (2,) and Jba.shape == (2,) and np.ndim(Jbb) == 0
+
+
+def test_vectorized_forward_jacobian_matches_column_passes(rng):
+    x = rng.standard_normal(6)
+    f = s2sad.jacobian(vector_to_vector, mode="forward")
+    from s2sad import pipeline
+
+    low_fwd = pipeline.generate(elementwise_only, "forward", ("x",))
+    assert low_fwd.meta["batchable"]
+    J = s2sad.jacobian(elementwise_only, mode="forward")(x)
+    np.testing.assert_allclose(J, np.diag(np.cos(x) * x + np.sin(x)), atol=1e-14)
+    np.testing.assert_allclose(f(x), s2sad.jacobian(vector_to_vector, mode="reverse")(x))
+
+
+def elementwise_only(x):
+    return np.sin(x) * x
+
+
+# -- every spine test, in forward mode ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("fn,args", [
+    (logistic_loss, (0.7, -0.2, 1.5, 1.0)),
+    (exp_over_square, (1.3,)),
+    (x_times_square, (1.5, -0.7)),
+    (nested, (2.0, 2.0, 3.0)),
+    (cube_times, (np.array([2.0, 3.0]),)),
+])
+def test_spine_functions_in_both_modes_to_second_order(fn, args):
+    s2sad.check_grads(fn, args, modes=("forward", "reverse"), order=2)
+
+
+def test_forward_closed_forms():
+    assert s2sad.jvp(exp_over_square, (1.3,), (1.0,))[1] == pytest.approx(math.exp(1.3) * (1.3 - 2) / 1.3 ** 3)
+    assert s2sad.jvp(nested, (2.0, 2.0, 3.0), (0.0, 0.0, 1.0))[1] == pytest.approx(40.0)
+    _, t = s2sad.jvp(cube_times, (np.array([2.0, 3.0]),), (np.array([1.0, 0.0]),))
+    assert t == pytest.approx(36.0)
+
+
+def test_dot_product_identity_between_modes(rng):
+    X = rng.standard_normal((100, 5))
+    w = rng.standard_normal(5)
+    t = (rng.random(100) > 0.5).astype(float)
+    for _ in range(3):
+        v = rng.standard_normal(5)
+        u = rng.standard_normal()
+        _, jv = s2sad.jvp(logreg_matrix, (w, X, t), (v, np.zeros_like(X), np.zeros_like(t)))
+        _, pullback = s2sad.vjp(logreg_matrix, w, X, t)
+        (jtu, _, _) = pullback(u)
+        assert jv * u == pytest.approx(np.dot(v, jtu), rel=1e-12)
+    s2sad.check_grads(logreg_matrix, (w, X, t), modes=("forward", "reverse"), order=2)
+
+
+def test_jvp_ignores_non_float_arguments():
+    def f(x, n):
+        return x * n
+    out, t = s2sad.jvp(f, (2.0, 3), (1.0, 99))
+    assert (out, t) == (6.0, 3.0)
+
+
+# -- composition ---------------------------------------------------------------------------------
+
+
+def cubic_sine(x):
+    return x ** 3 * np.sin(x)
+
+
+def d1(x):
+    return 3 * x ** 2 * math.sin(x) + x ** 3 * math.cos(x)
+
+
+def d2(x):
+    return 6 * x * math.sin(x) + 6 * x ** 2 * math.cos(x) - x ** 3 * math.sin(x)
+
+
+def d3(x):
+    return 6 * math.sin(x) + 18 * x * math.cos(x) - 9 * x ** 2 * math.sin(x) - x ** 3 * math.cos(x)
+
+
+def test_grad_of_grad_and_grad_of_grad_of_grad():
+    x = 0.7
+    assert s2sad.grad(cubic_sine)(x) == pytest.approx(d1(x), rel=1e-12)
+    assert s2sad.grad(s2sad.grad(cubic_sine))(x) == pytest.approx(d2(x), rel=1e-12)
+    assert s2sad.grad(s2sad.grad(s2sad.grad(cubic_sine)))(x) == pytest.approx(d3(x), rel=1e-12)
+
+
+def test_jvp_of_grad_is_forward_over_reverse():
+    x = 0.7
+    _, t = s2sad.jvp(s2sad.grad(cubic_sine), (x,), (1.0,))
+    assert t == pytest.approx(d2(x), rel=1e-12)
+    text = s2sad.source(s2sad.grad(cubic_sine), mode="forward", args=(x,))
+    assert "x_bar_dot" in text and "def cubic_sine_vjp_jvp(" in text
+
+
+def test_jacobian_of_grad_against_autograd(rng):
+    autograd = pytest.importorskip("autograd")
+    anp = pytest.importorskip("autograd.numpy")
+
+    def ag(w, X, t):
+        y = 1 / (1 + anp.exp(-anp.dot(X, w)))
+        return anp.sum(0.5 * (y - t) ** 2) / t.shape[0]
+
+    X = rng.standard_normal((20, 3))
+    w = rng.standard_normal(3)
+    t = (rng.random(20) > 0.5).astype(float)
+    for mode in ("forward", "reverse"):
+        H = s2sad.jacobian(s2sad.grad(logreg_matrix), mode=mode)(w, X, t)
+        np.testing.assert_allclose(H, autograd.hessian(ag)(w, X, t), rtol=1e-10, atol=1e-12)
+
+
+def test_differentiable_methods(rng):
+    d = s2sad.differentiate(rosenbrock)
+    x = rng.standard_normal(4)
+    np.testing.assert_allclose(d.hessian(x), s2sad.hessian(rosenbrock)(x))
+    np.testing.assert_allclose(d.jacobian(x), s2sad.grad(rosenbrock)(x))
+    out, t = d.jvp((x,), (np.ones(4),))
+    assert t == pytest.approx(np.dot(s2sad.grad(rosenbrock)(x), np.ones(4)))
+
+
+def test_check_grads_catches_a_wrong_derivative():
+    def f(x):
+        return x * x
+
+    good = s2sad.grad(f)
+    s2sad.check_grads(good, (0.3,), modes=("forward", "reverse"))
+    with pytest.raises(AssertionError, match="reverse mode"):
+        s2sad.check_grads(lambda_wrapped_wrong, (0.3,))
+
+
+@s2sad.primitive
+def lambda_wrapped_wrong(x):
+    return x * x
+
+
+s2sad.defvjp(lambda_wrapped_wrong, lambda g, ans, x: g * 3.0 * x)  # wrong on purpose: should be 2x
