@@ -33,6 +33,8 @@ def diff_args(op: Op, mode: str) -> list[int]:
     prim = registry.PRIMS[op.prim]
     if prim.nondiff:
         return []
+    if prim.user_fn is not None:
+        return list(range(len(prim.params)))
     rules = prim.vjp if mode == "reverse" else prim.jvp
     return [i for i, r in enumerate(rules) if r is not None]
 
@@ -67,7 +69,7 @@ def check_rules(value: Expr, varied: set[str], mode: str) -> None:
     if not isinstance(value, Op):
         return
     prim = registry.PRIMS[value.prim]
-    if prim.nondiff or prim.source is not None:
+    if prim.nondiff or prim.source is not None or prim.user_fn is not None:
         return  # built-in rules say None on purpose for index/shape arguments
     have = set(diff_args(value, mode))
     for i, arg in enumerate(_bound(value)):

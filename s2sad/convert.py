@@ -20,6 +20,15 @@ from .ir import Const, Expr, Op, Slice, Tup, Var
 _MISSING = object()
 
 _LITERAL_TYPES = (int, float, complex, bool, str, bytes, type(None), type(Ellipsis))
+# Methods whose extra positional arguments numpy packs into one tuple: x.reshape(3, 4) is np.reshape(x, (3, 4)).
+_PACKED_METHODS = ("reshape", "transpose")
+
+
+def is_dtype(obj: Any) -> bool:
+    """True for a type usable as a dtype argument: np.float32, float, int, bool."""
+    import numpy as np
+
+    return isinstance(obj, type) and (issubclass(obj, np.generic) or obj in (int, float, bool, complex))
 
 
 def describe(node: ast.AST) -> str:
@@ -45,8 +54,9 @@ class Converter:
         self.error = error
         self.globals_used: dict[str, Any] = {}
         self.calls: list[tuple[ast.AST, Any]] = []
-        # A hook for calls to non-primitive Python functions (user helpers).
+        # Hooks set by `lower`: calls to other Python functions, and `a if c else b`.
         self.user_call: Callable[[ast.Call, Any], Expr] | None = None
+        self.ifexp: Callable[[ast.IfExp], Expr] | None = None
 
     # -- name resolution ---------------------------------------------------
     def static_value(self, node: ast.expr) -> Any:
@@ -85,7 +95,7 @@ class Converter:
         return self._global(node.id, obj, node)
 
     def _global(self, name: str, obj: Any, node: ast.AST) -> Expr:
-        if isinstance(obj, (bool, type(None), type(Ellipsis))):
+        if isinstance(obj, (bool, type(None), type(Ellipsis))) or is_dtype(obj):
             return Const(obj)
         if isinstance(obj, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)):
             raise self.error(UnsupportedSyntaxError, f"{name!r} is used as a value; only calls to it are supported", node, construct=name)
@@ -95,8 +105,8 @@ class Converter:
     def _Attribute(self, node: ast.Attribute) -> Expr:
         obj = self.static_value(node)
         if obj is not _MISSING:
-            if isinstance(obj, _LITERAL_TYPES):
-                return Const(obj)  # np.pi, np.inf, np.newaxis, math.e
+            if isinstance(obj, _LITERAL_TYPES) or is_dtype(obj):
+                return Const(obj)  # np.pi, np.inf, np.newaxis, math.e, np.float32
             raise self.error(UnsupportedSyntaxError, f"attribute {describe(node)!r} is not a number or an array", node, construct=describe(node))
         prim = registry.lookup_attr(node.attr)
         if prim is None:
@@ -115,6 +125,8 @@ class Converter:
             return operand
         if isinstance(operand, Const) and isinstance(node.op, ast.USub) and isinstance(operand.value, (int, float)):
             return Const(-operand.value)
+        if isinstance(node.op, ast.Not):
+            return Op("not_", (operand,))
         prim = registry.lookup_unary(type(node.op))
         if prim is None:
             raise self.error(UnsupportedSyntaxError, f"operator {type(node.op).__name__} is not supported", node, construct=describe(node))
@@ -127,6 +139,19 @@ class Converter:
         if prim is None:
             raise self.error(UnsupportedSyntaxError, f"comparison {type(node.ops[0]).__name__} is not supported", node, construct=describe(node))
         return Op(prim.name, (self.expr(node.left), self.expr(node.comparators[0])))
+
+    def _BoolOp(self, node: ast.BoolOp) -> Expr:
+        prim = "and_" if isinstance(node.op, ast.And) else "or_"
+        values = [self.expr(v) for v in node.values]
+        out = values[0]
+        for v in values[1:]:
+            out = Op(prim, (out, v))
+        return out
+
+    def _IfExp(self, node: ast.IfExp) -> Expr:
+        if self.ifexp is None:
+            raise self.error(UnsupportedSyntaxError, "conditional expression is not supported here", node, construct="conditional expression")
+        return self.ifexp(node)
 
     def _Tuple(self, node: ast.Tuple) -> Expr:
         return Tup(tuple(self.expr(e) for e in node.elts), "tuple")
@@ -159,6 +184,8 @@ class Converter:
             prim = registry.lookup_method(func.attr)
             if prim is None:
                 raise self.error(UnknownFunctionError, f"method .{func.attr}() has no derivative rule", node, construct=f".{func.attr}()")
+            if func.attr in _PACKED_METHODS and len(args) > 1:
+                args = [Tup(tuple(args), "tuple")]
             return Op(prim.name, (self.expr(func.value), *args), kwargs)
         if obj is _MISSING:
             raise self.error(UnknownFunctionError, f"cannot resolve the function {describe(func)!r}", node, construct=describe(func))
@@ -167,7 +194,7 @@ class Converter:
             if prim.spelling.kind == "call" and prim.fn is obj and not prim.spelling.path.startswith(("np.", "math.")):
                 self.globals_used.setdefault(prim.spelling.path, obj)
             return Op(prim.name, tuple(args), kwargs)
-        if self.user_call is not None and isinstance(obj, types.FunctionType):
+        if self.user_call is not None and (isinstance(obj, types.FunctionType) or hasattr(obj, "_s2sad_target")):
             return self.user_call(node, obj)
         qual = _qualname(obj)
         raise self.error(

@@ -12,11 +12,12 @@ from typing import Any
 
 from . import registry, runtime
 from .ir import (
-    Assign, Comment, Const, Expr, ExprStmt, For, Function, If, IRError, Op, Return,
+    Assign, Break, Comment, Const, Expr, ExprStmt, For, Function, If, IRError, Op, Return,
     Slice, Stmt, Tup, Var, While, walk_expr, walk_stmts,
 )
 
 _COMMENT = "__s2sad_comment__:"
+_IN_PLACE = ("setitem", "append")
 
 
 def _has_slice(e: Expr) -> bool:
@@ -60,6 +61,10 @@ def const_ast(value: Any) -> ast.expr:
     if isinstance(value, slice):
         part = lambda x: None if x is None else const_ast(x)  # noqa: E731
         return ast.Slice(part(value.start), part(value.stop), part(value.step))
+    if isinstance(value, type):  # a dtype argument: np.float32, float
+        if value.__module__ == "numpy":
+            return ast.Attribute(ast.Name("np", ast.Load()), value.__name__, ast.Load())
+        return ast.Name(value.__name__, ast.Load())
     if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
         value = value.item()
     if isinstance(value, float) and (value != value or abs(value) == float("inf")):
@@ -88,12 +93,17 @@ def _op_ast(e: Op) -> ast.expr:
         return ast.BinOp(args[0], sp.op(), args[1])
     if sp.kind == "unary":
         return ast.UnaryOp(sp.op(), args[0])
+    if sp.kind == "boolop":
+        return ast.BoolOp(sp.op(), args)
     if sp.kind == "compare":
         return ast.Compare(args[0], [sp.op()], [args[1]])
     if sp.kind == "getitem":
         return ast.Subscript(args[0], index_ast(e.args[1]), ast.Load())
     if sp.kind == "attr":
         return ast.Attribute(args[0], sp.path, ast.Load())
+    if sp.kind == "method":
+        keywords = [ast.keyword(k, expr_ast(v)) for k, v in e.kwargs]
+        return ast.Call(ast.Attribute(args[0], sp.path, ast.Load()), args[1:], keywords)
     keywords = [ast.keyword(k, expr_ast(v)) for k, v in e.kwargs]
     return ast.Call(_path(sp.path or prim.name), args, keywords)
 
@@ -101,6 +111,13 @@ def _op_ast(e: Op) -> ast.expr:
 def stmt_ast(s: Stmt) -> list[ast.stmt]:
     """The Python statements for an IR statement."""
     if isinstance(s, Assign):
+        v = s.value
+        if isinstance(v, Op) and v.prim in _IN_PLACE and isinstance(s.target, str) and v.args and v.args[0] == Var(s.target):
+            # The Wengert list models y[i] = v and xs.append(v) as y = setitem(y, i, v): print them as written.
+            if v.prim == "setitem":
+                target_sub = ast.Subscript(ast.Name(s.target, ast.Load()), index_ast(v.args[1]), ast.Store())
+                return [ast.Assign([target_sub], expr_ast(v.args[2]))]
+            return [ast.Expr(ast.Call(ast.Attribute(ast.Name(s.target, ast.Load()), "append", ast.Load()), [expr_ast(v.args[1])], []))]
         if isinstance(s.target, tuple):
             target: ast.expr = ast.Tuple([ast.Name(n, ast.Store()) for n in s.target], ast.Store())
         else:
@@ -120,6 +137,8 @@ def stmt_ast(s: Stmt) -> list[ast.stmt]:
         return [ast.For(target, expr_ast(s.iter), body_ast(s.body), [])]
     if isinstance(s, While):
         return [ast.While(expr_ast(s.test), body_ast(s.body), [])]
+    if isinstance(s, Break):
+        return [ast.Break()]
     raise IRError(f"cannot print statement {s!r}")
 
 
@@ -162,6 +181,8 @@ def imports(fn: Function) -> list[str]:
     for e in exprs:
         for sub in walk_expr(e):
             if isinstance(sub, Const) and isinstance(sub.value, float) and (sub.value != sub.value or abs(sub.value) == float("inf")):
+                roots.add("np")
+            if isinstance(sub, Const) and isinstance(sub.value, type) and sub.value.__module__ == "numpy":
                 roots.add("np")
             if isinstance(sub, Op) and any(_has_slice(a) for a in sub.args[1 if registry.PRIMS[sub.prim].spelling.kind == "getitem" else 0:]):
                 roots.add("np")

@@ -13,13 +13,14 @@ from .errors import UnsupportedSyntaxError
 from .source import FunctionSource
 
 SUPPORTED_STATEMENTS: set[type] = {
-    ast.Assign, ast.AugAssign, ast.Return, ast.Expr, ast.Pass,
+    ast.Assign, ast.AugAssign, ast.Return, ast.Expr, ast.Pass, ast.If, ast.For, ast.While,
+    ast.Break, ast.Continue,
 }
 
 SUPPORTED_EXPRESSIONS: set[type] = {
     ast.Constant, ast.Name, ast.Attribute, ast.BinOp, ast.UnaryOp, ast.Compare,
     ast.Call, ast.Subscript, ast.Slice, ast.Tuple, ast.List, ast.keyword,
-    ast.Load, ast.Store,
+    ast.Load, ast.Store, ast.IfExp, ast.BoolOp,
 }
 
 _STATEMENT_NAMES = {
@@ -57,6 +58,9 @@ def _check_stmt(fs: FunctionSource, stmt: ast.stmt) -> None:
     if type(stmt) not in SUPPORTED_STATEMENTS:
         what = construct_name(stmt)
         raise fs.error(UnsupportedSyntaxError, f"{what} is not supported", stmt, construct=what)
+    if isinstance(stmt, ast.Expr) and _is_append(stmt.value):
+        _check_expr(fs, stmt.value)
+        return
     if isinstance(stmt, ast.Expr) and not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
         raise fs.error(
             UnsupportedSyntaxError,
@@ -67,8 +71,30 @@ def _check_stmt(fs: FunctionSource, stmt: ast.stmt) -> None:
     for target in getattr(stmt, "targets", []) + ([stmt.target] if isinstance(stmt, ast.AugAssign) else []):
         _check_target(fs, target)
     for child in ast.iter_child_nodes(stmt):
-        if isinstance(child, ast.expr):
+        if isinstance(child, ast.expr) and not (isinstance(stmt, ast.For) and child is stmt.target):
             _check_expr(fs, child)
+    if isinstance(stmt, ast.For):
+        _check_loop_target(fs, stmt.target)
+    for block in ("body", "orelse"):
+        for sub in getattr(stmt, block, []) if isinstance(stmt, (ast.If, ast.For, ast.While)) else []:
+            _check_stmt(fs, sub)
+
+
+def _is_append(call: ast.expr) -> bool:
+    return (
+        isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "append"
+        and isinstance(call.func.value, ast.Name) and len(call.args) == 1 and not call.keywords
+    )
+
+
+def _check_loop_target(fs: FunctionSource, target: ast.expr) -> None:
+    ok = isinstance(target, ast.Name) or (
+        isinstance(target, ast.Tuple) and all(
+            isinstance(e, ast.Name) or isinstance(e, ast.Tuple) and all(isinstance(x, ast.Name) for x in e.elts) for e in target.elts
+        )
+    )
+    if not ok:
+        raise fs.error(UnsupportedSyntaxError, "this loop target is not supported", target, construct="for target")
 
 
 def _check_target(fs: FunctionSource, target: ast.expr) -> None:
@@ -76,12 +102,15 @@ def _check_target(fs: FunctionSource, target: ast.expr) -> None:
         return
     if isinstance(target, ast.Tuple) and all(isinstance(e, ast.Name) for e in target.elts):
         return
+    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+        _check_expr(fs, target.slice)
+        return
     what = "subscript assignment" if isinstance(target, ast.Subscript) else f"assignment to {construct_name(target)}"
     raise fs.error(UnsupportedSyntaxError, f"{what} is not supported", target, construct=what)
 
 
 def _check_expr(fs: FunctionSource, node: ast.expr) -> None:
     for sub in ast.walk(node):
-        if type(sub) not in SUPPORTED_EXPRESSIONS and not isinstance(sub, (ast.operator, ast.unaryop, ast.cmpop, ast.expr_context)):
+        if type(sub) not in SUPPORTED_EXPRESSIONS and not isinstance(sub, (ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.expr_context)):
             what = construct_name(sub)
             raise fs.error(UnsupportedSyntaxError, f"{what} is not supported", sub, construct=what)

@@ -10,8 +10,9 @@ active arguments only, so known-zero tangents never appear in the text.
 from __future__ import annotations
 
 from . import registry
-from .activity import analyze
-from .ir import Assign, Const, Expr, Function, Op, Param, Return, Stmt, Tup, Var, names_read, walk_expr, walk_stmts
+from .activity import Activity, analyze
+from .calls import call_tangent
+from .ir import Assign, Const, Expr, For, Function, If, Op, Param, Return, Stmt, Tup, Var, While, names_read, walk_expr, walk_stmts
 from .lower import Lowered
 from .naming import Namer, used_names
 from .shapes import infer, shape_fn
@@ -31,23 +32,9 @@ def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset())
     if any(p.default is not None for p in params):
         params = [p if p.default is not None else Param(p.name) for p in params]
     params += [Param(dot(w), Const(None) if any(p.default is not None for p in fn.params) else None) for w in wrt]
-    body: list[Stmt] = []
     ret = fn.body[-1]
     assert isinstance(ret, Return)
-    for stmt in fn.body[:-1]:
-        body.append(stmt)
-        if not isinstance(stmt, Assign) or not set(stmt.targets) & act.active:
-            continue
-        tangent = _tangent(stmt, act.varied, dot, shape)
-        if tangent is not None and isinstance(stmt.target, tuple):
-            body.append(Assign(tuple(dot(t) for t in stmt.target), tangent, stmt.line))
-        elif tangent is not None:
-            if isinstance(stmt.value, Op) and registry.PRIMS[stmt.value.prim].elementwise and not (
-                shape(tangent) >= shape(Var(stmt.target))
-            ):
-                # Only some operands vary, so the tangent may be smaller than the result.
-                tangent = Op("broadcast_like_", (tangent, Var(stmt.target)))
-            body.append(Assign(dot(stmt.target), tangent, stmt.line))
+    body = _block(fn.body[:-1], act, dot, shape)
     outs = []
     for o in low.outputs:
         if o not in act.active:
@@ -73,17 +60,72 @@ def _batchable(body: list[Stmt], dots: set[str]) -> bool:
     return True
 
 
+def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape) -> list[Stmt]:  # type: ignore[no-untyped-def]
+    """Primal statements, each active one followed by its tangent statement."""
+    body: list[Stmt] = []
+    for stmt in stmts:
+        if isinstance(stmt, If):
+            body.append(If(stmt.test, _block(stmt.body, act, dot, shape), _block(stmt.orelse, act, dot, shape), stmt.line))
+            continue
+        if isinstance(stmt, For):
+            body.append(For(stmt.target, stmt.iter, _block(stmt.body, act, dot, shape), stmt.line))
+            continue
+        if isinstance(stmt, While):
+            body.append(While(stmt.test, _block(stmt.body, act, dot, shape), stmt.line))
+            continue
+        if not isinstance(stmt, Assign) or not set(stmt.targets) & act.active:
+            body.append(stmt)
+            continue
+        value = stmt.value
+        if isinstance(value, Op) and registry.PRIMS[value.prim].user_fn is not None and isinstance(stmt.target, str):
+            call = call_tangent(registry.PRIMS[value.prim], value, stmt.target, act.varied, dot, stmt.line)
+            body.append(call if call is not None else stmt)
+            if call is None:
+                body.append(Assign(dot(stmt.target), Op("zeros_like", (Var(stmt.target),)), stmt.line))
+            continue
+        body.append(stmt)
+        tangent = _tangent(stmt, act.varied, dot, shape)
+        if tangent is None:
+            # An active variable given a value that does not vary: its tangent is zero here.
+            for t in stmt.targets:
+                body.append(Assign(dot(t), _zero_tangent(value, t), stmt.line))
+        elif isinstance(stmt.target, tuple):
+            body.append(Assign(tuple(dot(t) for t in stmt.target), tangent, stmt.line))
+        else:
+            if isinstance(value, Op) and registry.PRIMS[value.prim].elementwise and not (
+                shape(tangent) >= shape(Var(stmt.target))
+            ):
+                # Only some operands vary, so the tangent may be smaller than the result.
+                tangent = Op("broadcast_like_", (tangent, Var(stmt.target)))
+            body.append(Assign(dot(stmt.target), tangent, stmt.line))
+    return body
+
+
+def _zero_tangent(value: Expr, target: str) -> Expr:
+    if isinstance(value, Tup) and value.kind == "list" and not value.elts:
+        return Tup((), "list")
+    return Op("zeros_like", (Var(target),))
+
+
 def _tangent(stmt: Assign, varied: set[str], dot: Namer, shape) -> Expr | None:  # type: ignore[no-untyped-def]
     value = stmt.value
     if isinstance(value, Var):
         return Var(dot(value.name)) if value.name in varied else None
     if isinstance(value, Tup):
-        return None
+        if not names_read(value) & varied:
+            return None
+        return Tup(tuple(Var(dot(e.name)) if isinstance(e, Var) and e.name in varied else Op("zeros_like", (e,)) for e in value.elts), value.kind)
     if not isinstance(value, Op):
         return None
     prim = registry.PRIMS[value.prim]
     if prim.nondiff:
         return None
+    if prim.name == "append":
+        # xs.append(v) in the primal; xs_dot.append(v_dot) in the tangent program.
+        xs, v = value.args
+        xs_dot = Var(dot(xs.name)) if isinstance(xs, Var) and xs.name in varied else Tup((), "list")
+        v_dot = Var(dot(v.name)) if isinstance(v, Var) and v.name in varied else Op("zeros_like", (v,))
+        return Op("append", (xs_dot, v_dot))
     mapping = bind(prim, value)
     targets = stmt.targets
     mapping["ans"] = Tup(tuple(Var(t) for t in targets)) if isinstance(stmt.target, tuple) else Var(stmt.target)

@@ -128,7 +128,14 @@ class While:
     line: int | None = None
 
 
-Stmt = Union[Assign, Return, ExprStmt, Comment, If, For, While]
+@dataclass
+class Break:
+    """`break` out of the innermost loop."""
+
+    line: int | None = None
+
+
+Stmt = Union[Assign, Return, ExprStmt, Comment, If, For, While, Break]
 
 
 @dataclass
@@ -222,10 +229,21 @@ class IRError(AssertionError):
 
 
 def check_wengert(fn: Function) -> None:
-    """Check the Wengert-list invariant: one primitive per statement, over atoms."""
+    """Check the Wengert-list invariant: one primitive per statement, over atoms.
+
+    Block headers are exempt where the backward sweep never re-evaluates them:
+    a `while` test may be any expression; an `if` test must be an atom (the
+    recorded decision); a `for` iterates over an atom or one primitive of atoms.
+    """
     for s in walk_stmts(fn.body):
+        if isinstance(s, If) and not is_atom(s.test):
+            raise IRError(f"if-test {s.test} is not an atom")
+        if isinstance(s, For) and not (is_atom(s.iter) or isinstance(s.iter, Op) and all(is_atom(a) for a in s.iter.args)):
+            raise IRError(f"for-iterable {s.iter} is not in Wengert form")
         if isinstance(s, Assign):
             v = s.value
+            if isinstance(v, Op) and v.prim in ("and_", "or_"):
+                continue  # a short-circuit test is kept whole: it is a recorded decision, not a derivative
             if isinstance(v, Op):
                 bad = [a for a in list(v.args) + [kv for _, kv in v.kwargs] if not is_atom(a)]
                 if bad:
@@ -240,7 +258,7 @@ def check_wengert(fn: Function) -> None:
 
 __all__ = [
     "Var", "Const", "Op", "Tup", "Slice", "Expr", "Atom",
-    "Assign", "Return", "ExprStmt", "Comment", "If", "For", "While", "Stmt",
+    "Assign", "Return", "ExprStmt", "Comment", "If", "For", "While", "Break", "Stmt",
     "Param", "Function", "walk_expr", "walk_stmts", "names_read", "substitute",
     "is_atom", "check_wengert", "IRError", "replace",
 ]

@@ -14,14 +14,19 @@ intermediate value.
 from __future__ import annotations
 
 import ast
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import fence, registry
-from .convert import Converter
+from .convert import Converter, describe
 from .errors import UnsupportedSyntaxError
-from .ir import Assign, Const, Expr, Function, Op, Param, Return, Slice, Stmt, Tup, Var, check_wengert
+from .ir import (
+    Assign, Break, Const, Expr, For, Function, If, Op, Param, Return, Slice, Stmt, Tup, Var, While,
+    check_wengert, names_read, walk_expr,
+)
 from .source import FunctionSource, get_source
+from .structure import structure
 
 _LITERALS = (int, float, bool, str, type(None))
 
@@ -48,6 +53,11 @@ class Lowerer:
         self.temp_count = 0
         self.line: int | None = None
         self.conv = Converter(fs.resolve, self.current.get, fs.error)
+        self.conv.ifexp = self.lower_ifexp
+        self.conv.user_call = self.user_call
+        self.depth = 0  # > 0 inside if/for/while: names are re-bound in place, not versioned
+        self.owned: set[str] = set()  # arrays this function created, which it may update in place
+        self.counters: set[str] = set()
 
     # -- names ---------------------------------------------------------------
     def fresh(self) -> str:
@@ -61,6 +71,8 @@ class Lowerer:
 
     def bind(self, name: str) -> str:
         """The SSA name for a new binding of user variable `name`."""
+        if self.depth and name in self.current:
+            return self.current[name]
         if name not in self.current:
             self.current[name] = name
             return name
@@ -120,14 +132,175 @@ class Lowerer:
             self.assign(target, s.value)
 
     def _AugAssign(self, s: ast.AugAssign) -> None:
-        load = ast.copy_location(ast.Name(id=s.target.id, ctx=ast.Load()), s.target)  # type: ignore[attr-defined]
-        self.assign(s.target, ast.copy_location(ast.BinOp(left=load, op=s.op, right=s.value), s))
+        load_target = copy.deepcopy(s.target)
+        for n in ast.walk(load_target):
+            if hasattr(n, "ctx"):
+                n.ctx = ast.Load()
+        self.assign(s.target, ast.copy_location(ast.BinOp(left=load_target, op=s.op, right=s.value), s))
+
+    def _Break(self, s: ast.Break) -> None:
+        self.emit(Break(self.line))
+
+    def _Expr(self, s: ast.Expr) -> None:
+        call = s.value
+        if isinstance(call, ast.Constant):
+            return  # a docstring
+        # The fence lets only `xs.append(v)` through.
+        xs = call.func.value.id  # type: ignore[attr-defined]
+        if xs not in self.current:
+            raise self.fs.error(UnsupportedSyntaxError, f"{xs!r} is not a local list", call, construct=f"{xs}.append")
+        v = self.atomize(self.conv.expr(call.args[0]))  # type: ignore[attr-defined]
+        name = self.current[xs]
+        self.check_owned(name, call)
+        self.emit(Assign(name, Op("append", (Var(name), v)), self.line))
+
+    def check_owned(self, name: str, node: ast.AST) -> None:
+        """Refuse in-place updates of arrays the caller can see (inputs and their views)."""
+        if name not in self.owned:
+            raise self.fs.error(
+                UnsupportedSyntaxError,
+                f"in-place update of {name!r} would change an array the caller passed in (or a view of it), "
+                "which makes the derivative wrong",
+                node,
+                construct=describe(node),
+                hint=f"update a copy instead: {name} = np.array({name})",
+            )
+
+    def _If(self, s: ast.If) -> None:
+        test = self.test_atom(self.conv.expr(s.test))
+        self.depth += 1
+        body = self.block(s.body)
+        orelse = self.block(s.orelse)
+        self.depth -= 1
+        self.emit(If(test, body, orelse, self.fs.lineno(s)))
+
+    def block(self, stmts: list[ast.stmt]) -> list[Stmt]:
+        """Lower a nested block into its own statement list."""
+        saved, saved_line = self.body, self.line
+        self.body = []
+        self.lower_body(stmts)
+        out, self.body, self.line = self.body, saved, saved_line
+        return out
+
+    def test_atom(self, e: Expr) -> Expr:
+        """The recorded decision of an `if`: an atom; `and`/`or` tests stay whole, to keep short-circuiting."""
+        if isinstance(e, Op) and e.prim in ("and_", "or_"):
+            name = self.fresh()
+            self.emit(Assign(name, e, self.line))
+            return Var(name)
+        return self.atomize(e)
+
+    def lower_ifexp(self, node: ast.IfExp) -> Expr:
+        """`a if c else b` becomes an if statement assigning one temporary."""
+        test = self.test_atom(self.conv.expr(node.test))
+        name = self.fresh()
+        self.depth += 1
+        body, orelse = [], []
+        for branch, out in ((node.body, body), (node.orelse, orelse)):
+            saved = self.body
+            self.body = out
+            self.flatten(self.conv.expr(branch), name)
+            self.body = saved
+        self.depth -= 1
+        self.emit(If(test, body, orelse, self.line))
+        return Var(name)
+
+    def _For(self, s: ast.For) -> None:
+        line = self.fs.lineno(s)
+        it = s.iter
+        target = s.target
+        pre: list[tuple[ast.expr, Expr]] = []  # (loop target, value) bound at the top of each iteration
+        if isinstance(it, ast.Call) and self.conv.static_value(it.func) is range and isinstance(target, ast.Name):
+            rng = self.conv.expr(it)
+            iterable = Op("range", tuple(self.atomize(a) for a in rng.args))  # type: ignore[union-attr]
+            index = target.id
+        else:
+            # Any other iterable becomes an index loop, so the reverse sweep can walk it backwards.
+            if isinstance(it, ast.Call) and self.conv.static_value(it.func) is enumerate and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+                seq = self.atomize(self.conv.expr(it.args[0]))
+                length = self.flatten(Op("len", (seq,)))
+                index = target.elts[0].id if isinstance(target.elts[0], ast.Name) else self.fresh()
+                pre.append((target.elts[1], seq))
+            elif isinstance(it, ast.Call) and self.conv.static_value(it.func) is zip and isinstance(target, ast.Tuple) and len(target.elts) == len(it.args):
+                seqs = [self.atomize(self.conv.expr(a)) for a in it.args]
+                lengths = [self.flatten(Op("len", (q,))) for q in seqs]
+                length = lengths[0]
+                for other in lengths[1:]:
+                    length = self.flatten(Op("builtin_min", (length, other)))
+                index = self.fresh()
+                pre.extend(zip(target.elts, seqs))
+            else:
+                seq = self.atomize(self.conv.expr(it))
+                length = self.flatten(Op("len", (seq,)))
+                index = self.fresh()
+                pre.append((target, seq))
+            iterable = self.flatten(Op("range", (length,)))
+            if isinstance(iterable, Var):  # keep `for i in range(n)` readable: no temporary for range(n)
+                self.body.pop()
+                iterable = Op("range", (length,))
+        index = self.bind(index) if index in self.current else self._new_local(index)
+        self.depth += 1
+        saved = self.body
+        self.body = []
+        for tgt, seq in pre:
+            self.line = line
+            names = [tgt.id] if isinstance(tgt, ast.Name) else [t.id for t in tgt.elts]  # type: ignore[attr-defined]
+            item = self.flatten(Op("getitem", (seq, Var(index))), self.bind(names[0]) if len(names) == 1 else None)
+            if len(names) > 1:
+                for k, n in enumerate(names):
+                    self.flatten(Op("getitem", (item, Const(k))), self.bind(n))
+        self.lower_body(s.body)
+        body, self.body = self.body, saved
+        self.depth -= 1
+        if isinstance(iterable, Var):
+            raise self.fs.error(UnsupportedSyntaxError, "for-loop iterable is not supported", s, construct="for")
+        self.emit(For(index, iterable, body, line))
+
+    def _new_local(self, name: str) -> str:
+        self.current[name] = name
+        self.reserved.add(name)
+        return name
+
+    def _While(self, s: ast.While) -> None:
+        test = self.conv.expr(s.test)  # re-evaluated every iteration; the reverse sweep counts trips instead
+        self.depth += 1
+        body = self.block(s.body)
+        self.depth -= 1
+        self.emit(While(test, body, self.fs.lineno(s)))
+
+    def user_call(self, node: ast.Call, obj: Any) -> Expr:
+        """A call to another Python function: one opaque primitive with generated rules."""
+        from .calls import user_primitive
+
+        if obj is self.fs.fn:
+            raise self.fs.error(UnsupportedSyntaxError, f"recursive call to {self.fs.name} is not supported", node, construct=describe(node.func))
+        prim = user_primitive(obj, self.fs, node)
+        args = tuple(self.conv.expr(a) for a in node.args)
+        kwargs = tuple((k.arg, self.conv.expr(k.value)) for k in node.keywords)
+        return Op(prim.name, args, kwargs)  # type: ignore[arg-type]
 
     def assign(self, target: ast.expr, value: ast.expr) -> None:
-        """Lower `target = value` for a name or a tuple of names."""
+        """Lower `target = value` for a name, a tuple of names, or a subscript."""
+        if isinstance(target, ast.Subscript):
+            if not isinstance(target.value, ast.Name) or target.value.id not in self.current:
+                raise self.fs.error(UnsupportedSyntaxError, "only local arrays can be assigned into", target, construct=describe(target))
+            v = self.atomize(self.conv.expr(value))
+            index = self.atomize(self.conv.expr(target.slice))
+            name = self.current[target.value.id]
+            self.check_owned(name, target)
+            self.emit(Assign(name, Op("setitem", (Var(name), index, v)), self.line))
+            return
         if isinstance(target, ast.Name):
             e = self.conv.expr(value)
-            self.flatten(e, self.bind(target.id))
+            name = self.bind(target.id)
+            if self.depth and isinstance(e, Op):
+                e = Op(e.prim, tuple(self.atomize(a) for a in e.args), tuple((k, self.atomize(v)) for k, v in e.kwargs))
+                if name in names_read(e):
+                    # Re-binding in place (x = f(x) in a loop): compute into a temporary first, so the
+                    # adjoint of f can still read both the old x and the new one's adjoint.
+                    e = self.flatten(e)
+            self.flatten(e, name)
+            self._track_owned(name, e)
             return
         names = [t.id for t in target.elts]  # type: ignore[attr-defined]
         if isinstance(value, (ast.Tuple, ast.List)):
@@ -152,6 +325,18 @@ class Lowerer:
         for i, name in enumerate(names):
             self.flatten(Op(getitem, (atom, Const(i))), self.bind(name))
 
+    _VIEWS = ("getitem", "transpose", "reshape", "ravel", "squeeze", "expand_dims", "swapaxes",
+              "moveaxis", "broadcast_to", "diagonal", "atleast_1d", "atleast_2d", "atleast_3d")
+
+    def _track_owned(self, name: str, e: Expr) -> None:
+        """Remember whether `name` now holds a fresh array (safe to update in place)."""
+        if isinstance(e, Op) and e.prim not in self._VIEWS and not registry.PRIMS[e.prim].spelling.kind == "attr":
+            self.owned.add(name)
+        elif isinstance(e, Tup) and e.kind == "list":
+            self.owned.add(name)
+        else:
+            self.owned.discard(name)
+
     def _Return(self, s: ast.Return) -> None:
         raise AssertionError("handled by lower_function")  # pragma: no cover
 
@@ -165,6 +350,10 @@ def lower_function(fs: FunctionSource) -> Lowered:
     body = tree.body
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
         body = body[1:]
+    result = fs.name if fs.name.isidentifier() and fs.name not in lw.reserved else "result"
+    body = structure(fs, body, result)
+    if result in {n.id for s in body for n in ast.walk(s) if isinstance(n, ast.Name)}:
+        lw.reserved.add(result)
     returns = [i for i, s in enumerate(body) if isinstance(s, ast.Return)]
     if not returns:
         raise fs.error(UnsupportedSyntaxError, f"{fs.name} has no return statement, so there is nothing to differentiate", tree, construct="def")
@@ -188,7 +377,9 @@ def lower_function(fs: FunctionSource) -> Lowered:
             atom = lw.atomize(part)
         # Each output gets its own local name, so its seed adjoint is unambiguous.
         if not isinstance(atom, Var) or atom.name in param_names or atom.name in outputs or atom.name in lw.conv.globals_used:
-            atom = lw.flatten(atom, lw.fresh())
+            name = fs.name if not tuple_output and fs.name.isidentifier() and fs.name not in lw.reserved else lw.fresh()
+            lw.reserved.add(name)
+            atom = lw.flatten(atom, name)
         outputs.append(atom.name)  # type: ignore[union-attr]
     result: Expr = Tup(tuple(Var(o) for o in outputs)) if tuple_output else Var(outputs[0])
     lw.emit(Return(result, lw.line))

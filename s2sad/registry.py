@@ -30,7 +30,7 @@ from .ir import Expr
 class Spelling:
     """How a primitive prints: an operator, a call, an attribute or a subscript."""
 
-    kind: str  # "binop" | "unary" | "compare" | "call" | "attr" | "getitem"
+    kind: str  # "binop" | "unary" | "compare" | "call" | "attr" | "getitem" | "method"
     op: Any = None  # the ast operator class for binop/unary/compare
     path: str | None = None  # dotted call path ("np.exp") or attribute name ("T")
 
@@ -59,6 +59,8 @@ class Primitive:
     source: Any = None  # the rule class, parsed lazily into templates
     fn: Any = None  # the Python object the primitive evaluates
     outputs: int | None = None  # for a primitive returning a tuple: its length
+    user_fn: Any = None  # for a call to another Python function: that function
+    rewrite: Callable[..., Any] | None = None  # generation-time rewrite of a call: (args, kwargs) -> Expr or None
     _vjp: list[Rule | None] | None = None
     _jvp: list[Rule | None] | None = None
 
@@ -148,6 +150,7 @@ def defrule(
     shape: str | None = None,
     nondiff: bool = False,
     outputs: int | None = None,
+    rewrite: Callable[..., Any] | None = None,
 ) -> Callable[[type], type]:
     """Register a built-in primitive from a class holding `vjp` and `jvp` templates."""
 
@@ -164,6 +167,10 @@ def defrule(
             spelling = Spelling("getitem")
         elif attr is not None:
             spelling = Spelling("attr", path=attr)
+        elif isinstance(call, tuple) and call[0] == "boolop":
+            spelling = Spelling("boolop", op=call[1])
+        elif call is not None and call.startswith("."):
+            spelling = Spelling("method", path=call[1:])
         else:
             spelling = Spelling("call", path=call or _default_path(objs[0], pname))
         prim = Primitive(
@@ -175,6 +182,7 @@ def defrule(
             source=None if nondiff else cls,
             fn=objs[0] if objs else None,
             outputs=outputs,
+            rewrite=rewrite,
         )
         if nondiff:
             prim._vjp, prim._jvp = [], []

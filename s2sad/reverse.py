@@ -1,20 +1,35 @@
 """Stage 5, reverse: a Wengert list -> its adjoint program (reverse mode).
 
-Input: a `Lowered` function, the `wrt` parameter names, the set of parameters
-known to be scalars, and a variant: "vjp" returns the adjoints of `wrt`,
-"value_and_grad" returns `(value, adjoints)`. Output: an `ir.Function`
-taking the primal parameters plus one seed adjoint per output (`loss_bar=1.0`
-for a single output), whose body is the forward sweep (the primal statements)
-followed by the backward sweep: for each active statement, in reverse order,
-each active argument receives the contribution that the primitive's VJP
-template gives. The first contribution to `x_bar` is an assignment and later
-ones accumulate, so no `zeros_like` appears unless an input gets no adjoint.
+Input: a `Lowered` function, the `wrt` parameter names, the scalar parameters
+and a variant ("vjp" returns the adjoints of `wrt`; "value_and_grad" returns
+`(value, adjoints)`). Output: an `ir.Function` taking the primal parameters
+plus one seed adjoint per output (`loss_bar=1.0` for a single output), whose
+body is the forward sweep followed by the backward sweep.
+
+Backward sweep: statements in reverse order; each active argument receives the
+contribution its primitive's VJP template gives. The first contribution to
+`x_bar` assigns, later ones accumulate. Branches replay the recorded decision
+(`if t3:`); loops run backwards (`for i in reversed(range(n))`, or
+`for _ in range(trips)` when the trip count depends on values).
+
+Forward sweep: the primal statements, plus a `stack` holding exactly what the
+backward sweep reads and the forward sweep overwrites. An assignment inside a
+loop or branch that overwrites a value some earlier statement's adjoint reads
+is preceded by `stack.push(x)`; its adjoint is followed by `x = stack.pop()`.
+Trip counts of `while` loops and loops with `break` are counted the same way.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from . import registry
-from .activity import analyze
-from .ir import Assign, Comment, Const, Expr, Function, Op, Param, Return, Stmt, Tup, Var, names_read
+from .activity import Activity, analyze
+from .calls import call_adjoint
+from .errors import UnsupportedSyntaxError
+from .ir import (
+    Assign, Break, Comment, Const, Expr, ExprStmt, For, Function, If, Op, Param, Return, Stmt, Tup, Var,
+    While, names_read, walk_expr, walk_stmts,
+)
 from .lower import Lowered
 from .naming import Namer, used_names
 from .shapes import infer, shape_fn
@@ -24,97 +39,392 @@ from .template import bind, instantiate
 VARIANTS = ("vjp", "value_and_grad")
 
 
-def reverse(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset(), variant: str = "vjp") -> Function:  # type: ignore[assignment]
-    """Generate the adjoint of `low.fn` with respect to the parameters `wrt`."""
-    fn = low.fn
-    act = analyze(fn, set(wrt), low.outputs, "reverse")
-    bar = Namer(used_names(fn) | set(low.globals_used), "bar")
-    env = infer(fn, set(scalars))
-    env.update({bar(v): s for v, s in list(env.items())})  # an adjoint has its variable's shape
-    shape = shape_fn(env)
-    primal = [s for s in fn.body if not isinstance(s, Return)]
-    ret = fn.body[-1]
-    assert isinstance(ret, Return)
+@dataclass
+class _Restore:
+    """Placeholder after an adjoint: becomes `x = stack.pop()` if x was saved."""
 
-    seeds = [bar(o) for o in low.outputs]
-    params = list(fn.params)
-    single = len(low.outputs) == 1 and not low.tuple_output
-    for s in seeds:
-        params.append(Param(s, Const(1.0) if single else None))
-    if any(p.default is not None for p in fn.params) and not single:
-        params = [Param(p.name, p.default or Const(None)) if p.name in seeds else p for p in params]
+    stmt: Assign
 
-    backward: list[Stmt] = []
-    defined = {bar(o) for o in low.outputs if o in act.active}
 
-    def contribute(name: str, expr: Expr) -> None:
-        nb = bar(name)
-        if nb in defined:
-            backward.append(Assign(nb, Op("add", (Var(nb), expr)), line))
-        else:
-            backward.append(Assign(nb, expr, line))
-            defined.add(nb)
+@dataclass
+class _Loop:
+    """What the forward sweep must add around one loop."""
 
-    for stmt in reversed(primal):
-        if not isinstance(stmt, Assign):
-            raise NotImplementedError("control flow in reverse mode")  # pragma: no cover
-        line = stmt.line
-        bars = [bar(t) for t in stmt.targets]
+    counter: str | None = None  # trip counter, for while loops and loops with break
+    push_counter: bool = False  # a counter inside another loop is saved once per run of this loop
+    push_target: bool = False  # whether the loop variable is saved each iteration
+    inits: list[str] = field(default_factory=list)
+
+
+def _zero(name: str) -> Expr:
+    return Op("zeros_like", (Var(name),))
+
+
+def _has_break(body: list[Stmt]) -> bool:
+    for s in body:
+        if isinstance(s, Break):
+            return True
+        if isinstance(s, If) and (_has_break(s.body) or _has_break(s.orelse)):
+            return True
+    return False
+
+
+def _assigned(body: list[Stmt]) -> set[str]:
+    return {t for s in walk_stmts(body) if isinstance(s, Assign) for t in s.targets} | {
+        s.target for s in walk_stmts(body) if isinstance(s, For) and isinstance(s.target, str)
+    }
+
+
+class Reverse:
+    """Builds the adjoint of one lowered function."""
+
+    def __init__(self, low: Lowered, wrt: tuple[str, ...], scalars: set[str], variant: str) -> None:
+        self.low, self.wrt, self.variant = low, wrt, variant
+        fn = low.fn
+        self.act: Activity = analyze(fn, set(wrt), low.outputs, "reverse")
+        self.primal_names = used_names(fn) | set(low.globals_used)
+        self.bar = Namer(self.primal_names, "bar")
+        env = infer(fn, scalars)
+        env.update({self.bar(v): s for v, s in list(env.items())})  # an adjoint has its variable's shape
+        self.shape = shape_fn(env)
+        self.reads: dict[int, set[str]] = {}  # forward statement -> primal names its adjoint reads
+        self.loops: dict[int, _Loop] = {}
+        self.stack = self.bar.fresh("stack")
+        self.depth_of: dict[int, int] = {}  # loop -> how many loops enclose it
+        _loop_depths(fn.body, 0, self.depth_of)
+
+    # -- backward sweep ----------------------------------------------------------------
+    def block(self, stmts: list[Stmt], defined: set[str]) -> list:
+        """The backward sweep of a block; `defined` holds adjoints that have a value."""
+        out: list = []
+        for s in reversed(stmts):
+            if isinstance(s, Assign):
+                self.assign(s, defined, out)
+                out.append(_Restore(s))
+            elif isinstance(s, If):
+                out.extend(self.branch(s, defined))
+            elif isinstance(s, (For, While)):
+                out.extend(self.loop(s, defined))
+            elif isinstance(s, (Break, Comment)):
+                continue
+            else:
+                raise UnsupportedSyntaxError(f"cannot reverse {type(s).__name__}")  # pragma: no cover
+        return out
+
+    def _read(self, s: Stmt, exprs: list[Expr]) -> None:
+        names = set()
+        for e in exprs:
+            names |= {v.name for v in walk_expr(e) if isinstance(v, Var)}
+        self.reads.setdefault(id(s), set()).update(names & self.primal_names)
+
+    def assign(self, s: Assign, defined: set[str], out: list) -> None:
+        """Adjoint statements of one assignment, appended to `out`."""
+        bars = [self.bar(t) for t in s.targets]
         if not any(b in defined for b in bars):
-            continue
-        if isinstance(stmt.target, tuple):
-            # A tuple-valued primitive: outputs without an adjoint contribute zero.
-            for t, b in zip(stmt.targets, bars):
-                if b not in defined:
-                    backward.append(Assign(b, Op("zeros_like", (Var(t),)), line))
+            return
+        line = s.line
+        if isinstance(s.target, tuple):
+            for t, b in zip(s.targets, bars):
+                if b not in defined:  # an output of a tuple-valued primitive that nothing used
+                    out.append(Assign(b, _zero(t), line))
                     defined.add(b)
             g: Expr = Tup(tuple(Var(b) for b in bars))
-            ans: Expr = Tup(tuple(Var(t) for t in stmt.targets))
+            ans: Expr = Tup(tuple(Var(t) for t in s.targets))
         else:
-            g, ans = Var(bars[0]), Var(stmt.target)
-        value = stmt.value
+            g, ans = Var(bars[0]), Var(s.target)
+        parts: list[tuple[Expr, Expr]] = []  # (argument, its adjoint contribution)
+        value = s.value
+        varied = self.act.varied
         if isinstance(value, Var):
-            if value.name in act.varied:
-                contribute(value.name, g)
+            if value.name in varied:
+                parts.append((value, g))
         elif isinstance(value, Tup):
-            for i, e in enumerate(value.elts):
-                if isinstance(e, Var) and e.name in act.varied:
-                    contribute(e.name, Op("getitem", (g, Const(i))))
+            parts += [(e, Op("getitem", (g, Const(i)))) for i, e in enumerate(value.elts) if isinstance(e, Var) and e.name in varied]
         elif isinstance(value, Op):
             prim = registry.PRIMS[value.prim]
-            if prim.nondiff:
-                continue
-            mapping = bind(prim, value)
-            mapping.update(g=g, ans=ans)
-            for i, p in enumerate(prim.params):
-                arg = mapping[p]
-                rule = prim.vjp[i] if i < len(prim.vjp) else None
-                if rule is None or not (names_read(arg) & act.varied):
-                    continue
-                expr = simplify(instantiate(rule, mapping), shape)
-                if isinstance(arg, Var):
-                    contribute(arg.name, expr)
-                elif isinstance(arg, Tup):
-                    # A sequence argument (np.stack([a, b])): split its adjoint among the elements.
-                    seq = bar.fresh(f"{p}_bar")
-                    backward.append(Assign(seq, expr, line))
-                    for k, e in enumerate(arg.elts):
-                        if isinstance(e, Var) and e.name in act.varied:
-                            contribute(e.name, Op("getitem", (Var(seq), Const(k))))
+            if prim.user_fn is not None:
+                stmts, parts = call_adjoint(self, s, value, g)
+                out.extend(stmts)
+                self._read(s, [x.value for x in stmts])
+            elif not prim.nondiff:
+                mapping = bind(prim, value)
+                mapping.update(g=g, ans=ans)
+                for i, p in enumerate(prim.params):
+                    arg = mapping[p]
+                    rule = prim.vjp[i] if i < len(prim.vjp) else None
+                    if rule is not None and names_read(arg) & varied:
+                        parts.append((arg, simplify(instantiate(rule, mapping), self.shape)))
+        # The target's old value is a different variable: its adjoint starts again from zero.
+        for b in bars:
+            defined.discard(b)
+        parts.sort(key=lambda p: isinstance(p[0], Var) and p[0].name in s.targets)
+        self._read(s, [e for _, e in parts])
+        for arg, expr in parts:
+            if isinstance(arg, Var):
+                self.contribute(arg.name, expr, defined, out, line)
+            elif isinstance(arg, Tup):
+                # A sequence argument (np.stack([a, b])): split its adjoint among the elements.
+                seq = self.bar.fresh("seq_bar")
+                out.append(Assign(seq, expr, line))
+                for k, e in enumerate(arg.elts):
+                    if isinstance(e, Var) and e.name in varied:
+                        self.contribute(e.name, Op("getitem", (Var(seq), Const(k))), defined, out, line)
 
-    body: list[Stmt] = [Comment("forward sweep"), *primal, Comment("backward sweep")]
-    body += backward
-    grads: list[Expr] = []
-    for w in wrt:
-        if bar(w) not in defined:
-            # This input does not influence the output: its adjoint is zero.
-            body.append(Assign(bar(w), Op("zeros_like", (Var(w),))))
-        grads.append(Var(bar(w)))
-    result: Expr = grads[0] if len(wrt) == 1 else Tup(tuple(grads))
-    if variant == "value_and_grad":
-        result = Tup((ret.value, result))
-    body.append(Return(result, ret.line))
-    suffix = "vjp" if variant == "vjp" else "value_and_grad"
-    what = ", ".join(wrt)
-    doc = f"Reverse mode (adjoint) of {fn.name} with respect to {what}."
-    return Function(f"{fn.name}_{suffix}", params, body, doc)
+    def contribute(self, name: str, expr: Expr, defined: set[str], out: list, line: int | None) -> None:
+        """`name_bar = expr` for the first contribution, `name_bar = name_bar + expr` after."""
+        nb = self.bar(name)
+        if nb in defined:
+            negated, rest = _split_negation(expr)
+            out.append(Assign(nb, Op("subtract" if negated else "add", (Var(nb), rest)), line))
+        else:
+            out.append(Assign(nb, expr, line))
+            defined.add(nb)
+
+    def branch(self, s: If, defined: set[str]) -> list:
+        """Replay the recorded decision; both branches leave the same adjoints defined."""
+        self._read(s, [s.test])
+        d_a, d_b = set(defined), set(defined)
+        body, orelse = self.block(s.body, d_a), self.block(s.orelse, d_b)
+        for names, other in ((d_a - d_b, orelse), (d_b - d_a, body)):
+            for nb in sorted(names):
+                other.append(Assign(nb, _zero(self._primal(nb)), s.line))
+        defined.clear()
+        defined.update(d_a | d_b)
+        if not body and not orelse:
+            return []
+        if not body:
+            return [If(Op("not_", (s.test,)), orelse, [], s.line)]
+        return [If(s.test, body, orelse, s.line)]
+
+    def _primal(self, bar_name: str) -> str:
+        return next(v for v, b in self.bar.names.items() if b == bar_name)
+
+    def loop(self, s: For | While, defined: set[str]) -> list:
+        """Run the iterations backwards, with adjoints consistent from one iteration to the next."""
+        info = self.loops.setdefault(id(s), _Loop())
+        pre: set[str] = set()
+        while True:
+            start = set(defined) | pre
+            d = set(start)
+            body = self.block(s.body, d)
+            grown = d - start
+            if not grown:
+                break
+            pre |= grown  # accumulated across iterations: must start from zero before the loop
+        for nb in sorted(start - d):
+            body.append(Assign(nb, _zero(self._primal(nb)), s.line))  # killed here, read next iteration
+        out: list = [Assign(nb, _zero(self._primal(nb)), s.line) for nb in sorted(pre - defined)]
+        defined.clear()
+        defined.update(start)
+        body_assigned = _assigned(s.body)
+        counted = isinstance(s, While) or _has_break(s.body) or (
+            isinstance(s, For) and names_read(s.iter) & body_assigned
+        )
+        if not counted:
+            assert isinstance(s, For)
+            self.reads.setdefault(id(s), set()).update(names_read(s.iter) & self.primal_names)
+            out.append(For(s.target, Op("reversed", (s.iter,)), body or [], s.line))
+            return out
+        info.counter = info.counter or self.bar.fresh("trips")
+        self.reads.setdefault(id(s), set()).add(info.counter)
+        if isinstance(s, For) and s.target in set().union(*(self.reads.get(id(x), set()) for x in walk_stmts(s.body))):
+            info.push_target = True
+            body.insert(0, Assign(s.target, Op("pop", (Var(self.stack),)), s.line))
+        if self.depth_of.get(id(s), 0):
+            info.push_counter = True
+            out.append(Assign(info.counter, Op("pop", (Var(self.stack),)), s.line))
+        out.append(For("_", Op("range", (Var(info.counter),)), body or [], s.line))
+        return out
+
+    # -- which overwritten values must be saved -----------------------------------------
+    def saved(self, body: list[Stmt]) -> set[int]:
+        """Ids of assignments whose overwritten value some earlier adjoint reads."""
+        order: list[tuple[Stmt, tuple[int, ...]]] = []
+        defined_before: dict[int, set[str]] = {}
+        seen = {p.name for p in self.low.fn.params}
+
+        def walk(stmts: list[Stmt], loops: tuple[int, ...]) -> None:
+            for s in stmts:
+                defined_before[id(s)] = set(seen)
+                order.append((s, loops))
+                if isinstance(s, Assign):
+                    seen.update(s.targets)
+                elif isinstance(s, If):
+                    walk(s.body, loops)
+                    walk(s.orelse, loops)
+                elif isinstance(s, (For, While)):
+                    if isinstance(s, For) and isinstance(s.target, str):
+                        seen.add(s.target)
+                    walk(s.body, loops + (id(s),))
+                    order.append((_Header(s), loops))  # the backward loop header reads at the loop's end
+
+        walk(body, ())
+        counters = {info.counter for info in self.loops.values() if info.counter}
+        result: set[int] = set()
+        for pos, (s, loops) in enumerate(order):
+            if not isinstance(s, Assign) or not self._overwrites(s, loops, defined_before[id(s)]):
+                continue
+            if s.targets[0] in counters and s.value != Const(0):
+                continue  # a trip counter's increments: only its final value is read
+            needed: set[str] = set()
+            for pos2, (x, loops2) in enumerate(order):
+                # x runs before s: earlier in the text, or in an earlier iteration of a shared loop.
+                if pos2 < pos or set(loops) & set(loops2):
+                    if isinstance(x, _Header):
+                        needed |= self.reads.get(id(x.loop), set())
+                    elif not isinstance(x, (For, While)):
+                        needed |= self.reads.get(id(x), set())
+            if set(s.targets) & needed:
+                result.add(id(s))
+        return result
+
+    def _overwrites(self, s: Assign, loops: tuple[int, ...], before: set[str]) -> bool:
+        in_place = isinstance(s.value, Op) and s.value.prim in ("setitem", "append")
+        return in_place or bool(loops) or bool(set(s.targets) & before)
+
+    # -- forward sweep -------------------------------------------------------------------
+    def forward(self, stmts: list[Stmt], saved: set[int], inits: set[str], loop: _Loop | None, target: str | None) -> list[Stmt]:
+        """The primal statements with pushes before saved overwrites and trip counting."""
+        out: list[Stmt] = []
+        push = lambda e: ExprStmt(Op("push", (Var(self.stack), e)))  # noqa: E731
+        for s in stmts:
+            if isinstance(s, Assign):
+                if id(s) in saved:
+                    t = s.targets[0] if len(s.targets) == 1 else None
+                    in_place = isinstance(s.value, Op) and s.value.prim in ("setitem", "append")
+                    for name in s.targets:
+                        out.append(push(Op("copy_", (Var(name),)) if in_place else Var(name)))
+                    del t
+                out.append(s)
+            elif isinstance(s, If):
+                out.append(If(s.test, self.forward(s.body, saved, inits, loop, target), self.forward(s.orelse, saved, inits, loop, target), s.line))
+            elif isinstance(s, (For, While)):
+                info = self.loops.get(id(s), _Loop())
+                for name in sorted(_assigned(s.body) & inits):
+                    out.append(Assign(name, Const(None), s.line))
+                    inits.discard(name)
+                inner = self.forward(s.body, saved, inits, info, s.target if isinstance(s, For) else None)
+                if info.counter:
+                    out.append(Assign(info.counter, Const(0), s.line))
+                    inner.insert(0, Assign(info.counter, Op("add", (Var(info.counter), Const(1))), s.line))
+                if info.push_target:
+                    inner.append(push(Var(s.target)))  # type: ignore[arg-type]
+                out.append(For(s.target, s.iter, inner, s.line) if isinstance(s, For) else While(s.test, inner, s.line))
+                if info.push_counter:
+                    out.append(push(Var(info.counter)))
+            elif isinstance(s, Break):
+                if loop is not None and loop.push_target and target is not None:
+                    out.append(push(Var(target)))
+                out.append(s)
+            else:
+                out.append(s)
+        return out
+
+    def _finish(self, stmts: list, saved: set[int]) -> list[Stmt]:
+        out: list[Stmt] = []
+        for s in stmts:
+            if isinstance(s, _Restore):
+                if id(s.stmt) in saved:
+                    for name in reversed(s.stmt.targets):
+                        out.append(Assign(name, Op("pop", (Var(self.stack),)), s.stmt.line))
+            elif isinstance(s, If):
+                out.append(If(s.test, self._finish(s.body, saved) or [], self._finish(s.orelse, saved), s.line))
+            elif isinstance(s, For):
+                out.append(For(s.target, s.iter, self._finish(s.body, saved), s.line))
+            else:
+                out.append(s)
+        return out
+
+    # -- the whole adjoint ----------------------------------------------------------------
+    def run(self) -> Function:
+        """Generate the adjoint function."""
+        low, fn = self.low, self.low.fn
+        ret = fn.body[-1]
+        assert isinstance(ret, Return)
+        primal = fn.body[:-1]
+        seeds = [self.bar(o) for o in low.outputs]
+        single = len(low.outputs) == 1 and not low.tuple_output
+        params = list(fn.params) + [Param(s, Const(1.0) if single else None) for s in seeds]
+        if any(p.default is not None for p in fn.params) and not single:
+            params = [Param(p.name, p.default or Const(None)) if p.name in seeds else p for p in params]
+        defined = {self.bar(o) for o in low.outputs if o in self.act.active}
+        backward = self.block(primal, defined)
+        saved = self.saved(primal)
+        first_defined = _first_in_loops(primal, {p.name for p in fn.params})
+        inits = {t for s in walk_stmts(primal) if isinstance(s, Assign) and id(s) in saved for t in s.targets} & first_defined
+        forward = self.forward(primal, saved, inits, None, None)
+        body: list[Stmt] = [Comment("forward sweep")]
+        if any(isinstance(x, ExprStmt) for x in walk_stmts(forward)):
+            body.append(Assign(self.stack, Op("Stack", ())))
+        body += forward
+        body.append(Comment("backward sweep"))
+        body += self._finish(backward, saved)
+        grads: list[Expr] = []
+        for w in self.wrt:
+            if self.bar(w) not in defined:
+                # This input does not influence the output: its adjoint is zero.
+                body.append(Assign(self.bar(w), _zero(w)))
+            grads.append(Var(self.bar(w)))
+        result: Expr = grads[0] if len(self.wrt) == 1 else Tup(tuple(grads))
+        if self.variant == "value_and_grad":
+            result = Tup((ret.value, result))
+        body.append(Return(result, ret.line))
+        doc = f"Reverse mode (adjoint) of {fn.name} with respect to {', '.join(self.wrt)}."
+        return Function(f"{fn.name}_{self.variant}", params, body, doc)
+
+
+def _split_negation(e: Expr) -> tuple[bool, Expr]:
+    """(True, a * b) for -a * b, so accumulation reads `x_bar - a * b` rather than `x_bar + -a * b`."""
+    if isinstance(e, Op) and e.prim == "negative":
+        return True, e.args[0]
+    if isinstance(e, Op) and e.prim in ("multiply", "divide"):
+        negated, first = _split_negation(e.args[0])
+        if negated:
+            return True, Op(e.prim, (first, *e.args[1:]), e.kwargs)
+    return False, e
+
+
+@dataclass
+class _Header:
+    """Stands for a loop header, which the backward sweep evaluates at the loop's end."""
+
+    loop: Stmt
+
+
+def _loop_depths(body: list[Stmt], depth: int, out: dict[int, int]) -> None:
+    for s in body:
+        if isinstance(s, (For, While)):
+            out[id(s)] = depth
+            _loop_depths(s.body, depth + 1, out)
+        elif isinstance(s, If):
+            _loop_depths(s.body, depth, out)
+            _loop_depths(s.orelse, depth, out)
+
+
+def _first_in_loops(body: list[Stmt], params: set[str]) -> set[str]:
+    """Names whose first assignment is inside a loop (undefined when the loop starts)."""
+    seen = set(params)
+    first: set[str] = set()
+
+    def walk(stmts: list[Stmt], in_loop: bool) -> None:
+        for s in stmts:
+            if isinstance(s, Assign):
+                for t in s.targets:
+                    if t not in seen and in_loop:
+                        first.add(t)
+                    seen.add(t)
+            elif isinstance(s, If):
+                walk(s.body, in_loop)
+                walk(s.orelse, in_loop)
+            elif isinstance(s, (For, While)):
+                if isinstance(s, For) and isinstance(s.target, str):
+                    seen.add(s.target)
+                walk(s.body, True)
+
+    walk(body, False)
+    return first
+
+
+def reverse(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset(), variant: str = "vjp") -> Function:  # type: ignore[assignment]
+    """Generate the adjoint of `low.fn` with respect to the parameters `wrt`."""
+    return Reverse(low, wrt, set(scalars), variant).run()

@@ -82,3 +82,48 @@ def scatter_add(g: Any, x: Any, index: Any) -> Any:
 
 
 __all__ += ["scatter_add"]
+
+
+# -- control flow: the stack of values the backward sweep needs, and in-place updates --
+
+
+class Stack:
+    """A plain LIFO of values saved by the forward sweep for the backward sweep."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list = []
+
+    def push(self, value: Any) -> None:
+        """Save a value the backward sweep will need."""
+        self.items.append(value)
+
+    def pop(self) -> Any:
+        """Take back the most recently saved value."""
+        return self.items.pop()
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def zero_at(g: Any, index: Any) -> Any:
+    """A copy of `g` with zeros at `index`: the adjoint of an array before `y[index] = v`."""
+    out = np.array(g, dtype=np.result_type(np.asarray(g).dtype, np.float16), copy=True)
+    out[index] = 0
+    return out
+
+
+def set_at(y: Any, index: Any, v: Any) -> Any:
+    """A copy of `y` with `v` at `index`: `y[index] = v` without mutating `y`."""
+    out = np.array(y, dtype=np.result_type(np.asarray(y).dtype, np.asarray(v).dtype), copy=True)
+    out[index] = v
+    return out
+
+
+def appended(xs: Any, v: Any) -> list:
+    """A new list: `xs` followed by `v` (what `xs.append(v)` leaves in `xs`)."""
+    return list(xs) + [v]
+
+
+__all__ += ["Stack", "zero_at", "set_at", "appended"]

@@ -53,22 +53,37 @@ def expr_shape(e: Expr | None, env: dict[str, frozenset[str]]) -> frozenset[str]
 
 
 def infer(fn: Function, scalars: set[str]) -> dict[str, frozenset[str]]:
-    """Shape sets for every variable of `fn`; `scalars` are the scalar parameters."""
+    """Shape sets for every variable of `fn`; `scalars` are the scalar parameters.
+
+    Loops can carry a value around with a different shape each time, so the
+    walk repeats until nothing changes; a name bound to two different shapes
+    gets a shape of its own that nothing else shares.
+    """
     env: dict[str, frozenset[str]] = {}
     for p in fn.params:
         env[p.name] = SCALAR if p.name in scalars else frozenset({p.name})
-    assigned: set[str] = set()
-    for s in walk_stmts(fn.body):
-        if isinstance(s, Assign):
-            shape = expr_shape(s.value, env) if isinstance(s.target, str) else None
-            for t in s.targets:
-                new = shape if shape is not None else unknown(t)
-                # A name bound twice (in loops or branches) keeps a fact only if both agree.
-                env[t] = new if t not in assigned or env.get(t) == new else unknown(t)
-                assigned.add(t)
-        elif isinstance(s, For):
-            for t in (s.target if isinstance(s.target, tuple) else (s.target,)):
-                env[t] = unknown(t)
+    bound: dict[str, frozenset[str]] = {}
+    for _ in range(20):
+        changed = False
+        for s in walk_stmts(fn.body):
+            if isinstance(s, Assign):
+                shape = expr_shape(s.value, env) if isinstance(s.target, str) else None
+                new_shapes = [(t, shape if shape is not None else unknown(t)) for t in s.targets]
+            elif isinstance(s, For):
+                is_range = isinstance(s.iter, Op) and s.iter.prim == "range"
+                targets = s.target if isinstance(s.target, tuple) else (s.target,)
+                new_shapes = [(t, SCALAR if is_range else unknown(t)) for t in targets]
+            else:
+                continue
+            for t, new in new_shapes:
+                if t in bound and bound[t] != new:
+                    new = unknown(t)
+                if bound.get(t) != new:
+                    bound[t] = new
+                    changed = True
+                env[t] = new
+        if not changed:
+            break
     return env
 
 

@@ -9,6 +9,7 @@ for a user rule, builds a visible call to it).
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import inspect
 import sys
@@ -58,7 +59,7 @@ def parse_rule_class(prim: Primitive) -> None:
     jvp_params = tuple(a.arg for a in jvp_def.args.args)
 
     def convert(params: tuple[str, ...], e: ast.expr) -> Expr:
-        conv = Converter(lambda n: namespace.get(n, _MISSING), lambda n: n if n in params else None, _internal_error)
+        conv = Converter(lambda n: namespace.get(n, getattr(builtins, n, _MISSING)), lambda n: n if n in params else None, _internal_error)
         return conv.expr(e)
 
     prim._vjp = [None if e is None else Rule(vjp_params, template=convert(vjp_params, e)) for e in _returns(vjp_def)]

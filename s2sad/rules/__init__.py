@@ -4,4 +4,4 @@ Importing this package registers every rule module. Each module groups
 primitives by idea (arithmetic, elementwise functions, reductions, ...); each
 primitive is one class whose `vjp` and `jvp` templates sit side by side.
 """
-from . import core  # noqa: F401
+from . import control, core  # noqa: F401

@@ -1,0 +1,118 @@
+"""Calls to other Python functions: each helper gets its own generated derivatives.
+
+Input: a call `t = helper(a, b)` in a Wengert list. Output: the helper becomes
+an opaque primitive of the caller; the caller's adjoint calls the helper's own
+generated adjoint (`a_bar_part, b_bar_part = helper_vjp(a, b, t_bar)`) and its
+tangent program calls the helper's tangent program (`t, t_dot =
+helper_jvp(a, b, a_dot, b_dot)`), each generated for exactly the arguments
+that are active at that call site. Nothing is inlined.
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import threading
+from typing import TYPE_CHECKING, Any
+
+from . import registry
+from .errors import UnsupportedSyntaxError
+from .ir import Assign, Const, Expr, Op, Tup, Var, names_read
+from .registry import Primitive, Spelling
+from .source import FunctionSource
+from .template import bind
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .reverse import Reverse
+
+_lock = threading.RLock()
+_in_progress: set[Any] = set()
+
+
+def user_primitive(obj: Any, fs: FunctionSource, node: ast.AST) -> Primitive:
+    """The primitive standing for calls to the Python function (or s2sad wrapper) `obj`."""
+    from .api import target
+
+    fn = target(obj, ()) if hasattr(obj, "_s2sad_target") else obj
+    prim = registry.lookup(fn)
+    if prim is not None:
+        return prim
+    name = fn.__name__
+    pname = name
+    while pname in registry.PRIMS:
+        pname += "_"
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):  # pragma: no cover
+        raise fs.error(UnsupportedSyntaxError, f"cannot read the signature of {name}", node, construct=name) from None
+    for p in sig.parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            raise fs.error(UnsupportedSyntaxError, f"{name} takes *args or **kwargs, which is not supported", node, construct=name)
+    prim = Primitive(name=pname, spelling=Spelling("call", path=name), fn=fn, user_fn=fn)
+    prim.params = tuple(sig.parameters)
+    prim.defaults = {k: v.default for k, v in sig.parameters.items() if v.default is not inspect.Parameter.empty}
+    prim._vjp, prim._jvp = [], []
+    registry._add(prim, [fn], None, None, None, (), None)
+    return prim
+
+
+def _derived(prim: Primitive, mode: str, wrt: tuple[str, ...]) -> Primitive:
+    """The primitive calling the helper's generated adjoint or tangent for `wrt`."""
+    from .pipeline import derive
+
+    fn = prim.user_fn
+    with _lock:
+        if fn in _in_progress:
+            raise UnsupportedSyntaxError(f"recursive calls through {fn.__name__} are not supported", construct=fn.__name__)
+        _in_progress.add(fn)
+        try:
+            compiled = derive(fn, "reverse" if mode == "vjp" else "forward", wrt, frozenset(), "vjp" if mode == "vjp" else "jvp")
+        finally:
+            _in_progress.discard(fn)
+    suffix = mode if set(wrt) == set(prim.params) else f"{mode}_{'_'.join(wrt)}"
+    name = f"{prim.spelling.path}_{suffix}"
+    existing = registry.lookup(compiled)
+    if existing is not None:
+        return existing
+    derived = Primitive(name=name, spelling=Spelling("call", path=name), fn=compiled)
+    derived.params = tuple(p.name for p in compiled.__s2sad_ir__.params)
+    derived._vjp, derived._jvp = [], []
+    registry._add(derived, [compiled], None, None, None, (), None)
+    return derived
+
+
+def _active(prim: Primitive, value: Op, varied: set[str]) -> tuple[dict[str, Expr], list[str]]:
+    mapping = bind(prim, value)
+    return mapping, [p for p in prim.params if names_read(mapping[p]) & varied]
+
+
+def call_adjoint(rev: "Reverse", s: Assign, value: Op, g: Expr) -> tuple[list[Assign], list[tuple[Expr, Expr]]]:
+    """Statements calling the helper's adjoint, and the per-argument contributions they give."""
+    prim = registry.PRIMS[value.prim]
+    mapping, wrt = _active(prim, value, rev.act.varied)
+    if not wrt:
+        return [], []
+    derived = _derived(prim, "vjp", tuple(wrt))
+    args = tuple(mapping[p] for p in prim.params) + (g,)
+    parts = [rev.bar.fresh(f"{p}_bar_{prim.spelling.path}") for p in wrt]
+    target: str | tuple[str, ...] = parts[0] if len(parts) == 1 else tuple(parts)
+    stmts = [Assign(target, Op(derived.name, args), s.line)]
+    return stmts, [(mapping[p], Var(part)) for p, part in zip(wrt, parts)]
+
+
+def call_tangent(prim: Primitive, value: Op, target: str, varied: set[str], dot: Any, line: int | None) -> Assign | None:
+    """`t, t_dot = helper_jvp(a, b, a_dot)` for the arguments active at this call."""
+    mapping, wrt = _active(prim, value, varied)
+    if not wrt:
+        return None
+    derived = _derived(prim, "jvp", tuple(wrt))
+    dots: list[Expr] = []
+    for p in wrt:
+        arg = mapping[p]
+        if not isinstance(arg, Var):
+            raise UnsupportedSyntaxError(f"argument {p} of {prim.name} must be a name", construct=prim.name)
+        dots.append(Var(dot(arg.name)))
+    args = tuple(mapping[p] for p in prim.params) + tuple(dots)
+    return Assign((target, dot(target)), Op(derived.name, args), line)
+
+
+__all__ = ["user_primitive", "call_adjoint", "call_tangent", "Const", "Tup"]

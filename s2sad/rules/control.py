@@ -1,0 +1,146 @@
+"""Primitives for program structure: in-place updates, lists, the save stack,
+Python's builtins and the rest of the `math` module.
+
+`y[i] = v` is modelled as `y = setitem(y, i, v)` and `xs.append(v)` as
+`xs = append(xs, v)`; the printer writes them back as the user wrote them.
+"""
+# ruff: noqa: N801
+from __future__ import annotations
+
+import ast
+import builtins
+import math
+
+import numpy as np
+
+from ..registry import defrule, nondiff
+from ..runtime import Stack, appended, broadcast_like, scatter_add, set_at, unbroadcast, zero_at
+
+
+@defrule(set_at, name="setitem", call="set_at")
+class setitem:
+    def vjp(g, ans, y, index, v):
+        return zero_at(g, index), None, unbroadcast(g[index], v)
+
+    def jvp(ans, y, index, v, y_dot, index_dot, v_dot):
+        return zero_at(y_dot, index), None, scatter_add(v_dot, y, index)
+
+
+@defrule(appended, name="append", call="appended")
+class append:
+    def vjp(g, ans, xs, v):
+        return g[:-1], g[-1]
+
+    def jvp(ans, xs, v, xs_dot, v_dot):
+        # Used one argument at a time; the forward generator writes `xs_dot.append(v_dot)` itself.
+        return appended(xs_dot, np.zeros_like(v)), appended(np.zeros_like(xs), v_dot)
+
+
+@defrule(zero_at, call="zero_at")
+class zero_at_:
+    def vjp(g, ans, y, index):
+        return zero_at(g, index)
+
+    def jvp(ans, y, index, y_dot):
+        return zero_at(y_dot, index)
+
+
+# -- builtins ------------------------------------------------------------------------------
+
+
+@defrule(builtins.abs, name="builtin_abs", call="abs", elementwise=True)
+class builtin_abs:
+    def vjp(g, ans, x):
+        return g * np.sign(x)
+
+    def jvp(ans, x, x_dot):
+        return x_dot * np.sign(x)
+
+
+@defrule(builtins.min, name="builtin_min", call="min", shape="scalar")
+class builtin_min:
+    # Ties split the derivative evenly, as np.minimum does in autograd, JAX and PyTorch.
+    def vjp(g, ans, x, y):
+        return g * ((x < y) + 0.5 * (x == y)), g * ((y < x) + 0.5 * (x == y))
+
+    def jvp(ans, x, y, x_dot, y_dot):
+        return x_dot * ((x < y) + 0.5 * (x == y)), y_dot * ((y < x) + 0.5 * (x == y))
+
+
+@defrule(builtins.max, name="builtin_max", call="max", shape="scalar")
+class builtin_max:
+    def vjp(g, ans, x, y):
+        return g * ((x > y) + 0.5 * (x == y)), g * ((y > x) + 0.5 * (x == y))
+
+    def jvp(ans, x, y, x_dot, y_dot):
+        return x_dot * ((x > y) + 0.5 * (x == y)), y_dot * ((y > x) + 0.5 * (x == y))
+
+
+@defrule(builtins.sum, name="builtin_sum", call="sum")
+class builtin_sum:
+    def vjp(g, ans, xs):
+        return broadcast_like(g, xs)
+
+    def jvp(ans, xs, xs_dot):
+        return sum(xs_dot)
+
+
+@defrule(builtins.float, name="builtin_float", call="float", shape="scalar")
+class builtin_float:
+    def vjp(g, ans, x):
+        return g
+
+    def jvp(ans, x, x_dot):
+        return x_dot
+
+
+@defrule(math.pow, name="math_pow", shape="scalar")
+class math_pow:
+    def vjp(g, ans, x, y):
+        return g * y * x ** (y - 1), g * ans * math.log(x)
+
+    def jvp(ans, x, y, x_dot, y_dot):
+        return x_dot * y * x ** (y - 1), y_dot * ans * math.log(x)
+
+
+@defrule(math.tan, name="math_tan", shape="scalar")
+class math_tan:
+    def vjp(g, ans, x):
+        return g * (1 + ans ** 2)
+
+    def jvp(ans, x, x_dot):
+        return x_dot * (1 + ans ** 2)
+
+
+@defrule(math.atan, name="math_atan", shape="scalar")
+class math_atan:
+    def vjp(g, ans, x):
+        return g / (1 + x ** 2)
+
+    def jvp(ans, x, x_dot):
+        return x_dot / (1 + x ** 2)
+
+
+@defrule(math.fabs, name="math_fabs", shape="scalar")
+class math_fabs:
+    def vjp(g, ans, x):
+        return g * np.sign(x)
+
+    def jvp(ans, x, x_dot):
+        return x_dot * np.sign(x)
+
+
+nondiff(builtins.int, "builtin_int", call="int")
+nondiff(builtins.range, "range", call="range")
+nondiff(builtins.bool, "builtin_bool", call="bool")
+nondiff(builtins.list, "builtin_list", call="list")
+nondiff(builtins.reversed, "reversed", call="reversed")
+nondiff(Stack, "Stack", call="Stack")
+nondiff(None, "push", call=".push")
+nondiff(None, "pop", call=".pop")
+nondiff(None, "and_", call=("boolop", ast.And))
+nondiff(None, "or_", call=("boolop", ast.Or))
+nondiff(None, "not_", unary=ast.Not)
+nondiff(math.floor, "math_floor", call="math.floor")
+nondiff(math.ceil, "math_ceil", call="math.ceil")
+nondiff(None, "copy_", call=".copy")
