@@ -80,7 +80,9 @@ def _call_of(prim: registry.Primitive) -> Callable[..., Any]:
 
 def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset[str]:
     try:
-        bound = inspect.signature(fn).bind(*args, **kwargs)
+        sig = inspect.signature(fn)
+        # No arguments: a call site inside another function's source, where nothing is known yet.
+        bound = sig.bind(*args, **kwargs) if args or kwargs else sig.bind_partial()
     except TypeError as exc:
         raise InputError(f"cannot call {fn.__name__}: {exc}", construct=fn.__name__) from None
     bound.apply_defaults()
@@ -134,8 +136,14 @@ class GradFunction:
         names = list(inspect.signature(base).parameters)
         for n, a in zip(names, args):
             _check_input(n, a)
-        compiled = pipeline.derive(base, "reverse", wrt, _scalars(base, args, kwargs), "value_and_grad")
         positions = tuple(names.index(w) for w in wrt)
+        scalars = _scalars(base, args, kwargs)
+        if _saves_on_stack(base) and set(wrt) <= scalars:
+            # Reverse over a generated adjoint with loops is not supported, but for scalar
+            # inputs a gradient is a tangent: use forward over reverse instead.
+            compiled = _forward_value_and_grad(base, wrt, scalars)
+        else:
+            compiled = pipeline.derive(base, "reverse", wrt, scalars, "value_and_grad")
         return compiled, positions, is_tuple, wrt
 
     @_user_errors
@@ -157,6 +165,30 @@ class GradFunction:
             )
         grads = _fix_all(grads, wrt, positions, args, kwargs, is_tuple)
         return (value, grads) if self.with_value else grads
+
+
+def _saves_on_stack(fn: Callable[..., Any]) -> bool:
+    ir = getattr(fn, "__s2sad_ir__", None)
+    if ir is None:
+        return False
+    from .ir import Assign, Op, walk_stmts
+
+    return any(isinstance(s, Assign) and isinstance(s.value, Op) and s.value.prim == "pop" for s in walk_stmts(ir.body))
+
+
+def _forward_value_and_grad(fn: Callable[..., Any], wrt: tuple[str, ...], scalars: frozenset[str]) -> Callable[..., Any]:
+    """(value, gradient) of a function of scalar inputs, one forward pass per input."""
+    compiled = pipeline.derive(fn, "forward", wrt, scalars, "jvp")
+    dots = [p.name for p in compiled.__s2sad_ir__.params[-len(wrt):]]
+
+    def value_and_grad(*args: Any, **kwargs: Any) -> Any:
+        grads = []
+        for d in dots:
+            value, t = compiled(*args, **kwargs, **{x: (1.0 if x == d else 0.0) for x in dots})
+            grads.append(t)
+        return value, grads[0] if len(grads) == 1 else tuple(grads)
+
+    return value_and_grad
 
 
 def _arg(positions: int, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

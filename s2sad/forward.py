@@ -12,7 +12,7 @@ from __future__ import annotations
 from . import registry
 from .activity import Activity, analyze
 from .calls import call_tangent
-from .ir import Assign, Const, Expr, For, Function, If, Op, Param, Return, Stmt, Tup, Var, While, names_read, walk_expr, walk_stmts
+from .ir import Assign, Const, Expr, ExprStmt, For, Function, If, Op, Param, Return, Stmt, Tup, Var, While, names_read, walk_expr, walk_stmts
 from .lower import Lowered
 from .naming import Namer, used_names
 from .shapes import infer, shape_fn
@@ -72,6 +72,20 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape) -> list[Stmt]:  
             continue
         if isinstance(stmt, While):
             body.append(While(stmt.test, _block(stmt.body, act, dot, shape), stmt.line))
+            continue
+        if isinstance(stmt, ExprStmt) and isinstance(stmt.value, Op) and stmt.value.prim == "push":
+            # Differentiating generated adjoint code: a saved value's tangent is saved with it.
+            body.append(stmt)
+            saved = stmt.value.args[1]
+            inner = saved.args[0] if isinstance(saved, Op) and saved.prim == "copy_" else saved
+            if isinstance(inner, Var) and inner.name in act.varied:
+                t = Var(dot(inner.name))
+                body.append(ExprStmt(Op("push", (stmt.value.args[0], Op("copy_", (t,)) if inner is not saved else t))))
+            continue
+        if isinstance(stmt, Assign) and isinstance(stmt.value, Op) and stmt.value.prim == "pop" and isinstance(stmt.target, str):
+            if stmt.target in act.varied:
+                body.append(Assign(dot(stmt.target), stmt.value, stmt.line))  # pushed last, popped first
+            body.append(stmt)
             continue
         if not isinstance(stmt, Assign) or not set(stmt.targets) & act.active:
             body.append(stmt)

@@ -238,7 +238,8 @@ def check_wengert(fn: Function) -> None:
     for s in walk_stmts(fn.body):
         if isinstance(s, If) and not is_atom(s.test):
             raise IRError(f"if-test {s.test} is not an atom")
-        if isinstance(s, For) and not (is_atom(s.iter) or isinstance(s.iter, Op) and all(is_atom(a) for a in s.iter.args)):
+        it = s.iter.args[0] if isinstance(s, For) and isinstance(s.iter, Op) and s.iter.prim == "reversed" else getattr(s, "iter", None)
+        if isinstance(s, For) and not (is_atom(it) or isinstance(it, Op) and all(is_atom(a) for a in it.args)):
             raise IRError(f"for-iterable {s.iter} is not in Wengert form")
         if isinstance(s, Assign):
             v = s.value

@@ -22,7 +22,7 @@ from . import fence, registry
 from .convert import Converter, describe
 from .errors import UnsupportedSyntaxError
 from .ir import (
-    Assign, Break, Const, Expr, For, Function, If, Op, Param, Return, Slice, Stmt, Tup, Var, While,
+    Assign, Break, Const, Expr, ExprStmt, For, Function, If, Op, Param, Return, Slice, Stmt, Tup, Var, While,
     check_wengert, names_read, walk_expr,
 )
 from .source import FunctionSource, get_source
@@ -145,8 +145,11 @@ class Lowerer:
         call = s.value
         if isinstance(call, ast.Constant):
             return  # a docstring
-        # The fence lets only `xs.append(v)` through.
+        # The fence lets only `xs.append(v)` and `stack.push(v)` through.
         xs = call.func.value.id  # type: ignore[attr-defined]
+        if call.func.attr == "push":  # type: ignore[attr-defined]
+            self.emit(ExprStmt(Op("push", (Var(self.current.get(xs, xs)), self.atomize(self.conv.expr(call.args[0])))), self.line))  # type: ignore[attr-defined]
+            return
         if xs not in self.current:
             raise self.fs.error(UnsupportedSyntaxError, f"{xs!r} is not a local list", call, construct=f"{xs}.append")
         v = self.atomize(self.conv.expr(call.args[0]))  # type: ignore[attr-defined]
@@ -213,6 +216,13 @@ class Lowerer:
         if isinstance(it, ast.Call) and self.conv.static_value(it.func) is range and isinstance(target, ast.Name):
             rng = self.conv.expr(it)
             iterable = Op("range", tuple(self.atomize(a) for a in rng.args))  # type: ignore[union-attr]
+            index = target.id
+        elif (isinstance(it, ast.Call) and self.conv.static_value(it.func) is reversed and len(it.args) == 1
+              and isinstance(it.args[0], ast.Call) and self.conv.static_value(it.args[0].func) is range
+              and isinstance(target, ast.Name)):
+            # `for i in reversed(range(n))`, as generated backward sweeps are written.
+            rng = self.conv.expr(it.args[0])
+            iterable = Op("reversed", (Op("range", tuple(self.atomize(a) for a in rng.args)),))  # type: ignore[union-attr]
             index = target.id
         else:
             # Any other iterable becomes an index loop, so the reverse sweep can walk it backwards.

@@ -81,6 +81,13 @@ class Reverse:
     def __init__(self, low: Lowered, wrt: tuple[str, ...], scalars: set[str], variant: str) -> None:
         self.low, self.wrt, self.variant = low, wrt, variant
         fn = low.fn
+        for x in walk_stmts(fn.body):
+            if isinstance(x, Assign) and isinstance(x.value, Op) and x.value.prim == "pop":
+                raise UnsupportedSyntaxError(
+                    f"reverse mode over the generated adjoint {fn.name}, which saves values on a stack, is not supported",
+                    construct=fn.name,
+                    hint="differentiate it in forward mode instead: s2sad.hessian, s2sad.hvp or s2sad.jvp(s2sad.grad(f), ...)",
+                )
         self.act: Activity = analyze(fn, set(wrt), low.outputs, "reverse")
         self.primal_names = used_names(fn) | set(low.globals_used)
         self.bar = Namer(self.primal_names, "bar")
@@ -250,8 +257,14 @@ class Reverse:
                 if isinstance(s, Assign):
                     seen.update(s.targets)
                 elif isinstance(s, If):
+                    # The branches exclude each other: neither defines names for the other.
+                    before = set(seen)
                     walk(s.body, loops)
+                    after_body = set(seen)
+                    seen.clear()
+                    seen.update(before)
                     walk(s.orelse, loops)
+                    seen.update(after_body)
                 elif isinstance(s, (For, While)):
                     if isinstance(s, For) and isinstance(s.target, str):
                         seen.add(s.target)
@@ -328,7 +341,9 @@ class Reverse:
                     for name in reversed(s.stmt.targets):
                         out.append(Assign(name, Op("pop", (Var(self.stack),)), s.stmt.line))
             elif isinstance(s, If):
-                out.append(If(s.test, self._finish(s.body, saved) or [], self._finish(s.orelse, saved), s.line))
+                body, orelse = self._finish(s.body, saved), self._finish(s.orelse, saved)
+                if body or orelse:
+                    out.append(If(s.test, body, orelse, s.line) if body else If(Op("not_", (s.test,)), orelse, [], s.line))
             elif isinstance(s, For):
                 out.append(For(s.target, s.iter, self._finish(s.body, saved), s.line))
             else:

@@ -48,6 +48,11 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
     args = tuple(simplify(a, shape) for a in e.args)
     kwargs = tuple((k, simplify(v, shape)) for k, v in e.kwargs)
     p = e.prim
+    rewrite = registry.PRIMS[p].rewrite
+    if rewrite is not None:  # e.g. an einsum adjoint with constant subscripts becomes a plain np.einsum
+        new = rewrite(args, kwargs)
+        if new is not None:
+            return simplify(new, shape)
     if len(args) == 2:
         a, b = args
         folded = _fold(p, a, b)
@@ -102,6 +107,7 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
 
 def _default_arg(prim_name: str, i: int, value: Expr) -> bool:
     prim = registry.PRIMS[prim_name]
+    prim._load()  # parameters and defaults come from the rule's templates
     if i >= len(prim.params):
         return False
     name = prim.params[i]
@@ -114,6 +120,7 @@ def _same(a: object, b: object) -> bool:
 
 def _drop_defaults(p: str, args: tuple[Expr, ...], kwargs: tuple[tuple[str, Expr], ...]) -> tuple:
     prim = registry.PRIMS[p]
+    prim._load()
     if prim.spelling.kind != "call" or not prim.defaults:
         return args, kwargs
     kwargs = tuple((k, v) for k, v in kwargs if not (k in prim.defaults and isinstance(v, Const) and _same(v.value, prim.defaults[k])))

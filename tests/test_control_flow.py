@@ -225,3 +225,43 @@ def test_golden_loop_adjoint():
 
 def test_golden_branch_adjoint():
     assert s2sad.source(cc.piecewise, args=(0.3,)).endswith(BRANCH_ADJOINT)
+
+
+# -- composition through loops ---------------------------------------------------------------
+
+
+def test_hessian_through_a_loop_is_forward_over_reverse(rng):
+    autograd = pytest.importorskip("autograd")
+    anp = pytest.importorskip("autograd.numpy")
+
+    def ag_rnn(h0, W, x):
+        h = h0
+        for t in range(7):
+            h = anp.tanh(anp.dot(W, h) + x[t])
+        return anp.sum(h ** 2)
+
+    h0 = rng.standard_normal(3)
+    W = rng.standard_normal((3, 3)) * 0.5
+    x = rng.standard_normal((7, 3))
+    H = s2sad.hessian(cc.rnn)(h0, W, x)
+    np.testing.assert_allclose(H, autograd.hessian(ag_rnn)(h0, W, x), rtol=1e-9, atol=1e-12)
+    assert s2sad.grad(s2sad.grad(cc.sine_loop))(0.3) == pytest.approx(
+        central_difference(s2sad.grad(cc.sine_loop), (0.3,), 0), rel=1e-6)
+
+
+def test_reverse_over_a_generated_loop_adjoint_is_a_clear_error():
+    g = s2sad.grad(cc.sine_loop)
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="forward mode instead"):
+        s2sad.vjp(g, 0.3)
+
+
+def test_grad_of_a_function_calling_a_generated_gradient():
+    assert s2sad.grad(calls_generated_gradient)(0.7) == pytest.approx(
+        central_difference(calls_generated_gradient, (0.7,), 0), rel=1e-7)
+
+
+inner_gradient = s2sad.grad(cc.piecewise)
+
+
+def calls_generated_gradient(x):
+    return inner_gradient(x) * x + np.sin(x)

@@ -136,11 +136,19 @@ nondiff(builtins.bool, "builtin_bool", call="bool")
 nondiff(builtins.list, "builtin_list", call="list")
 nondiff(builtins.reversed, "reversed", call="reversed")
 nondiff(Stack, "Stack", call="Stack")
-nondiff(None, "push", call=".push")
-nondiff(None, "pop", call=".pop")
+nondiff(None, "push", call=".push", method="push")
+nondiff(None, "pop", call=".pop", method="pop")
 nondiff(None, "and_", call=("boolop", ast.And))
 nondiff(None, "or_", call=("boolop", ast.Or))
 nondiff(None, "not_", unary=ast.Not)
 nondiff(math.floor, "math_floor", call="math.floor")
 nondiff(math.ceil, "math_ceil", call="math.ceil")
-nondiff(None, "copy_", call=".copy")
+
+
+@defrule(None, name="copy_", call=".copy", method="copy")
+class copy_:
+    def vjp(g, ans, x):
+        return g
+
+    def jvp(ans, x, x_dot):
+        return x_dot
