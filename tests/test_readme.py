@@ -27,3 +27,13 @@ def test_quick_start_is_two_commands():
         "pip install . && python examples/logistic_regression.py",
         "pip install '.[test]' && python -m pytest",
     ]
+
+
+def test_readme_control_flow_and_composition_snippets_are_real_output():
+    import s2sad
+    import test_forward_and_composition as tf
+    from test_control_flow import LOOP_ADJOINT
+
+    text = readme()
+    assert LOOP_ADJOINT in text
+    assert s2sad.source(s2sad.grad(tf.cubic_sine), mode="forward", args=(0.7,)) in text
