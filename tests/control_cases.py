@@ -169,3 +169,25 @@ def make_closure(c):
     def closed(x):
         return c * np.sin(x)
     return closed
+
+
+WEIGHTS = np.arange(5.0)
+
+
+def slice_store(x):
+    y = np.zeros(5)
+    y[1:3] = x * 2.0
+    y[3:] = np.sin(x)
+    return np.sum(y * WEIGHTS)
+
+
+def overwrite_read_element(x):
+    y = np.zeros(3)
+    y[0] = x
+    z = y * y
+    y[0] = np.sin(z[0])
+    return np.sum(y * z) + y[0]
+
+
+def keyword_call(x, y):
+    return helper(v=x, u=y) + helper(x, v=y)
