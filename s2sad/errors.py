@@ -5,6 +5,8 @@ line, and prints them with a caret, the way a compiler reports a diagnostic.
 """
 from __future__ import annotations
 
+import os
+
 
 class S2SADError(Exception):
     """Base class of every error s2sad raises on user input."""
@@ -34,7 +36,7 @@ class S2SADError(Exception):
     def _render(self) -> str:
         where = ""
         if self.filename:
-            where = f"{self.filename}"
+            where = _display_path(self.filename)
             if self.lineno:
                 where += f", line {self.lineno}"
             where += ": "
@@ -51,6 +53,17 @@ class S2SADError(Exception):
 
     def __str__(self) -> str:
         return self._render()
+
+
+def _display_path(filename: str) -> str:
+    """A file name relative to the working directory when it lies below it."""
+    if filename.startswith("<"):
+        return filename
+    try:
+        rel = os.path.relpath(filename)
+    except ValueError:  # another drive on Windows
+        return filename
+    return filename if rel.startswith("..") else rel
 
 
 class UnsupportedSyntaxError(S2SADError):

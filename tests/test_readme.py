@@ -37,3 +37,15 @@ def test_readme_control_flow_and_composition_snippets_are_real_output():
     text = readme()
     assert LOOP_ADJOINT in text
     assert s2sad.source(s2sad.grad(tf.cubic_sine), mode="forward", args=(0.7,)) in text
+
+
+def test_readme_error_example_is_real_output(monkeypatch):
+    import s2sad
+    import lecture
+
+    monkeypatch.chdir(ROOT)
+    try:
+        s2sad.grad(lecture.uses_i0)(1.0)
+    except s2sad.UnknownFunctionError as exc:
+        message = str(exc)
+    assert "```\n" + message + "\n```" in readme()
