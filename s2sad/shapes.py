@@ -43,6 +43,8 @@ def expr_shape(e: Expr | None, env: dict[str, frozenset[str]]) -> frozenset[str]
             return out
         if prim.shape == "scalar":
             return SCALAR
+        if prim.name == "getitem" and not expr_shape(e.args[0], env):
+            return SCALAR  # indexing a scalar-like value, such as a shape tuple
         if prim.shape == "reduce":
             kw = dict(e.kwargs)
             axis = e.args[1] if len(e.args) > 1 else kw.get("axis", Const(None))
@@ -59,32 +61,36 @@ def infer(fn: Function, scalars: set[str]) -> dict[str, frozenset[str]]:
     walk repeats until nothing changes; a name bound to two different shapes
     gets a shape of its own that nothing else shares.
     """
-    env: dict[str, frozenset[str]] = {}
-    for p in fn.params:
-        env[p.name] = SCALAR if p.name in scalars else frozenset({p.name})
-    bound: dict[str, frozenset[str]] = {}
+    params = {p.name: SCALAR if p.name in scalars else frozenset({p.name}) for p in fn.params}
+    merged: dict[str, frozenset[str]] = {}
     for _ in range(20):
-        changed = False
+        env = {**merged, **params}
+        sites: dict[str, set[frozenset[str]]] = {}
         for s in walk_stmts(fn.body):
             if isinstance(s, Assign):
                 shape = expr_shape(s.value, env) if isinstance(s.target, str) else None
-                new_shapes = [(t, shape if shape is not None else unknown(t)) for t in s.targets]
+                new_shapes = [(t, _named(shape, t)) for t in s.targets]
             elif isinstance(s, For):
-                is_range = isinstance(s.iter, Op) and s.iter.prim == "range"
+                is_range = isinstance(s.iter, Op) and s.iter.prim in ("range", "reversed")
                 targets = s.target if isinstance(s.target, tuple) else (s.target,)
                 new_shapes = [(t, SCALAR if is_range else unknown(t)) for t in targets]
             else:
                 continue
             for t, new in new_shapes:
-                if t in bound and bound[t] != new:
-                    new = unknown(t)
-                if bound.get(t) != new:
-                    bound[t] = new
-                    changed = True
+                sites.setdefault(t, set()).add(new)
                 env[t] = new
-        if not changed:
+        result = {t: next(iter(v)) if len(v) == 1 else unknown(t) for t, v in sites.items()}
+        if result == merged:
             break
-    return env
+        merged = result
+    return {**merged, **params}
+
+
+def _named(shape: frozenset[str] | None, target: str) -> frozenset[str]:
+    """A shape we know nothing about is named after the variable that holds it, so it is stable."""
+    if shape is None or any(a[1:].isdigit() for a in shape if a.startswith("?")):
+        return unknown(target)
+    return shape
 
 
 def shape_fn(env: dict[str, frozenset[str]]) -> Callable[[Expr], frozenset[str]]:
