@@ -164,6 +164,7 @@ class Reverse:
         # The target's old value is a different variable: its adjoint starts again from zero.
         for b in bars:
             defined.discard(b)
+        parts = _merge_same_argument(parts, self.shape)
         parts.sort(key=lambda p: isinstance(p[0], Var) and p[0].name in s.targets)
         self._read(s, [e for _, e in parts])
         for arg, expr in parts:
@@ -386,6 +387,19 @@ class Reverse:
         body.append(Return(result, ret.line))
         doc = f"Reverse mode (adjoint) of {fn.name} with respect to {', '.join(self.wrt)}."
         return Function(f"{fn.name}_{self.variant}", params, body, doc)
+
+
+def _merge_same_argument(parts: list[tuple[Expr, Expr]], shape) -> list[tuple[Expr, Expr]]:  # type: ignore[no-untyped-def]
+    """`x * x`: both contributions to x_bar go on one line."""
+    merged: list[tuple[Expr, Expr]] = []
+    for arg, expr in parts:
+        for k, (other, total) in enumerate(merged):
+            if isinstance(arg, Var) and arg == other:
+                merged[k] = (arg, simplify(Op("add", (total, expr)), shape))
+                break
+        else:
+            merged.append((arg, expr))
+    return merged
 
 
 def _split_negation(e: Expr) -> tuple[bool, Expr]:

@@ -208,8 +208,7 @@ def piecewise_vjp(x, y_bar=1.0):
             y = t3 - 1
     # backward sweep
     if t1:
-        x_bar = y_bar * x
-        x_bar = x_bar + x * y_bar
+        x_bar = y_bar * x + x * y_bar
     elif t2:
         x_bar = y_bar * np.cos(x)
     else:
