@@ -108,11 +108,16 @@ def _op_ast(e: Op) -> ast.expr:
     return ast.Call(_path(sp.path or prim.name), args, keywords)
 
 
+def _in_place(s: Assign) -> bool:
+    v = s.value
+    return isinstance(v, Op) and v.prim in _IN_PLACE and isinstance(s.target, str) and bool(v.args) and v.args[0] == Var(s.target)
+
+
 def stmt_ast(s: Stmt) -> list[ast.stmt]:
     """The Python statements for an IR statement."""
     if isinstance(s, Assign):
         v = s.value
-        if isinstance(v, Op) and v.prim in _IN_PLACE and isinstance(s.target, str) and v.args and v.args[0] == Var(s.target):
+        if _in_place(s):
             # The Wengert list models y[i] = v and xs.append(v) as y = setitem(y, i, v): print them as written.
             if v.prim == "setitem":
                 target_sub = ast.Subscript(ast.Name(s.target, ast.Load()), index_ast(v.args[1]), ast.Store())
@@ -174,7 +179,11 @@ def imports(fn: Function) -> list[str]:
     for s in walk_stmts(fn.body):
         for attr in ("value", "test", "iter"):
             if hasattr(s, attr):
-                exprs.append(getattr(s, attr))
+                e = getattr(s, attr)
+                if isinstance(s, Assign) and _in_place(s):
+                    exprs.extend(e.args)  # printed as y[i] = v or xs.append(v): no helper is called
+                else:
+                    exprs.append(e)
     for p in fn.params:
         if p.default is not None and isinstance(p.default.value, float) and p.default.value != p.default.value:
             roots.add("np")
