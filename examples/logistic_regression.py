@@ -4,6 +4,8 @@
 
 Prints the Wengert list and the generated adjoint, then checks the gradient
 against the closed form  z_bar = (y - t) y (1 - y),  w_bar = z_bar x,  b_bar = z_bar.
+Then `explain` lines every source line up with its Wengert, tangent and adjoint
+statements, and `trace` shows the numbers of the forward and backward passes.
 """
 import math
 
@@ -38,6 +40,13 @@ def main() -> None:
     print(f"closed form: dL/dw = {cw:+.12f}   dL/db = {cb:+.12f}")
     assert abs(dw - cw) < 1e-12 and abs(db - cb) < 1e-12
     print("gradients agree with the closed form")
+    print()
+    print("Each source line, its Wengert list, tangent and adjoint (s2sad.explain):\n")
+    print(loss.explain(args=args))
+    print("Every value of the forward pass, then every adjoint (s2sad.trace):\n")
+    trace = loss.trace(*args)
+    print(trace)
+    assert abs(trace.derivatives["w_bar"] - dw) < 1e-15 and abs(trace.derivatives["b_bar"] - db) < 1e-15
 
 
 if __name__ == "__main__":

@@ -17,12 +17,19 @@ from .errors import (
     UnknownFunctionError, UnsupportedSyntaxError, WrtError,
 )
 from .registry import defjvp, defvjp, primitive
+from .explain import explain
+from .trace import trace
+from .graph import graph
+from .export import export
+from .checkpoint import checkpoint
+from . import optimize
 
 __version__ = "0.1.0"
 
 __all__ = [
     "differentiate", "grad", "value_and_grad", "vjp", "jvp", "source", "jacobian", "hessian", "hvp", "check_grads", "cache_info",
     "Differentiable", "primitive", "defvjp", "defjvp",
+    "explain", "trace", "graph", "export", "checkpoint", "optimize",
     "S2SADError", "UnsupportedSyntaxError", "UnknownFunctionError", "SourceUnavailableError",
     "WrtError", "NonDifferentiableError", "ShapeError", "InputError", "__version__",
 ]

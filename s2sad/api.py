@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import weakref
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import pipeline, registry
-from .errors import InputError, S2SADError, ShapeError
+from . import optimize, pipeline, registry
+from .errors import InputError, NonDifferentiableError, S2SADError, ShapeError
 
 Wrt = int | str | Sequence[int | str]
 
@@ -47,8 +48,12 @@ def _is_float(a: Any) -> bool:
 def _check_input(name: str, a: Any) -> None:
     if isinstance(a, (complex, np.complexfloating)) or (isinstance(a, np.ndarray) and a.dtype.kind == "c"):
         raise InputError(f"argument {name!r} is complex; s2sad differentiates real functions only", construct=name)
-    if a is None or (isinstance(a, np.ndarray) and a.dtype.kind == "O"):
-        raise InputError(f"argument {name!r} is {type(a).__name__ if a is not None else 'None'}, which cannot be differentiated", construct=name)
+    if a is None or (isinstance(a, np.ndarray) and a.dtype.kind not in "biuf"):
+        what = "None" if a is None else f"an array of dtype {a.dtype}"
+        raise InputError(f"argument {name!r} is {what}, which cannot be differentiated", construct=name)
+    if not isinstance(a, (int, float, np.number, np.ndarray, list, tuple)):
+        raise InputError(f"argument {name!r} is a {type(a).__name__}, which cannot be differentiated", construct=name,
+                         hint="differentiate with respect to numbers and arrays; pass other values as parameters not in wrt")
 
 
 def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., Any]:
@@ -58,7 +63,16 @@ def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., 
         return resolver(args)
     prim = registry.lookup(fn)
     if prim is not None:
+        if prim.nondiff:
+            raise NonDifferentiableError(
+                f"{prim.spelling.path or prim.name} has no derivative: s2sad treats it as piecewise constant",
+                construct=prim.spelling.path or prim.name,
+            )
         return _call_of(prim)
+    if not inspect.isfunction(inspect.unwrap(fn)):
+        from .source import get_source
+
+        get_source(fn)  # raises SourceUnavailableError, with a hint about s2sad.primitive and defvjp
     return fn
 
 
@@ -69,10 +83,14 @@ def _call_of(prim: registry.Primitive) -> Callable[..., Any]:
     """A generated one-line function calling a primitive, so its own rules are used."""
     if prim.name not in _CALLS:
         from .compile import compile_ir
-        from .ir import Function, Op, Param, Return, Var
+        from .ir import Const, Function, Op, Param, Return, Var
 
-        params = [Param(p) for p in prim.params]
-        body = [Return(Op(prim.name, tuple(Var(p.name) for p in params)))]
+        prim._load()  # rule classes are parsed lazily, and parsing fills in the parameter names
+        params = [Param(p, Const(prim.defaults[p]) if p in prim.defaults else None) for p in prim.params]
+        # Parameters with defaults are passed by keyword: np.sum(x, axis, keepdims) would pass keepdims as dtype.
+        positional = tuple(Var(p.name) for p in params if p.default is None)
+        keywords = tuple((p.name, Var(p.name)) for p in params if p.default is not None)
+        body = [Return(Op(prim.name, positional, keywords))]
         name = f"call_{prim.name}"
         _CALLS[prim.name] = compile_ir(Function(name, params, body), f"call of {prim.name}")
     return _CALLS[prim.name]
@@ -80,7 +98,7 @@ def _call_of(prim: registry.Primitive) -> Callable[..., Any]:
 
 def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset[str]:
     try:
-        sig = inspect.signature(fn)
+        sig = optimize.signature(fn)
         # No arguments: a call site inside another function's source, where nothing is known yet.
         bound = sig.bind(*args, **kwargs) if args or kwargs else sig.bind_partial()
     except TypeError as exc:
@@ -91,6 +109,8 @@ def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
 
 def fix_grad(g: Any, a: Any) -> Any:
     """`g` with the shape and dtype of the argument `a` (ints promote to float)."""
+    if type(a) is float:  # the cheap call path: the commonest case first
+        return g if type(g) is float else float(g)
     if isinstance(a, np.ndarray):
         dtype = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
         if type(g) is np.ndarray and g.shape == a.shape and g.dtype == dtype and g.flags.writeable:
@@ -103,8 +123,11 @@ def fix_grad(g: Any, a: Any) -> Any:
     return g
 
 
+_SCALAR_TYPES = (float, np.float64, np.float32)  # scalar outputs, checked first on the cheap call path
+
+
 def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
-    key = tuple(_is_scalar(a) for a in args)
+    key = tuple([a.ndim == 0 if type(a) is np.ndarray else type(a) is float or _is_scalar(a) for a in args])
     return key + tuple((k, _is_scalar(v)) for k, v in kwargs.items()) if kwargs else key
 
 
@@ -137,10 +160,13 @@ class GradFunction:
     def _entry(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
         base = target(self.fn, args)
         wrt, is_tuple = pipeline.resolve_wrt(base, self.wrt)
-        names = list(inspect.signature(base).parameters)
-        for n, a in zip(names, args):
-            _check_input(n, a)
+        names = list(optimize.signature(base).parameters)
+        for n, a in list(zip(names, args)) + list(kwargs.items()):
+            if n in wrt:  # other arguments are constants of any kind: an option, None, a string
+                _check_input(n, a)
         positions = tuple(names.index(w) for w in wrt)
+        if _returns_tuple(pipeline.lowered(base)):
+            raise _not_scalar(self.fn, "a tuple")
         scalars = _scalars(base, args, kwargs)
         if _saves_on_stack(base) and set(wrt) <= scalars:
             # Reverse over a generated adjoint with loops is not supported, but for scalar
@@ -159,16 +185,45 @@ class GradFunction:
         else:
             pipeline.CACHE.hit()
         compiled, positions, is_tuple, wrt = entry
-        value, grads = compiled(*args, **kwargs)
-        if np.ndim(value) != 0 or isinstance(value, tuple):
-            shape = "a tuple" if isinstance(value, tuple) else f"shape {np.shape(value)}"
-            raise ShapeError(
-                f"grad needs a scalar output, but {getattr(self.fn, '__name__', 'the function')} returned {shape}",
-                construct="grad",
-                hint="use s2sad.jacobian for every derivative, or s2sad.vjp with a cotangent",
-            )
+        try:
+            value, grads = compiled(*args, **kwargs)
+        except Exception:
+            # With an array output the scalar seed 1.0 may break the backward sweep (`g.T` of a float):
+            # say what is wrong rather than show that internal failure.
+            out = self.fn(*args, **kwargs)
+            if isinstance(out, tuple) or np.ndim(out) != 0:
+                raise _not_scalar(self.fn, "a tuple" if isinstance(out, tuple) else f"shape {np.shape(out)}") from None
+            raise
+        if type(value) not in _SCALAR_TYPES and (isinstance(value, tuple) or np.ndim(value) != 0):
+            raise _not_scalar(self.fn, "a tuple" if isinstance(value, tuple) else f"shape {np.shape(value)}")
         grads = _fix_all(grads, wrt, positions, args, kwargs, is_tuple)
         return (value, grads) if self.with_value else grads
+
+
+def _returns_tuple(low: Any) -> bool:
+    """True when the function returns a tuple, from one `return a, b` or from several returns."""
+    if low.tuple_output:
+        return True
+    from .ir import Assign, Tup, walk_stmts
+
+    return any(
+        isinstance(s, Assign) and s.target in low.outputs and isinstance(s.value, Tup) and s.value.kind == "tuple"
+        for s in walk_stmts(low.fn.body)
+    )
+
+
+def _not_scalar(fn: Callable[..., Any], what: str) -> ShapeError:
+    """The error for `grad` of a function whose output is not a scalar."""
+    try:
+        where = pipeline._where(inspect.unwrap(fn))
+    except Exception:  # noqa: BLE001 - the location is a courtesy
+        where = {}
+    return ShapeError(
+        f"grad needs a scalar output, but {getattr(fn, '__name__', 'the function')} returned {what}",
+        construct="grad",
+        hint="use s2sad.jacobian for every derivative, or s2sad.vjp with a cotangent",
+        **where,
+    )
 
 
 def _saves_on_stack(fn: Callable[..., Any]) -> bool:
@@ -231,18 +286,33 @@ def vjp(fn: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tup
 
     @_user_errors
     def pullback(cotangent: Any) -> tuple[Any, ...]:
+        _check_cotangent(cotangent, out)
         cts = tuple(cotangent) if low.tuple_output else (cotangent,)
-        outs = tuple(out) if low.tuple_output else (out,)
-        if len(cts) != len(outs):
-            raise ShapeError(f"the output is a tuple of {len(outs)}, but the cotangent has {len(cts)} parts", construct="pullback")
-        for c, o in zip(cts, outs):
-            if np.shape(c) != np.shape(o):
-                raise ShapeError(f"cotangent has shape {np.shape(c)}, but the output has shape {np.shape(o)}", construct="pullback")
         grads = compiled(*primals, **dict(zip(seeds, cts)))
         grads = (grads,) if len(wrt) == 1 else grads
         return tuple(fix_grad(g, a) for g, a in zip(grads, primals))
 
     return out, pullback
+
+
+def _check_cotangent(c: Any, o: Any) -> None:
+    """A ShapeError unless cotangent `c` has the structure and shapes of output `o`."""
+    if isinstance(o, tuple):
+        if not isinstance(c, (tuple, list)):
+            raise ShapeError(f"the output is a tuple of {len(o)}, but the cotangent is {type(c).__name__}", construct="pullback")
+        if len(c) != len(o):
+            raise ShapeError(f"the output is a tuple of {len(o)}, but the cotangent has {len(c)} parts", construct="pullback")
+        for ci, oi in zip(c, o):
+            _check_cotangent(ci, oi)
+        return
+    if isinstance(c, (tuple, list)) and not isinstance(o, (tuple, list)) and np.ndim(o) == 0:
+        raise ShapeError(f"the output is a scalar, but the cotangent is a {type(c).__name__}", construct="pullback")
+    try:
+        shape = np.shape(c)
+    except ValueError:  # a ragged sequence
+        raise ShapeError(f"the cotangent is a ragged {type(c).__name__}, but the output has shape {np.shape(o)}", construct="pullback") from None
+    if shape != np.shape(o):
+        raise ShapeError(f"cotangent has shape {shape}, but the output has shape {np.shape(o)}", construct="pullback")
 
 
 @_user_errors
@@ -251,23 +321,70 @@ def jvp(fn: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any])
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ShapeError(f"jvp got {len(primals)} primals but {len(tangents)} tangents", construct="jvp")
-    base = target(fn, primals)
-    names = list(inspect.signature(base).parameters)[: len(primals)]
-    wrt = []
+    names, wrt, compiled, dot_params = _jvp_plan(fn, primals)
     dots = {}
     for n, p, t in zip(names, primals, tangents):
         _check_input(n, p)
-        if _is_float(p):
+        if n in wrt:
             if np.shape(t) != np.shape(p):
                 raise ShapeError(f"tangent for {n!r} has shape {np.shape(t)}, but the primal has shape {np.shape(p)}", construct="jvp")
-            wrt.append(n)
             dots[n] = t
-    if not wrt:
+    if compiled is None:
         out = fn(*primals)
         return out, (tuple(np.zeros_like(o, dtype=float) for o in out) if isinstance(out, tuple) else np.zeros_like(out, dtype=float))
-    compiled = pipeline.derive(base, "forward", tuple(wrt), _scalars(base, primals, {}), "jvp")
-    dot_params = [p.name for p in compiled.__s2sad_ir__.params[-len(wrt):]]
     return compiled(*primals, **{d: dots[w] for d, w in zip(dot_params, wrt)})
+
+
+# Cheap call path: what `jvp` and `hvp` work out from a function and the kinds of its
+# arguments (signature, wrt, the cached tangent program) is kept per function, so a
+# repeated call skips `inspect.signature` and the cache's hashing. `forget_plans` empties it.
+_JVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
+_GRADS: "weakref.WeakKeyDictionary[Any, dict[Any, GradFunction]]" = weakref.WeakKeyDictionary()
+
+
+def _memo(table: "weakref.WeakKeyDictionary[Any, dict]", fn: Any) -> dict:
+    if not optimize.SETTINGS.cheap_calls:
+        return {}
+    try:
+        return table.setdefault(fn, {})
+    except TypeError:  # not weak-referenceable: no memo
+        return {}
+
+
+def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...]) -> tuple:
+    """(parameter names, wrt names, compiled tangent program or None, its tangent parameters)."""
+    key = tuple((_is_scalar(p), _is_float(p)) for p in primals)
+    plans = _memo(_JVP_PLANS, fn)
+    plan = plans.get(key)
+    if plan is not None:
+        pipeline.CACHE.hit()
+        return plan
+    base = target(fn, primals)
+    names = list(inspect.signature(base).parameters)[: len(primals)]
+    for n, p in zip(names, primals):
+        _check_input(n, p)
+    wrt = tuple(n for n, p in zip(names, primals) if _is_float(p))
+    compiled, dot_params = None, []
+    if wrt:
+        compiled = pipeline.derive(base, "forward", wrt, _scalars(base, primals, {}), "jvp")
+        dot_params = [p.name for p in compiled.__s2sad_ir__.params[-len(wrt):]]
+    plan = plans[key] = (names, wrt, compiled, dot_params)
+    return plan
+
+
+def grad_of(fn: Callable[..., Any], wrt: Wrt = 0) -> GradFunction:
+    """`grad(fn, wrt)`, kept per function, so repeated `hvp` calls reuse one gradient and its plans."""
+    grads = _memo(_GRADS, fn)
+    key = tuple(wrt) if isinstance(wrt, list) else wrt
+    if key not in grads:
+        grads[key] = grad(fn, wrt)
+    return grads[key]
+
+
+def forget_plans() -> None:
+    """Empty the cheap call path's memos (`s2sad.optimize.configure` does, with the cache)."""
+    _JVP_PLANS.clear()
+    _GRADS.clear()
 
 
 def _annotation_scalars(fn: Callable[..., Any]) -> frozenset[str]:
@@ -286,6 +403,8 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
     arguments would be (scalar arguments need no `unbroadcast`); without
     them, parameters annotated `float` count as scalars.
     """
+    if mode not in pipeline.MODES:
+        raise InputError(f"mode must be one of {', '.join(map(repr, pipeline.MODES))}, not {mode!r}", construct="mode")
     args_t = tuple(args) if args is not None else ()
     base = target(fn, args_t)
     scalars = _scalars(base, args_t, {}) if args is not None else _annotation_scalars(base)

@@ -13,12 +13,11 @@ batch axis of length n and NumPy broadcasting does the rest.
 """
 from __future__ import annotations
 
-import inspect
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import api, pipeline
+from . import api, optimize, pipeline
 
 Wrt = api.Wrt
 
@@ -34,7 +33,7 @@ def _zeros(a: Any) -> Any:
 def _plan(fn: Callable[..., Any], wrt: Wrt, args: tuple[Any, ...]) -> tuple[Callable[..., Any], tuple[str, ...], bool, list[int]]:
     base = api.target(fn, args)
     names, is_tuple = pipeline.resolve_wrt(base, wrt)
-    params = list(inspect.signature(base).parameters)
+    params = list(optimize.signature(base).parameters)
     positions = [params.index(n) for n in names]
     for p in positions:
         if p >= len(args):
@@ -102,7 +101,7 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
     def jac(*args: Any) -> Any:
         base, names, is_tuple, positions = _plan(fn, wrt, args)
         for n in names:
-            api._check_input(n, args[list(inspect.signature(base).parameters).index(n)])
+            api._check_input(n, args[list(optimize.signature(base).parameters).index(n)])
         out = base(*args)
         tuple_out = isinstance(out, tuple)
         outs = list(out) if tuple_out else [out]
@@ -135,4 +134,4 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
     """Pearlmutter's Hessian-vector product: `jvp(grad(fn), primals, (v, 0, ...))[1]`."""
     primals = tuple(primals)
     tangents = tuple(v if i == wrt else np.zeros(np.shape(p)) for i, p in enumerate(primals))
-    return api.jvp(api.grad(fn, wrt), primals, tangents)[1]
+    return api.jvp(api.grad_of(fn, wrt), primals, tangents)[1]

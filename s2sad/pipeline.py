@@ -7,7 +7,6 @@ cached derivative (`derive`).
 """
 from __future__ import annotations
 
-import inspect
 from typing import Any, Callable, Sequence
 
 from .cache import CACHE
@@ -15,6 +14,7 @@ from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
+from . import optimize
 from .ir import Function
 from .lower import Lowered, lower
 from .reverse import reverse
@@ -29,7 +29,7 @@ def lowered(fn: Callable[..., Any]) -> Lowered:
 
 def resolve_wrt(fn: Callable[..., Any], wrt: int | str | Sequence[int | str]) -> tuple[tuple[str, ...], bool]:
     """Parameter names for `wrt` and whether the user asked for a tuple."""
-    names = list(inspect.signature(fn).parameters)
+    names = list(optimize.signature(fn).parameters)
     is_tuple = isinstance(wrt, (tuple, list))
     items = list(wrt) if is_tuple else [wrt]  # type: ignore[arg-type]
     where = _where(fn)
@@ -62,7 +62,7 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
     if mode == "wengert":
         return low.fn
     if mode == "reverse":
-        return reverse(low, wrt, set(scalars), variant)
+        return optimize.adjoint(reverse(low, wrt, set(scalars), variant))
     if mode == "forward":
         return forward(low, wrt, set(scalars))
     raise ValueError(f"mode must be one of {MODES}, not {mode!r}")

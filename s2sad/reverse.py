@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import registry
+from . import recompute, registry
 from .activity import Activity, analyze
 from .calls import call_adjoint
 from .errors import UnsupportedSyntaxError
@@ -365,7 +365,7 @@ class Reverse:
             params = [Param(p.name, p.default or Const(None)) if p.name in seeds else p for p in params]
         defined = {self.bar(o) for o in low.outputs if o in self.act.active}
         backward = self.block(primal, defined)
-        saved = self.saved(primal)
+        saved = recompute.apply(self, primal, backward, self.saved(primal))  # cheap values: recompute, not store
         first_defined = _first_in_loops(primal, {p.name for p in fn.params})
         inits = {t for s in walk_stmts(primal) if isinstance(s, Assign) and id(s) in saved for t in s.targets} & first_defined
         forward = self.forward(primal, saved, inits, None, None)

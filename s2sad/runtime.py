@@ -76,6 +76,8 @@ __all__ = ["unbroadcast", "broadcast_like", "unsum", "matmul_adjoint_a", "matmul
 
 def scatter_add(g: Any, x: Any, index: Any) -> Any:
     """Adjoint of `x[index]`: zeros shaped like `x` with `g` added at `index` (repeats accumulate)."""
+    if isinstance(x, (list, tuple)) and len({np.shape(e) for e in x}) > 1 or getattr(x, "dtype", None) == object:
+        return scatter_add_pieces(g, x, index)  # a list of arrays of different shapes (np.split's pieces)
     out = np.zeros(np.shape(x), dtype=np.result_type(np.asarray(g).dtype, np.asarray(x).dtype, np.float16))
     np.add.at(out, index, g)
     return out
@@ -127,3 +129,450 @@ def appended(xs: Any, v: Any) -> list:
 
 
 __all__ += ["Stack", "zero_at", "set_at", "appended"]
+
+
+# -- helpers of the NumPy library (s2sad/rules/): each is small, and each is itself a
+# -- primitive with rules, so generated code can be differentiated again.
+
+
+def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    """`axis` (None, an int or a tuple) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    return tuple(sorted(a % ndim for a in ((axis,) if np.ndim(axis) == 0 else axis)))
+
+
+def _float_dtype(x: Any) -> Any:
+    return np.result_type(np.asarray(x).dtype, np.float16)
+
+
+def tie_weights(x: Any, ans: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """Where `x` attains the extremum `ans` of a reduction: 1/k at each of k ties, else 0."""
+    hit = np.asarray(x) == unsum(ans, x, axis, keepdims)
+    return (hit / np.sum(hit, axis=axis, keepdims=True)).astype(_float_dtype(x))
+
+
+def prod_others(x: Any, axis: Any = None) -> Any:
+    """For each element of `x`, the product of the other elements along `axis` (no division: zeros are fine)."""
+    x = np.asarray(x)
+    axes = _axes(axis, x.ndim)
+    last = tuple(range(x.ndim - len(axes), x.ndim))
+    moved = np.moveaxis(x, axes, last)
+    flat = moved.reshape(moved.shape[: x.ndim - len(axes)] + (-1,))
+    ones = np.ones_like(flat[..., :1])
+    before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return np.moveaxis((before * after).reshape(moved.shape), last, axes)
+
+
+def diff_adjoint(g: Any, n: int = 1, axis: int = -1) -> Any:
+    """Adjoint of `np.diff(x, n, axis)`: each difference sends +g to its later and -g to its earlier element."""
+    for _ in range(n):
+        g = -np.diff(g, axis=axis, prepend=0, append=0)
+    return g
+
+
+def median_weights(x: Any, axis: Any = None) -> Any:
+    """Where the median of `x` along `axis` comes from: 1 at the middle element, 1/2 at each of two middles."""
+    x = np.asarray(x)
+    axes = _axes(axis, x.ndim)
+    last = tuple(range(x.ndim - len(axes), x.ndim))
+    moved = np.moveaxis(x, axes, last)
+    flat = moved.reshape(moved.shape[: x.ndim - len(axes)] + (-1,))
+    n = flat.shape[-1]
+    order = np.argsort(flat, axis=-1, kind="stable")
+    weights = np.zeros(flat.shape, dtype=_float_dtype(x))
+    middles = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
+    for m in middles:
+        np.put_along_axis(weights, order[..., m : m + 1], 1.0 / len(middles), axis=-1)
+    return np.moveaxis(weights.reshape(moved.shape), last, axes)
+
+
+def weights_like(weights: Any, x: Any, axis: Any = None) -> Any:
+    """The weights of `np.average(x, axis, weights)` spread to the shape of `x` (ones when None)."""
+    if weights is None:
+        return np.ones(np.shape(x), dtype=_float_dtype(x))
+    w = np.asarray(weights)
+    if w.ndim == 1 and np.ndim(x) > 1:
+        w = np.expand_dims(w, tuple(a for a in range(np.ndim(x)) if a != axis % np.ndim(x)))
+    return np.broadcast_to(w, np.shape(x))
+
+
+def unweights_like(g: Any, weights: Any, axis: Any = None) -> Any:
+    """Adjoint of `weights_like`: sum `g` back to the shape of the weights."""
+    w = np.asarray(weights)
+    if w.ndim == 1 and np.ndim(g) > 1:
+        return np.sum(g, axis=tuple(a for a in range(np.ndim(g)) if a != axis % np.ndim(g)))
+    return unbroadcast(g, weights)
+
+
+def safe_divide(a: Any, b: Any) -> Any:
+    """`a / b`, but 0 where `b` is 0: the subgradient of a norm at zero."""
+    b_safe = np.where(b == 0, 1, b)
+    return np.where(b == 0, 0 * a, a / b_safe)
+
+
+def sinc_derivative(x: Any) -> Any:
+    """d/dx np.sinc(x) = (cos(pi x) - sinc(x)) / x, which is 0 at x = 0."""
+    x_safe = np.where(x == 0, 1, x)
+    return np.where(x == 0, 0 * x, (np.cos(np.pi * x_safe) - np.sinc(x_safe)) / x_safe)
+
+
+def unstack(g: Any, axis: int = 0) -> tuple:
+    """Adjoint of `np.stack(xs, axis)`: the slices of `g` along `axis`, one per stacked array."""
+    g = np.moveaxis(np.asarray(g), axis, 0)
+    return tuple(g[i] for i in range(g.shape[0]))
+
+
+def unconcatenate(g: Any, xs: Any, axis: int = 0) -> Any:
+    """Adjoint of joining `xs` along `axis` (concatenate, vstack, hstack, column_stack):
+    the pieces of `g`, each in the shape of its array. A 1-D array joined to 2-D ones is one row or column."""
+    g = np.asarray(g)
+    axis = min(axis % g.ndim, g.ndim - 1) if axis >= 0 else axis % g.ndim
+    sizes = [np.shape(x)[axis] if np.ndim(x) == g.ndim else 1 for x in xs]
+    pieces = np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+    return pieces_array([np.reshape(p, np.shape(x)) for p, x in zip(pieces, xs)])
+
+
+def pieces_array(pieces: Any) -> Any:
+    """The adjoint of a list of arrays: stacked when their shapes agree, else an object array of
+    the pieces -- either way indexable by position, and adjoints add piece by piece."""
+    if len({np.shape(p) for p in pieces}) <= 1:
+        return np.stack(pieces) if len(pieces) else np.zeros(0)
+    out = np.empty(len(pieces), dtype=object)
+    for i, p in enumerate(pieces):
+        out[i] = p
+    return out
+
+
+def join_like(pieces: Any, g: Any, axis: int = 0) -> Any:
+    """Adjoint of `unconcatenate`: join `pieces` along `axis` into an array shaped like `g`."""
+    g_ndim = np.ndim(g)
+    axis = min(axis % g_ndim, g_ndim - 1) if axis >= 0 else axis % g_ndim
+    parts = [np.expand_dims(p, axis) if np.ndim(p) < g_ndim else p for p in pieces]
+    return np.concatenate(parts, axis=axis)
+
+
+def unrepeat(g: Any, x: Any, repeats: Any, axis: Any = None) -> Any:
+    """Adjoint of `np.repeat(x, repeats, axis)`: sum each group of copies (an empty group gives 0)."""
+    g = np.asarray(g)
+    if axis is None:
+        return np.reshape(unrepeat(g, np.ravel(x), repeats, 0), np.shape(x))
+    counts = np.broadcast_to(repeats, np.shape(x)[axis])
+    ends = np.cumsum(counts)
+    running = np.cumsum(g, axis=axis)
+    running = np.concatenate([np.zeros_like(np.take(running, [0], axis=axis)), running], axis=axis)
+    return np.take(running, ends, axis=axis) - np.take(running, ends - counts, axis=axis)
+
+
+def untile(g: Any, x: Any, reps: Any) -> Any:
+    """Adjoint of `np.tile(x, reps)`: sum the tiles."""
+    g = np.asarray(g)
+    reps = (reps,) if np.ndim(reps) == 0 else tuple(reps)
+    shape = (1,) * (g.ndim - np.ndim(x)) + np.shape(x)
+    reps = (1,) * (g.ndim - len(reps)) + reps
+    split = [d for pair in zip(reps, shape) for d in pair]
+    summed = np.sum(g.reshape(split), axis=tuple(range(0, 2 * g.ndim, 2)))
+    return np.reshape(summed, np.shape(x))
+
+
+def unpad(g: Any, pad_width: Any, mode: str = "constant") -> Any:
+    """Adjoint of `np.pad(x, pad_width)` in the constant mode: cut the padding off."""
+    if mode != "constant":
+        raise ValueError(f"np.pad is differentiated only in mode='constant', not {mode!r}")
+    g = np.asarray(g)
+    widths = np.broadcast_to(pad_width, (g.ndim, 2))
+    return g[tuple(slice(int(lo), g.shape[i] - int(hi)) for i, (lo, hi) in enumerate(widths))]
+
+
+def unsort(g: Any, x: Any, axis: Any = -1) -> Any:
+    """Adjoint of `np.sort(x, axis)`: send each sorted position's `g` back to where it came from."""
+    order = np.argsort(x, axis=axis, kind="stable")
+    g = np.asarray(g)
+    out = np.zeros(np.shape(x) if axis is not None else (np.size(x),), dtype=g.dtype)
+    np.put_along_axis(out, order, g, axis=-1 if axis is None else axis)
+    return np.reshape(out, np.shape(x))
+
+
+def untake(g: Any, x: Any, indices: Any, axis: Any = None) -> Any:
+    """Adjoint of `np.take(x, indices, axis)`: a scatter-add; repeated indices accumulate."""
+    out = np.zeros(np.shape(x), dtype=_float_dtype(g))
+    if axis is None:
+        np.add.at(out.reshape(-1), indices, g)
+    else:
+        np.add.at(out, (slice(None),) * (axis % out.ndim) + (indices,), g)
+    return out
+
+
+def untake_along_axis(g: Any, x: Any, indices: Any, axis: Any) -> Any:
+    """Adjoint of `np.take_along_axis(x, indices, axis)`: a scatter-add along `axis`."""
+    out = np.zeros(np.shape(x) if axis is not None else (np.size(x),), dtype=_float_dtype(g))
+    indices = np.asarray(indices)
+    ax = 0 if axis is None else axis % out.ndim
+    shape = np.broadcast_shapes(tuple(1 if a == ax else n for a, n in enumerate(out.shape)),
+                                tuple(1 if a == ax else n for a, n in enumerate(indices.shape)))
+    shape = shape[:ax] + (indices.shape[ax],) + shape[ax + 1 :]
+    index = list(np.indices(shape, sparse=True))
+    index[ax] = np.broadcast_to(indices, shape)
+    np.add.at(out, tuple(index), np.broadcast_to(g, shape))
+    return np.reshape(out, np.shape(x))
+
+
+def undiag(g: Any, x: Any, k: int = 0) -> Any:
+    """Adjoint of `np.diag(x, k)`: a vector's adjoint is the k-th diagonal of `g`; a matrix's is `g` placed on it."""
+    if np.ndim(x) == 1:
+        return np.diag(g, k)
+    return undiagonal(g, x, k, 0, 1)
+
+
+def undiagonal(g: Any, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+    """Adjoint of `np.diagonal(x, offset, axis1, axis2)`: zeros shaped like `x` with `g` on that diagonal."""
+    out = np.zeros(np.shape(x), dtype=_float_dtype(g))
+    view = np.moveaxis(out, (axis1, axis2), (-2, -1))
+    n, m = view.shape[-2:]
+    i = np.arange(max(0, -offset), min(n, m - offset))
+    view[..., i, i + offset] = g
+    return out
+
+
+def mT(x: Any) -> Any:
+    """The transpose of the last two axes (a stack of matrices): NumPy 2's `x.mT`."""
+    return np.swapaxes(x, -1, -2)
+
+
+def lower_half(x: Any) -> Any:
+    """The lower triangle of `x` with its diagonal halved (Murray's Phi, for Cholesky)."""
+    return np.tril(x) - 0.5 * x * np.eye(np.shape(x)[-1], dtype=_float_dtype(x))
+
+
+def eigengap_inverse(w: Any) -> Any:
+    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (eigenvalue gaps; distinct values assumed)."""
+    gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    eye = np.eye(np.shape(w)[-1], dtype=bool)
+    return np.where(eye, 0, 1 / np.where(eye, 1, gaps))
+
+
+def from_triangle(x: Any, UPLO: str = "L") -> Any:  # noqa: N803
+    """The symmetric matrix that only the `UPLO` triangle of `x` describes (what `eigh` actually reads)."""
+    if UPLO.upper() == "L":
+        return np.tril(x) + mT(np.tril(x, -1))
+    return np.triu(x) + mT(np.triu(x, 1))
+
+
+def triangle_adjoint(s: Any, UPLO: str = "L") -> Any:  # noqa: N803
+    """Adjoint of `from_triangle`: the `UPLO` triangle of `s + s^T`, with the diagonal once."""
+    if UPLO.upper() == "L":
+        return np.tril(s) + np.tril(mT(s), -1)
+    return np.triu(s) + np.triu(mT(s), 1)
+
+
+def block_triangular(a: Any, e: Any) -> Any:
+    """The block matrix [[a, e], [0, a]]: f of it has the derivative of f at `a` along `e` top right."""
+    top = np.concatenate([a, e], axis=-1)
+    bottom = np.concatenate([np.zeros_like(a), a], axis=-1)
+    return np.concatenate([top, bottom], axis=-2)
+
+
+def upper_right(m: Any) -> Any:
+    """The top-right quarter of a (stack of) 2n x 2n matrices."""
+    n = np.shape(m)[-1] // 2
+    return m[..., :n, n:]
+
+
+def tensordot_adjoint_a(y: Any, a: Any, b: Any, axes: Any = 2) -> Any:
+    """Adjoint of `np.tensordot(a, b, axes)` with respect to `a`, given `y` = adjoint of the result."""
+    a_other, a_sum, b_other, b_sum = _tensordot_axes(np.ndim(a), np.ndim(b), axes)
+    y_axes = list(range(len(a_other), len(a_other) + len(b_other)))
+    out = np.tensordot(y, b, (y_axes, b_other))  # axes: a_other, then the summed axes of b in order
+    return np.transpose(out, np.argsort(a_other + [a_sum[b_sum.index(j)] for j in sorted(b_sum)]))
+
+
+def tensordot_adjoint_b(y: Any, a: Any, b: Any, axes: Any = 2) -> Any:
+    """Adjoint of `np.tensordot(a, b, axes)` with respect to `b`, given `y` = adjoint of the result."""
+    a_other, a_sum, b_other, b_sum = _tensordot_axes(np.ndim(a), np.ndim(b), axes)
+    y_axes = list(range(len(a_other)))
+    out = np.tensordot(a, y, (a_other, y_axes))  # axes: the summed axes of a in order, then b_other
+    return np.transpose(out, np.argsort([b_sum[a_sum.index(i)] for i in sorted(a_sum)] + b_other))
+
+
+def _tensordot_axes(na: int, nb: int, axes: Any) -> tuple[list[int], list[int], list[int], list[int]]:
+    if np.ndim(axes) == 0:
+        a_sum, b_sum = list(range(na - axes, na)), list(range(axes))
+    else:
+        a_sum, b_sum = ([ax] if np.ndim(ax) == 0 else list(ax) for ax in axes)
+        a_sum, b_sum = [a % na for a in a_sum], [b % nb for b in b_sum]
+    a_other = [a for a in range(na) if a not in a_sum]
+    b_other = [b for b in range(nb) if b not in b_sum]
+    return a_other, a_sum, b_other, b_sum
+
+
+def kron_adjoint_a(y: Any, a: Any, b: Any) -> Any:
+    """Adjoint of `np.kron(a, b)` with respect to `a`, given `y` = adjoint of the result."""
+    y4, bs, nd = _kron_split(y, a, b)
+    out = np.tensordot(y4, np.reshape(b, bs), (list(range(1, 2 * nd, 2)), list(range(nd))))
+    return np.reshape(out, np.shape(a))
+
+
+def kron_adjoint_b(y: Any, a: Any, b: Any) -> Any:
+    """Adjoint of `np.kron(a, b)` with respect to `b`, given `y` = adjoint of the result."""
+    y4, _, nd = _kron_split(y, a, b)
+    a_shape = (1,) * (nd - np.ndim(a)) + np.shape(a)
+    out = np.tensordot(np.reshape(a, a_shape), y4, (list(range(nd)), list(range(0, 2 * nd, 2))))
+    return np.reshape(out, np.shape(b))
+
+
+def _kron_split(y: Any, a: Any, b: Any) -> tuple[Any, tuple[int, ...], int]:
+    nd = max(np.ndim(a), np.ndim(b))
+    a_shape = (1,) * (nd - np.ndim(a)) + np.shape(a)
+    b_shape = (1,) * (nd - np.ndim(b)) + np.shape(b)
+    return np.reshape(y, [d for pair in zip(a_shape, b_shape) for d in pair]), b_shape, nd
+
+
+def einsum_adjoint_spec(subscripts: str, k: int, n: int) -> tuple[str, list[tuple[str, int]]]:
+    """The einsum giving the adjoint of operand `k` of `np.einsum(subscripts, *n operands)`.
+
+    Returns `(spec, extras)`: `np.einsum(spec, g, <the other operands>, *extras)`
+    is the adjoint, where each extra is `("ones", axis)` -- an index only operand
+    `k` has, summed away, so its adjoint is constant along it -- or `("eye", axis)`
+    -- a repeated index (a diagonal), tied to a fresh index by an identity matrix.
+    `axis` is the axis of operand `k` whose length the extra operand needs."""
+    subs = subscripts.replace(" ", "")
+    inputs, _, out = subs.partition("->")
+    terms = inputs.split(",")
+    if len(terms) != n:
+        raise ValueError(f"einsum subscripts {subscripts!r} name {len(terms)} operands, but {n} were given")
+    if "->" not in subs:  # implicit output: the indices that occur once, in order, after any '...'
+        letters = inputs.replace("...", "").replace(",", "")
+        out = ("..." if "..." in inputs else "") + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    unused = iter(c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in subs)
+    tokens = _einsum_tokens(terms[k])
+    others = [t for i, t in enumerate(terms) if i != k]
+    elsewhere = set(out + "".join(others))
+    result, extra_terms, extras, seen = [], [], [], set()
+    for i, t in enumerate(tokens):
+        if t == "...":
+            result.append(t)
+            continue
+        axis = i if "..." not in tokens[:i] else i - len(tokens)
+        if t in seen:
+            fresh = next(unused)
+            result.append(fresh)
+            extra_terms.append(t + fresh)
+            extras.append(("eye", axis))
+        else:
+            seen.add(t)
+            result.append(t)
+            if t not in elsewhere and tokens.count(t) == 1:
+                extra_terms.append(t)
+                extras.append(("ones", axis))
+    inputs_have_dots = "..." in out + "".join(others)
+    if inputs_have_dots and "..." not in result:
+        result.insert(0, "...")  # numpy sums broadcast dimensions only into an output '...'; unbroadcast sums them
+    elif not inputs_have_dots and "..." in result:
+        result.remove("...")  # nothing to take them from: broadcast_like restores them
+    return ",".join([out] + others + extra_terms) + "->" + "".join(result), extras
+
+
+def _einsum_tokens(term: str) -> list[str]:
+    head, dots, tail = term.partition("...")
+    return list(head) + ([dots] if dots else []) + list(tail)
+
+
+def einsum_adjoint(g: Any, subscripts: str, k: int, *operands: Any) -> Any:
+    """Adjoint of `np.einsum(subscripts, *operands)` with respect to operand `k`.
+
+    Generated code never calls this: s2sad writes the adjoint einsum out when it
+    generates code (`einsum_adjoint_spec`). This is the same computation at run time."""
+    operands = tuple(op for op in operands if op is not None)
+    spec, extras = einsum_adjoint_spec(subscripts, k, len(operands))
+    args = [g] + [op for i, op in enumerate(operands) if i != k]
+    for kind, axis in extras:
+        n = np.shape(operands[k])[axis]
+        args.append(np.ones(n) if kind == "ones" else np.eye(n))
+    out = np.einsum(spec, *args)
+    if "..." not in subscripts:
+        return out
+    return unbroadcast(out, operands[k]) if "..." in spec.split("->")[0] else broadcast_like(out, operands[k])
+
+
+__all__ += [
+    "tie_weights", "prod_others", "diff_adjoint", "median_weights", "weights_like", "unweights_like",
+    "safe_divide", "sinc_derivative", "unstack", "unconcatenate", "join_like", "unrepeat", "untile",
+    "unpad", "unsort", "untake", "untake_along_axis", "undiag", "undiagonal", "mT", "lower_half",
+    "eigengap_inverse", "from_triangle", "triangle_adjoint", "block_triangular",
+    "upper_right", "tensordot_adjoint_a", "tensordot_adjoint_b", "kron_adjoint_a", "kron_adjoint_b",
+    "einsum_adjoint_spec", "einsum_adjoint",
+]
+
+
+def norm_direction(x: Any, ans: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A002
+    """d norm / dx for `ans = np.linalg.norm(x, ord, axis, keepdims)`, shaped like `x`.
+
+    Where the norm has a kink (at 0, at ties) this is a subgradient, never NaN.
+    s2sad writes the common cases out in plain NumPy; this covers the rest."""
+    x = np.asarray(x)
+    if axis is None:
+        axis = tuple(range(x.ndim)) if ord is None or ord == "fro" else (0 if x.ndim == 1 else (0, 1))
+    full = unsum(ans, x, axis, keepdims) if keepdims or np.ndim(ans) else ans
+    if np.ndim(axis) == 0 or len(axis) == 1 or ord is None or ord == "fro":
+        if ord is None or ord == 2 or ord == "fro":
+            return safe_divide(x, full)
+        if ord in (np.inf, -np.inf):
+            return np.sign(x) * tie_weights(np.abs(x), ans, axis, keepdims)
+        if ord == 0:
+            return np.zeros_like(x)
+        return np.sign(x) * safe_divide(np.abs(x) ** (ord - 1), full ** (ord - 1))
+    r, c = axis
+    if ord in (1, -1, np.inf, -np.inf):
+        inner, outer = (r, c) if ord in (1, -1) else (c, r)
+        sums = np.sum(np.abs(x), axis=inner, keepdims=True)
+        pick = np.max(sums, axis=outer, keepdims=True) if ord > 0 else np.min(sums, axis=outer, keepdims=True)
+        return np.sign(x) * tie_weights(sums, pick, outer, True)
+    m = np.moveaxis(x, (r, c), (-2, -1))
+    u, _, vh = np.linalg.svd(m, full_matrices=False)
+    if ord == "nuc":
+        d = u @ vh
+    else:
+        i = 0 if ord == 2 else -1
+        d = u[..., :, i : i + 1 or None] @ vh[..., i : i + 1 or None, :]
+    return np.moveaxis(d, (-2, -1), (r, c))
+
+
+__all__ += ["norm_direction"]
+
+
+def diagonal_blocks_sum(m: Any) -> Any:
+    """Top-left plus bottom-right quarter of (a stack of) 2n x 2n matrices: the adjoint of `a` in `block_triangular(a, e)`."""
+    n = np.shape(m)[-1] // 2
+    return m[..., :n, :n] + m[..., n:, n:]
+
+
+def skew_lower(c: Any) -> Any:
+    """tril(c, -1) - tril(c, -1)^T: the antisymmetric matrix built from the strict lower triangle."""
+    low = np.tril(c, -1)
+    return low - mT(low)
+
+
+__all__ += ["diagonal_blocks_sum", "skew_lower"]
+
+
+def scatter_add_pieces(g: Any, xs: Any, index: int) -> Any:
+    """Adjoint of `xs[index]` for a list of arrays of different shapes: one zero array per piece,
+    `g` added to piece `index`; an object array, so that adjoints add piece by piece."""
+    out = np.empty(len(xs), dtype=object)
+    for i, x in enumerate(xs):
+        out[i] = np.zeros(np.shape(x), dtype=_float_dtype(x))
+    out[index] = out[index] + g
+    return out
+
+
+__all__ += ["scatter_add_pieces", "pieces_array"]
+
+
+def product(a: Any, b: Any) -> Any:
+    """`a @ b`, or `a * b` when either is a scalar (what `np.dot` does): the product whose adjoints
+    `matmul_adjoint_a`/`matmul_adjoint_b` are."""
+    return a * b if np.ndim(a) == 0 or np.ndim(b) == 0 else np.matmul(a, b)
+
+
+__all__ += ["product"]

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import inspect
 import linecache
 import textwrap
+import types
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -73,6 +75,63 @@ class FunctionSource:
         return f"{short}:{self.first_line}"
 
 
+def _same_const(a: Any, b: Any) -> bool:
+    if isinstance(a, types.CodeType) and isinstance(b, types.CodeType):
+        return _same_code(a, b)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(_same_const(x, y) for x, y in zip(a, b))
+    if isinstance(a, frozenset):
+        return sorted(map(repr, a)) == sorted(map(repr, b))
+    return repr(a) == repr(b)
+
+
+def _same_code(a: types.CodeType, b: types.CodeType) -> bool:
+    """Same bytecode, names and constants (line numbers aside)."""
+    return (
+        a.co_code == b.co_code and a.co_names == b.co_names and a.co_varnames == b.co_varnames
+        and len(a.co_consts) == len(b.co_consts) and all(_same_const(x, y) for x, y in zip(a.co_consts, b.co_consts))
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _compile_file(filename: str, text: str) -> types.CodeType | None:
+    try:
+        return compile(text, filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _find_code(code: types.CodeType, name: str, line: int) -> types.CodeType | None:
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            if c.co_name == name and c.co_firstlineno == line:
+                return c
+            found = _find_code(c, name, line)
+            if found is not None:
+                return found
+    return None
+
+
+def _matches_code(code: types.CodeType) -> bool | None:
+    """Whether the file's current text compiles to `code` (None: cannot tell).
+
+    A module edited on disk after it was imported would otherwise be differentiated
+    from its new text while the old code runs: a silently wrong derivative. The
+    whole file is compiled, as the compiler's choices depend on the module around
+    the function.
+    """
+    if code.co_filename.startswith("<"):
+        return None  # generated code, exec'd strings: linecache holds the very text that was compiled
+    lines = linecache.getlines(code.co_filename)
+    module = _compile_file(code.co_filename, "".join(lines)) if lines else None
+    if module is None:
+        return None
+    found = _find_code(module, code.co_name, code.co_firstlineno)
+    return found is not None and _same_code(found, code)
+
+
 def get_source(fn: Callable[..., Any]) -> FunctionSource:
     """Read, dedent and parse `fn`'s source, stripping decorators."""
     raw = inspect.unwrap(fn) if not hasattr(fn, "__s2sad_source__") else fn
@@ -117,6 +176,16 @@ def get_source(fn: Callable[..., Any]) -> FunctionSource:
             source_line=lines[0] if lines else None,
             construct="lambda" if name == "<lambda>" else name,
             hint="write it as a def",
+        )
+    if _matches_code(code) is False:
+        raise SourceUnavailableError(
+            f"the source of {name!r} in {filename} has changed since the function was defined, "
+            "so the text on disk is not the code that runs",
+            filename=filename,
+            lineno=start,
+            source_line=lines[0] if lines else None,
+            construct=name,
+            hint="reload the module (importlib.reload) or restart Python, so that the code and its source agree",
         )
     tree = module.body[0]
     tree.decorator_list = []

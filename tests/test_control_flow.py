@@ -37,6 +37,7 @@ def test_piecewise_each_branch(x):
     (cc.builtins_and_math, (0.7, 1.9)),
     (cc.subscript_stores, (0.6,)),
     (cc.list_sum, (0.9,)),
+    (cc.list_stack, (0.9,)),
     (cc.len_bound, (np.array([0.3, -1.2, 0.8, 2.0]),)),
     (cc.uses_global_and_default, (0.7,)),
 ], ids=lambda v: getattr(v, "__name__", ""))

@@ -1,7 +1,10 @@
 """`generated/` always holds what the CLI really emits for the examples.
 
-Each file's first line is the `s2sad show ...` command that produced it; this
-test re-runs that command and compares. Run with S2SAD_REGEN=1 to rewrite.
+Each file's first line is the `s2sad ...` command that produced it (`show`,
+`export` for a standalone module, `graph` for DOT text, where `#` starts a
+comment too); this test re-runs that command and compares. Run with
+S2SAD_REGEN=1 to rewrite; with Graphviz installed that also redraws each
+`.dot` file's `.svg` beside it.
 """
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ import contextlib
 import io
 import os
 import shlex
+import shutil
+import subprocess
 
 import pytest
 
@@ -16,7 +21,7 @@ from s2sad.cli import main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATED = os.path.join(ROOT, "generated")
-FILES = sorted(f for f in os.listdir(GENERATED) if f.endswith(".py"))
+FILES = sorted(f for f in os.listdir(GENERATED) if f.endswith((".py", ".dot")))
 
 
 def run_header(header: str) -> str:
@@ -47,10 +52,12 @@ def test_generated_file_is_in_sync(name):
         with open(path, "w") as f:
             f.write(header + "\n" + fresh)
         body = fresh
+        if name.endswith(".dot") and shutil.which("dot"):
+            subprocess.run(["dot", "-Tsvg", path, "-o", path[:-4] + ".svg"], check=True)
     assert body == fresh, f"{name} is stale: run S2SAD_REGEN=1 pytest tests/test_generated.py"
 
 
-@pytest.mark.parametrize("name", FILES)
+@pytest.mark.parametrize("name", [f for f in FILES if f.endswith(".py")])
 def test_generated_file_compiles(name):
     with open(os.path.join(GENERATED, name)) as f:
         compile(f.read(), name, "exec")

@@ -4,4 +4,21 @@ Importing this package registers every rule module. Each module groups
 primitives by idea (arithmetic, elementwise functions, reductions, ...); each
 primitive is one class whose `vjp` and `jvp` templates sit side by side.
 """
-from . import control, core  # noqa: F401
+from . import (  # noqa: F401
+    binary,
+    construction,
+    control,
+    core,
+    elementwise,
+    indexing,
+    joining,
+    linalg,
+    products,
+    reductions,
+    shape,
+)
+
+try:  # scipy is optional: scipy.special gets rules only where it is installed
+    from . import special  # noqa: F401
+except ImportError:  # pragma: no cover
+    pass

@@ -16,7 +16,15 @@ import operator
 import numpy as np
 
 from ..registry import defrule, nondiff
-from ..runtime import broadcast_like, matmul_adjoint_a, matmul_adjoint_b, scatter_add, unbroadcast, unsum
+from ..runtime import (
+    broadcast_like,
+    matmul_adjoint_a,
+    matmul_adjoint_b,
+    product,
+    scatter_add,
+    unbroadcast,
+    unsum,
+)
 
 # -- arithmetic operators -------------------------------------------------------
 
@@ -84,7 +92,7 @@ class matmul:
         return x_dot @ y, x @ y_dot
 
 
-@defrule(np.dot, call="np.dot")
+@defrule(np.dot, call="np.dot", method="dot")
 class dot:
     def vjp(g, ans, x, y):
         return matmul_adjoint_a(g, x, y), matmul_adjoint_b(g, x, y)
@@ -249,8 +257,9 @@ class getitem:
         return x_dot[index]
 
 
-@defrule(np.transpose, attr="T")
-class transpose:
+@defrule(None, name="T", attr="T")
+class T:  # noqa: N801
+    # x.T reverses all axes (np.transpose(x) is in `shape`, with its axes argument).
     def vjp(g, ans, x):
         return g.T
 
@@ -291,7 +300,7 @@ class unsum_:
 @defrule(matmul_adjoint_a, call="matmul_adjoint_a")
 class matmul_adjoint_a_:
     def vjp(g, ans, y, a, b):
-        return unbroadcast(g @ b, y), None, matmul_adjoint_b(y, g, b)
+        return unbroadcast(product(g, b), y), None, matmul_adjoint_b(y, g, b)
 
     def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
         return matmul_adjoint_a(y_dot, a, b), None, matmul_adjoint_a(y, a, b_dot)
@@ -300,10 +309,19 @@ class matmul_adjoint_a_:
 @defrule(matmul_adjoint_b, call="matmul_adjoint_b")
 class matmul_adjoint_b_:
     def vjp(g, ans, y, a, b):
-        return unbroadcast(a @ g, y), matmul_adjoint_a(y, a, g), None
+        return unbroadcast(product(a, g), y), matmul_adjoint_a(y, a, g), None
 
     def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
         return matmul_adjoint_b(y_dot, a, b), matmul_adjoint_b(y, a_dot, b), None
+
+
+@defrule(product, call="product")
+class product_:
+    def vjp(g, ans, a, b):
+        return matmul_adjoint_a(g, a, b), matmul_adjoint_b(g, a, b)
+
+    def jvp(ans, a, b, a_dot, b_dot):
+        return product(a_dot, b), product(a, b_dot)
 
 
 @defrule(scatter_add, call="scatter_add")
@@ -322,7 +340,7 @@ for _op, _np, _name in [
     (ast.Gt, np.greater, "greater"), (ast.GtE, np.greater_equal, "greater_equal"),
     (ast.Eq, np.equal, "equal"), (ast.NotEq, np.not_equal, "not_equal"),
 ]:
-    nondiff(_np, _name, compare=_op)
+    nondiff(_np, _name, compare=_op, elementwise=True)
 nondiff(None, "is_", compare=ast.Is)
 nondiff(None, "is_not", compare=ast.IsNot)
 nondiff(np.shape, "shape", call="np.shape", shape="scalar")
@@ -336,6 +354,6 @@ nondiff(np.ones_like, "ones_like")
 nondiff(np.zeros, "zeros")
 nondiff(np.ones, "ones")
 nondiff(len, "len", shape="scalar")
-nondiff(np.floor, "floor")
-nondiff(np.ceil, "ceil")
-nondiff(np.sign, "sign")
+nondiff(np.floor, "floor", elementwise=True)
+nondiff(np.ceil, "ceil", elementwise=True)
+nondiff(np.sign, "sign", elementwise=True)

@@ -1,0 +1,253 @@
+"""The `export` view: a standalone Python module holding a function's derivatives.
+
+Input: a Python function, `wrt`, the modes to export ("reverse",
+"value_and_grad", "forward", "wengert") and optionally example `args` (to
+specialise on scalar arguments). Output: module text that imports only NumPy
+(and `math` or SciPy when the function itself uses them). The few helpers of
+`s2sad.runtime` that the code calls are copied in (their source, read with
+`inspect`, without type annotations), constants the function reads from its
+module are written as literals, and a header names the source function and
+the s2sad version. Shipping derivative code without the AD tool is Tapenade's
+use case; the text compiles (`python -m py_compile`) and runs without s2sad.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import textwrap
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import pipeline, runtime
+from .api import _user_errors
+from .compile import rule_globals
+from .display import Code
+from .emit import imports, to_source
+from .errors import S2SADError
+from .explain import resolve
+from .ir import Assign, For, Function, names_read, walk_stmts
+
+MODES = {
+    "reverse": ("reverse", "vjp", "reverse mode (adjoint)"),
+    "value_and_grad": ("reverse", "value_and_grad", "reverse mode, returning (value, adjoints)"),
+    "forward": ("forward", "vjp", "forward mode (tangent), returning (value, tangent)"),
+    "wengert": ("wengert", "vjp", "the Wengert list of the original function"),
+}
+RUNTIME_IMPORT = "from s2sad.runtime import "
+
+
+class ExportError(S2SADError):
+    """Something the function reads cannot be written into a standalone module."""
+
+    kind = "cannot export"
+
+
+def _annotation_spans(tree: ast.AST, lines: list[str]) -> list[tuple[int, int, int, int, bool]]:
+    """(line, col, end line, end col, is an argument) of each `: T` and `-> T`, 0-based, to cut out."""
+    spans = []
+
+    def cut(node: ast.expr, marker: str, argument: bool = False) -> None:
+        line, col = node.lineno - 1, node.col_offset
+        text = lines[line]
+        k = text.rindex(marker, 0, col)
+        while k > 0 and text[k - 1] == " " and marker == "->":
+            k -= 1
+        spans.append((line, k, node.end_lineno - 1, node.end_col_offset, argument))  # type: ignore[operator]
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = node.args
+            for arg in a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]:
+                if arg.annotation is not None:
+                    cut(arg.annotation, ":", argument=True)
+            if node.returns is not None:
+                cut(node.returns, "->")
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            cut(node.annotation, ":")
+    return spans
+
+
+def helper_source(name: str) -> str:
+    """The source of one `s2sad.runtime` helper (function or class), as written, less its type annotations."""
+    text = textwrap.dedent(inspect.getsource(getattr(runtime, name)))
+    lines = text.splitlines()
+    for line, col, end_line, end_col, argument in sorted(_annotation_spans(ast.parse(text), lines), reverse=True):
+        rest = lines[end_line][end_col:]
+        if argument and rest.startswith(" = "):
+            rest = "=" + rest[3:]  # `x: T = 1` -> `x=1`
+        lines[line] = lines[line][:col] + rest
+        del lines[line + 1:end_line + 1]
+    return "\n".join(lines) + "\n"
+
+
+def _runtime_names() -> list[str]:
+    """The functions and classes `s2sad.runtime` defines, in source order."""
+    return [n for n, v in vars(runtime).items() if (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ == runtime.__name__]
+
+
+def helpers_needed(names: set[str]) -> list[str]:
+    """`names` plus every runtime helper they call, in the order `s2sad.runtime` defines them."""
+    available = _runtime_names()
+    todo, seen = list(names), set(names)
+    while todo:
+        tree = ast.parse(helper_source(todo.pop()))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in available and node.id not in seen:
+                seen.add(node.id)
+                todo.append(node.id)
+    return [n for n in available if n in seen]
+
+
+def constant_source(name: str, value: Any) -> str:
+    """`name = <literal>` for a number, tuple or NumPy array read from the user's module."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return f"{name} = np.array({value.tolist()!r}, dtype=np.{value.dtype.name})"
+    if isinstance(value, np.generic):
+        return f"{name} = np.{value.dtype.name}({value.item()!r})"
+    if isinstance(value, (int, float, bool, str, type(None))) or (
+        isinstance(value, tuple) and all(isinstance(v, (int, float, bool)) for v in value)
+    ):
+        return f"{name} = {value!r}"
+    raise ExportError(
+        f"the function reads {name!r}, a {type(value).__name__}, which cannot be written as a literal",
+        construct=name,
+        hint="pass it as an argument instead of reading it from the module",
+    )
+
+
+def user_rule_source(name: str, fn: Any) -> str:
+    """The source of a user primitive or rule that generated code calls by name."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        raise ExportError(f"cannot read the source of {name!r}, which the derivative calls", construct=name) from None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            node.decorator_list = []
+            node.name = name
+    return ast.unparse(tree) + "\n"
+
+
+@_user_errors
+def export(
+    fn: Callable[..., Any],
+    wrt: Any = 0,
+    modes: Sequence[str] = ("reverse", "forward"),
+    args: Sequence[Any] | None = None,
+    path: str | None = None,
+) -> Code:
+    """Standalone module text with `fn`'s derivatives; written to `path` when given."""
+    from . import __version__
+
+    for m in modes:
+        if m not in MODES:
+            raise ValueError(f"modes must be among {tuple(MODES)}, not {m!r}")
+    tgt = resolve(fn, wrt, args)
+    low = pipeline.lowered(tgt.fn)
+    programs: list[tuple[str, Function]] = []
+    for m in modes:
+        stage, variant, what = MODES[m]
+        programs.append((what, pipeline.generate(tgt.fn, stage, tgt.wrt, tgt.scalars, variant)))
+    import_lines: list[str] = []
+    helpers: set[str] = set()
+    user: dict[str, Any] = {}
+    for _, ir in programs:
+        for line in imports(ir):
+            if line.startswith(RUNTIME_IMPORT):
+                helpers.update(h.strip() for h in line[len(RUNTIME_IMPORT):].split(","))
+            elif line not in import_lines:
+                import_lines.append(line)
+        user.update({k: v for k, v in rule_globals(ir).items() if not _provided(k, v)})
+    user = _callees(user, helpers)
+    helper_names = helpers_needed(helpers)
+    if helper_names and "import numpy as np" not in import_lines:
+        import_lines.append("import numpy as np")
+    import_lines.sort(key=lambda s: (s != "import math", s != "import numpy as np", s))
+    consts = {k: v for k, v in low.globals_used.items() if k not in user and not callable(v)}
+    if consts and "import numpy as np" not in import_lines:
+        import_lines.append("import numpy as np")
+
+    where = low.source.location
+    listing = "\n".join(f"    {_signature(ir)}: {what}" for what, ir in programs)
+    doc = (
+        f'"""Derivatives of {low.fn.name} ({where}) with respect to {", ".join(tgt.wrt)}, generated by s2sad {__version__}.\n\n'
+        f"{listing}\n\n"
+        "Standalone: it needs NumPy only; the s2sad runtime helpers it calls are copied in.\n"
+        f"Regenerate it with s2sad rather than editing it by hand.\n"
+        '"""\n'
+    )
+    # The forward sweep keeps the whole Wengert list, including values only the primal needs.
+    lint = "# ruff: noqa: F841\n" if any(_dead_stores(ir) for _, ir in programs) else ""
+    parts = [doc + lint + "\n".join(import_lines) + "\n"]
+    if consts:
+        literals = "\n".join(constant_source(k, v) for k, v in consts.items())
+        parts.append(f"# Constants read from the module that defines the function.\n{literals}\n")
+    for h in helper_names:
+        parts.append(f"# A helper of the s2sad runtime, copied in.\n{helper_source(h)}")
+    for name, obj in user.items():
+        generated = hasattr(obj, "__s2sad_source__")
+        what = "Generated by s2sad for a function it calls." if generated else "A user function the derivative calls."
+        parts.append(f"# {what}\n{user_rule_source(name, obj)}")
+    for _, ir in programs:
+        parts.append(to_source(ir))
+    text = "\n\n".join(parts)
+    compile(text, f"<s2sad export of {low.fn.name}>", "exec")
+    if path is not None:
+        with open(path, "w") as f:
+            f.write(text)
+    return Code(text)
+
+
+def _callees(user: dict[str, Any], helpers: set[str]) -> dict[str, Any]:
+    """`user` plus every function they call in turn; runtime helpers they call go into `helpers`."""
+    runtime_names = set(_runtime_names())
+    out = dict(user)
+    todo = list(user.items())
+    while todo:
+        name, obj = todo.pop()
+        tree = ast.parse(user_rule_source(name, obj))
+        scope = dict(getattr(obj, "__globals__", {}))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Name) or node.id in out:
+                continue
+            if node.id in runtime_names:
+                helpers.add(node.id)
+            elif inspect.isfunction(scope.get(node.id)) and not _provided(node.id, scope[node.id]):
+                out[node.id] = scope[node.id]
+                todo.append((node.id, scope[node.id]))
+    return out
+
+
+def _dead_stores(fn: Function) -> set[str]:
+    """Names `fn` assigns but never reads (a linter's "unused variable")."""
+    assigned: set[str] = set()
+    read: set[str] = set()
+    for s in walk_stmts(fn.body):
+        if isinstance(s, Assign):
+            assigned.update(s.targets)
+        if isinstance(s, For):
+            read.update(s.target if isinstance(s.target, tuple) else (s.target,))
+        for attr in ("value", "test", "iter"):
+            e = getattr(s, attr, None)
+            if e is not None and not isinstance(e, str):
+                read |= names_read(e)
+    return assigned - read
+
+
+def _provided(name: str, obj: Any) -> bool:
+    """True for builtins (`range`, `len`) and library functions, which need no copy."""
+    if getattr(builtins, name, None) is obj:
+        return True
+    module = getattr(obj, "__module__", None) or ""
+    return module.split(".")[0] in ("numpy", "math", "scipy", "builtins")
+
+
+def _signature(ir: Function) -> str:
+    from .explain import signature
+
+    return signature(ir)[len("def "):-1]
+
+
+__all__ = ["export", "ExportError", "helper_source", "helpers_needed", "MODES"]

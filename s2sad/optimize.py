@@ -1,0 +1,102 @@
+"""Optimisation passes on generated derivative code, and the switches that measure them.
+
+Input and output: an adjoint program (`ir.Function`) in the form
+`reverse.py` produces. The passes are:
+
+- **recompute** (`s2sad/recompute.py`, run inside the reverse generator,
+  where the forward sweep's saves are decided): a cheap value that a loop
+  iteration overwrites, such as `t1 = math.sin(x)`, is computed again in the
+  backward sweep from inputs that are restored anyway, instead of being pushed
+  on the stack every iteration. `"fast"` (the default) does so where that is
+  faster than a push and a pop (scalar arithmetic, `math` functions);
+  `"memory"` for every cheap elementwise value, arrays too, trading arithmetic
+  for a smaller stack; `"off"` saves everything.
+- **cheap call path** (`cheap_calls`, in `api.py`): signatures, and what
+  `jvp` and `hvp` work out from a function and the kinds of its arguments,
+  are kept per function, so a repeated call goes straight to the cached
+  generated code.
+- **checkpoint annotation** (`s2sad/checkpoint.py`): a call of a helper
+  marked `@s2sad.checkpoint` gets a comment saying that its adjoint runs the
+  helper's forward again from the saved inputs.
+
+`configure(recompute="off")` switches a pass off (the benchmark suite does,
+to measure what each pass buys); it empties the derivative cache, so every
+derivative is generated again under the new settings.
+"""
+from __future__ import annotations
+
+import contextlib
+import inspect
+import weakref
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Iterator
+
+from .ir import Function
+
+
+@dataclass
+class Settings:
+    """Which passes run."""
+
+    recompute: str = "fast"  # "fast", "memory" or "off": see s2sad/recompute.py
+    cheap_calls: bool = True  # keep signatures and jvp/hvp plans per function (api.py)
+
+
+SETTINGS = Settings()
+
+
+def configure(**changes: Any) -> dict[str, Any]:
+    """Change the passes (`recompute="off"`, `"fast"` or `"memory"`); returns the previous settings."""
+    from .api import forget_plans
+    from .pipeline import CACHE
+
+    previous = asdict(SETTINGS)
+    for name, value in changes.items():
+        if name not in previous:
+            raise ValueError(f"unknown pass {name!r}; the passes are {sorted(previous)}")
+        setattr(SETTINGS, name, value)
+    if changes:
+        CACHE.clear()
+        forget_plans()
+    return previous
+
+
+@contextlib.contextmanager
+def settings(**changes: Any) -> Iterator[Settings]:
+    """`with optimize.settings(recompute="off"): ...` restores the previous settings after."""
+    previous = configure(**changes)
+    try:
+        yield SETTINGS
+    finally:
+        configure(**previous)
+
+
+def adjoint(fn: Function) -> Function:
+    """The passes that run on a finished adjoint program."""
+    from .checkpoint import annotate
+
+    return annotate(fn)
+
+
+_SIGNATURES: "weakref.WeakKeyDictionary[Any, tuple[Any, Any, inspect.Signature]]" = weakref.WeakKeyDictionary()
+
+
+def signature(fn: Callable[..., Any]) -> inspect.Signature:
+    """`inspect.signature(fn)`, kept per function while its code and defaults stay the same.
+
+    Part of the cheap call path: `inspect.signature` costs tens of microseconds,
+    and `jacobian`, `jvp` and `grad` consult it on every call.
+    """
+    key = (getattr(fn, "__code__", None), getattr(fn, "__defaults__", None))
+    if not SETTINGS.cheap_calls:
+        return inspect.signature(fn)
+    try:
+        hit = _SIGNATURES.get(fn)
+    except TypeError:  # not weak-referenceable
+        return inspect.signature(fn)
+    if hit is not None and hit[0] is key[0] and hit[1] is key[1]:
+        return hit[2]
+    sig = inspect.signature(fn)
+    if key[0] is not None:
+        _SIGNATURES[fn] = (key[0], key[1], sig)
+    return sig

@@ -1,0 +1,374 @@
+"""`np.linalg`: inv, det, slogdet, solve, norm, cholesky, eigh, qr, svd, pinv,
+lstsq, matrix_power -- all on stacks of matrices (`...`, M, N) as NumPy allows.
+
+The rules are the matrix-calculus identities (Giles, "An extended collection of
+matrix derivative results"; Murray for Cholesky; Townsend for the SVD), written
+with `mT(x)`, the transpose of the last two axes, so that they hold for
+stacks. Tuple-valued primitives (slogdet, eigh, qr, svd, lstsq) see `g` and
+`ans` as tuples: `g[1]` is the adjoint of the second result.
+
+`eigh` and `cholesky` read one triangle of their input, as LAPACK does, so the
+adjoint lands on that triangle (`triangle_adjoint`); for a symmetric
+perturbation this agrees with the symmetrised adjoint autograd returns.
+`svd` assumes distinct singular values and `full_matrices=False`; `lstsq`
+assumes full column rank, and only its solution (not the residuals, rank or
+singular values) carries a derivative.
+"""
+# ruff: noqa: N801, N803
+from __future__ import annotations
+
+import numpy as np
+
+from ..ir import Const, Expr, Op, Tup
+from ..registry import defrule, nondiff
+from ..runtime import (
+    block_triangular,
+    diagonal_blocks_sum,
+    eigengap_inverse,
+    from_triangle,
+    lower_half,
+    matmul_adjoint_a,
+    mT,
+    norm_direction,
+    skew_lower,
+    triangle_adjoint,
+    unbroadcast,
+    unsum,
+    upper_right,
+)
+from .macros import only_if, parse, unsupported
+
+# -- inverse and determinants ---------------------------------------------------------------
+
+
+@defrule(np.linalg.inv)
+class inv:
+    def vjp(g, ans, x):
+        return -(mT(ans) @ g @ mT(ans))
+
+    def jvp(ans, x, x_dot):
+        return -(ans @ x_dot @ ans)
+
+
+@defrule(np.linalg.det)
+class det:
+    def vjp(g, ans, x):
+        return np.expand_dims(g * ans, (-2, -1)) * mT(np.linalg.inv(x))
+
+    def jvp(ans, x, x_dot):
+        return ans * np.trace(np.linalg.solve(x, x_dot), axis1=-2, axis2=-1)
+
+
+@defrule(np.linalg.slogdet, outputs=2)
+class slogdet:
+    # (sign, log|det|): the sign is piecewise constant.
+    def vjp(g, ans, x):
+        return np.expand_dims(g[1], (-2, -1)) * mT(np.linalg.inv(x))
+
+    def jvp(ans, x, x_dot):
+        return ((np.zeros_like(ans[0]), np.trace(np.linalg.solve(x, x_dot), axis1=-2, axis2=-1)),)
+
+
+@defrule(np.linalg.solve)
+class solve:
+    # ans = a^-1 b, so b_bar = a^-T g and a_bar = -b_bar ans^T.
+    def vjp(g, ans, a, b):
+        return -matmul_adjoint_a(np.linalg.solve(mT(a), g), a, ans), unbroadcast(np.linalg.solve(mT(a), g), b)
+
+    def jvp(ans, a, b, a_dot, b_dot):
+        return -np.linalg.solve(a, a_dot @ ans), np.linalg.solve(a, b_dot)
+
+
+@defrule(np.linalg.matrix_power)
+class matrix_power:
+    # f([[a, e], [0, a]]) = [[f(a), Df(a)[e]], [0, f(a)]]: the derivative of a^n along e, top right.
+    def vjp(g, ans, a, n):
+        return upper_right(np.linalg.matrix_power(block_triangular(mT(a), g), n)), None
+
+    def jvp(ans, a, n, a_dot, n_dot):
+        return upper_right(np.linalg.matrix_power(block_triangular(a, a_dot), n)), None
+
+
+@defrule(np.linalg.pinv)
+class pinv:
+    # Golub & Pereyra: for constant rank, dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P.
+    def vjp(g, ans, x, rcond=None):
+        return (
+            -mT(ans) @ g @ mT(ans)
+            + (mT(g) - x @ ans @ mT(g)) @ ans @ mT(ans)
+            + mT(ans) @ ans @ (mT(g) - mT(g) @ ans @ x),
+            None,
+        )
+
+    def jvp(ans, x, rcond=None, x_dot=None):
+        return (
+            -ans @ x_dot @ ans
+            + ans @ mT(ans) @ (mT(x_dot) - mT(x_dot) @ x @ ans)
+            + (mT(x_dot) - ans @ x @ mT(x_dot)) @ mT(ans) @ ans,
+            None,
+        )
+
+
+@defrule(np.linalg.lstsq, outputs=4)
+class lstsq:
+    # (x, residuals, rank, s); x = (a^T a)^-1 a^T b for full column rank, r = b - a x.
+    def vjp(g, ans, a, b, rcond=None):
+        return (
+            matmul_adjoint_a(b - a @ ans[0], a, np.linalg.solve(mT(a) @ a, g[0]))
+            - matmul_adjoint_a(a @ np.linalg.solve(mT(a) @ a, g[0]), a, ans[0]),
+            a @ np.linalg.solve(mT(a) @ a, g[0]),
+            None,
+        )
+
+    def jvp(ans, a, b, rcond=None, a_dot=None, b_dot=None, rcond_dot=None):
+        return (
+            (
+                np.linalg.solve(mT(a) @ a, mT(a_dot) @ (b - a @ ans[0]) - mT(a) @ (a_dot @ ans[0])),
+                np.zeros_like(ans[1]), np.zeros_like(ans[2]), np.zeros_like(ans[3]),
+            ),
+            (np.linalg.solve(mT(a) @ a, mT(a) @ b_dot), np.zeros_like(ans[1]), np.zeros_like(ans[2]), np.zeros_like(ans[3])),
+            None,
+        )
+
+
+# -- factorizations --------------------------------------------------------------------------------
+
+
+@defrule(np.linalg.cholesky)
+class cholesky:
+    # Murray (2016): L_dot = L Phi(L^-1 A_dot L^-T), Phi = lower triangle with the diagonal halved.
+    def vjp(g, ans, x):
+        return triangle_adjoint(mT(np.linalg.inv(ans)) @ lower_half(mT(ans) @ g) @ np.linalg.inv(ans))
+
+    def jvp(ans, x, x_dot):
+        return ans @ lower_half(np.linalg.inv(ans) @ from_triangle(x_dot) @ mT(np.linalg.inv(ans)))
+
+
+@defrule(np.linalg.eigh, outputs=2)
+class eigh:
+    # (w, v) with a = v diag(w) v^T; F = eigengap_inverse(w), F[i, j] = 1 / (w[j] - w[i]).
+    def vjp(g, ans, a, UPLO="L"):
+        return (
+            triangle_adjoint((ans[1] * np.expand_dims(g[0], -2) + ans[1] @ (eigengap_inverse(ans[0]) * (mT(ans[1]) @ g[1]))) @ mT(ans[1]), UPLO),
+            None,
+        )
+
+    def jvp(ans, a, UPLO="L", a_dot=None, UPLO_dot=None):
+        return (
+            (
+                np.diagonal(mT(ans[1]) @ from_triangle(a_dot, UPLO) @ ans[1], axis1=-2, axis2=-1),
+                ans[1] @ (eigengap_inverse(ans[0]) * (mT(ans[1]) @ from_triangle(a_dot, UPLO) @ ans[1])),
+            ),
+            None,
+        )
+
+
+@defrule(np.linalg.qr, outputs=2)
+class qr:
+    # Reduced QR of a tall or square matrix (Liao et al. 2019): M = R R_bar^T - Q_bar^T Q,
+    # a_bar = (Q_bar + Q copyltu(M)) R^-T, where copyltu(M) = from_triangle(M, "L").
+    def vjp(g, ans, a, mode="reduced"):
+        return mT(np.linalg.solve(ans[1], mT(g[0] + ans[0] @ from_triangle(ans[1] @ mT(g[1]) - mT(g[0]) @ ans[0], "L")))), None
+
+    def jvp(ans, a, mode="reduced", a_dot=None, mode_dot=None):
+        # C = Q^T a_dot R^-1; Q_dot = Q (skew(C) - C) + a_dot R^-1, R_dot = (C - skew(C)) R.
+        return (
+            (
+                ans[0] @ (skew_lower(mT(ans[0]) @ a_dot @ np.linalg.inv(ans[1])) - mT(ans[0]) @ a_dot @ np.linalg.inv(ans[1]))
+                + a_dot @ np.linalg.inv(ans[1]),
+                (mT(ans[0]) @ a_dot @ np.linalg.inv(ans[1]) - skew_lower(mT(ans[0]) @ a_dot @ np.linalg.inv(ans[1]))) @ ans[1],
+            ),
+            None,
+        )
+
+
+@defrule(np.linalg.svd, outputs=3)
+class svd:
+    # Townsend (2016), with u, s, vh = ans and F = eigengap_inverse(s ** 2), F[i, j] = 1 / (s[j]^2 - s[i]^2).
+    def vjp(g, ans, a, full_matrices=True, compute_uv=True):
+        return (
+            only_if(
+                compute_uv,
+                ans[0] @ (
+                    eigengap_inverse(ans[1] ** 2) * (mT(ans[0]) @ g[0] - mT(g[0]) @ ans[0]) * np.expand_dims(ans[1], -2)
+                    + np.expand_dims(ans[1], -1) * (eigengap_inverse(ans[1] ** 2) * (ans[2] @ mT(g[2]) - g[2] @ mT(ans[2])))
+                ) @ ans[2]
+                + (ans[0] * np.expand_dims(g[1], -2)) @ ans[2]
+                + (g[0] - ans[0] @ (mT(ans[0]) @ g[0])) / np.expand_dims(ans[1], -2) @ ans[2]
+                + ans[0] @ ((g[2] - g[2] @ mT(ans[2]) @ ans[2]) / np.expand_dims(ans[1], -1)),
+                "np.linalg.svd is differentiated with compute_uv=True only",
+            ),
+            None,
+            None,
+        )
+
+    def jvp(ans, a, full_matrices=True, compute_uv=True, a_dot=None, full_matrices_dot=None, compute_uv_dot=None):
+        # dP = u^T a_dot v: s_dot = diag(dP), u_dot and vh_dot from F and the parts outside the span.
+        return (
+            (
+                ans[0] @ (eigengap_inverse(ans[1] ** 2) * (
+                    mT(ans[0]) @ a_dot @ mT(ans[2]) * np.expand_dims(ans[1], -2)
+                    + np.expand_dims(ans[1], -1) * mT(mT(ans[0]) @ a_dot @ mT(ans[2]))))
+                + (a_dot @ mT(ans[2]) - ans[0] @ (mT(ans[0]) @ a_dot @ mT(ans[2]))) / np.expand_dims(ans[1], -2),
+                np.diagonal(mT(ans[0]) @ a_dot @ mT(ans[2]), axis1=-2, axis2=-1),
+                mT(
+                    mT(ans[2]) @ (eigengap_inverse(ans[1] ** 2) * (
+                        np.expand_dims(ans[1], -1) * (mT(ans[0]) @ a_dot @ mT(ans[2]))
+                        + mT(mT(ans[0]) @ a_dot @ mT(ans[2])) * np.expand_dims(ans[1], -2)))
+                    + (mT(a_dot) @ ans[0] - mT(ans[2]) @ (ans[2] @ mT(a_dot) @ ans[0])) / np.expand_dims(ans[1], -2)
+                ),
+            ),
+            None,
+            None,
+        )
+
+
+# -- norms: the derivative is a "direction" d norm / dx; at 0 and at ties it is a subgradient --------
+
+
+@defrule(np.linalg.norm)
+class norm:
+    def vjp(g, ans, x, ord=None, axis=None, keepdims=False):  # noqa: A002
+        return unsum(g, x, axis, keepdims) * norm_direction(x, ans, ord, axis, keepdims), None, None, None
+
+    def jvp(ans, x, ord=None, axis=None, keepdims=False, x_dot=None):  # noqa: A002
+        return np.sum(x_dot * norm_direction(x, ans, ord, axis, keepdims), axis=axis, keepdims=keepdims), None, None, None
+
+
+# The vector norms, and the elementwise 2-norm (ord None or "fro"), written out in NumPy.
+_VECTOR_DIRECTIONS = {
+    2: "safe_divide(x, full)",
+    1: "np.sign(x)",
+    np.inf: "np.sign(x) * tie_weights(np.abs(x), ans, axis, keepdims)",
+    -np.inf: "np.sign(x) * tie_weights(np.abs(x), ans, axis, keepdims)",
+}
+_P_DIRECTION = "np.sign(x) * safe_divide(np.abs(x) ** p_minus_1, full ** p_minus_1)"
+
+
+def norm_direction_rewrite(args: tuple[Expr, ...], kwargs: tuple) -> Expr | None:
+    """`norm_direction(x, ans, ord, axis, keepdims)` in plain NumPy, when ord and axis say which norm it is."""
+    x, ans, ord_, axis, keepdims = (list(args) + [Const(None), Const(None), Const(False)])[:5]
+    if isinstance(axis, Tup) and all(isinstance(e, Const) for e in axis.elts):
+        axis = Const(tuple(e.value for e in axis.elts))  # type: ignore[union-attr]
+    if not all(isinstance(e, Const) for e in (ord_, axis, keepdims)):
+        return None
+    o, ax = ord_.value, axis.value  # type: ignore[union-attr]
+    elementwise = o is None or o == "fro" and (ax is None or np.ndim(ax) == 1 and len(ax) == 2)
+    vector = ax is not None and (np.ndim(ax) == 0 or len(ax) == 1)
+    if not (elementwise or vector) or isinstance(o, str) and not elementwise:
+        return None
+    full = ans if ax is None and not keepdims.value else parse("unsum(ans, x, axis, keepdims)", ans=ans, x=x, axis=axis, keepdims=keepdims)  # type: ignore[union-attr]
+    names = dict(x=x, ans=ans, axis=axis, keepdims=keepdims, full=full)
+    if elementwise:
+        return parse(_VECTOR_DIRECTIONS[2], **names)
+    if o == 0:
+        return Op("zeros_like", (x,))
+    if o in _VECTOR_DIRECTIONS:
+        return parse(_VECTOR_DIRECTIONS[o], **names)
+    return parse(_P_DIRECTION, p_minus_1=Const(o - 1), **names)
+
+
+@defrule(norm_direction, call="norm_direction", rewrite=norm_direction_rewrite)
+class norm_direction_:
+    # Reached only for a numeric ord with axis=None, or a matrix norm: the runtime decides which
+    # norm it is, so s2sad has no second derivative to write down.
+    def vjp(g, ans, x, norm, ord=None, axis=None, keepdims=False):  # noqa: A002
+        return (
+            unsupported("second derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
+            None, None, None, None,
+        )
+
+    def jvp(ans, x, norm, ord=None, axis=None, keepdims=False, x_dot=None, norm_dot=None):  # noqa: A002
+        return (
+            unsupported("second derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
+            None, None, None, None,
+        )
+
+
+# -- the helpers' own rules (each is linear in its first argument, or simple) -----------------------
+
+
+@defrule(mT, call="mT")
+class mT_:
+    def vjp(g, ans, x):
+        return mT(g)
+
+    def jvp(ans, x, x_dot):
+        return mT(x_dot)
+
+
+@defrule(lower_half, call="lower_half")
+class lower_half_:
+    def vjp(g, ans, x):
+        return lower_half(g)
+
+    def jvp(ans, x, x_dot):
+        return lower_half(x_dot)
+
+
+@defrule(skew_lower, call="skew_lower")
+class skew_lower_:
+    def vjp(g, ans, c):
+        return np.tril(g - mT(g), -1)
+
+    def jvp(ans, c, c_dot):
+        return skew_lower(c_dot)
+
+
+@defrule(eigengap_inverse, call="eigengap_inverse")
+class eigengap_inverse_:
+    # d F[i, j] = -F[i, j]^2 (dw[j] - dw[i])
+    def vjp(g, ans, w):
+        return np.sum(g * ans ** 2, axis=-1) - np.sum(g * ans ** 2, axis=-2)
+
+    def jvp(ans, w, w_dot):
+        return -ans ** 2 * (np.expand_dims(w_dot, -2) - np.expand_dims(w_dot, -1))
+
+
+@defrule(from_triangle, call="from_triangle")
+class from_triangle_:
+    def vjp(g, ans, x, UPLO="L"):
+        return triangle_adjoint(g, UPLO), None
+
+    def jvp(ans, x, UPLO="L", x_dot=None):
+        return from_triangle(x_dot, UPLO), None
+
+
+@defrule(triangle_adjoint, call="triangle_adjoint")
+class triangle_adjoint_:
+    def vjp(g, ans, s, UPLO="L"):
+        return from_triangle(g, UPLO), None
+
+    def jvp(ans, s, UPLO="L", s_dot=None):
+        return triangle_adjoint(s_dot, UPLO), None
+
+
+@defrule(block_triangular, call="block_triangular")
+class block_triangular_:
+    def vjp(g, ans, a, e):
+        return diagonal_blocks_sum(g), upper_right(g)
+
+    def jvp(ans, a, e, a_dot, e_dot):
+        return block_triangular(a_dot, np.zeros_like(e)), block_triangular(np.zeros_like(a), e_dot)
+
+
+@defrule(upper_right, call="upper_right")
+class upper_right_:
+    def vjp(g, ans, m):
+        return block_triangular(np.zeros_like(g), g)
+
+    def jvp(ans, m, m_dot):
+        return upper_right(m_dot)
+
+
+@defrule(diagonal_blocks_sum, call="diagonal_blocks_sum")
+class diagonal_blocks_sum_:
+    def vjp(g, ans, m):
+        return block_triangular(g, np.zeros_like(g))
+
+    def jvp(ans, m, m_dot):
+        return diagonal_blocks_sum(m_dot)
+
+
+nondiff(np.linalg.matrix_rank, "matrix_rank", call="np.linalg.matrix_rank")
+nondiff(np.linalg.cond, "cond", call="np.linalg.cond")

@@ -1,0 +1,60 @@
+"""Smoke test of the benchmark suite: `--quick` on two tiny workloads. Speed is measured, never asserted."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import peers, report, run  # noqa: E402
+
+
+def test_quick_run_writes_results(tmp_path, capsys):
+    pytest.importorskip("autograd")
+    status = run.main([
+        "--quick", "--only", "scalar_loop_math,rosenbrock_hvp", "--peers", "autograd",
+        "--studies", "overhead,memory", "--repeats", "2", "--out", str(tmp_path),
+    ])
+    assert status == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    rows = {r["key"]: r for r in results["workloads"]}
+    assert set(rows) == {"scalar_loop_math", "rosenbrock_hvp"}
+    for row in rows.values():
+        for name in ("hand-written", "s2sad", "autograd"):
+            entry = row["impls"][name]
+            assert entry["median"] > 0 and entry["correct"] is True, (row["key"], name, entry)
+        assert row["first_call"] > 0
+    assert results["overhead"] and results["memory"]["rows"]
+    md = (tmp_path / "RESULTS.md").read_text()
+    assert "| workload |" in md and "s2sad / hand" in md and "Targets of issue 7" in md
+    if (tmp_path / "results.png").exists():
+        assert (tmp_path / "results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "scalar_loop_math" in capsys.readouterr().out
+
+
+def test_a_missing_peer_is_skipped_with_a_note(monkeypatch):
+    monkeypatch.setattr(peers, "available", lambda name: (False, f"{name} is not installed (ImportError)"))
+    impls = peers.build("jax", "grad", "logistic", (), (0,))
+    assert [i.name for i in impls] == ["JAX eager", "JAX jit"]
+    assert all(i.call is None and "not installed" in i.note for i in impls)
+
+
+def test_readme_headline_goes_between_the_markers(tmp_path):
+    results = {
+        "machine": {"date": "2026-01-01 00:00 UTC", "cpu": "cpu", "cores": 2},
+        "repeats": 3,
+        "workloads": [{"key": "k", "title": "a workload", "impls": {
+            "hand-written": {"median": 2e-6}, "s2sad": {"median": 3e-6}, "autograd": {"skipped": True, "note": "x"}}}],
+    }
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{report.START}\nold\n{report.END}\n## How it works\n")
+    report.update_readme(readme, results)
+    text = readme.read_text()
+    assert text.startswith("intro\n" + report.START) and text.endswith(report.END + "\n## How it works\n")
+    assert "old" not in text and "| a workload | 2 µs | 3 µs | 1.50× | skipped |" in text
+    assert "python -m benchmarks.run" in text

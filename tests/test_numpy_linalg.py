@@ -1,0 +1,172 @@
+"""`np.linalg`: the cases the registry walk checks (single and stacked matrices),
+and norms at 0."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from test_numpy_cases import Case, Inputs
+
+import s2sad
+from s2sad import runtime
+
+I = Inputs(17)
+
+
+def inv_(a): return np.linalg.inv(a)
+def det_(a): return np.linalg.det(a)
+def slogdet_(a):
+    sign, logdet = np.linalg.slogdet(a)
+    return logdet * sign
+
+
+def slogdet_indexed(a): return np.linalg.slogdet(a)[1]
+def solve_(a, b): return np.linalg.solve(a, b)
+def matrix_power_(a): return np.linalg.matrix_power(a, 3)
+def matrix_power_negative(a): return np.linalg.matrix_power(a, -2)
+def pinv_(a): return np.linalg.pinv(a)
+def lstsq_(a, b):
+    x, residuals, rank, s = np.linalg.lstsq(a, b)
+    return x
+
+
+def cholesky_(a): return np.linalg.cholesky(a)
+# One array out (check_grads compares flat outputs), built from sign-invariant functions of the vectors.
+def eigh_(a):
+    w, v = np.linalg.eigh(a)
+    return np.concatenate([w, np.ravel(v * v)])
+
+
+def eigh_upper(a):
+    w, v = np.linalg.eigh(a, "U")
+    return np.concatenate([w * 2.0, np.ravel(v * v[0])])
+
+
+def qr_(a):
+    q, r = np.linalg.qr(a)
+    return np.concatenate([np.ravel(q), np.ravel(r)])
+
+
+def svd_(a):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    return np.concatenate([np.ravel(u * u[0]), s, np.ravel(vh * vh[:, :1])])
+
+
+def norm_(x): return np.linalg.norm(x)
+def norm_axis(x): return np.linalg.norm(x, axis=1)
+def norm_keepdims(x): return np.linalg.norm(x, axis=0, keepdims=True)
+def norm_fro(x): return np.linalg.norm(x, "fro")
+def norm_frobenius_axes(x): return np.linalg.norm(x, axis=(1, 2))
+def norm_1_axis(x): return np.linalg.norm(x, 1, axis=1)
+def norm_inf_axis(x): return np.linalg.norm(x, np.inf, axis=-1)
+def norm_minus_inf_axis(x): return np.linalg.norm(x, -np.inf, axis=0)
+def norm_3_axis(x): return np.linalg.norm(x, 3, axis=1)
+def norm_1(x): return np.linalg.norm(x, 1)
+def norm_inf(x): return np.linalg.norm(x, np.inf)
+def norm_p(x): return np.linalg.norm(x, 3)
+def norm_nuc(x): return np.linalg.norm(x, "nuc")
+def norm_spectral(x): return np.linalg.norm(x, 2)
+def norm_matrix_1(x): return np.linalg.norm(x, 1)
+def norm_matrix_inf(x): return np.linalg.norm(x, np.inf)
+def norm_matrix_minus_1(x): return np.linalg.norm(x, -1, axis=(0, 1))
+def norm_matrix_minus_2(x): return np.linalg.norm(x, -2)
+def norm_direction_(x, n): return runtime.norm_direction(x, n, 2)
+def mT_(x): return runtime.mT(x)
+def lower_half_(x): return runtime.lower_half(x)
+def skew_lower_(x): return runtime.skew_lower(x)
+def eigengap_inverse_(w): return runtime.eigengap_inverse(w)
+def from_triangle_(x): return runtime.from_triangle(x, "U")
+def triangle_adjoint_(s): return runtime.triangle_adjoint(s)
+def block_triangular_(a, e): return runtime.block_triangular(a, e)
+def upper_right_(m): return runtime.upper_right(m)
+def diagonal_blocks_sum_(m): return runtime.diagonal_blocks_sum(m)
+
+
+W = I.well_conditioned
+CASES: list[Case] = [
+    Case("inv", inv_, (W(3),)), Case("inv", inv_, (W(3, 2),), label="stacked"),
+    Case("det", det_, (W(3),)), Case("det", det_, (W(3, 2),), label="stacked"),
+    Case("slogdet", slogdet_, (W(3),)), Case("slogdet", slogdet_, (W(3, 2),), label="stacked"),
+    Case("slogdet", slogdet_indexed, (W(3),)),
+    Case("solve", solve_, (W(3), I.normal(3))), Case("solve", solve_, (W(3), I.normal(3, 2))),
+    Case("solve", solve_, (W(3, 2), I.normal(2, 3, 4)), label="stacked"),
+    Case("matrix_power", matrix_power_, (W(3),)), Case("matrix_power", matrix_power_negative, (W(3),)),
+    Case("matrix_power", matrix_power_, (W(3, 2),), label="stacked"),
+    Case("pinv", pinv_, (I.normal(4, 3),)), Case("pinv", pinv_, (I.normal(2, 4),)),
+    Case("lstsq", lstsq_, (I.normal(5, 3), I.normal(5))), Case("lstsq", lstsq_, (I.normal(5, 3), I.normal(5, 2))),
+    Case("cholesky", cholesky_, (I.spd(3),)), Case("cholesky", cholesky_, (I.spd(3, 2),), label="stacked"),
+    Case("eigh", eigh_, (I.symmetric(3),)), Case("eigh", eigh_upper, (I.symmetric(4),)),
+    Case("qr", qr_, (I.normal(4, 3),)), Case("qr", qr_, (I.normal(3, 3),)),
+    Case("svd", svd_, (I.normal(4, 3),)), Case("svd", svd_, (I.normal(3, 4),)), Case("svd", svd_, (I.normal(3, 3),)),
+]
+for _fn, _shape in [(norm_, (4,)), (norm_, (3, 4)), (norm_axis, (3, 4)), (norm_keepdims, (3, 4)), (norm_fro, (3, 4)),
+                    (norm_frobenius_axes, (2, 3, 4)), (norm_1_axis, (3, 4)), (norm_inf_axis, (3, 4)),
+                    (norm_minus_inf_axis, (3, 4)), (norm_3_axis, (3, 4)), (norm_1, (4,)), (norm_inf, (4,)), (norm_p, (4,)),
+                    (norm_nuc, (3, 4)), (norm_spectral, (3, 4)), (norm_matrix_1, (3, 4)), (norm_matrix_inf, (3, 4)),
+                    (norm_matrix_minus_1, (3, 4)), (norm_matrix_minus_2, (4, 3))]:
+    # Matrix norms, and a numeric ord with axis=None, have first derivatives only (see linalg.norm_direction_).
+    first_only = _fn in (norm_1, norm_inf, norm_p, norm_nuc, norm_spectral, norm_matrix_1, norm_matrix_inf,
+                         norm_matrix_minus_1, norm_matrix_minus_2)
+    CASES.append(Case("norm", _fn, (I.away(*_shape),), order=1 if first_only else 2))
+CASES += [
+    Case("norm_direction_", norm_direction_, (I.normal(3), 2.0), label="no second derivative",
+         expect=(s2sad.NonDifferentiableError, "second derivatives of np.linalg.norm")),
+    Case("mT_", mT_, (I.normal(2, 3, 4),)), Case("lower_half_", lower_half_, (I.normal(3, 3),)),
+    Case("skew_lower_", skew_lower_, (I.normal(3, 3),)),
+    Case("eigengap_inverse_", eigengap_inverse_, (np.array([0.5, 1.5, 3.0]) + 0.1 * I.normal(3),)),
+    Case("from_triangle_", from_triangle_, (I.normal(3, 3),)), Case("triangle_adjoint_", triangle_adjoint_, (I.normal(3, 3),)),
+    Case("block_triangular_", block_triangular_, (I.normal(3, 3), I.normal(3, 3))),
+    Case("upper_right_", upper_right_, (I.normal(2, 4, 4),)), Case("diagonal_blocks_sum_", diagonal_blocks_sum_, (I.normal(4, 4),)),
+]
+
+
+# -- norms at 0 and the second-order limit -------------------------------------------------------------
+
+
+def norm_plain(x):
+    return np.linalg.norm(x)
+
+
+def norm_rows(x):
+    return np.sum(np.linalg.norm(x, axis=1))
+
+
+def norm_l1(x):
+    return np.linalg.norm(x, 1)
+
+
+def test_norm_at_zero_is_a_subgradient_not_nan():
+    np.testing.assert_array_equal(s2sad.grad(norm_plain)(np.zeros(3)), np.zeros(3))
+    g = s2sad.grad(norm_rows)(np.array([[3.0, 4.0], [0.0, 0.0]]))
+    np.testing.assert_allclose(g, [[0.6, 0.8], [0.0, 0.0]])
+    np.testing.assert_array_equal(s2sad.grad(norm_l1)(np.array([0.0, -2.0, 1.0])), [0.0, -1.0, 1.0])
+    _, t = s2sad.jvp(norm_plain, (np.zeros(3),), (np.ones(3),))
+    assert t == 0.0
+
+
+def test_common_norms_are_written_out():
+    text = s2sad.source(norm_plain, "reverse")
+    assert "x_bar = unsum(norm_plain_bar, x) * safe_divide(x, norm_plain)" in text
+    assert "norm_direction" not in s2sad.source(norm_rows, "reverse")
+
+
+def eigh_values(a):
+    w, v = np.linalg.eigh(a)
+    return np.sum(w * np.arange(1.0, 4.0))
+
+
+def test_eigh_gradient_lands_on_the_lower_triangle_it_reads():
+    a = I.symmetric(3)
+    g = s2sad.grad(eigh_values)(a)
+    np.testing.assert_array_equal(np.triu(g, 1), 0.0)
+    sym = (g + g.T) / 2  # the gradient with respect to a symmetric matrix
+    w, v = np.linalg.eigh(a)
+    np.testing.assert_allclose(sym, (v * np.arange(1.0, 4.0)) @ v.T, atol=1e-12)
+
+
+def svd_values_only(a):
+    return np.sum(np.linalg.svd(a, compute_uv=False))
+
+
+def test_svd_without_vectors_is_refused_clearly():
+    with pytest.raises(s2sad.S2SADError, match="compute_uv"):
+        s2sad.grad(svd_values_only)(np.eye(2))
