@@ -91,8 +91,9 @@ def analyze(fn: Function, wrt: set[str], outputs: tuple[str, ...], mode: str) ->
     while changed:
         changed = False
         for s in stmts:
+            if isinstance(s, Assign) and names_read(s.value) & varied:
+                check_rules(s.value, varied, mode)  # a varied argument without a rule is an error, not a zero
             if isinstance(s, Assign) and dependencies(s.value, mode) & varied:
-                check_rules(s.value, varied, mode)
                 new = set(s.targets) - varied
                 if new:
                     varied |= new

@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from . import optimize, pipeline, registry
-from .errors import InputError, NonDifferentiableError, S2SADError, ShapeError
+from .errors import InputError, NonDifferentiableError, S2SADError, ShapeError, SourceUnavailableError
 
 Wrt = int | str | Sequence[int | str]
 
@@ -69,10 +69,13 @@ def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., 
                 construct=prim.spelling.path or prim.name,
             )
         return _call_of(prim)
-    if not inspect.isfunction(inspect.unwrap(fn)):
-        from .source import get_source
-
-        get_source(fn)  # raises SourceUnavailableError, with a hint about s2sad.primitive and defvjp
+    if not inspect.isfunction(fn):  # a builtin, a C function, a NumPy dispatcher, a callable object
+        name = getattr(fn, "__name__", type(fn).__name__)
+        raise SourceUnavailableError(
+            f"cannot read the source of {name!r}: it is not a Python function, and no derivative rule is registered for it",
+            construct=name,
+            hint="mark it with s2sad.primitive and give it rules with s2sad.defvjp/defjvp",
+        )
     return fn
 
 
@@ -411,7 +414,9 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
     names: tuple[str, ...] = ()
     if mode != "wengert":
         names, _ = pipeline.resolve_wrt(base, wrt)
-    return pipeline.show(base, mode, names, scalars)
+    from .display import Code
+
+    return Code(pipeline.show(base, mode, names, scalars))
 
 
 class Differentiable:

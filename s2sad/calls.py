@@ -73,11 +73,21 @@ def _derived(prim: Primitive, mode: str, wrt: tuple[str, ...]) -> Primitive:
     existing = registry.lookup(compiled)
     if existing is not None:
         return existing
-    derived = Primitive(name=name, spelling=Spelling("call", path=name), fn=compiled)
+    # The generated function is itself ordinary Python: differentiating the caller again
+    # (forward over reverse, say) treats a call to it like a call to any helper.
+    derived = Primitive(name=name, spelling=Spelling("call", path=name), fn=compiled, user_fn=compiled)
     derived.params = tuple(p.name for p in compiled.__s2sad_ir__.params)
+    derived.defaults = {p.name: p.default.value for p in compiled.__s2sad_ir__.params if p.default is not None}
     derived._vjp, derived._jvp = [], []
     registry._add(derived, [compiled], None, None, None, (), None)
     return derived
+
+
+def _outputs(prim: Primitive) -> tuple[str, ...]:
+    from .pipeline import lowered
+
+    low = lowered(prim.user_fn)
+    return low.outputs if low.tuple_output else low.outputs[:1]
 
 
 def _active(prim: Primitive, value: Op, varied: set[str]) -> tuple[dict[str, Expr], list[str]]:
@@ -85,21 +95,33 @@ def _active(prim: Primitive, value: Op, varied: set[str]) -> tuple[dict[str, Exp
     return mapping, [p for p in prim.params if names_read(mapping[p]) & varied]
 
 
-def call_adjoint(rev: "Reverse", s: Assign, value: Op, g: Expr) -> tuple[list[Assign], list[tuple[Expr, Expr]]]:
+def call_adjoint(rev: "Reverse", s: Assign, value: Op, g: Expr, defined: set[str]) -> tuple[list[Assign], list[tuple[Expr, Expr]]]:
     """Statements calling the helper's adjoint, and the per-argument contributions they give."""
     prim = registry.PRIMS[value.prim]
     mapping, wrt = _active(prim, value, rev.act.varied)
     if not wrt:
         return [], []
     derived = _derived(prim, "vjp", tuple(wrt))
-    args = tuple(mapping[p] for p in prim.params) + (g,)
-    parts = [rev.bar.fresh(f"{p}_bar_{prim.spelling.path}") for p in wrt]
+    # A helper returning a tuple has one seed per output.
+    n_out = len(_outputs(prim))
+    seeds = g.elts if isinstance(g, Tup) else tuple(Op("getitem", (g, Const(i))) for i in range(n_out)) if n_out > 1 else (g,)
+    args = tuple(mapping[p] for p in prim.params) + tuple(seeds)
+    # A first contribution goes straight into `a_bar`; later ones through a named part.
+    names = [mapping[p].name if isinstance(mapping[p], Var) else None for p in wrt]  # type: ignore[union-attr]
+    parts, direct = [], []
+    for p, name in zip(wrt, names):
+        if name is not None and names.count(name) == 1 and rev.bar(name) not in defined and name not in s.targets:
+            parts.append(rev.bar(name))
+            direct.append(p)
+        else:
+            parts.append(rev.bar.fresh(f"{p}_bar_{prim.spelling.path}"))
     target: str | tuple[str, ...] = parts[0] if len(parts) == 1 else tuple(parts)
     stmts = [Assign(target, Op(derived.name, args), s.line)]
-    return stmts, [(mapping[p], Var(part)) for p, part in zip(wrt, parts)]
+    defined.update(rev.bar(mapping[p].name) for p in direct)  # type: ignore[union-attr]
+    return stmts, [(mapping[p], Var(part)) for p, part in zip(wrt, parts) if p not in direct]
 
 
-def call_tangent(prim: Primitive, value: Op, target: str, varied: set[str], dot: Any, line: int | None) -> Assign | None:
+def call_tangent(prim: Primitive, value: Op, target: str | tuple[str, ...], varied: set[str], dot: Any, line: int | None) -> list[Assign] | None:
     """`t, t_dot = helper_jvp(a, b, a_dot)` for the arguments active at this call."""
     mapping, wrt = _active(prim, value, varied)
     if not wrt:
@@ -112,7 +134,15 @@ def call_tangent(prim: Primitive, value: Op, target: str, varied: set[str], dot:
             raise UnsupportedSyntaxError(f"argument {p} of {prim.name} must be a name", construct=prim.name)
         dots.append(Var(dot(arg.name)))
     args = tuple(mapping[p] for p in prim.params) + tuple(dots)
-    return Assign((target, dot(target)), Op(derived.name, args), line)
+    if isinstance(target, str):
+        return [Assign((target, dot(target)), Op(derived.name, args), line)]
+    # A helper returning a tuple: unpack its value and its tangent.
+    out, out_dot = dot.fresh(f"{prim.spelling.path}_out"), dot.fresh(f"{prim.spelling.path}_out_dot")
+    return [
+        Assign((out, out_dot), Op(derived.name, args), line),
+        Assign(target, Var(out), line),
+        Assign(tuple(dot(t) for t in target), Var(out_dot), line),
+    ]
 
 
 __all__ = ["user_primitive", "call_adjoint", "call_tangent", "Const", "Tup"]

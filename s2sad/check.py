@@ -24,6 +24,20 @@ def _randn_like(rng: np.random.Generator, a: Any) -> Any:
     return float(x)
 
 
+def _central(plus: Any, minus: Any, eps: float) -> Any:
+    """(f(x + eps v) - f(x - eps v)) / 2 eps, for nested tuples of outputs too."""
+    if isinstance(plus, tuple):
+        return tuple(_central(p, m, eps) for p, m in zip(plus, minus))
+    return (np.asarray(plus, dtype=np.float64) - np.asarray(minus, dtype=np.float64)) / (2 * eps)
+
+
+def _random_cotangent(rng: np.random.Generator, out: Any) -> Any:
+    """A random cotangent shaped like `out` (nested tuples included)."""
+    if isinstance(out, tuple):
+        return tuple(_random_cotangent(rng, o) for o in out)
+    return _randn_like(rng, out)
+
+
 def _vdot(a: Any, b: Any) -> float:
     if isinstance(a, tuple):
         return float(sum(_vdot(x, y) for x, y in zip(a, b)))
@@ -66,13 +80,9 @@ def check_grads(
     def shifted(h: float) -> tuple[Any, ...]:
         return tuple(_axpy(h, v[i], a) if i in v else a for i, a in enumerate(args))
 
-    f_plus, f_minus = fn(*shifted(eps)), fn(*shifted(-eps))
-    if isinstance(f_plus, tuple):
-        numeric: Any = tuple((np.asarray(p, dtype=np.float64) - np.asarray(m, dtype=np.float64)) / (2 * eps) for p, m in zip(f_plus, f_minus))
-    else:
-        numeric = (np.asarray(f_plus, dtype=np.float64) - np.asarray(f_minus, dtype=np.float64)) / (2 * eps)
+    numeric = _central(fn(*shifted(eps)), fn(*shifted(-eps)), eps)
     out = fn(*args)
-    u = tuple(_randn_like(rng, o) for o in out) if isinstance(out, tuple) else _randn_like(rng, out)
+    u = _random_cotangent(rng, out)
     scale = max(1.0, abs(_vdot(u, numeric)))
     jv = None
     if "forward" in modes:
@@ -118,5 +128,5 @@ def _check_second_order(fn: Callable[..., Any], args: tuple[Any, ...], modes: Se
     if "reverse" in modes:
         f_vjp = pipeline.derive(base, "reverse", wrt, scalars, "vjp")
         out = fn(*args)
-        cts = tuple(_randn_like(rng, o) for o in out) if isinstance(out, tuple) else (_randn_like(rng, out),)
+        cts = _random_cotangent(rng, out) if isinstance(out, tuple) else (_randn_like(rng, out),)
         check_grads(f_vjp, args + cts, modes=modes, order=order - 1, **tol)

@@ -35,9 +35,13 @@ def load_target(spec: str) -> Callable[..., Any]:
         path = os.path.abspath(where)
         if not os.path.exists(path):
             raise CLIError(f"file not found: {where}")
+        if not os.path.isfile(path):
+            raise CLIError(f"{where} is not a file; the target looks like FILE.py:FUNC")
         mod_name = "_s2sad_cli_" + os.path.splitext(os.path.basename(path))[0]
         sys.path.insert(0, os.path.dirname(path))
         spec_obj = importlib.util.spec_from_file_location(mod_name, path)
+        if spec_obj is None:
+            raise CLIError(f"cannot import {where}: it is not a Python source file (.py)")
         module = importlib.util.module_from_spec(spec_obj)  # type: ignore[arg-type]
         sys.modules[mod_name] = module
         try:
@@ -261,6 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except S2SADError as exc:
         print(f"s2sad: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # -o into a missing directory, a full disk, no permission
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"s2sad: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

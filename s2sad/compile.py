@@ -8,6 +8,7 @@ itself can read the text back to transform it again.
 """
 from __future__ import annotations
 
+import builtins
 import linecache
 import threading
 from typing import Any, Callable
@@ -42,7 +43,7 @@ def rule_globals(fn: Function) -> dict[str, Any]:
                     prim = registry.PRIMS[sub.prim]
                     path = prim.spelling.path
                     if prim.spelling.kind == "call" and path and "." not in path and not hasattr(runtime, path):
-                        if prim.fn is not None and not hasattr(__builtins__, path) and path not in ("len", "pow", "abs", "min", "max"):
+                        if prim.fn is not None and not hasattr(builtins, path):
                             out[path] = prim.fn
     return out
 

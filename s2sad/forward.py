@@ -91,11 +91,14 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape) -> list[Stmt]:  
             body.append(stmt)
             continue
         value = stmt.value
-        if isinstance(value, Op) and registry.PRIMS[value.prim].user_fn is not None and isinstance(stmt.target, str):
-            call = call_tangent(registry.PRIMS[value.prim], value, stmt.target, act.varied, dot, stmt.line)
-            body.append(call if call is not None else stmt)
-            if call is None:
-                body.append(Assign(dot(stmt.target), Op("zeros_like", (Var(stmt.target),)), stmt.line))
+        if isinstance(value, Op) and registry.PRIMS[value.prim].user_fn is not None:
+            calls = call_tangent(registry.PRIMS[value.prim], value, stmt.target, act.varied, dot, stmt.line)
+            if calls is not None:
+                body.extend(calls)
+            else:
+                body.append(stmt)
+                for t in stmt.targets:
+                    body.append(Assign(dot(t), Op("zeros_like", (Var(t),)), stmt.line))
             continue
         body.append(stmt)
         tangent = _tangent(stmt, act.varied, dot, shape)

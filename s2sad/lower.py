@@ -322,7 +322,7 @@ class Lowerer:
                 self.flatten(part, self.bind(name))
             return
         e = self.conv.expr(value)
-        if isinstance(e, Op) and registry.PRIMS[e.prim].outputs == len(names):
+        if isinstance(e, Op) and (registry.PRIMS[e.prim].outputs == len(names) or registry.PRIMS[e.prim].user_fn is not None):
             # A tuple-valued primitive (qr, eigh, slogdet...) binds all its results at once.
             self.flatten(e, tuple(self.bind(n) for n in names))
             return

@@ -150,7 +150,7 @@ class Reverse:
         elif isinstance(value, Op):
             prim = registry.PRIMS[value.prim]
             if prim.user_fn is not None:
-                stmts, parts = call_adjoint(self, s, value, g)
+                stmts, parts = call_adjoint(self, s, value, g, defined)
                 out.extend(stmts)
                 self._read(s, [x.value for x in stmts])
             elif not prim.nondiff:

@@ -20,7 +20,8 @@ from typing import Any, Callable
 
 from .errors import S2SADError, SourceUnavailableError, UnsupportedSyntaxError
 
-_MISSING = object()
+# The sentinel `Converter` compares with: an unresolved name must be reported, not used as a value.
+from .convert import _MISSING  # noqa: E402
 
 
 @dataclass

@@ -191,3 +191,18 @@ def overwrite_read_element(x):
 
 def keyword_call(x, y):
     return helper(v=x, u=y) + helper(x, v=y)
+
+
+def pair_helper(u, v):
+    return u * v, np.sin(u) + v
+
+
+def calls_pair_helper(x, y):
+    a, b = pair_helper(x, y)
+    c, d = pair_helper(b, a)
+    return a * d + c
+
+
+def pair_helper_not_unpacked(x, y):
+    p = pair_helper(x, y)
+    return p[0] * p[1]

@@ -315,3 +315,18 @@ def test_against_autograd_on_the_same_source(name, autograd_cases, rng):
     np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
     _, tangent = s2sad.jvp(getattr(cc, name), args, tuple(np.ones_like(a, dtype=float) if i == 0 else np.zeros_like(a, dtype=float) for i, a in enumerate(args)))
     np.testing.assert_allclose(tangent, np.sum(theirs), rtol=1e-9, atol=1e-12)
+
+
+def test_helper_returning_a_tuple_both_modes_and_second_order():
+    s2sad.check_grads(cc.calls_pair_helper, (0.4, 1.3), modes=BOTH, order=2)
+    s2sad.check_grads(cc.pair_helper_not_unpacked, (0.4, 1.3), modes=BOTH)
+    H = s2sad.hessian(cc.calls_pair_helper, wrt=(0, 1))(0.4, 1.3)
+    assert np.all(np.isfinite(np.array(H, dtype=float)))
+
+
+def test_hessian_through_a_helper_is_not_zero():
+    H = s2sad.hessian(cc.calls_helper_twice, wrt=(0, 1))(0.4, 1.1)
+    g = s2sad.grad(cc.calls_helper_twice, wrt=(0, 1))
+    eps = 1e-6
+    col0 = (np.array(g(0.4 + eps, 1.1)) - np.array(g(0.4 - eps, 1.1))) / (2 * eps)
+    np.testing.assert_allclose([H[0][0], H[1][0]], col0, rtol=1e-6)

@@ -254,3 +254,12 @@ def lambda_wrapped_wrong(x):
 
 
 s2sad.defvjp(lambda_wrapped_wrong, lambda g, ans, x: g * 3.0 * x)  # wrong on purpose: should be 2x
+
+
+def pair_of_outputs(x):
+    return x * 2.0, np.sum(np.sin(x) * x)
+
+
+def test_check_grads_order_2_with_a_tuple_output():
+    s2sad.check_grads(pair_of_outputs, (np.array([0.3, -0.8, 1.1]),), modes=("forward", "reverse"), order=2)
+    s2sad.check_grads(lecture_f, (1.2, 0.4), modes=("forward", "reverse"), order=2)

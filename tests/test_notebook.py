@@ -63,3 +63,13 @@ def test_cli_highlights_on_a_terminal_unless_no_color(verb, monkeypatch, capsys)
     assert "\x1b[" in capsys.readouterr().out
     assert main(argv + ["--no-color"]) == 0
     assert "\x1b[" not in capsys.readouterr().out
+
+
+def test_source_renders_highlighted_in_a_notebook():
+    import s2sad
+    from lecture import loss
+
+    text = s2sad.source(loss, "reverse", wrt=("w", "b"), args=(0.7, -0.2, 1.5, 1.0))
+    assert isinstance(text, str) and "w_bar = t1_bar * x" in text
+    html = text._repr_html_()
+    assert "<span" in html and "w_bar" in html
