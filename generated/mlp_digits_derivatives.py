@@ -49,6 +49,8 @@ def matmul_adjoint_a(y, a, b):
         return unbroadcast(np.multiply.outer(y, b), a)
     if na == 1:
         return unbroadcast(np.matmul(b, np.expand_dims(y, -1))[..., 0], a)
+    if na == 2 and nb == 2:
+        return y @ b.T  # the lecture's case: no batch axes to sum over
     return unbroadcast(np.matmul(y, np.swapaxes(b, -1, -2)), a)
 
 
@@ -62,6 +64,8 @@ def matmul_adjoint_b(y, a, b):
         return y * a
     if na == 1:
         return unbroadcast(np.expand_dims(a, -1) * np.expand_dims(y, -2), b)
+    if na == 2 and nb <= 2:
+        return a.T @ y  # the lecture's case, x_bar = W^T z_bar: no batch axes to sum over
     if nb == 1:
         return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), np.expand_dims(y, -1))[..., 0], b)
     return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), y), b)

@@ -54,6 +54,8 @@ def matmul_adjoint_a(y: Any, a: Any, b: Any) -> Any:
         return unbroadcast(np.multiply.outer(y, b), a)
     if na == 1:
         return unbroadcast(np.matmul(b, np.expand_dims(y, -1))[..., 0], a)
+    if na == 2 and nb == 2:
+        return y @ b.T  # the lecture's case: no batch axes to sum over
     return unbroadcast(np.matmul(y, np.swapaxes(b, -1, -2)), a)
 
 
@@ -66,6 +68,8 @@ def matmul_adjoint_b(y: Any, a: Any, b: Any) -> Any:
         return y * a
     if na == 1:
         return unbroadcast(np.expand_dims(a, -1) * np.expand_dims(y, -2), b)
+    if na == 2 and nb <= 2:
+        return a.T @ y  # the lecture's case, x_bar = W^T z_bar: no batch axes to sum over
     if nb == 1:
         return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), np.expand_dims(y, -1))[..., 0], b)
     return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), y), b)
@@ -79,8 +83,16 @@ def scatter_add(g: Any, x: Any, index: Any) -> Any:
     if isinstance(x, (list, tuple)) and len({np.shape(e) for e in x}) > 1 or getattr(x, "dtype", None) == object:
         return scatter_add_pieces(g, x, index)  # a list of arrays of different shapes (np.split's pieces)
     out = np.zeros(np.shape(x), dtype=np.result_type(np.asarray(g).dtype, np.asarray(x).dtype, np.float16))
-    np.add.at(out, index, g)
+    if _basic_index(index):
+        out[index] = g  # ints and slices select each element at most once: a plain store is enough
+    else:
+        np.add.at(out, index, g)  # integer arrays may repeat an index: contributions must add up
     return out
+
+
+def _basic_index(index: Any) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
 
 
 __all__ += ["scatter_add"]
@@ -89,24 +101,15 @@ __all__ += ["scatter_add"]
 # -- control flow: the stack of values the backward sweep needs, and in-place updates --
 
 
-class Stack:
-    """A plain LIFO of values saved by the forward sweep for the backward sweep."""
+class Stack(list):
+    """A plain LIFO of values saved by the forward sweep for the backward sweep.
 
-    __slots__ = ("items",)
+    It is a list whose `append` is called `push`: both calls are C methods, which
+    matters in scalar loops where the stack is touched every iteration.
+    """
 
-    def __init__(self) -> None:
-        self.items: list = []
-
-    def push(self, value: Any) -> None:
-        """Save a value the backward sweep will need."""
-        self.items.append(value)
-
-    def pop(self) -> Any:
-        """Take back the most recently saved value."""
-        return self.items.pop()
-
-    def __len__(self) -> int:
-        return len(self.items)
+    __slots__ = ()
+    push = list.append
 
 
 def zero_at(g: Any, index: Any) -> Any:
