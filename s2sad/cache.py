@@ -3,11 +3,10 @@
 Input: a function object and a key. Output: the compiled derivative, built at
 most once per key. The key holds the function's code object, so a function
 re-defined with new source (a new code object) never reuses a stale entry, and
-entries live in a `WeakKeyDictionary`, so a deleted function's entries go too.
+entries live on the function object itself, so a deleted function's entries go too.
 """
 from __future__ import annotations
 
-import threading
 import weakref
 from typing import Any, Callable, NamedTuple
 
@@ -20,21 +19,47 @@ class CacheInfo(NamedTuple):
     currsize: int
 
 
+_ATTR = "__s2sad_cache__"
+
+
 class DerivativeCache:
-    """A thread-safe cache of generated functions keyed by the user function."""
+    """A thread-safe cache of generated functions keyed by the user function.
+
+    Each function's entries live in a table stored on the function itself, so
+    they die with it: an entry may refer back to its function (a lowered
+    function keeps its source, which keeps the function), which would keep it
+    alive forever as the key of a `WeakKeyDictionary`. A `WeakSet` of the
+    functions with tables gives the statistics.
+
+    Its lock is the one `calls` holds while it generates a helper's derivatives:
+    a build (under the cache lock) may need a helper's derivatives, and generating
+    code outside the cache (`s2sad.source`) may need a cached build, so two locks
+    could be taken in opposite orders by two threads and deadlock. One reentrant
+    lock cannot.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._store: "weakref.WeakKeyDictionary[Any, dict[Any, Any]]" = weakref.WeakKeyDictionary()
+        from .calls import _lock
+
+        self._lock = _lock
+        self._owners: "weakref.WeakSet[Any]" = weakref.WeakSet()
         self._strong: dict[Any, dict[Any, Any]] = {}
         self.hits = 0
         self.misses = 0
 
     def _table(self, fn: Any) -> dict[Any, Any]:
-        try:
-            return self._store.setdefault(fn, {})
-        except TypeError:  # not weak-referenceable (rare: some callables)
-            return self._strong.setdefault(id(fn), {})
+        attrs = getattr(fn, "__dict__", None)
+        if isinstance(attrs, dict):
+            try:
+                self._owners.add(fn)
+            except TypeError:  # not weak-referenceable
+                pass
+            else:
+                table = attrs.get(_ATTR)
+                if table is None:
+                    table = attrs[_ATTR] = {}
+                return table
+        return self._strong.setdefault(id(fn), {})  # rare: callables without attributes or weak references
 
     def get(self, fn: Any, key: Any, build: Callable[[], Any]) -> Any:
         """The entry for (fn, key), building it on a miss."""
@@ -50,18 +75,22 @@ class DerivativeCache:
 
     def hit(self) -> None:
         """Count a hit served by a caller's own fast path."""
-        self.hits += 1
+        with self._lock:  # `+=` is a read and a write: threads would lose counts
+            self.hits += 1
 
     def info(self) -> CacheInfo:
         """Current statistics."""
         with self._lock:
-            size = sum(len(t) for t in self._store.values()) + sum(len(t) for t in self._strong.values())
+            size = sum(len(getattr(fn, "__dict__", {}).get(_ATTR, ())) for fn in list(self._owners))
+            size += sum(len(t) for t in self._strong.values())
             return CacheInfo(self.hits, self.misses, size)
 
     def clear(self) -> None:
         """Drop every entry and reset the statistics."""
         with self._lock:
-            self._store = weakref.WeakKeyDictionary()
+            for fn in list(self._owners):
+                getattr(fn, "__dict__", {}).pop(_ATTR, None)
+            self._owners = weakref.WeakSet()
             self._strong.clear()
             self.hits = self.misses = 0
 
