@@ -214,8 +214,9 @@ def f(x):
 
 
 def test_11_export_forgets_numpy_for_a_copied_helper():
-    # export.py: the helper's source is copied in and uses np, but the derivative code itself does not,
-    # so `import numpy as np` is left out and the module fails with NameError. Shrunk by Hypothesis.
+    # export.py: the helper's source is copied in and uses np (or math), but the derivative code itself
+    # does not, so `import numpy as np` (`import math`) is left out and the module fails with NameError.
+    # Shrunk by Hypothesis, both the np and the math case.
     source = """\
 import numpy as np
 
