@@ -219,6 +219,7 @@ class Builder:
         self.pinned: dict[str, bool] = {}  # freshness of variables alive at the entry of an enclosing loop
         self.loops = 0
         self.nest = 0
+        self.returned = False  # an early return came before: s2sad moves the rest of the body into its else
         self.indexers: list[tuple[str, str]] = []  # (i, a): i is a valid index into a
         self.output: str = "scalar"
         self.out_shape: Shape = ()
@@ -249,6 +250,10 @@ class Builder:
         options = list(options)
         weighted = options + [o for o in options if all(T in have for T in key(o))] * 2
         return self.choice(weighted)
+
+    def in_block(self) -> bool:
+        """Whether s2sad lowers the current statement inside a block (if, loop, or the else of an early return)."""
+        return bool(self.nest or self.returned)
 
     def is_fresh(self, name: str) -> bool:
         v = self.scope[name]
@@ -460,7 +465,7 @@ class Builder:
         self.scope[name] = V(S, fresh=fresh or S == (), **kw)
         if old is not None and name in self.pinned:
             self.scope[name].fresh = self.pinned[name]
-        if self.nest and re.search(rf"\b{name}\b", text):
+        if self.in_block() and re.search(rf"\b{name}\b", text):
             self.disown(name)
         elif fresh:
             self.disowned.discard(name)
@@ -535,7 +540,7 @@ class Builder:
         self.emit(f"{name} {op}= {rhs}")
         if self.loops:
             self.loop_assigned.add(name)
-        if self.nest:
+        if self.in_block():
             self.disown(name)
         else:
             self.disowned.discard(name)  # `v += e` at the top level is a new binding of an array v owns
@@ -561,7 +566,7 @@ class Builder:
         self.features.add("swap")
         A, B = self.scope[a].shape, self.scope[b].shape
         second = self.expr(A, self.depth()).text if not self.loops and self.draw(st.booleans()) else a
-        if second == a and self.nest and not KNOWN_BUGS:
+        if second == a and self.in_block() and not KNOWN_BUGS:
             second = f"1.0 * {a}"  # open bug: `a, b = b, a` inside a block assigns in sequence
         self.emit(f"{a}, {b} = {b}, {second}")
         if self.loops:
@@ -687,6 +692,8 @@ class Builder:
                 self.scope[r] = V(self.scope[a].shape[1:], fresh=self.scope[a].shape[1:] == (), mutable=False)
                 if form == "enumerate":
                     self.scope[i] = V((), kind="int", mutable=False)
+                if not KNOWN_BUGS:
+                    self.scope[a].mutable = False  # open bug: s2sad reads rows of the re-bound name
 
             return self.loop_body(setup)
         self.features.add("zip")
@@ -700,6 +707,8 @@ class Builder:
         def setup() -> None:
             self.scope[ra] = V(self.scope[a].shape[1:], fresh=self.scope[a].shape[1:] == (), mutable=False)
             self.scope[rb] = V(self.scope[b].shape[1:], fresh=self.scope[b].shape[1:] == (), mutable=False)
+            if not KNOWN_BUGS:
+                self.scope[a].mutable = self.scope[b].mutable = False  # open bug: see the rows form
 
         return self.loop_body(setup)
 
@@ -771,6 +780,7 @@ class Builder:
         self.indent += 1
         self.emit(f"return {self.result()}")
         self.indent -= 1
+        self.returned = True
         return None
 
     def result(self) -> str:

@@ -34,6 +34,23 @@ def swap_in_if(x, y):
     assert grads == (1.0, 2.0)  # s2sad: (0.0, 3.0)
 
 
+def test_1b_the_same_after_an_early_return():
+    # Shrunk by Hypothesis: structure.py moves the code after `if c: return` into the else branch, so a
+    # swap written at the top level is lowered inside a block too.
+    source = """\
+def after_return(x0, x1):
+    if x1 > 10.0:
+        return x1
+    buf = x1 * 0.5
+    x0, buf = (buf, x0)
+    x0 = buf
+    return x0
+"""
+    f = load(source).after_return
+    assert f(0.3, 0.7) == 0.3
+    assert s2sad.value_and_grad(f, wrt=(0, 1))(0.3, 0.7) == (0.3, (1.0, 0.0))  # s2sad: (0.35, (0.0, 0.5))
+
+
 def test_2_a_return_nested_in_an_if_does_not_end_the_function():
     # structure.py `_block`: a return inside an elif (an if nested in an else) is turned into an
     # assignment and the code after the outer if still runs. Silently wrong value and derivative.
@@ -280,3 +297,24 @@ def test_15_a_function_without_return_gets_a_misleading_message():
     m = load("def f(x):\n    y = x * 2\n")
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="no return statement"):
         s2sad.grad(m.f)(1.0)
+
+
+def test_16_a_loop_over_an_array_the_body_rebinds():
+    # lower.py `_For`: `for r in x` becomes an index loop reading `x[i]` each iteration, but Python
+    # iterates over the object x named when the loop began; re-binding x in the body changes what s2sad
+    # reads. Silently wrong derivative (and value_and_grad's value, see test 4). Found by the fuzzer.
+    source = """\
+import numpy as np
+
+def f(x):
+    acc = 0.0
+    for r in x:
+        x = x * 2.0
+        acc = acc + r
+    return acc
+"""
+    f = load(source).f
+    x = np.array([1.0, 2.0, 3.0])
+    value, grad = s2sad.value_and_grad(f)(x)
+    assert value == f(x) == 6.0  # s2sad: 0.0
+    np.testing.assert_array_equal(grad, [1.0, 1.0, 1.0])  # s2sad: [1, 2, 4]
