@@ -98,7 +98,7 @@ def analyze(fn: Function, wrt: set[str], outputs: tuple[str, ...], mode: str) ->
                 if new:
                     varied |= new
                     changed = True
-            elif isinstance(s, For) and names_read(s.iter) & varied:
+            elif isinstance(s, For) and dependencies(s.iter, mode) & varied:
                 targets = set(s.target if isinstance(s.target, tuple) else (s.target,))
                 if targets - varied:
                     varied |= targets
@@ -115,8 +115,8 @@ def analyze(fn: Function, wrt: set[str], outputs: tuple[str, ...], mode: str) ->
                     changed = True
             elif isinstance(s, For):
                 targets = set(s.target if isinstance(s.target, tuple) else (s.target,))
-                if targets & useful and names_read(s.iter) - useful:
-                    useful |= names_read(s.iter)
+                if targets & useful and dependencies(s.iter, mode) - useful:
+                    useful |= dependencies(s.iter, mode)
                     changed = True
     return Activity(varied, useful)
 

@@ -20,6 +20,7 @@ class CacheInfo(NamedTuple):
 
 
 _ATTR = "__s2sad_cache__"
+_KEPT = ("kept",)  # the table entry holding objects kept alive with the function's entries
 
 
 class DerivativeCache:
@@ -73,6 +74,11 @@ class DerivativeCache:
             table[key] = value
             return value
 
+    def keep(self, fn: Any, obj: Any) -> None:
+        """Keep `obj` alive as long as `fn`'s entries (a lowered caller names its helpers' primitives)."""
+        with self._lock:
+            self._table(fn).setdefault(_KEPT, {})[id(obj)] = obj
+
     def hit(self) -> None:
         """Count a hit served by a caller's own fast path."""
         with self._lock:  # `+=` is a read and a write: threads would lose counts
@@ -81,8 +87,8 @@ class DerivativeCache:
     def info(self) -> CacheInfo:
         """Current statistics."""
         with self._lock:
-            size = sum(len(getattr(fn, "__dict__", {}).get(_ATTR, ())) for fn in list(self._owners))
-            size += sum(len(t) for t in self._strong.values())
+            tables = [getattr(fn, "__dict__", {}).get(_ATTR, {}) for fn in list(self._owners)]
+            size = sum(len(t) - (_KEPT in t) for t in tables + list(self._strong.values()))
             return CacheInfo(self.hits, self.misses, size)
 
     def clear(self) -> None:

@@ -29,17 +29,26 @@ _in_progress: set[Any] = set()
 
 
 def user_primitive(obj: Any, fs: FunctionSource, node: ast.AST) -> Primitive:
-    """The primitive standing for calls to the Python function (or s2sad wrapper) `obj`."""
+    """The primitive standing for calls to the Python function (or s2sad wrapper) `obj`.
+
+    One record per function object, kept on the function (`registry.add_user`):
+    two helpers of one name in two modules are two primitives, `h0` and `h0_2`,
+    both spelled `h0` in generated code, where each caller's own globals bind it.
+    """
     from .api import target
+    from .cache import CACHE
 
     fn = target(obj, ()) if hasattr(obj, "_s2sad_target") else obj
     prim = registry.lookup(fn)
-    if prim is not None:
-        return prim
+    if prim is None:
+        prim = _new_user_primitive(fn, fs, node)
+    # The caller's lowered code names the primitive: keep it as long as the caller's cache entries.
+    CACHE.keep(fs.fn, prim)
+    return prim
+
+
+def _new_user_primitive(fn: Any, fs: FunctionSource, node: ast.AST) -> Primitive:
     name = fn.__name__
-    pname = name
-    while pname in registry.PRIMS:
-        pname += "_"
     try:
         sig = inspect.signature(fn)
     except (TypeError, ValueError):  # pragma: no cover
@@ -47,16 +56,19 @@ def user_primitive(obj: Any, fs: FunctionSource, node: ast.AST) -> Primitive:
     for p in sig.parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             raise fs.error(UnsupportedSyntaxError, f"{name} takes *args or **kwargs, which is not supported", node, construct=name)
-    prim = Primitive(name=pname, spelling=Spelling("call", path=name), fn=fn, user_fn=fn)
+    prim = Primitive(name=name, spelling=Spelling("call", path=name), fn=fn, user_fn=fn)
     prim.params = tuple(sig.parameters)
     prim.defaults = {k: v.default for k, v in sig.parameters.items() if v.default is not inspect.Parameter.empty}
     prim._vjp, prim._jvp = [], []
-    registry._add(prim, [fn], None, None, None, (), None)
-    return prim
+    return registry.add_user(prim)
 
 
 def _derived(prim: Primitive, mode: str, wrt: tuple[str, ...]) -> Primitive:
-    """The primitive calling the helper's generated adjoint or tangent for `wrt`."""
+    """The primitive calling the helper's generated adjoint or tangent for `wrt`.
+
+    Keyed by the generated function object, which the helper's own cache holds:
+    each helper has its own `h0_vjp`, whatever other helpers are called.
+    """
     from .pipeline import derive
 
     fn = prim.user_fn
@@ -68,19 +80,18 @@ def _derived(prim: Primitive, mode: str, wrt: tuple[str, ...]) -> Primitive:
             compiled = derive(fn, "reverse" if mode == "vjp" else "forward", wrt, frozenset(), "vjp" if mode == "vjp" else "jvp")
         finally:
             _in_progress.discard(fn)
-    suffix = mode if set(wrt) == set(prim.params) else f"{mode}_{'_'.join(wrt)}"
-    name = f"{prim.spelling.path}_{suffix}"
-    existing = registry.lookup(compiled)
-    if existing is not None:
-        return existing
-    # The generated function is itself ordinary Python: differentiating the caller again
-    # (forward over reverse, say) treats a call to it like a call to any helper.
-    derived = Primitive(name=name, spelling=Spelling("call", path=name), fn=compiled, user_fn=compiled)
-    derived.params = tuple(p.name for p in compiled.__s2sad_ir__.params)
-    derived.defaults = {p.name: p.default.value for p in compiled.__s2sad_ir__.params if p.default is not None}
-    derived._vjp, derived._jvp = [], []
-    registry._add(derived, [compiled], None, None, None, (), None)
-    return derived
+        existing = registry.lookup(compiled)
+        if existing is not None:
+            return existing
+        suffix = mode if set(wrt) == set(prim.params) else f"{mode}_{'_'.join(wrt)}"
+        name = f"{prim.spelling.path}_{suffix}"
+        # The generated function is itself ordinary Python: differentiating the caller again
+        # (forward over reverse, say) treats a call to it like a call to any helper.
+        derived = Primitive(name=name, spelling=Spelling("call", path=name), fn=compiled, user_fn=compiled)
+        derived.params = tuple(p.name for p in compiled.__s2sad_ir__.params)
+        derived.defaults = {p.name: p.default.value for p in compiled.__s2sad_ir__.params if p.default is not None}
+        derived._vjp, derived._jvp = [], []
+        return registry.add_user(derived)
 
 
 def _outputs(prim: Primitive) -> tuple[str, ...]:
@@ -131,7 +142,7 @@ def call_tangent(prim: Primitive, value: Op, target: str | tuple[str, ...], vari
     for p in wrt:
         arg = mapping[p]
         if not isinstance(arg, Var):
-            raise UnsupportedSyntaxError(f"argument {p} of {prim.name} must be a name", construct=prim.name)
+            raise UnsupportedSyntaxError(f"argument {p} of {prim.spelling.path} must be a name", construct=prim.spelling.path)
         dots.append(Var(dot(arg.name)))
     args = tuple(mapping[p] for p in prim.params) + tuple(dots)
     if isinstance(target, str):

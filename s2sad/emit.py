@@ -8,6 +8,7 @@ math`, `from s2sad.runtime import ...`), so the text runs on its own.
 from __future__ import annotations
 
 import ast
+import sys
 from typing import Any
 
 from . import registry, runtime
@@ -18,6 +19,22 @@ from .ir import (
 
 _COMMENT = "__s2sad_comment__:"
 _IN_PLACE = ("setitem", "append")
+
+if sys.version_info >= (3, 11):
+    unparse = ast.unparse
+else:  # pragma: no cover - Python 3.10 only
+    class _Unparser(ast._Unparser):  # type: ignore[name-defined]
+        """3.10 brackets every tuple (`(a, b) = f()`); print targets bare, as 3.11+ does."""
+
+        def visit_Tuple(self, node: ast.Tuple) -> None:
+            if isinstance(node.ctx, ast.Store) and node.elts and all(isinstance(e, ast.Name) for e in node.elts):
+                self.items_view(self.traverse, node.elts)
+            else:
+                super().visit_Tuple(node)
+
+    def unparse(node: ast.AST) -> str:
+        """`ast.unparse`, with the same text on every supported Python."""
+        return _Unparser().visit(node)
 
 
 def _has_slice(e: Expr) -> bool:
@@ -219,7 +236,7 @@ def to_source(fn: Function, header: bool = False) -> str:
     """Print `fn` as Python source; with `header`, prefix the imports it needs."""
     tree = ast.Module([function_ast(fn)], [])
     ast.fix_missing_locations(tree)
-    text = ast.unparse(tree)
+    text = unparse(tree)
     lines = []
     for line in text.splitlines():
         stripped = line.lstrip()

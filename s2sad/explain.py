@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence
 from . import pipeline
 from .api import _annotation_scalars, _scalars, _user_errors, target
 from .display import html_table, text_table
-from .emit import expr_ast, function_ast, stmt_ast
+from .emit import expr_ast, function_ast, stmt_ast, unparse
 from .ir import Comment, For, Function, If, Return, Stmt, While
 from .source import FunctionSource
 
@@ -249,7 +249,7 @@ def flatten(body: list[Stmt], depth: int, else_rows: dict[int, int]) -> list[tup
                 out += inner
             continue
         for node in stmt_ast(s):
-            text = ast.unparse(ast.fix_missing_locations(node))
+            text = unparse(ast.fix_missing_locations(node))
             out += [(s.line, pad + t) for t in text.splitlines()]
     return out
 

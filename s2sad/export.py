@@ -3,7 +3,8 @@
 Input: a Python function, `wrt`, the modes to export ("reverse",
 "value_and_grad", "forward", "wengert") and optionally example `args` (to
 specialise on scalar arguments). Output: module text that imports only NumPy
-(and `math` or SciPy when the function itself uses them). The few helpers of
+(and `math` or SciPy when the function or a helper it calls uses them, as read
+from each copied function's globals). The few helpers of
 `s2sad.runtime` that the code calls are copied in (their source, read with
 `inspect`, without type annotations), constants the function reads from its
 module are written as literals, and a header names the source function and
@@ -14,8 +15,10 @@ from __future__ import annotations
 
 import ast
 import builtins
+import importlib
 import inspect
 import textwrap
+import types
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -160,14 +163,17 @@ def export(
             elif line not in import_lines:
                 import_lines.append(line)
         user.update({k: v for k, v in rule_globals(ir).items() if not _provided(k, v)})
-    user = _callees(user, helpers)
+    copies = _Copies(helpers)
+    for k, v in low.globals_used.items():
+        if k not in user and not callable(v):
+            copies.constant(k, v)
+    copies.add(user)
+    user, consts = copies.functions, copies.constants
     helper_names = helpers_needed(helpers)
-    if helper_names and "import numpy as np" not in import_lines:
+    import_lines += [line for line in copies.imports if line not in import_lines]
+    if (helper_names or consts) and "import numpy as np" not in import_lines:
         import_lines.append("import numpy as np")
     import_lines.sort(key=lambda s: (s != "import math", s != "import numpy as np", s))
-    consts = {k: v for k, v in low.globals_used.items() if k not in user and not callable(v)}
-    if consts and "import numpy as np" not in import_lines:
-        import_lines.append("import numpy as np")
 
     where = low.source.location
     listing = "\n".join(f"    {_signature(ir)}: {what}" for what, ir in programs)
@@ -183,7 +189,7 @@ def export(
     parts = [doc + lint + "\n".join(import_lines) + "\n"]
     if consts:
         literals = "\n".join(constant_source(k, v) for k, v in consts.items())
-        parts.append(f"# Constants read from the module that defines the function.\n{literals}\n")
+        parts.append(f"# Constants read from the module that defines the function (or a helper it calls).\n{literals}\n")
     for h in helper_names:
         parts.append(f"# A helper of the s2sad runtime, copied in.\n{helper_source(h)}")
     for name, obj in user.items():
@@ -200,24 +206,90 @@ def export(
     return Code(text)
 
 
-def _callees(user: dict[str, Any], helpers: set[str]) -> dict[str, Any]:
-    """`user` plus every function they call in turn; runtime helpers they call go into `helpers`."""
-    runtime_names = set(_runtime_names())
-    out = dict(user)
-    todo = list(user.items())
-    while todo:
-        name, obj = todo.pop()
-        tree = ast.parse(user_rule_source(name, obj))
-        scope = dict(getattr(obj, "__globals__", {}))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Name) or node.id in out:
-                continue
-            if node.id in runtime_names:
-                helpers.add(node.id)
-            elif inspect.isfunction(scope.get(node.id)) and not _provided(node.id, scope[node.id]):
-                out[node.id] = scope[node.id]
-                todo.append((node.id, scope[node.id]))
-    return out
+class _Copies:
+    """What the copied functions need: each other, runtime helpers, imports and module constants."""
+
+    def __init__(self, helpers: set[str]) -> None:
+        self.functions: dict[str, Any] = {}
+        self.helpers = helpers
+        self.imports: list[str] = []
+        self.constants: dict[str, Any] = {}
+
+    def add(self, user: dict[str, Any]) -> None:
+        """`user` plus every function they call in turn, read from each one's own source and globals."""
+        runtime_names = set(_runtime_names())
+        self.functions.update(user)
+        todo = list(user.items())
+        while todo:
+            name, obj = todo.pop()
+            scope = dict(getattr(obj, "__globals__", {}))
+            for free in sorted(_free_names(ast.parse(user_rule_source(name, obj)))):
+                if free in self.functions:
+                    continue
+                value = scope.get(free, _NOT_GLOBAL)
+                if free in runtime_names and (value is _NOT_GLOBAL or value is getattr(runtime, free)):
+                    self.helpers.add(free)
+                elif value is _NOT_GLOBAL or getattr(builtins, free, _NOT_GLOBAL) is value:
+                    continue  # a builtin
+                elif inspect.isfunction(value) and not _provided(free, value):
+                    self.functions[free] = value
+                    todo.append((free, value))
+                elif isinstance(value, types.ModuleType) or callable(value):
+                    self._import(free, value)
+                else:
+                    self.constant(free, value)
+
+    def _import(self, name: str, value: Any) -> None:
+        line = import_line(name, value)
+        if line not in self.imports:
+            self.imports.append(line)
+
+    def constant(self, name: str, value: Any) -> None:
+        """Write `name = <literal>` once, whichever copied functions read it."""
+        text = constant_source(name, value)
+        if name in self.constants and constant_source(name, self.constants[name]) != text:
+            raise ExportError(f"two of the copied functions read different values named {name!r}", construct=name,
+                              hint="rename one of them in its module")
+        self.constants[name] = value
+
+
+_NOT_GLOBAL = object()
+
+
+def _free_names(tree: ast.AST) -> set[str]:
+    """Names a function's source reads but does not bind itself: its globals and builtins."""
+    read, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+    return read - bound
+
+
+def import_line(name: str, value: Any) -> str:
+    """The import that binds `name` to the module or library function `value` (`import numpy as np`)."""
+    if isinstance(value, types.ModuleType):
+        module, _, last = value.__name__.rpartition(".")
+        if value.__name__ == name:
+            return f"import {name}"
+        if last == name:
+            return f"from {module} import {name}"
+        return f"import {value.__name__} as {name}"
+    module, short = getattr(value, "__module__", None), getattr(value, "__name__", None)
+    try:
+        found = getattr(importlib.import_module(module), short) if module and short else None
+    except (ImportError, AttributeError):
+        found = None
+    if found is not value:
+        raise ExportError(
+            f"a copied function reads {name!r}, a {type(value).__name__} that cannot be imported by name",
+            construct=name,
+            hint="pass it as an argument, or import it in the function's module from where it is defined",
+        )
+    return f"from {module} import {short}" + ("" if short == name else f" as {name}")
 
 
 def _dead_stores(fn: Function) -> set[str]:

@@ -35,10 +35,11 @@ def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset())
     ret = fn.body[-1]
     assert isinstance(ret, Return)
     body = _block(fn.body[:-1], act, dot, shape)
+    lengths = _tuple_lengths(fn)
     outs = []
     for o in low.outputs:
         if o not in act.active:
-            body.append(Assign(dot(o), Op("zeros_like", (Var(o),))))
+            body.append(Assign(dot(o), _zeros(Var(o), lengths)))
         outs.append(Var(dot(o)))
     value_dot: Expr = Tup(tuple(outs)) if low.tuple_output else outs[0]
     body.append(Return(Tup((ret.value, value_dot)), ret.line))
@@ -121,7 +122,42 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape) -> list[Stmt]:  
 def _zero_tangent(value: Expr, target: str) -> Expr:
     if isinstance(value, Tup) and value.kind == "list" and not value.elts:
         return Tup((), "list")
+    if isinstance(value, Tup) and value.kind == "tuple":
+        # A tuple's tangent is a tuple: `f_dot = (np.zeros_like(a), np.zeros_like(b))`.
+        return Tup(tuple(_zero_of(e) for e in value.elts))
     return Op("zeros_like", (Var(target),))
+
+
+def _zero_of(e: Expr) -> Expr:
+    """`0.0` for a number written in the code, `np.zeros_like(e)` otherwise."""
+    if isinstance(e, Const) and isinstance(e.value, (int, float)) and not isinstance(e.value, bool):
+        return Const(0.0)
+    return Op("zeros_like", (e,))
+
+
+def _tuple_lengths(fn: Function) -> dict[str, int]:
+    """The names that only ever hold tuples of one known length (`f = (a, b)` in each branch), with it."""
+    sites: dict[str, set[int | None]] = {}
+    for s in walk_stmts(fn.body):
+        if isinstance(s, Assign) and isinstance(s.target, str):
+            v = s.value
+            n = len(v.elts) if isinstance(v, Tup) and v.kind == "tuple" else None
+            sites.setdefault(s.target, set()).add(n)
+        elif isinstance(s, Assign):
+            for t in s.targets:
+                sites.setdefault(t, set()).add(None)
+        elif isinstance(s, For):
+            for t in s.target if isinstance(s.target, tuple) else (s.target,):
+                sites.setdefault(t, set()).add(None)
+    return {name: next(iter(ns)) for name, ns in sites.items() if len(ns) == 1 and None not in ns}  # type: ignore[misc]
+
+
+def _zeros(value: Var, lengths: dict[str, int]) -> Expr:
+    """The zero tangent of `value`: `np.zeros_like(f)`, or one per element of a tuple."""
+    n = lengths.get(value.name)
+    if n is None:
+        return Op("zeros_like", (value,))
+    return Tup(tuple(Op("zeros_like", (Op("getitem", (value, Const(i))),)) for i in range(n)))
 
 
 def _tangent(stmt: Assign, varied: set[str], dot: Namer, shape) -> Expr | None:  # type: ignore[no-untyped-def]
@@ -131,7 +167,7 @@ def _tangent(stmt: Assign, varied: set[str], dot: Namer, shape) -> Expr | None: 
     if isinstance(value, Tup):
         if not names_read(value) & varied:
             return None
-        return Tup(tuple(Var(dot(e.name)) if isinstance(e, Var) and e.name in varied else Op("zeros_like", (e,)) for e in value.elts), value.kind)
+        return Tup(tuple(Var(dot(e.name)) if isinstance(e, Var) and e.name in varied else _zero_of(e) for e in value.elts), value.kind)
     if not isinstance(value, Op):
         return None
     prim = registry.PRIMS[value.prim]

@@ -23,7 +23,7 @@ from .convert import Converter, describe
 from .errors import UnsupportedSyntaxError
 from .ir import (
     Assign, Break, Const, Expr, ExprStmt, For, Function, If, Op, Param, Return, Slice, Stmt, Tup, Var, While,
-    check_wengert, names_read, walk_expr,
+    check_wengert, names_read, walk_expr, walk_stmts,
 )
 from .source import FunctionSource, get_source
 from .structure import structure
@@ -57,6 +57,14 @@ class Lowerer:
         self.conv.user_call = self.user_call
         self.depth = 0  # > 0 inside if/for/while: names are re-bound in place, not versioned
         self.owned: set[str] = set()  # arrays this function created, which it may update in place
+        # Names that may share their object with another name or with the caller (parameters, copies
+        # `y = z`, views). `z += e` updates an ndarray in place, which would change the other name too,
+        # while s2sad binds a new value: such an update gets a runtime guard (`guard_unshared`).
+        self.shared: set[str] = set()
+        self.loops = 0
+        # Per enclosing loop: names re-bound so far in the current iteration, and names whose stores rely
+        # on being owned when the iteration began (so they must still be owned at its end).
+        self.frames: list[tuple[set[str], set[str], list[tuple[str, Assign, list[Stmt]]]]] = []
         self.counters: set[str] = set()
 
     # -- names ---------------------------------------------------------------
@@ -132,6 +140,16 @@ class Lowerer:
             self.assign(target, s.value)
 
     def _AugAssign(self, s: ast.AugAssign) -> None:
+        if isinstance(s.target, ast.Name) and s.target.id in self.current:
+            name = self.current[s.target.id]
+            # On an ndarray `+=` updates the object in place; s2sad binds a new value instead, which is
+            # the same unless another name (or the caller) holds the object too.
+            if name in self.shared:
+                self.guard_unshared(name, s)
+            elif self.frames:
+                # The next iteration may alias it before it runs again: kept or dropped when the
+                # whole loop has been lowered.
+                self.frames[-1][2].append((name, self.guard_unshared(name, s), self.body))
         load_target = copy.deepcopy(s.target)
         for n in ast.walk(load_target):
             if hasattr(n, "ctx"):
@@ -159,6 +177,10 @@ class Lowerer:
 
     def check_owned(self, name: str, node: ast.AST) -> None:
         """Refuse in-place updates of arrays the caller can see (inputs and their views)."""
+        for rebound, relied, _ in reversed(self.frames):
+            if name in rebound:
+                break
+            relied.add(name)
         if name not in self.owned:
             raise self.fs.error(
                 UnsupportedSyntaxError,
@@ -172,8 +194,16 @@ class Lowerer:
     def _If(self, s: ast.If) -> None:
         test = self.test_atom(self.conv.expr(s.test))
         self.depth += 1
+        owned = set(self.owned)
+        rebound = set(self.frames[-1][0]) if self.frames else set()
         body = self.block(s.body)
+        owned_body, self.owned = self.owned, owned
+        if self.frames:
+            rebound_body, self.frames[-1] = self.frames[-1][0], (set(rebound), *self.frames[-1][1:])
         orelse = self.block(s.orelse)
+        self.owned &= owned_body  # owned after the if only if owned after either branch
+        if self.frames:
+            self.frames[-1][0].intersection_update(rebound_body)
         self.depth -= 1
         self.emit(If(test, body, orelse, self.fs.lineno(s)))
 
@@ -227,12 +257,12 @@ class Lowerer:
         else:
             # Any other iterable becomes an index loop, so the reverse sweep can walk it backwards.
             if isinstance(it, ast.Call) and self.conv.static_value(it.func) is enumerate and isinstance(target, ast.Tuple) and len(target.elts) == 2:
-                seq = self.atomize(self.conv.expr(it.args[0]))
+                seq = self.loop_sequence(it.args[0], s.body)
                 length = self.flatten(Op("len", (seq,)))
                 index = target.elts[0].id if isinstance(target.elts[0], ast.Name) else self.fresh()
                 pre.append((target.elts[1], seq))
             elif isinstance(it, ast.Call) and self.conv.static_value(it.func) is zip and isinstance(target, ast.Tuple) and len(target.elts) == len(it.args):
-                seqs = [self.atomize(self.conv.expr(a)) for a in it.args]
+                seqs = [self.loop_sequence(a, s.body) for a in it.args]
                 lengths = [self.flatten(Op("len", (q,))) for q in seqs]
                 length = lengths[0]
                 for other in lengths[1:]:
@@ -240,7 +270,7 @@ class Lowerer:
                 index = self.fresh()
                 pre.extend(zip(target.elts, seqs))
             else:
-                seq = self.atomize(self.conv.expr(it))
+                seq = self.loop_sequence(it, s.body)
                 length = self.flatten(Op("len", (seq,)))
                 index = self.fresh()
                 pre.append((target, seq))
@@ -249,22 +279,69 @@ class Lowerer:
                 self.body.pop()
                 iterable = Op("range", (length,))
         index = self.bind(index) if index in self.current else self._new_local(index)
-        self.depth += 1
+        self.enter_loop()
         saved = self.body
         self.body = []
         for tgt, seq in pre:
             self.line = line
             names = [tgt.id] if isinstance(tgt, ast.Name) else [t.id for t in tgt.elts]  # type: ignore[attr-defined]
             item = self.flatten(Op("getitem", (seq, Var(index))), self.bind(names[0]) if len(names) == 1 else None)
+            self._track_owned(item.name, Op("getitem", (seq, Var(index))))  # type: ignore[union-attr]
             if len(names) > 1:
                 for k, n in enumerate(names):
-                    self.flatten(Op("getitem", (item, Const(k))), self.bind(n))
+                    part = Op("getitem", (item, Const(k)))
+                    self.flatten(part, self.bind(n))
+                    self._track_owned(self.current[n], part)
         self.lower_body(s.body)
         body, self.body = self.body, saved
-        self.depth -= 1
+        self.leave_loop(s)
         if isinstance(iterable, Var):
             raise self.fs.error(UnsupportedSyntaxError, "for-loop iterable is not supported", s, construct="for")
         self.emit(For(index, iterable, body, line))
+
+    def enter_loop(self) -> None:
+        """Start tracking one loop body's stores."""
+        self.depth += 1
+        self.loops += 1
+        self.frames.append((set(), set(), []))
+
+    def leave_loop(self, loop: ast.stmt) -> None:
+        """A store that relied on ownership from before the iteration must still find it on the next one."""
+        self.depth -= 1
+        self.loops -= 1
+        _, relied, augmented = self.frames.pop()
+        for name in sorted(relied - self.owned):
+            self.check_owned(name, loop)
+        for name, guard, body in augmented:
+            if name in self.shared:
+                continue
+            if self.frames:
+                self.frames[-1][2].append((name, guard, body))
+            else:
+                body[:] = [st for st in body if st is not guard]
+
+    def guard_unshared(self, name: str, node: ast.AugAssign) -> Assign:
+        """Before `name += e`: a check that `name` is not an array (numbers are re-bound, as s2sad does).
+
+        `aliasing.specialize` drops the check where `name` is known to be a scalar."""
+        where = f"{self.fs.filename.rsplit('/', 1)[-1]}:{self.fs.lineno(node)}"
+        user = node.target.id  # type: ignore[attr-defined]
+        # The check's value is not used: `_ = unshared(...)` takes no temporary's number.
+        guard = Assign("_", Op("unshared", (Var(name), Const(user), Const(where))), self.fs.lineno(node))
+        self.emit(guard)
+        return guard
+
+    def loop_sequence(self, node: ast.expr, body: list[ast.stmt]) -> Expr:
+        """The atom a `for` walks; a copy of the name when the body re-binds it, as Python iterates the old object."""
+        seq = self.atomize(self.conv.expr(node))
+        if isinstance(node, ast.Name) and any(
+            isinstance(n, ast.Name) and n.id == node.id and isinstance(n.ctx, ast.Store) for st in body for n in ast.walk(st)
+        ):
+            copy_name = self.fresh()
+            self.emit(Assign(copy_name, seq, self.line))
+            self.shared.update({copy_name, node.id, self.current.get(node.id, node.id)})
+            return Var(copy_name)
+        return seq
 
     def _new_local(self, name: str) -> str:
         self.current[name] = name
@@ -273,9 +350,9 @@ class Lowerer:
 
     def _While(self, s: ast.While) -> None:
         test = self.conv.expr(s.test)  # re-evaluated every iteration; the reverse sweep counts trips instead
-        self.depth += 1
+        self.enter_loop()
         body = self.block(s.body)
-        self.depth -= 1
+        self.leave_loop(s)
         self.emit(While(test, body, self.fs.lineno(s)))
 
     def user_call(self, node: ast.Call, obj: Any) -> Expr:
@@ -303,14 +380,15 @@ class Lowerer:
         if isinstance(target, ast.Name):
             e = self.conv.expr(value)
             name = self.bind(target.id)
+            produced = e
             if self.depth and isinstance(e, Op):
-                e = Op(e.prim, tuple(self.atomize(a) for a in e.args), tuple((k, self.atomize(v)) for k, v in e.kwargs))
+                e = produced = Op(e.prim, tuple(self.atomize(a) for a in e.args), tuple((k, self.atomize(v)) for k, v in e.kwargs))
                 if name in names_read(e):
                     # Re-binding in place (x = f(x) in a loop): compute into a temporary first, so the
                     # adjoint of f can still read both the old x and the new one's adjoint.
                     e = self.flatten(e)
             self.flatten(e, name)
-            self._track_owned(name, e)
+            self._track_owned(name, produced)
             return
         names = [t.id for t in target.elts]  # type: ignore[attr-defined]
         if isinstance(value, (ast.Tuple, ast.List)):
@@ -318,8 +396,7 @@ class Lowerer:
                 raise self.fs.error(UnsupportedSyntaxError, "tuple unpacking with mismatched lengths", target, construct="tuple unpacking")
             # Evaluate every right-hand side first, so swaps read the old values.
             parts = [self.atomize(self.conv.expr(v)) for v in value.elts]
-            for name, part in zip(names, parts):
-                self.flatten(part, self.bind(name))
+            self.bind_parts(names, parts)
             return
         e = self.conv.expr(value)
         if isinstance(e, Op) and (registry.PRIMS[e.prim].outputs == len(names) or registry.PRIMS[e.prim].user_fn is not None):
@@ -328,24 +405,68 @@ class Lowerer:
             return
         atom = self.atomize(e)
         if isinstance(atom, Tup) and len(atom.elts) == len(names):
-            for name, part in zip(names, atom.elts):
-                self.flatten(part, self.bind(name))
+            self.bind_parts(names, list(atom.elts))
             return
-        getitem = "getitem"
         for i, name in enumerate(names):
-            self.flatten(Op(getitem, (atom, Const(i))), self.bind(name))
+            part = Op("getitem", (atom, Const(i)))
+            self.flatten(part, self.bind(name))
+            self._track_owned(self.current[name], part)
 
+    def bind_parts(self, names: list[str], parts: list[Expr]) -> None:
+        """`a, b = p, q` after both are evaluated; in a block, where names are re-bound in place, a
+        part that an earlier target overwrites is first copied to a temporary (`t = a; a = b; b = t`)."""
+        if self.depth:
+            clobbered: set[str] = set()
+            for k, (n, part) in enumerate(zip(names, parts)):
+                if isinstance(part, Var) and part.name in clobbered:
+                    keep = self.fresh()
+                    self.emit(Assign(keep, part, self.line))
+                    if part.name in self.shared or part.name in self.owned:
+                        self.shared.add(keep)
+                    if part.name in self.owned:
+                        self.owned.add(keep)
+                    parts[k] = Var(keep)
+                if n in self.current:
+                    clobbered.add(self.current[n])
+        for name, part in zip(names, parts):
+            bound = self.bind(name)
+            self.flatten(part, bound)
+            self._track_owned(bound, part)
+
+    # Primitives whose result may share memory with their first argument.
     _VIEWS = ("getitem", "transpose", "reshape", "ravel", "squeeze", "expand_dims", "swapaxes",
-              "moveaxis", "broadcast_to", "diagonal", "atleast_1d", "atleast_2d", "atleast_3d")
+              "moveaxis", "broadcast_to", "diagonal", "atleast_1d", "atleast_2d", "atleast_3d",
+              "flip", "fliplr", "flipud", "rot90", "asarray", "real", "imag", "split", "array_split",
+              "hsplit", "vsplit", "dsplit", "broadcast_arrays")
 
     def _track_owned(self, name: str, e: Expr) -> None:
-        """Remember whether `name` now holds a fresh array (safe to update in place)."""
+        """Remember whether `name` now holds a fresh array (safe to update in place) or shares one."""
+        if self.frames:
+            self.frames[-1][0].add(name)
         if isinstance(e, Op) and e.prim not in self._VIEWS and not registry.PRIMS[e.prim].spelling.kind == "attr":
             self.owned.add(name)
+            self.shared.discard(name)
         elif isinstance(e, Tup) and e.kind == "list":
             self.owned.add(name)
-        else:
+            self.shared.discard(name)
+        elif isinstance(e, Var):
+            # `y = z`: one object, two names; neither may be updated in place any more.
             self.owned.discard(name)
+            self.owned.discard(e.name)
+            self.shared.update({name, e.name})
+        elif isinstance(e, Op) and e.prim == "getitem" and _integer_index(e.args[1]):
+            # `v = a[i]`: a number when `a` is a vector (the common case, and `v += e` then re-binds);
+            # a row view of a matrix otherwise, which s2sad cannot tell apart here (see the README).
+            self.owned.discard(name)
+            self.shared.discard(name)
+        elif isinstance(e, Op):  # a view
+            self.owned.discard(name)
+            self.shared.add(name)
+            if e.args and isinstance(e.args[0], Var):
+                self.shared.add(e.args[0].name)
+        else:  # a constant or a tuple
+            self.owned.discard(name)
+            self.shared.discard(name)
 
     def _Return(self, s: ast.Return) -> None:
         raise AssertionError("handled by lower_function")  # pragma: no cover
@@ -399,6 +520,12 @@ def lower_function(fs: FunctionSource) -> Lowered:
     return Lowered(fn, fs, dict(lw.conv.globals_used), tuple(outputs), tuple_output)
 
 
+def _integer_index(index: Expr) -> bool:
+    """Whether `a[index]` picks elements (no slice, newaxis or ellipsis), so it is not a view of a vector."""
+    parts = index.elts if isinstance(index, Tup) else (index,)
+    return not any(isinstance(p, Slice) or isinstance(p, Const) and (p.value is None or p.value is Ellipsis) for p in parts)
+
+
 def _params(fs: FunctionSource, lw: Lowerer) -> list[Param]:
     a = fs.tree.args
     positional = a.posonlyargs + a.args
@@ -409,6 +536,7 @@ def _params(fs: FunctionSource, lw: Lowerer) -> list[Param]:
         name = arg.arg
         lw.current[name] = name
         lw.reserved.add(name)
+        lw.shared.add(name)  # the caller holds it too
         default = None
         if i < len(positional) and i >= first_default:
             default = _default(defaults[i - first_default])

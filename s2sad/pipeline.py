@@ -14,7 +14,7 @@ from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
-from . import optimize
+from . import aliasing, optimize
 from .ir import Function
 from .lower import Lowered, lower
 from .reverse import reverse
@@ -61,6 +61,7 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
     low = lowered(fn)
     if mode == "wengert":
         return low.fn
+    low = aliasing.specialize(low, scalars)
     if mode == "reverse":
         return optimize.adjoint(reverse(low, wrt, set(scalars), variant))
     if mode == "forward":

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import ast
 import inspect
+import threading
+import weakref
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -104,13 +107,60 @@ class Primitive:
         return {i for i, r in enumerate(v) if r is not None} | {i for i, r in enumerate(self.jvp) if r is not None}
 
 
-PRIMS: dict[str, Primitive] = {}
+class PrimitiveTable(MutableMapping[str, Primitive]):
+    """Primitives by name, the name an `ir.Op` refers to them by.
+
+    The built-in library is held here for good. A user primitive -- a helper
+    function, a `s2sad.primitive`, a rule, a generated derivative -- lives on
+    its Python function (see `lookup`) and is held here weakly, so a deleted
+    module takes its helpers' records with it. A lowered function keeps the
+    user primitives it names alive (`cache.DerivativeCache.keep`).
+    """
+
+    def __init__(self) -> None:
+        self._strong: dict[str, Primitive] = {}
+        self._weak: "weakref.WeakValueDictionary[str, Primitive]" = weakref.WeakValueDictionary()
+
+    def __getitem__(self, name: str) -> Primitive:
+        prim = self._strong.get(name)
+        return prim if prim is not None else self._weak[name]
+
+    def __setitem__(self, name: str, prim: Primitive) -> None:
+        self._weak.pop(name, None)
+        self._strong[name] = prim
+
+    def add_weakly(self, name: str, prim: Primitive) -> None:
+        """Hold a user primitive only while something else does."""
+        self._strong.pop(name, None)
+        self._weak[name] = prim
+
+    def __delitem__(self, name: str) -> None:
+        if name in self._strong:
+            del self._strong[name]
+        else:
+            del self._weak[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._strong or name in self._weak
+
+    def __iter__(self) -> Iterator[str]:
+        yield from list(self._strong)
+        yield from list(self._weak.keys())
+
+    def __len__(self) -> int:
+        return len(self._strong) + len(self._weak)
+
+
+PRIMS = PrimitiveTable()
 _BY_OBJECT: dict[int, tuple[Any, Primitive]] = {}
 _BINOPS: dict[type, Primitive] = {}
 _UNARY: dict[type, Primitive] = {}
 _COMPARE: dict[type, Primitive] = {}
 _METHODS: dict[str, Primitive] = {}
 _ATTRS: dict[str, Primitive] = {}
+_ATTR = "__s2sad_primitive__"  # where a user function keeps its primitive
+_lock = threading.RLock()
+_suffixes: dict[str, int] = {}
 
 
 def _add(prim: Primitive, objects: Any, binop: Any, unary: Any, compare: Any, methods: Any, attr: Any) -> None:
@@ -127,6 +177,42 @@ def _add(prim: Primitive, objects: Any, binop: Any, unary: Any, compare: Any, me
         _METHODS[m] = prim
     if attr is not None:
         _ATTRS[attr] = prim
+
+
+def unique_name(base: str) -> str:
+    """`base`, or `base_2`, `base_3`, ... when a live primitive already has that name."""
+    with _lock:
+        if base not in PRIMS:
+            return base
+        k = _suffixes.get(base, 1)
+        while True:
+            k += 1
+            name = f"{base}_{k}"
+            if name not in PRIMS:
+                _suffixes[base] = k
+                return name
+
+
+def add_user(prim: Primitive) -> Primitive:
+    """Register a user primitive for its function `prim.fn`, under a unique name.
+
+    The record is stored on the function itself, like the derivative cache, so
+    it lives exactly as long as the function (and its module). Objects that
+    cannot carry attributes are held in the registry for good.
+    """
+    with _lock:
+        prim.name = unique_name(prim.name)
+        attrs = getattr(prim.fn, "__dict__", None)
+        try:
+            weakref.ref(prim.fn)
+        except TypeError:
+            attrs = None
+        if isinstance(attrs, dict):
+            attrs[_ATTR] = prim
+            PRIMS.add_weakly(prim.name, prim)
+        else:
+            _add(prim, [prim.fn], None, None, None, (), None)
+    return prim
 
 
 def _as_list(x: Any) -> list[Any]:
@@ -215,7 +301,12 @@ def _default_path(obj: Any, name: str) -> str:
 def lookup(obj: Any) -> Primitive | None:
     """The primitive a Python object refers to, if any."""
     hit = _BY_OBJECT.get(id(obj))
-    return hit[1] if hit is not None and hit[0] is obj else None
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    attrs = getattr(obj, "__dict__", None) if callable(obj) else None
+    prim = attrs.get(_ATTR) if isinstance(attrs, dict) else None
+    # `functools.wraps` copies a function's __dict__ onto its wrapper: the record must be the object's own.
+    return prim if prim is not None and prim.fn is obj else None
 
 
 def lookup_binop(op: type) -> Primitive | None:
@@ -250,19 +341,21 @@ def lookup_attr(name: str) -> Primitive | None:
 def _ensure_user_primitive(fn: Callable[..., Any], name: str | None = None) -> Primitive:
     prim = lookup(fn)
     if prim is not None:
+        if prim.user_fn is not None:
+            # Recorded as a helper to differentiate through (perhaps by an attempt that failed because
+            # its source is unavailable): from now on it is opaque, with the user's rules. Lowered
+            # callers name this same record, so they see the change.
+            prim.user_fn = None
+            prim._vjp, prim._jvp = [], []
         return prim
     fname = name or getattr(fn, "__name__", "primitive")
-    pname = fname
-    while pname in PRIMS:
-        pname += "_"
     try:
         params = tuple(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
         params = ()
-    prim = Primitive(name=pname, spelling=Spelling("call", path=fname), params=params, fn=fn)
+    prim = Primitive(name=fname, spelling=Spelling("call", path=fname), params=params, fn=fn)
     prim._vjp, prim._jvp = [], []
-    _add(prim, [fn], None, None, None, (), None)
-    return prim
+    return add_user(prim)
 
 
 def primitive(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -314,7 +407,7 @@ def binop_ast(prim: Primitive) -> Any:
 
 
 __all__ = [
-    "Primitive", "Rule", "Spelling", "PRIMS", "defrule", "nondiff", "lookup",
+    "Primitive", "Rule", "Spelling", "PRIMS", "PrimitiveTable", "add_user", "unique_name", "defrule", "nondiff", "lookup",
     "lookup_binop", "lookup_unary", "lookup_compare", "lookup_method", "lookup_attr",
     "primitive", "defvjp", "defjvp", "binop_ast", "ast",
 ]

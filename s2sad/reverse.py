@@ -28,7 +28,7 @@ from .calls import call_adjoint
 from .errors import UnsupportedSyntaxError
 from .ir import (
     Assign, Break, Comment, Const, Expr, ExprStmt, For, Function, If, Op, Param, Return, Stmt, Tup, Var,
-    While, names_read, walk_expr, walk_stmts,
+    While, names_read, substitute, walk_expr, walk_stmts,
 )
 from .lower import Lowered
 from .naming import Namer, used_names
@@ -373,17 +373,36 @@ class Reverse:
         if any(isinstance(x, ExprStmt) for x in walk_stmts(forward)):
             body.append(Assign(self.stack, Op("Stack", ())))
         body += forward
+        value = ret.value
+        if self.variant == "value_and_grad":
+            # The backward sweep pops earlier values back into restored names: keep the outputs first.
+            restored = {t for s in walk_stmts(primal) if isinstance(s, Assign) and id(s) in saved for t in s.targets}
+            keep: dict[str, Expr] = {}
+            for o in low.outputs:
+                if o in restored:
+                    copy = self.bar.fresh(f"{o}_value")
+                    body.append(Assign(copy, Var(o)))
+                    keep[o] = Var(copy)
+            if keep:
+                value = substitute(value, keep)
         body.append(Comment("backward sweep"))
         body += self._finish(backward, saved)
         grads: list[Expr] = []
+        rebound = _assigned(primal)
         for w in self.wrt:
             if self.bar(w) not in defined:
-                # This input does not influence the output: its adjoint is zero.
-                body.append(Assign(self.bar(w), _zero(w)))
+                # This input does not influence the output: its adjoint is zero (shaped like the
+                # argument, so taken before the body re-binds the name).
+                if w in rebound:
+                    zero = self.bar.fresh(f"{w}_zero")
+                    body.insert(0, Assign(zero, _zero(w)))
+                    body.append(Assign(self.bar(w), Var(zero)))
+                else:
+                    body.append(Assign(self.bar(w), _zero(w)))
             grads.append(Var(self.bar(w)))
         result: Expr = grads[0] if len(self.wrt) == 1 else Tup(tuple(grads))
         if self.variant == "value_and_grad":
-            result = Tup((ret.value, result))
+            result = Tup((value, result))
         body.append(Return(result, ret.line))
         doc = f"Reverse mode (adjoint) of {fn.name} with respect to {', '.join(self.wrt)}."
         return Function(f"{fn.name}_{self.variant}", params, body, doc)

@@ -12,10 +12,37 @@ from typing import Any
 import numpy as np
 
 
+def _shape(x: Any) -> tuple[int, ...]:
+    """`np.shape(x)`, without its overhead for the common case of an ndarray."""
+    return x.shape if type(x) is np.ndarray else np.shape(x)
+
+
+def _ndim(x: Any) -> int:
+    """`np.ndim(x)`, without its overhead for an ndarray or a float."""
+    if type(x) is np.ndarray:
+        return x.ndim
+    return 0 if type(x) is float else np.ndim(x)
+
+
+def _spread(g: Any, shape: tuple[int, ...]) -> Any:
+    """`np.broadcast_to(g, shape)`: a read-only view, built directly when `g` is a number.
+
+    `np.broadcast_to` costs a few microseconds of Python; for the commonest
+    case -- the seed 1.0 of a gradient spread over an array by `np.sum` -- a
+    0-d array with zero strides is the same view for a tenth of that.
+    """
+    if type(g) is float or (type(g) is np.ndarray and g.ndim == 0) or isinstance(g, np.generic):
+        a = np.array(g)
+        view = np.ndarray(shape, a.dtype, a, 0, (0,) * len(shape))
+        view.flags.writeable = False
+        return view
+    return np.broadcast_to(g, shape)
+
+
 def unbroadcast(g: Any, x: Any) -> Any:
     """Sum `g` down to the shape of `x`: the adjoint of NumPy broadcasting."""
-    shape = np.shape(x)
-    if np.shape(g) == shape:
+    shape = _shape(x)
+    if _shape(g) == shape:
         return g
     g = np.asarray(g)
     while g.ndim > len(shape):
@@ -24,28 +51,30 @@ def unbroadcast(g: Any, x: Any) -> Any:
         if n == 1 and g.shape[axis] != 1:
             g = g.sum(axis=axis, keepdims=True)
     if g.shape != shape:  # `g` was smaller than `x`: the contribution is constant along the rest
-        g = np.broadcast_to(g, shape)
+        g = _spread(g, shape)
     return g
 
 
 def broadcast_like(g: Any, x: Any) -> Any:
     """Broadcast `g` up to the shape of `x`: the adjoint of `unbroadcast`."""
-    shape = np.shape(x)
-    return g if np.shape(g) == shape else np.broadcast_to(g, shape)
+    shape = _shape(x)
+    return g if _shape(g) == shape else _spread(g, shape)
 
 
 def unsum(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Spread the adjoint of `np.sum(x, axis)` back over the summed axes of `x`."""
-    shape = np.shape(x)
+    shape = _shape(x)
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
-    return np.broadcast_to(g, shape)
+    return _spread(g, shape)
 
 
 def matmul_adjoint_a(y: Any, a: Any, b: Any) -> Any:
     """Adjoint of `a @ b` (or `np.dot` on 1-D/2-D) with respect to `a`, given `y` = adjoint of the product."""
-    na, nb = np.ndim(a), np.ndim(b)
+    na, nb = _ndim(a), _ndim(b)
+    if na == 2 and nb == 2:
+        return y @ b.T  # the lecture's case: no batch axes to sum over
     if na == 0 or nb == 0:
         return unbroadcast(y * b, a)
     if na == 1 and nb == 1:
@@ -54,22 +83,20 @@ def matmul_adjoint_a(y: Any, a: Any, b: Any) -> Any:
         return unbroadcast(np.multiply.outer(y, b), a)
     if na == 1:
         return unbroadcast(np.matmul(b, np.expand_dims(y, -1))[..., 0], a)
-    if na == 2 and nb == 2:
-        return y @ b.T  # the lecture's case: no batch axes to sum over
     return unbroadcast(np.matmul(y, np.swapaxes(b, -1, -2)), a)
 
 
 def matmul_adjoint_b(y: Any, a: Any, b: Any) -> Any:
     """Adjoint of `a @ b` (or `np.dot` on 1-D/2-D) with respect to `b`, given `y` = adjoint of the product."""
-    na, nb = np.ndim(a), np.ndim(b)
+    na, nb = _ndim(a), _ndim(b)
+    if na == 2 and 0 < nb <= 2:
+        return a.T @ y  # the lecture's case, x_bar = W^T z_bar: no batch axes to sum over
     if na == 0 or nb == 0:
         return unbroadcast(y * a, b)
     if na == 1 and nb == 1:
         return y * a
     if na == 1:
         return unbroadcast(np.expand_dims(a, -1) * np.expand_dims(y, -2), b)
-    if na == 2 and nb <= 2:
-        return a.T @ y  # the lecture's case, x_bar = W^T z_bar: no batch axes to sum over
     if nb == 1:
         return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), np.expand_dims(y, -1))[..., 0], b)
     return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), y), b)
@@ -80,9 +107,12 @@ __all__ = ["unbroadcast", "broadcast_like", "unsum", "matmul_adjoint_a", "matmul
 
 def scatter_add(g: Any, x: Any, index: Any) -> Any:
     """Adjoint of `x[index]`: zeros shaped like `x` with `g` added at `index` (repeats accumulate)."""
-    if isinstance(x, (list, tuple)) and len({np.shape(e) for e in x}) > 1 or getattr(x, "dtype", None) == object:
+    if type(x) is np.ndarray and x.dtype.kind == "f" and type(g) is np.ndarray and g.dtype == x.dtype:
+        out = np.zeros(x.shape, x.dtype)  # the common case: float arrays of one dtype, which is the result's
+    elif isinstance(x, (list, tuple)) and len({np.shape(e) for e in x}) > 1 or getattr(x, "dtype", None) == object:
         return scatter_add_pieces(g, x, index)  # a list of arrays of different shapes (np.split's pieces)
-    out = np.zeros(np.shape(x), dtype=np.result_type(np.asarray(g).dtype, np.asarray(x).dtype, np.float16))
+    else:
+        out = np.zeros(np.shape(x), dtype=np.result_type(np.asarray(g).dtype, np.asarray(x).dtype, np.float16))
     if _basic_index(index):
         out[index] = g  # ints and slices select each element at most once: a plain store is enough
     else:
@@ -91,6 +121,8 @@ def scatter_add(g: Any, x: Any, index: Any) -> Any:
 
 
 def _basic_index(index: Any) -> bool:
+    if type(index) is slice or type(index) is int:
+        return True
     parts = index if isinstance(index, tuple) else (index,)
     return all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts)
 
@@ -579,3 +611,27 @@ def product(a: Any, b: Any) -> Any:
 
 
 __all__ += ["product"]
+
+
+def unshared(value: Any, name: str, where: str) -> Any:
+    """Refuse `name += e` (at `where`, "file:line") when the value is an array another name holds too.
+
+    On an ndarray `+=` updates the object in place, so every other name for it (or the
+    caller's argument) changes; the derivative code treats `v` as a new value instead.
+    Numbers are re-bound by `+=`, as s2sad assumes, and pass through."""
+    if isinstance(value, np.ndarray):
+        import sys
+
+        # s2sad's own error when s2sad is loaded; a ValueError in exported code running without it.
+        error = getattr(sys.modules.get("s2sad.errors"), "UnsupportedSyntaxError", ValueError)
+        filename, _, line = where.rpartition(":")
+        message = (f"augmented assignment to {name!r} updates its array in place, and another name (or the "
+                   "caller's argument) holds the same array, so it would change too")
+        hint = f"make a new array instead: write `{name} = {name} + e` for `{name} += e`"
+        if error is ValueError:
+            raise error(f"{where}: {message}; {hint}")
+        raise error(message, filename=filename, lineno=int(line), construct=f"{name} += ...", hint=hint)
+    return value
+
+
+__all__ += ["unshared"]

@@ -26,6 +26,18 @@ def _exits(stmts: list[ast.stmt]) -> bool:
     return isinstance(last, ast.If) and _exits(last.body) and _exits(last.orelse)
 
 
+def _may_exit(stmts: list[ast.stmt]) -> bool:
+    """Whether some path through `stmts` leaves the block early (return, or break/continue of this loop)."""
+    for s in stmts:
+        if isinstance(s, (ast.Break, ast.Continue, ast.Return)):
+            return True
+        if isinstance(s, ast.If) and (_may_exit(s.body) or _may_exit(s.orelse)):
+            return True
+        if isinstance(s, (ast.For, ast.While)) and any(isinstance(n, ast.Return) for n in ast.walk(s)):
+            return True
+    return False
+
+
 def _block(fs: FunctionSource, stmts: list[ast.stmt], in_loop: bool) -> list[ast.stmt]:
     out: list[ast.stmt] = []
     for k, s in enumerate(stmts):
@@ -39,16 +51,19 @@ def _block(fs: FunctionSource, stmts: list[ast.stmt], in_loop: bool) -> list[ast
         if isinstance(s, ast.If):
             rest = stmts[k + 1:]
             body_exits, else_exits = _exits(s.body), _exits(s.orelse)
-            if rest and body_exits and not else_exits:
-                s.orelse = s.orelse + copy.deepcopy(rest)
-                rest = []
-            elif rest and else_exits and not body_exits:
-                s.body = s.body + copy.deepcopy(rest)
+            if rest and (_may_exit(s.body) or _may_exit(s.orelse)):
+                # Some path leaves early: the code after the `if` runs only on the paths that
+                # fall through, so it moves into each branch that does not always exit (where
+                # the recursion pushes it further in, past any nested early exit).
+                if not body_exits:
+                    s.body = s.body + copy.deepcopy(rest)
+                if not else_exits:
+                    s.orelse = s.orelse + copy.deepcopy(rest)
                 rest = []
             s.body = _block(fs, s.body, in_loop)
             s.orelse = _block(fs, s.orelse, in_loop)
             out.append(s)
-            if body_exits and else_exits or not rest and (body_exits or else_exits):
+            if body_exits and else_exits or not rest:
                 return out
             continue
         if isinstance(s, (ast.For, ast.While)):
@@ -83,6 +98,8 @@ def _returns_to_assignments(stmts: list[ast.stmt], result: str) -> None:
 
 def structure(fs: FunctionSource, body: list[ast.stmt], result: str) -> list[ast.stmt]:
     """Restructure `body` so that the function has one exit and loops no `continue`."""
+    if not any(isinstance(n, ast.Return) for s in body for n in ast.walk(s)):
+        raise fs.error(UnsupportedSyntaxError, f"{fs.name} has no return statement, so there is nothing to differentiate", fs.tree, construct="def")
     body = _block(fs, list(body), False)
     _strip_trailing_continue(body)
     if body and isinstance(body[-1], ast.Return) and not any(

@@ -25,7 +25,7 @@ from . import pipeline
 from .api import _user_errors
 from .compile import rule_globals
 from .display import html_table, text_table
-from .emit import expr_ast, imports, stmt_ast
+from .emit import expr_ast, imports, stmt_ast, unparse
 from .errors import InputError
 from .explain import header_text, resolve
 from .ir import Assign, Break, Comment, Expr, ExprStmt, For, Function, If, Return, Stmt, Tup, Var, While, names_read, walk_stmts
@@ -292,7 +292,7 @@ class Evaluator:
                 for n, v in zip(names, parts):
                     env[n] = v
                 phase = self.phase_of(s)
-                text = ast.unparse(ast.fix_missing_locations(stmt_ast(s)[0]))
+                text = unparse(ast.fix_missing_locations(stmt_ast(s)[0]))
                 reads = tuple(sorted(names_read(s.value)))
                 for n, v in zip(names, parts):
                     self.record(phase, n, text if len(names) == 1 else f"{n}  # from {text}", v, reads)

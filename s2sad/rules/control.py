@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ..registry import defrule, nondiff
-from ..runtime import Stack, appended, broadcast_like, scatter_add, set_at, unbroadcast, zero_at
+from ..runtime import Stack, appended, broadcast_like, scatter_add, set_at, unbroadcast, unshared, zero_at
 
 
 @defrule(set_at, name="setitem", call="set_at")
@@ -136,6 +136,7 @@ nondiff(builtins.bool, "builtin_bool", call="bool")
 nondiff(builtins.list, "builtin_list", call="list")
 nondiff(builtins.reversed, "reversed", call="reversed")
 nondiff(Stack, "Stack", call="Stack")
+nondiff(unshared, "unshared", call="unshared")  # the guard before `v += e` on a name that may share an array
 nondiff(None, "push", call=".push", method="push")
 nondiff(None, "pop", call=".pop", method="pop")
 nondiff(None, "and_", call=("boolop", ast.And))

@@ -465,20 +465,9 @@ class Builder:
         self.scope[name] = V(S, fresh=fresh or S == (), **kw)
         if old is not None and name in self.pinned:
             self.scope[name].fresh = self.pinned[name]
-        if self.in_block() and re.search(rf"\b{name}\b", text):
-            self.disown(name)
-        elif fresh:
+        if fresh:
             self.disowned.discard(name)
         else:
-            self.disowned.add(name)
-
-    def disown(self, name: str) -> None:
-        """Open bug: s2sad forgets that an array is the function's own after `v = f(v)` in a block.
-
-        s2sad tracks this in the order it lowers the code, across branches and loop
-        bodies, so the set is the builder's, not a branch's.
-        """
-        if not KNOWN_BUGS:
             self.disowned.add(name)
 
     def statements(self, lo: int, hi: int) -> bool:
@@ -500,7 +489,7 @@ class Builder:
                     kinds += ["list"]
             if self.loops:
                 kinds += ["break", "continue"]
-            elif self.output and (self.output != "tuple" or KNOWN_BUGS) and (self.nest == 0 or KNOWN_BUGS):
+            elif self.output and (self.output != "tuple" or KNOWN_BUGS):
                 # Open bugs: a tuple returned by several returns, with no active part; a return in an if
                 # nested in another if (or an elif) does not end the function.
                 kinds += ["early_return"]
@@ -540,10 +529,7 @@ class Builder:
         self.emit(f"{name} {op}= {rhs}")
         if self.loops:
             self.loop_assigned.add(name)
-        if self.in_block():
-            self.disown(name)
-        else:
-            self.disowned.discard(name)  # `v += e` at the top level is a new binding of an array v owns
+        self.disowned.discard(name)  # `v += e` on a fresh array: still the function's own
 
     def s_swap(self) -> None:
         def ok(n: str, v: V) -> bool:
@@ -557,8 +543,7 @@ class Builder:
         def partner(n: str) -> bool:
             same = self.scope[n].shape == self.scope[a].shape
             # Open bug: a parameter re-bound to another shape gets a zero adjoint of that shape.
-            param = not KNOWN_BUGS and (n in self.params or a in self.params)
-            return n != a and (same or not (self.loops or param))
+            return n != a and (same or not self.loops)
 
         b = self.choice([n for n in names if partner(n)] or [a])
         if a == b:
@@ -566,8 +551,6 @@ class Builder:
         self.features.add("swap")
         A, B = self.scope[a].shape, self.scope[b].shape
         second = self.expr(A, self.depth()).text if not self.loops and self.draw(st.booleans()) else a
-        if second == a and self.in_block() and not KNOWN_BUGS:
-            second = f"1.0 * {a}"  # open bug: `a, b = b, a` inside a block assigns in sequence
         self.emit(f"{a}, {b} = {b}, {second}")
         if self.loops:
             self.loop_assigned |= {a, b}
@@ -692,8 +675,6 @@ class Builder:
                 self.scope[r] = V(self.scope[a].shape[1:], fresh=self.scope[a].shape[1:] == (), mutable=False)
                 if form == "enumerate":
                     self.scope[i] = V((), kind="int", mutable=False)
-                if not KNOWN_BUGS:
-                    self.scope[a].mutable = False  # open bug: s2sad reads rows of the re-bound name
 
             return self.loop_body(setup)
         self.features.add("zip")
@@ -707,8 +688,6 @@ class Builder:
         def setup() -> None:
             self.scope[ra] = V(self.scope[a].shape[1:], fresh=self.scope[a].shape[1:] == (), mutable=False)
             self.scope[rb] = V(self.scope[b].shape[1:], fresh=self.scope[b].shape[1:] == (), mutable=False)
-            if not KNOWN_BUGS:
-                self.scope[a].mutable = self.scope[b].mutable = False  # open bug: see the rows form
 
         return self.loop_body(setup)
 
@@ -789,13 +768,10 @@ class Builder:
         if self.output == "array":
             return self.live(self.expr(self.out_shape, self.depth()).text, self.out_shape)
         second = self.expr(self.out_shape, self.depth()).text
-        second = f"1.0 * {second}" if second in self.loop_assigned and not KNOWN_BUGS else second
         return f"{self.live(self.expr((), self.depth()).text, ())}, {second}"
 
     def live(self, text: str, S: Shape) -> str:
         """`text`, plus a parameter when it reads no variable at all (so the output depends on the input)."""
-        if text in self.loop_assigned and not KNOWN_BUGS:
-            return f"1.0 * {text}"  # open bug: value_and_grad returns a variable the backward sweep restored
         floats = self.floats()
         if not floats or any(re.search(rf"\b{n}\b", text) for n in floats):
             return text

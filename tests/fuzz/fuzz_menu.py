@@ -240,7 +240,8 @@ SHAPE_SPECS: tuple[ShapeSpec, ...] = (
     ShapeSpec("np.asarray", _same_shape("np.asarray({0})"), view=True),
     ShapeSpec("np.copy", _same_shape("np.copy({0})")),
     ShapeSpec("np.full", lambda S: [(f"np.full({S!r}, {{0}})", ((),))] if S else []),
-    ShapeSpec("np.full_like", lambda S: [("np.full_like({0}, {1})", (S, ()))] if S else []),
+    # autograd treats full_like's fill value as a constant (its derivative is 0 there): no autograd oracle.
+    ShapeSpec("np.full_like", lambda S: [("np.full_like({0}, {1})", (S, ()))] if S else [], autograd=False),
     ShapeSpec("np.clip", lambda S: [("np.clip({0}, -0.5, 0.5)", (S,))]),
     ShapeSpec("np.where", lambda S: [("np.where({0} > 0.0, {1}, {2})", (S, S, S))]),
     ShapeSpec("np.prod", _table(((), "np.prod({0})", ((3,),)), ((), "np.prod({0})", ((2,),)))),

@@ -73,3 +73,350 @@ def test_a_deadlock_between_the_cache_and_helper_generation():
     from s2sad import calls, pipeline
 
     assert pipeline.CACHE._lock is calls._lock
+
+
+def test_tuple_swap_inside_a_block_is_sequential():
+    # lower.py `assign`: inside if/for/while names are re-bound in place, so `x, y = y, x` becomes
+    # `x = y; y = x`. Silently wrong value and derivative.
+    source = """\
+def swap_in_if(x, y):
+    if x > 0:
+        x, y = y, x
+    return x * 2.0 + y
+"""
+    f = load(source).swap_in_if
+    value, grads = s2sad.value_and_grad(f, wrt=(0, 1))(0.5, 3.0)
+    assert value == f(0.5, 3.0) == 6.5  # s2sad: 9.0
+    assert grads == (1.0, 2.0)  # s2sad: (0.0, 3.0)
+
+
+def test_tuple_swap_after_an_early_return():
+    # Shrunk by Hypothesis: structure.py moves the code after `if c: return` into the else branch, so a
+    # swap written at the top level is lowered inside a block too.
+    source = """\
+def after_return(x0, x1):
+    if x1 > 10.0:
+        return x1
+    buf = x1 * 0.5
+    x0, buf = (buf, x0)
+    x0 = buf
+    return x0
+"""
+    f = load(source).after_return
+    assert f(0.3, 0.7) == 0.3
+    assert s2sad.value_and_grad(f, wrt=(0, 1))(0.3, 0.7) == (0.3, (1.0, 0.0))  # s2sad: (0.35, (0.0, 0.5))
+
+
+def test_a_return_nested_in_an_if_does_not_end_the_function():
+    # structure.py `_block`: a return inside an elif (an if nested in an else) is turned into an
+    # assignment and the code after the outer if still runs. Silently wrong value and derivative.
+    source = """\
+def early(x):
+    if x > 0.0:
+        v = 1.0
+    elif x < 0.0:
+        return 0.5
+    return x
+"""
+    f = load(source).early
+    assert f(-0.5) == 0.5
+    assert s2sad.value_and_grad(f)(-0.5) == (0.5, 0.0)  # s2sad: (-0.5, 1.0)
+    assert s2sad.jvp(f, (-0.5,), (1.0,)) == (0.5, 0.0)
+
+
+def test_a_return_nested_in_an_elif_unbound_local():
+    # Shrunk by Hypothesis; the same structure bug makes the adjoint push `f` before it exists.
+    source = """\
+import numpy as np
+
+def f(x0):
+    if x0 > 5.0:
+        v0 = 0.5
+    elif x0 < 0.0:
+        if x0 > 5.0:
+            return x0
+    if x0 < 0.0:
+        return np.exp(x0)
+    return 0.5
+"""
+    check(source, (0.27,))  # UnboundLocalError: cannot access local variable 'f'
+
+
+def test_value_and_grad_returns_a_variable_the_backward_sweep_restored():
+    # reverse.py (value_and_grad variant): `return v1` where the loop pushed v1 on the stack; the
+    # backward sweep pops it back, and the value returned is the value before the loop.
+    source = """\
+import numpy as np
+
+def f(x0):
+    v1 = 0.5 + np.sum(x0)
+    k0 = 0
+    while v1 < 1.0 and k0 < 1:
+        k0 += 1
+        v1 = v1 + (v1 ** 2 + 0.5)
+    return v1
+"""
+    x = np.array([0.27392337, -0.46042657, -0.91805295])
+    f = load(source).f
+    value, _ = s2sad.value_and_grad(f)(x)
+    assert value == pytest.approx(f(x))  # s2sad: -0.6046, f: 0.2609
+
+
+def test_augmented_assignment_to_a_shared_array():
+    # lower.py `_AugAssign`: `x += e` is lowered as `x = x + e`, but on an ndarray Python updates it in
+    # place, so every other name for the array (and the caller's array) changes too. s2sad should refuse
+    # it like `x[i] = e` ("in-place update of an input"), or honour the aliasing. Silently wrong.
+    source = """\
+import numpy as np
+
+def alias_aug(x):
+    z = x * 2.0
+    y = z
+    z += 1.0
+    return np.sum(y * z)
+
+def aug_param(x):
+    x += 1.0
+    return np.sum(x * x)
+"""
+    m = load(source)
+    x = np.array([0.3, -0.4, 0.5])
+    with pytest.raises(s2sad.S2SADError):
+        s2sad.value_and_grad(m.alias_aug)(x.copy())  # s2sad: value 2.8, Python: 6.6
+    with pytest.raises(s2sad.UnsupportedSyntaxError):
+        s2sad.grad(m.aug_param)(x.copy())  # accepted; the caller's x is changed by f itself
+
+
+def test_stores_through_flips_and_asarray_are_refused():
+    # lower.py `_VIEWS` lacks np.flip/fliplr/flipud/rot90/asarray (and x.view(), np.real...): a store into
+    # their result changes the caller's array, which s2sad promises to refuse.
+    source = """\
+import numpy as np
+
+def flips(x):
+    w = np.flip(x)
+    w[0] = 0.0
+    return np.sum(w * x)
+
+def asarrays(x):
+    w = np.asarray(x)
+    w[0] = 0.0
+    return np.sum(w * x)
+"""
+    m = load(source)
+    for f in (m.flips, m.asarrays):
+        with pytest.raises(s2sad.UnsupportedSyntaxError, match="in-place update"):
+            s2sad.grad(f)(np.array([1.0, 2.0, 3.0]))
+
+
+def test_ownership_survives_a_tuple_assignment_in_a_loop():
+    # lower.py: tuple assignments skip `_track_owned`, and in a loop the name keeps its old status, so
+    # after `a, y = y, a` the caller's array y is accepted as the function's own and stored into.
+    source = """\
+import numpy as np
+
+def swap_then_store(x, y):
+    a = np.zeros(3)
+    for i in range(1):
+        a, y = y, 1.0 * a
+    a[0] = 5.0
+    return np.sum(a * x)
+"""
+    f = load(source).swap_then_store
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="in-place update"):
+        s2sad.grad(f)(np.ones(3), np.ones(3))
+
+
+def test_ownership_kept_after_v_equals_f_of_v_in_a_block():
+    # lower.py `assign`: in a block, `v = f(v)` is computed into a temporary and `v = t` discards v from
+    # `owned`, in lowering order across branches; a later `v[i] = e` is then refused with a wrong message
+    # ("would change an array the caller passed in"). Shrunk by Hypothesis.
+    source = """\
+import numpy as np
+
+def f(x0):
+    x0 = 0.5 * np.ones((3,))
+    for i2 in range(1):
+        if i2 < 0.0:
+            x0 += 0.5
+        else:
+            x0[0] = 0.5
+    return 0.5
+"""
+    check(source, (np.array([0.27, -0.46, -0.92]),))  # UnsupportedSyntaxError
+
+
+def test_zero_adjoint_of_a_rebound_parameter_has_the_new_shape():
+    # reverse.py: an inactive parameter's adjoint is `np.zeros_like(x0)` of x0's *last* value; after
+    # `x0 = 1.0` the generated and exported code return a scalar for a (2, 1) parameter, and grad fails in
+    # fix_grad ("only 0-dimensional arrays can be converted") when it was re-bound to another array shape.
+    source = """\
+import numpy as np
+
+def k(x0):
+    if x0[0, 0] < 5.0:
+        x0 = 1.0
+    return 2.0
+
+def r(x0):
+    v3 = 0.5 * np.ones((3,))
+    if np.sum(x0) < 100.0:
+        x0, v3 = (v3, 1.0 * x0)
+    return 0.5
+"""
+    m = load(source)
+    x = np.array([[0.1], [0.2]])
+    compiled = s2sad.grad(m.k)._s2sad_target((x,))
+    assert np.shape(compiled(x)) == (2, 1)  # s2sad: ()
+    np.testing.assert_array_equal(s2sad.grad(m.r)(np.ones((3, 2))), np.zeros((3, 2)))  # s2sad: ValueError
+
+
+def test_a_function_without_return_says_so():
+    # structure.py appends `return <name>` before lower_function's check, so the message is
+    # "'f' is used as a value; only calls to it are supported", pointing at the last statement.
+    m = load("def f(x):\n    y = x * 2\n")
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="no return statement"):
+        s2sad.grad(m.f)(1.0)
+
+
+def test_a_loop_over_an_array_the_body_rebinds():
+    # lower.py `_For`: `for r in x` becomes an index loop reading `x[i]` each iteration, but Python
+    # iterates over the object x named when the loop began; re-binding x in the body changes what s2sad
+    # reads. Silently wrong derivative (and value_and_grad's value, see test 4). Found by the fuzzer.
+    source = """\
+import numpy as np
+
+def f(x):
+    acc = 0.0
+    for r in x:
+        x = x * 2.0
+        acc = acc + r
+    return acc
+"""
+    f = load(source).f
+    x = np.array([1.0, 2.0, 3.0])
+    value, grad = s2sad.value_and_grad(f)(x)
+    assert value == f(x) == 6.0  # s2sad: 0.0
+    np.testing.assert_array_equal(grad, [1.0, 1.0, 1.0])  # s2sad: [1, 2, 4]
+
+
+def test_a_range_loop_index_is_never_active():
+    # Found by the fuzzer: with an int parameter n in wrt, `for i in range(n)` made i active and the
+    # backward sweep started `i_bar = np.zeros_like(i)` before the loop, where i is unbound.
+    source = """\
+import numpy as np
+
+def f(x0, n):
+    v4 = np.ones(2)
+    for i5 in range(n):
+        v4[1] *= i5
+    return np.sum(v4 * x0)
+"""
+    for n in (0, 3):
+        check(source, (np.array([0.25, 0.42]), n))
+
+
+def test_a_parameter_swapped_away_in_a_branch_gets_a_zero_of_its_own_shape():
+    # Found by the fuzzer: x0 is re-bound in both branches to a (3,) array; the parameter's adjoint
+    # is zero, shaped like the (2,) argument, not like x0's last value.
+    source = """\
+import numpy as np
+
+def f(x0):
+    v6 = 0.5 * np.ones((3,))
+    if 0.5 < 0.0:
+        x0, v6 = (v6, x0)
+    else:
+        x0, v6 = (v6, x0)
+    return 0.5 + np.sum(x0)
+"""
+    check(source, (np.array([0.27, -0.46]),))
+    np.testing.assert_array_equal(s2sad.grad(load(source).f)(np.ones(2)), np.zeros(2))
+
+
+def test_augmented_assignments_that_do_not_alias_are_accepted():
+    # Found by the fuzzer after the aliasing check landed: each of these is plain Python semantics,
+    # s2sad must not refuse them: `+=` in a loop before a later alias, on an element of a vector,
+    # and on a scalar parameter (directly and inside a helper).
+    source = """\
+import numpy as np
+
+def later_alias(x0):
+    v0 = x0 * np.ones((3,))
+    for i in range(2):
+        v0 += x0
+    v3 = 2.0 * x0
+    v0, v3 = (v3, v0)
+    return np.sum(v3) + v0
+
+def element(a):
+    u0 = a[0]
+    u0 += u0
+    u1 = (a * np.ones((2, 3)))[0, 1]
+    u1 *= u1
+    return u0 + u1
+
+def step(x):
+    x += 0.1 * np.sin(x)
+    return x
+
+def twice(x):
+    return step(step(x)) * x
+"""
+    m = load(source)
+    check(source, (1.45,), name="later_alias")
+    check(source, (np.array([0.3, 0.4, 0.5]),), name="element")
+    check(source, (0.3,), name="twice")
+    assert s2sad.grad(m.twice)(0.3) == pytest.approx(autograd_twice_grad(0.3))
+
+
+def autograd_twice_grad(x: float) -> float:
+    import autograd
+    import autograd.numpy as anp
+
+    def step(x):
+        return x + 0.1 * anp.sin(x)
+
+    return autograd.grad(lambda x: step(step(x)) * x)(x)
+
+
+def test_augmented_assignment_to_an_array_argument_in_a_helper_is_refused():
+    # A helper's `a += e` changes the caller's array when `a` is one; checked at the call site with
+    # the caller's argument kinds, so the scalar call is fine and the array call is refused.
+    source = """\
+import numpy as np
+
+def h(a):
+    a += a
+    return a * np.ones((3,))
+
+def f(x0):
+    return np.sum(h(x0))
+
+def g(x0):
+    y = h(x0)
+    return np.sum(y * x0)
+"""
+    m = load(source)
+    assert s2sad.grad(m.f)(0.3) == pytest.approx(6.0)
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="augmented assignment to 'a'") as info:
+        s2sad.grad(m.g)(np.ones(3))
+    assert info.value.lineno == 4
+
+
+def test_an_alias_made_in_a_loop_after_the_update_is_refused():
+    # `v += e` runs again on the next iteration, after `w = v` made w another name for the array.
+    source = """\
+import numpy as np
+
+def f(x):
+    v = x * 2.0
+    w = x
+    for i in range(2):
+        v += x
+        w = v
+    return np.sum(w * x)
+"""
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="augmented assignment to 'v'"):
+        s2sad.grad(load(source).f)(np.ones(3))
+    assert s2sad.grad(load(source).f)(1.5) == pytest.approx(4 * 1.5 * 2 + 0 * 1.0)

@@ -1,0 +1,53 @@
+"""Aliasing guards, specialised: drop `unshared` checks on values known to be scalars.
+
+Input: a `Lowered` function whose Wengert list may contain guards
+`t = unshared(v, "file:line")`, which lowering puts before `v += e` when `v`
+may share its array with another name or with the caller (`+=` would update
+that array in place, while s2sad binds a new value). Output: the same
+function without the guards whose `v` is a scalar under the given scalar
+parameters (numbers are re-bound by `+=`, so nothing is shared); the
+remaining guards raise at run time if `v` turns out to be an array.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from .ir import Assign, For, If, Op, Stmt, While
+from .lower import Lowered
+from .shapes import SCALAR, expr_shape, infer
+
+
+def _is_guard(s: Stmt) -> bool:
+    return isinstance(s, Assign) and isinstance(s.value, Op) and s.value.prim == "unshared"
+
+
+def _has_guard(body: list[Stmt]) -> bool:
+    for s in body:
+        if _is_guard(s):
+            return True
+        if isinstance(s, If) and (_has_guard(s.body) or _has_guard(s.orelse)):
+            return True
+        if isinstance(s, (For, While)) and _has_guard(s.body):
+            return True
+    return False
+
+
+def specialize(low: Lowered, scalars: frozenset[str] | set[str]) -> Lowered:
+    """`low` without the guards that check values known to be scalars."""
+    if not _has_guard(low.fn.body):
+        return low
+    env = infer(low.fn, set(scalars))
+
+    def block(body: list[Stmt]) -> list[Stmt]:
+        out: list[Stmt] = []
+        for s in body:
+            if _is_guard(s) and expr_shape(s.value.args[0], env) == SCALAR:  # type: ignore[union-attr]
+                continue
+            if isinstance(s, If):
+                s = dataclasses.replace(s, body=block(s.body), orelse=block(s.orelse))
+            elif isinstance(s, (For, While)):
+                s = dataclasses.replace(s, body=block(s.body))
+            out.append(s)
+        return out
+
+    return dataclasses.replace(low, fn=dataclasses.replace(low.fn, body=block(low.fn.body)))
