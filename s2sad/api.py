@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import operator
 import weakref
 from typing import Any, Callable, Sequence
 
@@ -112,8 +113,12 @@ def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
 
 def fix_grad(g: Any, a: Any) -> Any:
     """`g` with the shape and dtype of the argument `a` (ints promote to float)."""
-    if type(a) is float:  # the cheap call path: the commonest case first
+    if type(a) is float:  # the cheap call path: the commonest cases first
         return g if type(g) is float else float(g)
+    if type(a) is np.ndarray and type(g) is np.ndarray and g.shape == a.shape and g.dtype == a.dtype and (
+        g.base is None or g.flags.writeable  # a fresh array (no base) is writeable: skip the flags lookup
+    ):
+        return g
     if isinstance(a, np.ndarray):
         dtype = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
         if type(g) is np.ndarray and g.shape == a.shape and g.dtype == dtype and g.flags.writeable:
@@ -141,7 +146,7 @@ class GradFunction:
         self.fn = fn
         self.wrt = wrt
         self.with_value = with_value
-        self._fast: dict[Any, tuple[Callable[..., Any], tuple[int, ...] | None, bool, tuple[str, ...]]] = {}
+        self._fast: dict[Any, tuple[Callable[..., Any], Callable[..., Any]]] = {}  # argument kinds -> (compiled, fix)
         name = getattr(fn, "__name__", "f")
         self.__name__ = f"{'value_and_grad' if with_value else 'grad'}_{name}"
         self.__qualname__ = self.__name__
@@ -179,28 +184,68 @@ class GradFunction:
             compiled = pipeline.derive(base, "reverse", wrt, scalars, "value_and_grad")
         return compiled, positions, is_tuple, wrt
 
-    @_user_errors
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        key = _kinds(args, kwargs)
-        entry = self._fast.get(key)
+        # The cheap call path: once per kind of arguments, `_first_call` resolves wrt, checks the
+        # arguments and finds the compiled code; a repeated call only runs it and fixes the gradients.
+        entry = self._fast.get(_kinds(args, kwargs))
         if entry is None:
-            entry = self._fast[key] = self._entry(args, kwargs)
-        else:
-            pipeline.CACHE.hit()
-        compiled, positions, is_tuple, wrt = entry
+            return self._first_call(args, kwargs)
+        pipeline.CACHE.hit()
+        return self._run(entry, args, kwargs)
+
+    def _run(self, entry: tuple[Callable[..., Any], Callable[..., Any]], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        compiled, fix = entry
         try:
             value, grads = compiled(*args, **kwargs)
+        except S2SADError as exc:
+            raise exc.with_traceback(None) from None
         except Exception:
-            # With an array output the scalar seed 1.0 may break the backward sweep (`g.T` of a float):
-            # say what is wrong rather than show that internal failure.
-            out = self.fn(*args, **kwargs)
-            if isinstance(out, tuple) or np.ndim(out) != 0:
-                raise _not_scalar(self.fn, "a tuple" if isinstance(out, tuple) else f"shape {np.shape(out)}") from None
+            self._explain_failure(args, kwargs)
             raise
         if type(value) not in _SCALAR_TYPES and (isinstance(value, tuple) or np.ndim(value) != 0):
-            raise _not_scalar(self.fn, "a tuple" if isinstance(value, tuple) else f"shape {np.shape(value)}")
-        grads = _fix_all(grads, wrt, positions, args, kwargs, is_tuple)
+            raise _not_scalar(self.fn, "a tuple" if isinstance(value, tuple) else f"shape {np.shape(value)}") from None
+        grads = fix(grads, args, kwargs)
         return (value, grads) if self.with_value else grads
+
+    @_user_errors
+    def _first_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The first call with arguments of these kinds: build the entry, then run it."""
+        compiled, positions, is_tuple, wrt = self._entry(args, kwargs)
+        entry = self._fast[_kinds(args, kwargs)] = (compiled, _fixer(positions, wrt, is_tuple))
+        return self._run(entry, args, kwargs)
+
+    @_user_errors
+    def _explain_failure(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """The generated code failed: with an array output the scalar seed 1.0 may break the
+        backward sweep (`g.T` of a float), so say what is wrong rather than show that failure."""
+        out = self.fn(*args, **kwargs)
+        if isinstance(out, tuple) or np.ndim(out) != 0:
+            raise _not_scalar(self.fn, "a tuple" if isinstance(out, tuple) else f"shape {np.shape(out)}") from None
+
+
+def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool) -> Callable[..., Any]:
+    """`fix(grads, args, kwargs)` for one cached entry: every gradient shaped like its argument.
+
+    Specialised once per entry, so a cached call does no per-argument bookkeeping
+    beyond `fix_grad` itself.
+    """
+    if len(wrt) == 1:
+        p, name = positions[0], wrt[0]
+
+        def fix_one(g: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+            g = fix_grad(g, args[p] if p < len(args) else kwargs.get(name))
+            return (g,) if is_tuple else g
+
+        return fix_one
+    pick = operator.itemgetter(*positions)
+    last = max(positions)
+
+    def fix_all(grads: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if last < len(args):
+            return tuple(map(fix_grad, grads, pick(args)))
+        return _fix_all(grads, wrt, positions, args, kwargs, is_tuple)
+
+    return fix_all
 
 
 def _returns_tuple(low: Any) -> bool:

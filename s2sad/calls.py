@@ -43,6 +43,7 @@ def user_primitive(obj: Any, fs: FunctionSource, node: ast.AST) -> Primitive:
     if prim is None:
         prim = _new_user_primitive(fn, fs, node)
     # The caller's lowered code names the primitive: keep it as long as the caller's cache entries.
+    # (Later callers find the record in convert.py, and hold the helper in their `globals_used`.)
     CACHE.keep(fs.fn, prim)
     return prim
 

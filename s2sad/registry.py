@@ -64,6 +64,7 @@ class Primitive:
     outputs: int | None = None  # for a primitive returning a tuple: its length
     user_fn: Any = None  # for a call to another Python function: that function
     rewrite: Callable[..., Any] | None = None  # generation-time rewrite of a call: (args, kwargs) -> Expr or None
+    user: bool = False  # a user's function (see `add_user`), not the built-in library
     _vjp: list[Rule | None] | None = None
     _jvp: list[Rule | None] | None = None
 
@@ -85,18 +86,23 @@ class Primitive:
         self._load()
         return self._jvp or []
 
+    @property
+    def shown(self) -> str:
+        """How messages name the primitive: a user function as written (`h0`), not its registry name (`h0_2`)."""
+        return self.spelling.path if self.user and self.spelling.path else self.name
+
     def vjp_rule(self, i: int) -> Rule:
         """The VJP rule of argument `i`, or a NonDifferentiableError."""
         rules = self.vjp
         if self.nondiff or i >= len(rules) or rules[i] is None:
-            raise NonDifferentiableError(f"{self.name} has no VJP rule for argument {i}", construct=self.name)
+            raise NonDifferentiableError(f"{self.shown} has no VJP rule for argument {i}", construct=self.shown)
         return rules[i]  # type: ignore[return-value]
 
     def jvp_rule(self, i: int) -> Rule:
         """The JVP rule of argument `i`, or a NonDifferentiableError."""
         rules = self.jvp
         if self.nondiff or i >= len(rules) or rules[i] is None:
-            raise NonDifferentiableError(f"{self.name} has no JVP rule for argument {i}", construct=self.name)
+            raise NonDifferentiableError(f"{self.shown} has no JVP rule for argument {i}", construct=self.shown)
         return rules[i]  # type: ignore[return-value]
 
     def differentiable_args(self) -> set[int]:
@@ -202,11 +208,8 @@ def add_user(prim: Primitive) -> Primitive:
     """
     with _lock:
         prim.name = unique_name(prim.name)
+        prim.user = True
         attrs = getattr(prim.fn, "__dict__", None)
-        try:
-            weakref.ref(prim.fn)
-        except TypeError:
-            attrs = None
         if isinstance(attrs, dict):
             attrs[_ATTR] = prim
             PRIMS.add_weakly(prim.name, prim)
