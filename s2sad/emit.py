@@ -130,6 +130,18 @@ def _in_place(s: Assign) -> bool:
     return isinstance(v, Op) and v.prim in _IN_PLACE and isinstance(s.target, str) and bool(v.args) and v.args[0] == Var(s.target)
 
 
+_AUGMENTED = {"add": ast.Add, "subtract": ast.Sub}
+
+
+def _augmented(target: str, index: Expr, value: Expr) -> tuple[ast.operator, Expr] | None:
+    """(operator, g) when `value` is `target[index] + g` or `target[index] - g`."""
+    if isinstance(value, Op) and value.prim in _AUGMENTED and len(value.args) == 2:
+        first = value.args[0]
+        if isinstance(first, Op) and first.prim == "getitem" and first.args == (Var(target), index):
+            return _AUGMENTED[value.prim](), value.args[1]
+    return None
+
+
 def stmt_ast(s: Stmt) -> list[ast.stmt]:
     """The Python statements for an IR statement."""
     if isinstance(s, Assign):
@@ -138,6 +150,9 @@ def stmt_ast(s: Stmt) -> list[ast.stmt]:
             # The Wengert list models y[i] = v and xs.append(v) as y = setitem(y, i, v): print them as written.
             if v.prim == "setitem":
                 target_sub = ast.Subscript(ast.Name(s.target, ast.Load()), index_ast(v.args[1]), ast.Store())
+                update = _augmented(s.target, v.args[1], v.args[2])
+                if update is not None:  # y[i] = y[i] + g (accumulate.py) reads best as y[i] += g
+                    return [ast.AugAssign(target_sub, update[0], expr_ast(update[1]))]
                 return [ast.Assign([target_sub], expr_ast(v.args[2]))]
             return [ast.Expr(ast.Call(ast.Attribute(ast.Name(s.target, ast.Load()), "append", ast.Load()), [expr_ast(v.args[1])], []))]
         if isinstance(s.target, tuple):

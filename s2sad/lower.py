@@ -194,14 +194,16 @@ class Lowerer:
     def _If(self, s: ast.If) -> None:
         test = self.test_atom(self.conv.expr(s.test))
         self.depth += 1
-        owned = set(self.owned)
+        owned, shared = set(self.owned), set(self.shared)
         rebound = set(self.frames[-1][0]) if self.frames else set()
         body = self.block(s.body)
         owned_body, self.owned = self.owned, owned
+        shared_body, self.shared = self.shared, shared  # each branch starts from the state before the if
         if self.frames:
             rebound_body, self.frames[-1] = self.frames[-1][0], (set(rebound), *self.frames[-1][1:])
         orelse = self.block(s.orelse)
         self.owned &= owned_body  # owned after the if only if owned after either branch
+        self.shared |= shared_body
         if self.frames:
             self.frames[-1][0].intersection_update(rebound_body)
         self.depth -= 1

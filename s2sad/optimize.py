@@ -39,6 +39,8 @@ class Settings:
     """Which passes run."""
 
     recompute: str = "fast"  # "fast", "memory" or "off": see s2sad/recompute.py
+    broadcasts: bool = True  # drop the unbroadcasts that slices make unneeded: s2sad/broadcasts.py
+    accumulate: bool = True  # add slice adjoints in place, x_bar[1:] += g: s2sad/accumulate.py
     cheap_calls: bool = True  # keep signatures and jvp/hvp plans per function (api.py)
 
 
@@ -73,8 +75,13 @@ def settings(**changes: Any) -> Iterator[Settings]:
 
 def adjoint(fn: Function) -> Function:
     """The passes that run on a finished adjoint program."""
+    from . import accumulate, broadcasts
     from .checkpoint import annotate
 
+    if SETTINGS.broadcasts:
+        fn = broadcasts.apply(fn)
+    if SETTINGS.accumulate:
+        fn = accumulate.apply(fn)
     return annotate(fn)
 
 

@@ -146,7 +146,10 @@ class Stack(list):
 
 def zero_at(g: Any, index: Any) -> Any:
     """A copy of `g` with zeros at `index`: the adjoint of an array before `y[index] = v`."""
-    out = np.array(g, dtype=np.result_type(np.asarray(g).dtype, np.float16), copy=True)
+    if type(g) is np.ndarray and g.dtype.kind == "f":
+        out = g.copy()  # the common case: a float array keeps its dtype
+    else:
+        out = np.array(g, dtype=np.result_type(np.asarray(g).dtype, np.float16), copy=True)
     out[index] = 0
     return out
 

@@ -420,3 +420,23 @@ def f(x):
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="augmented assignment to 'v'"):
         s2sad.grad(load(source).f)(np.ones(3))
     assert s2sad.grad(load(source).f)(1.5) == pytest.approx(4 * 1.5 * 2 + 0 * 1.0)
+
+
+def test_an_alias_made_in_one_branch_does_not_guard_the_other():
+    # Found by the long profile: the swap in the elif made buf0 another name for x0, and the `+=` in the
+    # else branch (which never sees that alias) was refused.
+    source = """\
+import numpy as np
+
+def f(x0):
+    buf0 = np.zeros((3,))
+    buf0[0] = 0.5
+    if 0.5 < 0.0:
+        v1 = 0.5
+    elif 0.5 < 0.0:
+        x0, buf0 = (buf0, x0)
+    else:
+        buf0 += 0.5
+    return 0.5 + np.sum(x0) + np.sum(buf0)
+"""
+    check(source, (np.array([0.27, -0.46, -0.92]),))
