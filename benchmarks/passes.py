@@ -1,15 +1,18 @@
-"""What each optimisation pass buys: the same workload with the pass off and on, in one run.
+"""What each optimisation pass bought: the same workload with the pass off and on, in one run.
 
 Input: `quick` and the repeat settings. Output: rows `{pass, workload, measure,
 unit, off, on, note}` for RESULTS.md. Passes are switched with
 `s2sad.optimize.configure`, which empties the derivative cache, and a fresh
 `s2sad.grad` object is made after each switch, so each side runs the code
-generated under its own settings. Two rows measure changes that are *not*
-applied -- a list-based runtime `Stack` and in-place accumulation -- by
-running a modified copy of the generated code; their notes say so.
+generated under its own settings. Changes that are not a switch are measured
+by compiling the generated code against the runtime helpers as they were
+before (`_BEFORE`), and two rows measure changes that are *not* applied -- a
+diagonal forward Jacobian (a change to `s2sad/jacobian.py`) and in-place
+accumulation of whole arrays -- on modified copies; their notes say so.
 """
 from __future__ import annotations
 
+import importlib
 import re
 import statistics
 from typing import Any, Callable
@@ -17,7 +20,7 @@ from typing import Any, Callable
 import numpy as np
 
 import s2sad
-from s2sad import optimize, pipeline, runtime
+from s2sad import api, optimize, pipeline, runtime
 
 from . import workloads as W
 from .studies import peak_memory
@@ -77,13 +80,8 @@ def _flagged(flag: bool, call: Callable[[], Any]) -> Callable[[], Any]:
 
 
 _TIMING: list[Any] = [7, 0.05]
-
-
-class _ListStack(list):
-    """The proposed runtime `Stack`: a list whose `push` is `list.append` (C calls, no Python frame)."""
-
-    __slots__ = ()
-    push = list.append
+jacobian_module = importlib.import_module("s2sad.jacobian")  # the module; `s2sad.jacobian` is the function
+_JACOBIAN_FORWARD = jacobian_module._forward
 
 
 def _with_runtime(patches: dict[str, Any], make: Callable[[], Callable[[], Any]]) -> Callable[[], Any]:
@@ -102,36 +100,92 @@ def _with_runtime(patches: dict[str, Any], make: Callable[[], Callable[[], Any]]
         pipeline.CACHE.clear()
 
 
-def _basic(index: Any) -> bool:
-    """True for an index of slices, integers, `...` and `None`: it names each element at most once."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(i, (slice, int, np.integer)) or i is Ellipsis or i is None for i in parts)
+def _hvp_call(fn: Callable[..., Any], x: Any, v: Any) -> Callable[[], Any]:
+    """The compiled tangent program of `fn`'s adjoint (forward over reverse), called as `s2sad.hvp` calls it."""
+    g = s2sad.grad(fn)
+    s2sad.jvp(g, (x,), (v,))
+    _, _, compiled, dots = api._jvp_plan(g, (x,))
+    return lambda: compiled(x, **{dots[0]: v})[1]
 
 
-def _scatter_add_basic(g: Any, x: Any, index: Any) -> Any:
-    """The proposed `scatter_add`: a plain store for a basic index, `np.add.at` only where indices can repeat."""
-    if not _basic(index):
-        return _ORIGINAL["scatter_add"](g, x, index)
+# -- the runtime helpers as they were before their fast paths (for the "runtime fast paths" row) --
+
+
+def _unbroadcast_before(g: Any, x: Any) -> Any:
+    shape = np.shape(x)
+    if np.shape(g) == shape:
+        return g
+    g = np.asarray(g)
+    while g.ndim > len(shape):
+        g = g.sum(axis=0)
+    for axis, n in enumerate(shape):
+        if n == 1 and g.shape[axis] != 1:
+            g = g.sum(axis=axis, keepdims=True)
+    return np.broadcast_to(g, shape) if g.shape != shape else g
+
+
+def _unsum_before(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    shape = np.shape(x)
+    if axis is not None and not keepdims:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+        g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
+    return np.broadcast_to(g, shape)
+
+
+def _matmul_adjoint_a_before(y: Any, a: Any, b: Any) -> Any:
+    na, nb = np.ndim(a), np.ndim(b)
+    if na == 2 and nb == 2:
+        return y @ b.T
+    return _AFTER["matmul_adjoint_a"](y, a, b)
+
+
+def _matmul_adjoint_b_before(y: Any, a: Any, b: Any) -> Any:
+    na, nb = np.ndim(a), np.ndim(b)
+    if na == 2 and 0 < nb <= 2:
+        return a.T @ y
+    return _AFTER["matmul_adjoint_b"](y, a, b)
+
+
+def _scatter_add_before(g: Any, x: Any, index: Any) -> Any:
+    if isinstance(x, (list, tuple)) and len({np.shape(e) for e in x}) > 1 or getattr(x, "dtype", None) == object:
+        return runtime.scatter_add_pieces(g, x, index)
     out = np.zeros(np.shape(x), dtype=np.result_type(np.asarray(g).dtype, np.asarray(x).dtype, np.float16))
-    out[index] = g
+    parts = index if isinstance(index, tuple) else (index,)
+    if all(isinstance(p, (int, np.integer, slice)) or p is None or p is Ellipsis for p in parts):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
     return out
 
 
-def _matmul_adjoint_a_2d(y: Any, a: Any, b: Any) -> Any:
-    """The proposed `matmul_adjoint_a`: `y @ b.T` for matrices, the general helper otherwise."""
-    if np.ndim(a) == 2 and np.ndim(b) == 2 and np.ndim(y) == 2:
-        return y @ b.T
-    return _ORIGINAL["matmul_adjoint_a"](y, a, b)
+def _zero_at_before(g: Any, index: Any) -> Any:
+    out = np.array(g, dtype=np.result_type(np.asarray(g).dtype, np.float16), copy=True)
+    out[index] = 0
+    return out
 
 
-def _matmul_adjoint_b_2d(y: Any, a: Any, b: Any) -> Any:
-    """The proposed `matmul_adjoint_b`: `a.T @ y` for a matrix `a` and a vector or matrix `b`."""
-    if np.ndim(a) == 2 and np.ndim(b) in (1, 2) and np.ndim(y) == np.ndim(b):
-        return a.T @ y
-    return _ORIGINAL["matmul_adjoint_b"](y, a, b)
+_BEFORE = {"unbroadcast": _unbroadcast_before, "unsum": _unsum_before, "matmul_adjoint_a": _matmul_adjoint_a_before,
+           "matmul_adjoint_b": _matmul_adjoint_b_before, "scatter_add": _scatter_add_before, "zero_at": _zero_at_before}
+_AFTER = {name: getattr(runtime, name) for name in _BEFORE}
 
 
-_ORIGINAL = {name: getattr(runtime, name) for name in ("scatter_add", "matmul_adjoint_a", "matmul_adjoint_b")}
+# -- proposed for s2sad/jacobian.py, not applied: the Jacobian of an elementwise function is diagonal --
+
+
+def _forward_diagonal(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any],
+                      positions: list[int], tuple_out: bool) -> list[list[np.ndarray]]:
+    """`jacobian._forward`, with one more case: when every tangent statement is elementwise and each
+    output has the shape of the input, output element i depends on input element i alone, so the
+    Jacobian is diagonal and one pass seeded with ones gives that diagonal (n values, not n x n)."""
+    compiled = pipeline.derive(base, "forward", names, api._scalars(base, args, {}), "jvp")
+    if not (compiled.__s2sad_ir__.meta.get("batchable") and len(positions) == 1 and not tuple_out
+            and all(np.shape(o) == np.shape(args[positions[0]]) for o in outs) and np.size(args[positions[0]]) > 1):
+        return _JACOBIAN_FORWARD(base, names, args, outs, positions, tuple_out)
+    x = args[positions[0]]
+    dots = [p.name for p in compiled.__s2sad_ir__.params[-1:]]
+    _, out_dot = compiled(*args, **{dots[0]: np.ones(np.shape(x))})
+    d = np.broadcast_to(out_dot, np.shape(x)).ravel()
+    return [[np.diag(d).reshape(np.shape(x) * 2)]]
 
 
 def _in_place(fn: Callable[..., Any], wrt: tuple[str, ...], scalars: frozenset[str]) -> tuple[Callable[..., Any], Callable[..., Any], int]:
@@ -183,7 +237,11 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
     off, on = _pair_times(_flagged(False, hvp), _flagged(True, hvp), repeats, min_time)
     row("cheap call path", f"Rosenbrock HVP, n = {x.size}", "time", off, on,
         note="signatures and jvp/hvp plans kept per function; `GradFunction.__call__` also lost about 2 µs of "
-             "type checks (3.3 µs → 1.2 µs overhead on a scalar function, measured before and after the change)")
+             "type checks (3.3 µs → 1.2 µs overhead on a scalar function, measured before and after the change). Later each "
+             "cached entry got its own gradient fixer, made once per kind of arguments, and a fresh array of the argument's "
+             "shape and dtype is handed back after four attribute tests: the stub-measured overhead went from 1.6, 2.1, 2.3 "
+             "and 5.3 µs to 1.4, 1.6, 1.8 and 3.7 µs on the four functions of the cached-call table (old and new path timed "
+             "side by side in one run)")
     xj = rng.standard_normal(10 if quick else 100)
     jac_fn = s2sad.jacobian(W.vector_fn, mode="forward")
     jac = lambda: jac_fn(xj)  # noqa: E731
@@ -197,32 +255,78 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
         note="off: the step written inline; on: the step in a `@s2sad.checkpoint` helper (its forward runs again in the backward sweep)")
     row("checkpoint", f"step loop, {steps} steps", "gradient time", *_pair_times(inline(), ck(), repeats, min_time))
 
-    # proposed runtime changes, not applied: measured by compiling the generated code against patched helpers
-    scalar = lambda: _grad_call(W.scalar_loop_math, (0.3,))  # noqa: E731
-    off, on = _pair_times(scalar(), _with_runtime({"Stack": _ListStack}, scalar), repeats, min_time)
-    row("runtime: list-based Stack (proposed, not applied)", "scalar loop (math)", "gradient time", off, on,
-        note="runtime.Stack's push and pop are Python methods; a `list` subclass with `push = list.append` "
-             "makes them C calls. Measured by compiling the generated code against such a class; runtime.py is not changed")
+    # the adjoint cleanup passes (optimize.adjoint): each switched off alone, the others on
     xr = rng.standard_normal(10 if quick else 1000)
+    vr = rng.standard_normal(xr.size)
     rosen = lambda: _grad_call(W.rosenbrock, (xr,))  # noqa: E731
-    off, on = _pair_times(rosen(), _with_runtime({"scatter_add": _scatter_add_basic}, rosen), repeats, min_time)
-    row("runtime: scatter_add stores basic indices (proposed, not applied)", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
-        note="`scatter_add(g, x, np.s_[:-1])` calls `np.add.at`, which costs ~30 µs at n = 1000; for a basic index "
-             "(slices, integers) no element repeats, so `out[index] = g` is exact and ~10× cheaper")
-    patches = {"matmul_adjoint_a": _matmul_adjoint_a_2d, "matmul_adjoint_b": _matmul_adjoint_b_2d}
+    off, on = _both({"broadcasts": True}, {"broadcasts": False}, rosen, "time")
+    row("broadcasts", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
+        note="`x[1:]` and `x[:-1]` have one shape, so `unbroadcast(a_bar, t1)` becomes `a_bar` (four such calls); "
+             "it also lets `scalar_adjoints` apply, which an `unbroadcast` of the spread seed would stop")
+    off, on = _both({"scalar_adjoints": True}, {"scalar_adjoints": False}, rosen, "time")
+    row("scalar_adjoints", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
+        note="`t9_bar = unsum(rosenbrock_bar, t9)` becomes `t9_bar = rosenbrock_bar`: no array of copies of the seed, "
+             "and `t8_bar * 2 * t7` multiplies two numbers before it meets an array")
     n_obs, dim = (100, 10) if quick else (1000, 100)
     X = rng.standard_normal((n_obs, dim))
     y = np.where(rng.random(n_obs) > 0.5, 1.0, -1.0)
     w = rng.standard_normal(dim) * 0.1
     logistic = lambda: _grad_call(W.logistic, (w, X, y))  # noqa: E731
-    off, on = _pair_times(logistic(), _with_runtime(patches, logistic), repeats, min_time)
-    row("runtime: matrix-product adjoints as `a.T @ y` (proposed, not applied)", f"logistic regression, X {n_obs}×{dim}", "gradient time", off, on,
-        note="`matmul_adjoint_b` handles every rank with `np.matmul(np.swapaxes(a), np.expand_dims(y))[..., 0]` and an "
-             "`unbroadcast`; for a matrix and a vector, `a.T @ y` is the same product without the copies")
-
-    # in-place accumulation, measured on a modified copy of the generated code, not adopted
+    off, on = _both({"scalar_adjoints": True}, {"scalar_adjoints": False}, logistic, "time")
+    row("scalar_adjoints", f"logistic regression, X {n_obs}×{dim}", "gradient time", off, on,
+        note="the mean's adjoint `unsum(logistic_bar * (np.size(logistic) / np.size(t5)), t5)` stays the number")
     n = 10_000 if quick else 1_000_000
     xe = rng.standard_normal(n)
+    elementwise = lambda: _grad_call(W.elementwise, (xe,))  # noqa: E731
+    off, on = _both({"scalar_adjoints": True}, {"scalar_adjoints": False}, elementwise, "time")
+    row("scalar_adjoints", f"elementwise, {n:.0e}", "gradient time", off, on)
+    off, on = _both({"accumulate": True}, {"accumulate": False}, rosen, "time")
+    row("accumulate", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
+        note="`x_bar = x_bar + scatter_add(t1_bar, x, np.s_[1:])` becomes `x_bar[1:] += t1_bar`: no array of zeros "
+             "and no pass over all of x per slice")
+    hvp_call = lambda: _hvp_call(W.rosenbrock, xr, vr)  # noqa: E731
+    everything = {"broadcasts": True, "scalar_adjoints": True, "accumulate": True}
+    nothing = {"broadcasts": False, "scalar_adjoints": False, "accumulate": False}
+    off, on = _both(everything, nothing, hvp_call, "time")
+    row("all three cleanup passes", f"Rosenbrock HVP, n = {xr.size}", "time", off, on,
+        note="forward over reverse differentiates the generated adjoint, so the HVP runs the cleaned adjoint and its "
+             "tangent (the generated tangent program, called directly)")
+
+    # runtime helpers and rule templates: the same generated code compiled against the helpers as they were before
+    Wm = rng.standard_normal((64, 64)) / 8
+    U = rng.standard_normal((32, 64)) / 6
+    b = np.zeros(64)
+    h0 = np.zeros((16, 64))
+    xs = rng.standard_normal((5 if quick else 50, 16, 32))
+    rnn = lambda: _grad_call(W.rnn, (Wm, U, b, h0, xs), (0, 1, 2))  # noqa: E731
+    # (not the HVP: forward over reverse reads the generated adjoint back, and the old helpers are no primitives)
+    for name, make in ((f"logistic regression, X {n_obs}×{dim}", logistic), (f"RNN, {xs.shape[0]} steps", rnn),
+                       (f"Rosenbrock gradient, n = {xr.size}", rosen)):
+        off, on = _pair_times(_with_runtime(_BEFORE, make), make(), repeats, min_time)
+        row("runtime fast paths", name, "gradient time", off, on,
+            note="`unbroadcast`, `unsum`, `scatter_add`, `zero_at` and the matrix-product adjoints test `type(x) is np.ndarray` "
+                 "and read `.shape`/`.ndim` before anything general (`np.ndim(x)` costs ~1 µs); `unsum` of a number builds "
+                 "its read-only zero-stride view directly (`np.broadcast_to` costs 3-7 µs)" if make is logistic else "")
+
+    # proposed for s2sad/jacobian.py, not applied: a diagonal Jacobian from one pass seeded with ones
+    xj = rng.standard_normal(10 if quick else 100)
+    jac_fn = s2sad.jacobian(W.vector_fn, mode="forward")
+
+    def diagonal() -> Any:
+        jacobian_module._forward = _forward_diagonal
+        try:
+            return jac_fn(xj)
+        finally:
+            jacobian_module._forward = _JACOBIAN_FORWARD
+
+    assert np.allclose(diagonal(), jac_fn(xj))
+    off, on = _pair_times(lambda: jac_fn(xj), diagonal, repeats, min_time)
+    row("diagonal forward Jacobian (proposed for jacobian.py, not applied)", f"forward Jacobian, n = {xj.size}", "time", off, on,
+        note="when every tangent statement is elementwise and the output has the input's shape, output i depends on input i "
+             "alone: one tangent pass seeded with ones gives the diagonal, where the vectorized pass carries an n × n identity "
+             "through every statement; `_forward_diagonal` in benchmarks/passes.py is the change")
+
+    # in-place accumulation, measured on a modified copy of the generated code, not adopted
     plain, fused, count = _in_place(W.elementwise, ("x",), frozenset())
     off, on = _pair_times(lambda: plain(xe), lambda: fused(xe), repeats, min_time)
     assert np.allclose(plain(xe), fused(xe))
@@ -230,11 +334,6 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
         note=f"`x_bar = x_bar + e` → `x_bar += e` ({count} lines) saves one allocation per accumulation; "
              "safe only when x_bar is an array this adjoint owns, of the final shape and dtype, which s2sad's shape facts "
              "cannot prove in general. The measured change is within the noise, so the pass is not adopted")
-    Wm = rng.standard_normal((64, 64)) / 8
-    U = rng.standard_normal((32, 64)) / 6
-    b = np.zeros(64)
-    h0 = np.zeros((16, 64))
-    xs = rng.standard_normal((5 if quick else 50, 16, 32))
     plain, fused, count = _in_place(W.rnn, ("W", "U", "b"), frozenset())
     off, on = _pair_times(lambda: plain(Wm, U, b, h0, xs), lambda: fused(Wm, U, b, h0, xs), repeats, min_time)
     assert all(np.allclose(p, f) for p, f in zip(plain(Wm, U, b, h0, xs), fused(Wm, U, b, h0, xs)))

@@ -115,37 +115,44 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
 # -- markdown --------------------------------------------------------------------------
 
 ANALYSIS = """\
-Each unmet target, with the cause the measurements above point to:
+Each target still unmet (or close), with the cause the measurements above point to:
 
-- **Scalar loop (`math`)**: the generated code does the hand-written gradient's arithmetic (with
-  `recompute`, even its recomputation of `sin(x)`), but saves and restores `x` through
-  `runtime.Stack`, whose `push` and `pop` are Python methods: a Python call each, against the
-  hand-written list's C-level `append` and `pop`. Compiled against a `list` subclass with
-  `push = list.append` (the "list-based Stack" row), the same generated code closes most of the gap.
-- **Rosenbrock gradient and HVP**: each `x[1:]`, `x[:-1]` in the function becomes a
-  `scatter_add(g, x, index)` in the adjoint, and `scatter_add` calls `np.add.at`, about 30 µs at
-  n = 1000, where a slice needs only `out[index] = g` (the "scatter_add" row). The HVP runs the
-  tangent of that adjoint, which has the same calls. The HVP itself stays under 4× the gradient.
-- **Logistic regression, MLP, RNN**: the matrix-product adjoints go through the general
-  `matmul_adjoint_a/b` (every rank: `swapaxes`, `expand_dims`, `unbroadcast`) where the
-  hand-written gradient writes `X.T @ z_bar`, and the generated backward sweep applies the chain
-  rule operation by operation where a person writes the closed form (`p - y` for a sigmoid or
-  softmax cross-entropy), so on vectors of 1000 a handful of extra elementwise passes remain.
-- **Forward Jacobian**: the hand-written Jacobian of an elementwise function is one `np.diag` of
-  the closed-form derivative; s2sad's forward mode seeds 100 tangents and evaluates the tangent
-  program on a 100×100 batch. Against n separate passes, the vectorized pass wins by far more than 5×.
+- **Scalar loop (`math`)**, about 1.25-1.3×: the generated code does the hand-written gradient's
+  work (with `recompute`, even its recomputation of `sin(x)`), in the lecture's form of one
+  statement per primitive: per step one multiplication more (`t1_bar = t2_bar * x`,
+  `x_bar = t1 * t2_bar`, then a sum, where a person factors `x_bar * (cos(x) * x + sin(x))`) and
+  a few more names to store and load. `runtime.Stack` is a `list` whose `push` is `list.append`,
+  but CPython 3.11 specialises `pop` only on an exact `list`, which costs ~15 ns more per step.
+  About 1.4 µs of the difference is the API itself (the cached-call table). The loop's text is
+  pinned in tests and the README, so the pass that would fold these statements is not applied.
+- **Logistic regression**, about 1.4×: `s2sad.grad` computes the loss too (it checks that the
+  output is a number), which costs `np.log` and `np.mean` over 1000 values (~10 µs) that the
+  hand-written gradient never evaluates; the backward sweep itself is the hand-written one, with
+  the mean's adjoint now a number (`logistic_bar / np.size(t5)`) and `X.T @ z_bar`.
+- **Rosenbrock gradient**, about 2.4× (4.9× before `broadcasts`, `scalar_adjoints`, `accumulate`
+  and the runtime fast paths): the function's value is computed too (five array operations and
+  `np.sum`, ~7 µs), and the chain rule goes operation by operation (`t3_bar = -a_bar`,
+  `t2_bar = t3_bar * 2 * t2`, ...), about twenty passes over 1000 values where the hand-written
+  gradient, which never forms the value, fuses the derivative into ten.
+- **Rosenbrock HVP**, about 4× the closed form: forward over reverse runs the function, its
+  adjoint and the tangent of both, about 55 array operations, against the closed form's dozen. It
+  stays well under 4× the gradient's time.
+- **Forward Jacobian**, about 11×: the hand-written Jacobian of an elementwise function is one
+  `np.diag` of the closed-form derivative; s2sad's vectorized pass pushes a 100 × 100 identity
+  through every tangent statement, and `s2sad.jacobian` re-derives its plan on every call
+  (signature binding, the derivative cache, one more forward evaluation for the output shapes,
+  assembling the blocks), ~40 µs of Python. The "diagonal forward Jacobian" row measures a change
+  to `s2sad/jacobian.py` (one pass seeded with ones when the tangent program is elementwise and
+  the output has the input's shape): it halves the time; a cached per-argument-kind plan, as
+  `grad` has, would remove most of the rest. Against n separate passes the vectorized pass wins
+  by far more than 5×.
 - **Large elementwise against torch eager**: NumPy's own `sin`, `exp` and `tanh` are slower than
   PyTorch's kernels on this machine: the hand-written NumPy gradient is slower than torch eager too.
-- **Cached-call overhead with several array arguments**: the cached path checks each argument's
-  kind (to pick the scalar or array specialisation) and each gradient's shape, dtype and
-  writability (to hand back an array like its argument, copying a read-only broadcast view when
-  the adjoint ends in one). Each check is a few hundred nanoseconds of Python, so the overhead
-  grows with the number of arguments and gradients: under 5 µs for one argument, more for six.
-- **Growth with function size**: s2sad's own stages (lower, reverse, emit) grow about linearly;
-  CPython's `compile()` of the generated text grows faster than linearly at 1000 statements.
 - **Memory through a long loop**: by default s2sad keeps `t1 = np.sin(x)` of every step, because
   on arrays that is faster than computing it again; `s2sad.optimize.configure(recompute="memory")`
   computes such values again and meets the target, for the time shown in the passes table.
+- **Growth with function size**: s2sad's own stages (lower, reverse with its cleanup passes, emit)
+  grow about linearly; CPython's `compile()` of the generated text grows a little faster.
 - **JAX jit** (not one of the targets) is faster than s2sad on several workloads once compiled: it
   fuses the whole gradient into one XLA program. Its compile time, in brackets, is tens to thousands
   of times s2sad's generate + compile.
@@ -220,15 +227,18 @@ def markdown(results: dict[str, Any]) -> str:
 
     if results.get("overhead"):
         out += ["", "## Cached-call overhead", "",
-                "`s2sad.grad(f)(*args)` against calling the cached generated `f_value_and_grad` directly, on small arguments "
-                "(the overhead does not grow with them); medians of samples taken alternately.", "",
-                "| function | through the API | generated function | overhead |", "|---|---|---|---|"]
+                "What `s2sad.grad(f)(*args)` adds to calling the cached generated `f_value_and_grad`: the generated function "
+                "in the cached entry is replaced by a stub that returns its result at once, so the difference is the API's "
+                "own work (find the entry, check the output is a number, give each gradient its argument's shape and dtype), "
+                "not the noise of the computation around it; medians of samples taken alternately.", "",
+                "| function | through the API | stub called directly | overhead |", "|---|---|---|---|"]
         for r in results["overhead"]:
             out.append(f"| {r['name']} | {fmt_time(r['api'])} | {fmt_time(r['direct'])} | {fmt_time(r['overhead'])} |")
     if results.get("growth"):
         out += ["", "## First-call cost against function size", "",
                 "A generated scalar function of n Wengert statements (`np.sin`, products, sums); median seconds of each stage "
-                "of generating its adjoint, and of a whole first call through `s2sad.grad`.", "",
+                "of generating its adjoint (reverse includes the cleanup passes of `optimize.adjoint`), and of a whole first "
+                "call through `s2sad.grad`.", "",
                 "| statements | lower | reverse | emit | compile | all four | per statement | first call through `s2sad.grad` | gradient run |",
                 "|---|---|---|---|---|---|---|---|---|"]
         for r in results["growth"]:

@@ -112,7 +112,7 @@ def growth(sizes: tuple[int, ...], repeats: int, run_repeats: int, min_time: flo
             t0 = time.perf_counter()
             low = lower(fn)
             t1 = time.perf_counter()
-            ir = reverse(low, ("x",), {"x"}, "value_and_grad")
+            ir = optimize.adjoint(reverse(low, ("x",), {"x"}, "value_and_grad"))  # with the cleanup passes
             t2 = time.perf_counter()
             to_source(ir, header=True)
             t3 = time.perf_counter()
@@ -199,9 +199,14 @@ def checkpointing(quick: bool, repeats: int, min_time: float) -> dict[str, Any]:
 
 
 def call_overhead(quick: bool, repeats: int, min_time: float) -> list[dict[str, Any]]:
-    """`s2sad.grad(f)(*args)` against calling the cached generated function directly."""
+    """What `s2sad.grad(f)(*args)` adds to calling the cached generated function.
+
+    The generated function in the cached entry is replaced by a stub that returns
+    its result at once, so the difference between the two calls is the API's own
+    work alone (finding the entry, checking the output, fixing each gradient's
+    shape and dtype), not the noise of a computation around it.
+    """
     rng = np.random.default_rng(8)
-    # Small arguments only: the overhead is a few microseconds, lost in the noise of a long call.
     cases: list[tuple[str, Callable[..., Any], tuple[Any, ...], tuple[int, ...]]] = [
         ("x * 2.0, scalar", W.tiny, (0.3,), (0,)),
         ("np.sum(x * 2.0), array of 10", W.tiny_sum, (rng.standard_normal(10),), (0,)),
@@ -213,10 +218,14 @@ def call_overhead(quick: bool, repeats: int, min_time: float) -> list[dict[str, 
     for name, fn, args, wrt in cases:
         g = s2sad.grad(fn, wrt if len(wrt) > 1 else wrt[0])
         g(*args)
-        names = tuple(list(inspect.signature(fn).parameters)[i] for i in wrt)
-        scalars = frozenset(n for n, a in zip(inspect.signature(fn).parameters, args) if np.ndim(a) == 0)
-        direct = pipeline.derive(fn, "reverse", names, scalars, "value_and_grad")
-        times = interleaved({"api": lambda: g(*args), "direct": lambda: direct(*args)}, 2 * repeats + 1, min_time / 2)
+        ((key, (compiled, fix)),) = g._fast.items()  # the one cached entry: (generated function, gradient fixer)
+        result = compiled(*args)
+
+        def stub(*a: Any, result: Any = result) -> Any:
+            return result
+
+        g._fast[key] = (stub, fix)
+        times = interleaved({"api": lambda: g(*args), "direct": lambda: stub(*args)}, 2 * repeats + 1, min_time / 2)
         api_t, direct_t = times["api"].median, times["direct"].median
         rows.append({"name": name, "api": api_t, "direct": direct_t, "overhead": api_t - direct_t})
     return rows

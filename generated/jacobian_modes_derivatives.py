@@ -14,8 +14,8 @@ import numpy as np
 # A helper of the s2sad runtime, copied in.
 def unbroadcast(g, x):
     """Sum `g` down to the shape of `x`: the adjoint of NumPy broadcasting."""
-    shape = np.shape(x)
-    if np.shape(g) == shape:
+    shape = x.shape if type(x) is np.ndarray else np.shape(x)
+    if (g.shape if type(g) is np.ndarray else np.shape(g)) == shape:
         return g
     g = np.asarray(g)
     while g.ndim > len(shape):

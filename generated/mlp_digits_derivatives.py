@@ -13,8 +13,8 @@ import numpy as np
 # A helper of the s2sad runtime, copied in.
 def unbroadcast(g, x):
     """Sum `g` down to the shape of `x`: the adjoint of NumPy broadcasting."""
-    shape = np.shape(x)
-    if np.shape(g) == shape:
+    shape = x.shape if type(x) is np.ndarray else np.shape(x)
+    if (g.shape if type(g) is np.ndarray else np.shape(g)) == shape:
         return g
     g = np.asarray(g)
     while g.ndim > len(shape):
@@ -30,7 +30,13 @@ def unbroadcast(g, x):
 # A helper of the s2sad runtime, copied in.
 def unsum(g, x, axis=None, keepdims=False):
     """Spread the adjoint of `np.sum(x, axis)` back over the summed axes of `x`."""
-    shape = np.shape(x)
+    shape = x.shape if type(x) is np.ndarray else np.shape(x)
+    if type(g) is float:
+        # A number, such as a gradient's seed 1.0: the same read-only view as np.broadcast_to gives,
+        # built directly (np.broadcast_to costs microseconds of Python).
+        view = np.ndarray(shape, float, np.array(g), 0, (0,) * len(shape))
+        view.flags.writeable = False
+        return view
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
@@ -40,7 +46,10 @@ def unsum(g, x, axis=None, keepdims=False):
 # A helper of the s2sad runtime, copied in.
 def matmul_adjoint_a(y, a, b):
     """Adjoint of `a @ b` (or `np.dot` on 1-D/2-D) with respect to `a`, given `y` = adjoint of the product."""
-    na, nb = np.ndim(a), np.ndim(b)
+    na = a.ndim if type(a) is np.ndarray else np.ndim(a)
+    nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
+    if na == 2 and nb == 2:
+        return y @ b.T  # the lecture's case: no batch axes to sum over
     if na == 0 or nb == 0:
         return unbroadcast(y * b, a)
     if na == 1 and nb == 1:
@@ -49,23 +58,22 @@ def matmul_adjoint_a(y, a, b):
         return unbroadcast(np.multiply.outer(y, b), a)
     if na == 1:
         return unbroadcast(np.matmul(b, np.expand_dims(y, -1))[..., 0], a)
-    if na == 2 and nb == 2:
-        return y @ b.T  # the lecture's case: no batch axes to sum over
     return unbroadcast(np.matmul(y, np.swapaxes(b, -1, -2)), a)
 
 
 # A helper of the s2sad runtime, copied in.
 def matmul_adjoint_b(y, a, b):
     """Adjoint of `a @ b` (or `np.dot` on 1-D/2-D) with respect to `b`, given `y` = adjoint of the product."""
-    na, nb = np.ndim(a), np.ndim(b)
+    na = a.ndim if type(a) is np.ndarray else np.ndim(a)
+    nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
+    if na == 2 and 0 < nb <= 2:
+        return a.T @ y  # the lecture's case, x_bar = W^T z_bar: no batch axes to sum over
     if na == 0 or nb == 0:
         return unbroadcast(y * a, b)
     if na == 1 and nb == 1:
         return y * a
     if na == 1:
         return unbroadcast(np.expand_dims(a, -1) * np.expand_dims(y, -2), b)
-    if na == 2 and nb <= 2:
-        return a.T @ y  # the lecture's case, x_bar = W^T z_bar: no batch axes to sum over
     if nb == 1:
         return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), np.expand_dims(y, -1))[..., 0], b)
     return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), y), b)

@@ -113,12 +113,11 @@ def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
 
 def fix_grad(g: Any, a: Any) -> Any:
     """`g` with the shape and dtype of the argument `a` (ints promote to float)."""
-    if type(a) is float:  # the cheap call path: the commonest cases first
+    if type(a) is np.ndarray:  # the cheap call path: the commonest cases first
+        if type(g) is np.ndarray and g.shape == a.shape and g.dtype is a.dtype and g.base is None:
+            return g  # a fresh array (no base, so writeable) of the argument's shape and dtype
+    elif type(a) is float:
         return g if type(g) is float else float(g)
-    if type(a) is np.ndarray and type(g) is np.ndarray and g.shape == a.shape and g.dtype == a.dtype and (
-        g.base is None or g.flags.writeable  # a fresh array (no base) is writeable: skip the flags lookup
-    ):
-        return g
     if isinstance(a, np.ndarray):
         dtype = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
         if type(g) is np.ndarray and g.shape == a.shape and g.dtype == dtype and g.flags.writeable:
@@ -132,9 +131,11 @@ def fix_grad(g: Any, a: Any) -> Any:
 
 
 _SCALAR_TYPES = (float, np.float64, np.float32)  # scalar outputs, checked first on the cheap call path
+_hit = pipeline.CACHE.hit  # the cache object lives as long as the module: its bound method does too
 
 
 def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
+    """Which arguments are scalars: the key of a `GradFunction`'s cached entries."""
     key = tuple([a.ndim == 0 if type(a) is np.ndarray else type(a) is float or _is_scalar(a) for a in args])
     return key + tuple((k, _is_scalar(v)) for k, v in kwargs.items()) if kwargs else key
 
@@ -190,10 +191,22 @@ class GradFunction:
         entry = self._fast.get(_kinds(args, kwargs))
         if entry is None:
             return self._first_call(args, kwargs)
-        pipeline.CACHE.hit()
-        return self._run(entry, args, kwargs)
+        _hit()
+        compiled, fix = entry
+        try:
+            value, grads = compiled(*args, **kwargs)
+        except S2SADError as exc:
+            raise exc.with_traceback(None) from None
+        except Exception:
+            self._explain_failure(args, kwargs)
+            raise
+        if type(value) not in _SCALAR_TYPES and (isinstance(value, tuple) or np.ndim(value) != 0):
+            raise _not_scalar(self.fn, "a tuple" if isinstance(value, tuple) else f"shape {np.shape(value)}") from None
+        grads = fix(grads, args, kwargs)
+        return (value, grads) if self.with_value else grads
 
     def _run(self, entry: tuple[Callable[..., Any], Callable[..., Any]], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Run an entry (the first call's path; `__call__` has the same lines inline)."""
         compiled, fix = entry
         try:
             value, grads = compiled(*args, **kwargs)

@@ -39,7 +39,9 @@ SHAPED = frozenset({"unbroadcast_", "broadcast_like_", "unsum_"})
 def apply(fn: Function) -> Function:
     """`fn` with the unneeded broadcasts of its backward sweep dropped."""
     split = _backward_start(fn.body)
-    if split is None or not any(isinstance(e, Op) and e.prim in SHAPED for s in walk_stmts(fn.body[split:]) for x in _exprs(s) for e in walk_expr(x)):
+    if split is None or not any(_sliced(s) for s in walk_stmts(fn.body[:split])):
+        return fn  # no slices: the generator already had every fact
+    if not any(isinstance(e, Op) and e.prim in SHAPED for s in walk_stmts(fn.body[split:]) for x in _exprs(s) for e in walk_expr(x)):
         return fn
     env, refined = facts(fn, split)
     if not refined:
@@ -88,6 +90,12 @@ def facts(fn: Function, split: int) -> tuple[dict[str, frozenset[str]], bool]:
     return env, bool(same)
 
 
+def _sliced(s: Stmt) -> bool:
+    """True for `t = x[index]` with an index `_index_key` understands."""
+    v = getattr(s, "value", None)
+    return isinstance(s, Assign) and isinstance(v, Op) and v.prim == "getitem" and _index_key(v.args[1]) is not None
+
+
 def _primal_of(name: str) -> str | None:
     """`v` for an adjoint name `v_bar` or `v_bar_`; None for other names (and the sequence adjoints `seq_barN`)."""
     stem = name.rstrip("_")
@@ -114,8 +122,6 @@ def _axis_key(e: Expr) -> str | None:
         if step in (None, 1) and (lo or 0) >= 0 and (hi is None or hi < 0):
             return f"-{(lo or 0) - (hi or 0)}"  # keeps all but lo + |hi| elements, whatever the length
         return f"{lo}:{hi}:{step}"
-    if isinstance(e, Const) and type(e.value) is int:
-        return "int"
     if isinstance(e, Const) and e.value is Ellipsis:
         return "..."
     if isinstance(e, Const) and e.value is None:

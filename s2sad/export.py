@@ -17,8 +17,10 @@ import ast
 import builtins
 import importlib
 import inspect
+import sys
 import textwrap
 import types
+import warnings
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -278,18 +280,37 @@ def import_line(name: str, value: Any) -> str:
         if last == name:
             return f"from {module} import {name}"
         return f"import {value.__name__} as {name}"
-    module, short = getattr(value, "__module__", None), getattr(value, "__name__", None)
-    try:
-        found = getattr(importlib.import_module(module), short) if module and short else None
-    except (ImportError, AttributeError):
-        found = None
-    if found is not value:
+    module, short = _home(value)
+    if module is None:
         raise ExportError(
             f"a copied function reads {name!r}, a {type(value).__name__} that cannot be imported by name",
             construct=name,
             hint="pass it as an argument, or import it in the function's module from where it is defined",
         )
     return f"from {module} import {short}" + ("" if short == name else f" as {name}")
+
+
+def _home(value: Any) -> tuple[str | None, str]:
+    """A public module that has `value` under its own name: its `__module__`, or (for a ufunc such as
+    `scipy.special.expit`, whose `__module__` says numpy) the shortest loaded module that does."""
+    module, short = getattr(value, "__module__", None), getattr(value, "__name__", "")
+    try:
+        if module and getattr(importlib.import_module(module), short, None) is value:
+            return module, short
+    except ImportError:
+        pass
+    homes = [name for name, mod in list(sys.modules.items())
+             if mod is not None and not any(p.startswith("_") for p in name.split(".")) and _holds(mod, short, value)]
+    return (min(homes, key=lambda n: (n.count("."), len(n), n)) if homes else None), short
+
+
+def _holds(module: Any, name: str, value: Any) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # deprecated module attributes warn when read
+            return getattr(module, name, None) is value
+    except Exception:  # noqa: BLE001 -- a module's __getattr__ may raise anything
+        return False
 
 
 def _dead_stores(fn: Function) -> set[str]:

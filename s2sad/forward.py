@@ -106,7 +106,7 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape) -> list[Stmt]:  
         if tangent is None:
             # An active variable given a value that does not vary: its tangent is zero here.
             for t in stmt.targets:
-                body.append(Assign(dot(t), _zero_tangent(value, t), stmt.line))
+                body.append(Assign(dot(t), _zero_tangent(value if t == stmt.target else Var(t), t), stmt.line))
         elif isinstance(stmt.target, tuple):
             body.append(Assign(tuple(dot(t) for t in stmt.target), tangent, stmt.line))
         else:
@@ -149,7 +149,12 @@ def _tuple_lengths(fn: Function) -> dict[str, int]:
         elif isinstance(s, For):
             for t in s.target if isinstance(s.target, tuple) else (s.target,):
                 sites.setdefault(t, set()).add(None)
-    return {name: next(iter(ns)) for name, ns in sites.items() if len(ns) == 1 and None not in ns}  # type: ignore[misc]
+    lengths: dict[str, int] = {}
+    for name, ns in sites.items():
+        n = ns.pop() if len(ns) == 1 else None
+        if n is not None:
+            lengths[name] = n
+    return lengths
 
 
 def _zeros(value: Var, lengths: dict[str, int]) -> Expr:

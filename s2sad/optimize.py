@@ -15,13 +15,22 @@ Input and output: an adjoint program (`ir.Function`) in the form
   `jvp` and `hvp` work out from a function and the kinds of its arguments,
   are kept per function, so a repeated call goes straight to the cached
   generated code.
+- **broadcasts** (`s2sad/broadcasts.py`, on the finished adjoint): slices
+  that keep as many elements (`x[1:]`, `x[:-1]`) share a shape, so the
+  `unbroadcast` calls between their adjoints go.
+- **scalar adjoints** (`s2sad/scalar_adjoints.py`): the adjoint of a sum
+  over every axis stays the number it is (`t_bar = s_bar`, not
+  `unsum(s_bar, t)`) while the elementwise code that reads it meets arrays of
+  that shape anyway.
+- **accumulate** (`s2sad/accumulate.py`): a slice's adjoint is added into
+  the array in place, `x_bar[1:] += g`, instead of through an array of zeros.
 - **checkpoint annotation** (`s2sad/checkpoint.py`): a call of a helper
   marked `@s2sad.checkpoint` gets a comment saying that its adjoint runs the
   helper's forward again from the saved inputs.
 
-`configure(recompute="off")` switches a pass off (the benchmark suite does,
-to measure what each pass buys); it empties the derivative cache, so every
-derivative is generated again under the new settings.
+`configure(recompute="off")` or `configure(accumulate=False)` switches a pass
+off (the benchmark suite does, to measure what each pass buys); it empties the
+derivative cache, so every derivative is generated again under the new settings.
 """
 from __future__ import annotations
 
@@ -40,6 +49,7 @@ class Settings:
 
     recompute: str = "fast"  # "fast", "memory" or "off": see s2sad/recompute.py
     broadcasts: bool = True  # drop the unbroadcasts that slices make unneeded: s2sad/broadcasts.py
+    scalar_adjoints: bool = True  # keep the adjoint of a whole-array sum a number: s2sad/scalar_adjoints.py
     accumulate: bool = True  # add slice adjoints in place, x_bar[1:] += g: s2sad/accumulate.py
     cheap_calls: bool = True  # keep signatures and jvp/hvp plans per function (api.py)
 
@@ -75,11 +85,13 @@ def settings(**changes: Any) -> Iterator[Settings]:
 
 def adjoint(fn: Function) -> Function:
     """The passes that run on a finished adjoint program."""
-    from . import accumulate, broadcasts
+    from . import accumulate, broadcasts, scalar_adjoints
     from .checkpoint import annotate
 
     if SETTINGS.broadcasts:
         fn = broadcasts.apply(fn)
+    if SETTINGS.scalar_adjoints:
+        fn = scalar_adjoints.apply(fn)
     if SETTINGS.accumulate:
         fn = accumulate.apply(fn)
     return annotate(fn)

@@ -12,37 +12,10 @@ from typing import Any
 import numpy as np
 
 
-def _shape(x: Any) -> tuple[int, ...]:
-    """`np.shape(x)`, without its overhead for the common case of an ndarray."""
-    return x.shape if type(x) is np.ndarray else np.shape(x)
-
-
-def _ndim(x: Any) -> int:
-    """`np.ndim(x)`, without its overhead for an ndarray or a float."""
-    if type(x) is np.ndarray:
-        return x.ndim
-    return 0 if type(x) is float else np.ndim(x)
-
-
-def _spread(g: Any, shape: tuple[int, ...]) -> Any:
-    """`np.broadcast_to(g, shape)`: a read-only view, built directly when `g` is a number.
-
-    `np.broadcast_to` costs a few microseconds of Python; for the commonest
-    case -- the seed 1.0 of a gradient spread over an array by `np.sum` -- a
-    0-d array with zero strides is the same view for a tenth of that.
-    """
-    if type(g) is float or (type(g) is np.ndarray and g.ndim == 0) or isinstance(g, np.generic):
-        a = np.array(g)
-        view = np.ndarray(shape, a.dtype, a, 0, (0,) * len(shape))
-        view.flags.writeable = False
-        return view
-    return np.broadcast_to(g, shape)
-
-
 def unbroadcast(g: Any, x: Any) -> Any:
     """Sum `g` down to the shape of `x`: the adjoint of NumPy broadcasting."""
-    shape = _shape(x)
-    if _shape(g) == shape:
+    shape = x.shape if type(x) is np.ndarray else np.shape(x)
+    if (g.shape if type(g) is np.ndarray else np.shape(g)) == shape:
         return g
     g = np.asarray(g)
     while g.ndim > len(shape):
@@ -51,28 +24,35 @@ def unbroadcast(g: Any, x: Any) -> Any:
         if n == 1 and g.shape[axis] != 1:
             g = g.sum(axis=axis, keepdims=True)
     if g.shape != shape:  # `g` was smaller than `x`: the contribution is constant along the rest
-        g = _spread(g, shape)
+        g = np.broadcast_to(g, shape)
     return g
 
 
 def broadcast_like(g: Any, x: Any) -> Any:
     """Broadcast `g` up to the shape of `x`: the adjoint of `unbroadcast`."""
-    shape = _shape(x)
-    return g if _shape(g) == shape else _spread(g, shape)
+    shape = np.shape(x)
+    return g if np.shape(g) == shape else np.broadcast_to(g, shape)
 
 
 def unsum(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Spread the adjoint of `np.sum(x, axis)` back over the summed axes of `x`."""
-    shape = _shape(x)
+    shape = x.shape if type(x) is np.ndarray else np.shape(x)
+    if type(g) is float:
+        # A number, such as a gradient's seed 1.0: the same read-only view as np.broadcast_to gives,
+        # built directly (np.broadcast_to costs microseconds of Python).
+        view = np.ndarray(shape, float, np.array(g), 0, (0,) * len(shape))
+        view.flags.writeable = False
+        return view
     if axis is not None and not keepdims:
         axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
         g = np.expand_dims(g, tuple(a % len(shape) for a in axes))
-    return _spread(g, shape)
+    return np.broadcast_to(g, shape)
 
 
 def matmul_adjoint_a(y: Any, a: Any, b: Any) -> Any:
     """Adjoint of `a @ b` (or `np.dot` on 1-D/2-D) with respect to `a`, given `y` = adjoint of the product."""
-    na, nb = _ndim(a), _ndim(b)
+    na = a.ndim if type(a) is np.ndarray else np.ndim(a)
+    nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
     if na == 2 and nb == 2:
         return y @ b.T  # the lecture's case: no batch axes to sum over
     if na == 0 or nb == 0:
@@ -88,7 +68,8 @@ def matmul_adjoint_a(y: Any, a: Any, b: Any) -> Any:
 
 def matmul_adjoint_b(y: Any, a: Any, b: Any) -> Any:
     """Adjoint of `a @ b` (or `np.dot` on 1-D/2-D) with respect to `b`, given `y` = adjoint of the product."""
-    na, nb = _ndim(a), _ndim(b)
+    na = a.ndim if type(a) is np.ndarray else np.ndim(a)
+    nb = b.ndim if type(b) is np.ndarray else np.ndim(b)
     if na == 2 and 0 < nb <= 2:
         return a.T @ y  # the lecture's case, x_bar = W^T z_bar: no batch axes to sum over
     if na == 0 or nb == 0:

@@ -3,8 +3,9 @@
 Input: an IR expression (a template with actual arguments substituted) and a
 shape oracle. Output: an equivalent expression without the noise a template
 leaves behind: `x * 1`, `x + 0`, `x ** 1`, `--x`, folded constants such as
-`2 - 1`, `unbroadcast(g, x)` where no broadcasting can have happened, and
-trailing arguments that equal a call's defaults.
+`2 - 1`, `g * (1 / n)` for `g / n`, `np.size` of a number, `unbroadcast(g, x)`
+where no broadcasting can have happened, and trailing arguments that equal a
+call's defaults.
 """
 from __future__ import annotations
 
@@ -71,6 +72,8 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
                 return Op("multiply", (a.args[0], b.args[0]))
         if p == "divide" and _is(b, 1):
             return a
+        if p == "multiply" and isinstance(b, Op) and b.prim == "divide" and _is(b.args[0], 1):
+            return Op("divide", (a, b.args[1]))  # g * (1 / n) reads g / n
         if p == "add":
             if _is(a, 0):
                 return b
@@ -93,6 +96,8 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
             return a
     if p == "getitem" and isinstance(args[0], Tup) and _num(args[1]) and isinstance(args[1].value, int):
         return args[0].elts[args[1].value]  # type: ignore[union-attr]
+    if p in ("size", "size_attr") and len(args) == 1 and not kwargs and not shape(args[0]):
+        return Const(1)  # a number has one element (the size of a full reduction's result, in a mean's adjoint)
     if p == "negative":
         (a,) = args
         if isinstance(a, Op) and a.prim == "negative":

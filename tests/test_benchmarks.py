@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 from benchmarks import peers, report, run  # noqa: E402
 
 
@@ -58,3 +60,29 @@ def test_readme_headline_goes_between_the_markers(tmp_path):
     assert text.startswith("intro\n" + report.START) and text.endswith(report.END + "\n## How it works\n")
     assert "old" not in text and "| a workload | 2 µs | 3 µs | 1.50× | skipped |" in text
     assert "python -m benchmarks.run" in text
+
+
+def test_the_proposed_diagonal_jacobian_agrees_with_the_vectorized_pass():
+    # benchmarks/passes.py measures a proposed change to s2sad/jacobian.py; it must give the same Jacobians.
+    import importlib
+
+    import s2sad
+    from benchmarks import passes, workloads as W
+
+    J = importlib.import_module("s2sad.jacobian")
+    x = np.linspace(-1.0, 1.0, 7)
+    cases = [(W.vector_fn, (x,)), (W.tiny, (x,)), (W.rosenbrock, (x,)), (cumulative, (x,))]
+    for fn, args in cases:
+        jac = s2sad.jacobian(fn, mode="forward")
+        want = jac(*args)
+        J._forward = passes._forward_diagonal
+        try:
+            got = jac(*args)
+        finally:
+            J._forward = passes._JACOBIAN_FORWARD
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+def cumulative(x):
+    # The output has the input's shape, but the tangent program is not elementwise: no diagonal shortcut.
+    return np.cumsum(np.sin(x))

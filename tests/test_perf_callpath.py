@@ -82,3 +82,99 @@ def test_grad_call_path_results():
     assert dx == pytest.approx(1.5) and dy == pytest.approx(0.125)
     gx = s2sad.grad(rosen)(np.float32(1.0) * X.astype(np.float32))
     assert gx.dtype == np.float32 and gx.shape == X.shape and gx.flags.writeable
+
+
+# -- the cached call: the entry does the checks once, a repeated call only runs and fixes ---------
+
+
+def column_sums(x):
+    return np.sum(x, axis=0)
+
+
+def weighted(x, w=2.0):
+    return np.sum(w * x ** 2)
+
+
+def test_a_non_scalar_output_is_caught_on_the_cached_path_too():
+    g = s2sad.grad(column_sums)
+    assert float(g(np.ones(3)).sum()) == 3.0  # a vector in, a number out
+    with pytest.raises(s2sad.ShapeError, match="grad needs a scalar output") as info:
+        g(np.ones((2, 3)))  # the same kind of argument (an array), but a vector out
+    assert not [e for e in info.traceback if "s2sad" in str(e.path) and not str(e.path).endswith("api.py")]
+
+
+def test_keyword_arguments_take_the_long_way_with_the_same_result():
+    g = s2sad.grad(weighted, wrt=(0, 1))
+    positional = g(X, 3.0)
+    by_keyword = g(X, w=3.0)
+    again = g(x=X, w=3.0)
+    for a, b in zip(positional, by_keyword + again):
+        np.testing.assert_allclose(a, b)
+    np.testing.assert_allclose(positional[0], 6.0 * X)
+
+
+def test_a_cached_call_counts_one_hit():
+    g = s2sad.grad(cube, wrt=(0, 1))
+    g(0.25, 3.0)
+    mid = s2sad.cache_info()
+    g(0.25, 3.0)
+    after = s2sad.cache_info()
+    assert after.hits == mid.hits + 1 and after.misses == mid.misses
+
+
+def test_gradients_are_fixed_like_their_arguments():
+    from s2sad.api import fix_grad
+
+    a = np.ones(3, dtype=np.float32)
+    assert fix_grad(np.ones(3, dtype=np.float32), a).dtype == np.float32
+    assert fix_grad(np.ones(3), a).dtype == np.float32  # cast to the argument's dtype
+    view = np.broadcast_to(np.float32(1.0), (3,))
+    fixed = fix_grad(view, a)
+    assert fixed.flags.writeable and fixed.base is None  # a read-only view is copied
+    owned = np.arange(3.0)
+    assert fix_grad(owned, np.zeros(3)) is owned  # a fresh array of the right kind is handed back as is
+    assert fix_grad(np.float64(2.0), 1.0) == 2.0 and type(fix_grad(np.float64(2.0), 1.0)) is float
+    assert fix_grad(np.ones(2), np.arange(2)).dtype == np.float64  # integer arguments get float gradients
+
+
+# -- runtime helpers on the fast path: the same values as the general code ---------------------
+
+
+def test_unsum_of_a_number_is_a_read_only_view():
+    from s2sad.runtime import unsum
+
+    x = np.zeros((2, 3))
+    for g, axis in ((1.0, None), (2.5, 1), (-1.0, (0, 1))):
+        out = unsum(g, x, axis)
+        assert out.shape == x.shape and not out.flags.writeable
+        np.testing.assert_array_equal(out, np.broadcast_to(g, x.shape))
+    np.testing.assert_array_equal(unsum(np.arange(2.0), x, 1), [[0, 0, 0], [1, 1, 1]])
+
+
+def test_scatter_add_and_zero_at_keep_float_dtypes():
+    from s2sad.runtime import scatter_add, zero_at
+
+    x32 = np.zeros(5, dtype=np.float32)
+    g32 = np.ones(4, dtype=np.float32)
+    assert scatter_add(g32, x32, slice(1, None)).dtype == np.float32
+    assert scatter_add(np.ones(4), x32, slice(1, None)).dtype == np.float64
+    assert scatter_add(np.ones(4), np.arange(5), slice(None, -1)).dtype == np.float64  # integer x: float adjoint
+    np.testing.assert_array_equal(scatter_add(np.ones(3), np.zeros(5), np.array([0, 2, 0])), [2, 0, 1, 0, 0])
+    out = zero_at(g32, slice(0, 2))
+    assert out.dtype == np.float32 and out is not g32
+    np.testing.assert_array_equal(out, [0, 0, 1, 1])
+    assert zero_at(np.arange(3), 0).dtype.kind == "f"
+
+
+def test_matrix_product_adjoints_for_every_rank():
+    from s2sad.runtime import matmul_adjoint_a, matmul_adjoint_b
+
+    rng = np.random.default_rng(0)
+    for sa, sb in (((3, 4), (4, 2)), ((3, 4), (4,)), ((4,), (4, 2)), ((4,), (4,)), ((2, 3, 4), (4, 5)), ((3, 4), ())):
+        a, b = rng.standard_normal(sa), rng.standard_normal(sb)
+        y = rng.standard_normal(np.shape(np.matmul(a, b) if sb else a * b))
+        # <y, a b> is linear in a and in b: the adjoints are its gradients.
+        da, db = rng.standard_normal(sa), rng.standard_normal(sb)
+        prod = (lambda p, q: np.matmul(p, q)) if sb else (lambda p, q: p * q)
+        assert np.sum(matmul_adjoint_a(y, a, b) * da) == pytest.approx(np.sum(y * prod(da, b)))
+        assert np.sum(matmul_adjoint_b(y, a, b) * db) == pytest.approx(np.sum(y * prod(a, db)))

@@ -239,7 +239,8 @@ class sum:  # noqa: A001
 @defrule(np.mean, method="mean", shape="reduce")
 class mean:
     def vjp(g, ans, x, axis=None, keepdims=False):
-        return unsum(g, x, axis, keepdims) * (np.size(ans) / np.size(x))
+        # The scale multiplies the (small) reduced adjoint before it is spread over x's shape.
+        return unsum(g * (np.size(ans) / np.size(x)), x, axis, keepdims)
 
     def jvp(ans, x, axis=None, keepdims=False, x_dot=None):
         return np.mean(x_dot, axis=axis, keepdims=keepdims)

@@ -75,19 +75,23 @@ def f(x0):
 
 def test_export_copies_what_a_helper_from_another_module_reads():
     # export.py: imports and constants come from each copied function's own globals (the helper's
-    # module, here not the caller's), including a `from math import exp as e`.
-    helpers = load("import math\nfrom math import exp as e\nimport numpy as np\n\nSCALE = 2.5\nW = np.array([1.0, 2.0])\n\n"
-                   "def h0(a):\n    return SCALE * math.sin(a) * np.sum(W) + e(a)\n")
+    # module, here not the caller's), including `from math import exp as e` and a SciPy ufunc
+    # (whose __module__ says numpy).
+    helpers = load("import math\nfrom math import exp as e\nimport numpy as np\nfrom scipy.special import expit\n\n"
+                   "SCALE = 2.5\nW = np.array([1.0, 2.0])\n\n"
+                   "def h0(a):\n    return SCALE * math.sin(a) * np.sum(W) + e(a) + expit(a)\n")
     m = load("def f(x0):\n    return h0(x0) * 2.0\n")
     m.h0 = helpers.h0
     text = str(s2sad.export(m.f, wrt=("x0",), modes=("reverse", "forward")))
-    assert "import math\n" in text and "from math import exp as e\n" in text
-    assert "SCALE = 2.5\n" in text
+    for line in ("import math", "from math import exp as e", "from scipy.special import expit", "SCALE = 2.5"):
+        assert f"\n{line}\n" in text
     namespace: dict = {}
     exec(compile(text, "<export>", "exec"), namespace)  # noqa: S102
-    expected = 2.0 * (2.5 * np.cos(0.3) * 3.0 + np.exp(0.3))
+    s = 1 / (1 + np.exp(-0.3))
+    expected = 2.0 * (2.5 * np.cos(0.3) * 3.0 + np.exp(0.3) + s * (1 - s))
     assert namespace["f_vjp"](0.3) == pytest.approx(expected)
     assert namespace["f_jvp"](0.3, 1.0)[1] == pytest.approx(expected)
+    assert s2sad.grad(m.f)(0.3) == pytest.approx(expected)
 
 
 def test_two_helpers_with_one_name_share_derivatives():
