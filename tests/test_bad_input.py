@@ -300,10 +300,11 @@ def test_structural_refusals(tmp_path):
             s2sad.grad(getattr(module, name))(np.ones(3))
         located(info.value, module, line, construct)
     assert "np.array(x)" in str(info.value)  # the hint says how to update a copy
-    # A function without a return is refused inside it (the message is open bug 9 in tests/fuzz/open_bugs.py).
+    # A function without a return is refused, at its definition, with that reason.
     with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
         s2sad.grad(module.no_return)(np.ones(3))
     assert info.value.filename.endswith(os.path.basename(module.__file__)) and info.value.lineno in (4, 5)
+    assert "no return statement" in str(info.value)
 
 
 # -- functions without source ----------------------------------------------------------------------------

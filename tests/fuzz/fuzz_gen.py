@@ -27,7 +27,6 @@ from __future__ import annotations
 import ast
 import copy
 import itertools
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,9 +41,6 @@ from fuzz_menu import SHAPES, Fn, Menu, menu
 
 Shape = tuple[int, ...]
 
-# Patterns that hit open s2sad bugs (see tests/fuzz/test_regressions.py) are steered around, so the CI
-# profile stays green while they are open; S2SAD_FUZZ_KNOWN_BUGS=1 draws them anyway.
-KNOWN_BUGS = os.environ.get("S2SAD_FUZZ_KNOWN_BUGS") == "1"
 
 CONSTANTS = (0.5, -0.7, 1.5, 2.0, 0.3)
 THRESHOLDS = (0.0, 0.5, -0.5, 1.0)
@@ -489,9 +485,7 @@ class Builder:
                     kinds += ["list"]
             if self.loops:
                 kinds += ["break", "continue"]
-            elif self.output and (self.output != "tuple" or KNOWN_BUGS):
-                # Open bugs: a tuple returned by several returns, with no active part; a return in an if
-                # nested in another if (or an elif) does not end the function.
+            elif self.output:
                 kinds += ["early_return"]
         return bool(getattr(self, "s_" + self.choice(kinds))())
 
@@ -541,9 +535,7 @@ class Builder:
         a = self.choice(names)
 
         def partner(n: str) -> bool:
-            same = self.scope[n].shape == self.scope[a].shape
-            # Open bug: a parameter re-bound to another shape gets a zero adjoint of that shape.
-            return n != a and (same or not self.loops)
+            return n != a
 
         b = self.choice([n for n in names if partner(n)] or [a])
         if a == b:
@@ -781,11 +773,6 @@ class Builder:
         return f"{text} + {term}"
 
 
-# Helper names are unique across programs: s2sad's registry keeps every helper it has seen, by name
-# (open bugs: it never forgets them, and two helpers of one name share derivative names).
-_HELPER_NAMES = itertools.count()
-
-
 def _normalise(source: str) -> str:
     return ast.unparse(ast.parse(source)) + "\n"
 
@@ -809,7 +796,7 @@ def programs(draw: Callable[[Any], Any], max_helpers: int = 2) -> Program:
             b.scope[p] = V(S, fresh=S == ())
         b.statements(0, 2)
         b.emit(f"return {b.expr(ret, b.depth()).text}")
-        name = f"h{next(_HELPER_NAMES)}"
+        name = f"h{h}"  # the same names in every program: the registry keys helpers by identity
         helper = Helper(name, shapes, ret, b.lines)
         autograd &= b.autograd
         lines += [f"def {name}({', '.join(pnames)}):"] + b.lines + [""]

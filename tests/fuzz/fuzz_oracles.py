@@ -41,7 +41,6 @@ from typing import Any, Callable
 import numpy as np
 
 import s2sad
-from fuzz_gen import KNOWN_BUGS
 
 STATS: collections.Counter[str] = collections.Counter()
 
@@ -300,11 +299,6 @@ def _check(source: str, args: tuple[Any, ...], *, autograd: bool, name: str, see
                     raise fail("standalone", "the exported module imports s2sad")
         namespace: dict[str, Any] = {"__name__": "s2sad_fuzz_standalone"}
         exec(compile(text, f"<export of {name}>", "exec"), namespace)  # noqa: S102
-        if not KNOWN_BUGS:
-            # Open bug: a copied helper may use np or math while the derivative code itself does not
-            # import it, and the export leaves the import out.
-            namespace.setdefault("np", np)
-            namespace.setdefault("math", math)
         f_vjp = namespace[f"{name}_vjp"]
         # One seed per output of `return a, b`; one (tuple) seed when several returns give tuples.
         cts = _parts(u) if f_vjp.__code__.co_argcount - len(args) > 1 else (u,)

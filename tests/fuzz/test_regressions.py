@@ -2,9 +2,7 @@
 
 Each test is the minimal program (as Hypothesis shrank it, or as reduced by
 hand from a fuzzer failure) with the inputs it failed at, run through every
-oracle of `fuzz_oracles.check`, plus the specific symptom. Bugs still open in
-the compiler core are in `open_bugs.py` (not collected) until they are fixed;
-move a test here when its bug is.
+oracle of `fuzz_oracles.check`, plus the specific symptom.
 """
 from __future__ import annotations
 
