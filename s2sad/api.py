@@ -69,7 +69,8 @@ def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., 
                 f"{prim.spelling.path or prim.name} has no derivative: s2sad treats it as piecewise constant",
                 construct=prim.spelling.path or prim.name,
             )
-        return _call_of(prim)
+        # A helper s2sad differentiates through is read like any function; a primitive gets a one-line caller.
+        return prim.user_fn if prim.user_fn is not None else _call_of(prim)
     if not inspect.isfunction(fn):  # a builtin, a C function, a NumPy dispatcher, a callable object
         name = getattr(fn, "__name__", type(fn).__name__)
         raise SourceUnavailableError(
@@ -80,12 +81,10 @@ def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., 
     return fn
 
 
-_CALLS: dict[str, Callable[..., Any]] = {}
-
-
 def _call_of(prim: registry.Primitive) -> Callable[..., Any]:
     """A generated one-line function calling a primitive, so its own rules are used."""
-    if prim.name not in _CALLS:
+    call = getattr(prim, "_call", None)  # kept on the record: it lives and dies with the primitive
+    if call is None:
         from .compile import compile_ir
         from .ir import Const, Function, Op, Param, Return, Var
 
@@ -96,8 +95,8 @@ def _call_of(prim: registry.Primitive) -> Callable[..., Any]:
         keywords = tuple((p.name, Var(p.name)) for p in params if p.default is not None)
         body = [Return(Op(prim.name, positional, keywords))]
         name = f"call_{prim.name}"
-        _CALLS[prim.name] = compile_ir(Function(name, params, body), f"call of {prim.name}")
-    return _CALLS[prim.name]
+        call = prim._call = compile_ir(Function(name, params, body), f"call of {prim.name}")
+    return call
 
 
 def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset[str]:
@@ -148,6 +147,7 @@ class GradFunction:
         self.wrt = wrt
         self.with_value = with_value
         self._fast: dict[Any, tuple[Callable[..., Any], Callable[..., Any]]] = {}  # argument kinds -> (compiled, fix)
+        _LIVE.add(self)
         name = getattr(fn, "__name__", "f")
         self.__name__ = f"{'value_and_grad' if with_value else 'grad'}_{name}"
         self.__qualname__ = self.__name__
@@ -442,10 +442,15 @@ def grad_of(fn: Callable[..., Any], wrt: Wrt = 0) -> GradFunction:
     return grads[key]
 
 
+_LIVE: "weakref.WeakSet[GradFunction]" = weakref.WeakSet()  # so new rules or settings reach existing grad objects
+
+
 def forget_plans() -> None:
-    """Empty the cheap call path's memos (`s2sad.optimize.configure` does, with the cache)."""
+    """Empty the cheap call path's memos (`s2sad.optimize.configure` and new user rules do, with the cache)."""
     _JVP_PLANS.clear()
     _GRADS.clear()
+    for g in list(_LIVE):
+        g._fast.clear()
 
 
 def _annotation_scalars(fn: Callable[..., Any]) -> frozenset[str]:

@@ -42,6 +42,16 @@ def user_primitive(obj: Any, fs: FunctionSource, node: ast.AST) -> Primitive:
     prim = registry.lookup(fn)
     if prim is None:
         prim = _new_user_primitive(fn, fs, node)
+    # Generated code calls a helper by its own name, bound in the caller's namespace. Two different
+    # helpers of one name in one caller are spelled by their registry names instead (`h`, `h_2`).
+    # The spelling is read when code is printed, so the statements lowered so far follow.
+    called = fs.__dict__.setdefault("_called", {})
+    other = called.setdefault(prim.spelling.path, prim)
+    if other is not prim:
+        for p in (prim, other):
+            if p.name != p.spelling.path:
+                p.spelling = Spelling("call", path=p.name)
+                called[p.name] = p
     # The caller's lowered code names the primitive: keep it as long as the caller's cache entries.
     # (Later callers find the record in convert.py, and hold the helper in their `globals_used`.)
     CACHE.keep(fs.fn, prim)

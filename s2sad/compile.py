@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from . import registry, runtime
 from .emit import to_source
+from .errors import UnsupportedSyntaxError
 from .ir import Function, Op, walk_expr, walk_stmts
 
 _lock = threading.Lock()
@@ -44,7 +45,9 @@ def rule_globals(fn: Function) -> dict[str, Any]:
                     path = prim.spelling.path
                     if prim.spelling.kind == "call" and path and "." not in path and not hasattr(runtime, path):
                         if prim.fn is not None and not hasattr(builtins, path):
-                            out[path] = prim.fn
+                            if out.setdefault(path, prim.fn) is not prim.fn:  # never bind one name to two functions
+                                raise UnsupportedSyntaxError(f"two different functions are both called {path!r} in the generated code",
+                                                             construct=path, hint="give one of them another name")
     return out
 
 

@@ -361,9 +361,19 @@ def _ensure_user_primitive(fn: Callable[..., Any], name: str | None = None) -> P
     return add_user(prim)
 
 
+def _forget_derivatives() -> None:
+    """Empty the derivative cache: callers generated before new rules must be generated again."""
+    from .api import forget_plans
+    from .cache import CACHE
+
+    CACHE.clear()
+    forget_plans()
+
+
 def primitive(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a user function as opaque: s2sad calls it instead of reading its source."""
     _ensure_user_primitive(fn)
+    _forget_derivatives()
     return fn
 
 
@@ -392,6 +402,7 @@ def _set_rules(fn: Callable[..., Any], rules: tuple[Any, ...], mode: str) -> Non
         # The generated code calls the rule by name, so the rule is itself a primitive.
         _ensure_user_primitive(rule, name)
     setattr(prim, "_" + mode, table)
+    _forget_derivatives()
 
 
 def defvjp(fn: Callable[..., Any], *rules: Callable[..., Any] | None) -> None:

@@ -20,6 +20,7 @@ Trip counts of `while` loops and loops with `break` are counted the same way.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import recompute, registry
@@ -98,6 +99,13 @@ class Reverse:
         self.loops: dict[int, _Loop] = {}
         self.stack = self.bar.fresh("stack")
         self.depth_of: dict[int, int] = {}  # loop -> how many loops enclose it
+        bindings = Counter(p.name for p in fn.params)
+        for x in walk_stmts(fn.body):
+            if isinstance(x, Assign):
+                bindings.update(x.targets)
+            elif isinstance(x, For):
+                bindings.update(x.target if isinstance(x.target, tuple) else (x.target,))
+        self.rebound = {v for v, n in bindings.items() if n > 1}  # names that may hold values of different shapes
         _loop_depths(fn.body, 0, self.depth_of)
 
     # -- backward sweep ----------------------------------------------------------------
@@ -196,6 +204,9 @@ class Reverse:
         for names, other in ((d_a - d_b, orelse), (d_b - d_a, body)):
             for nb in sorted(names):
                 other.append(Assign(nb, _zero(self._primal(nb)), s.line))
+        # Those zeros take the shape the primal had on entry to the if: where it is re-bound (a swap of
+        # an array and a number, say), the value it had there must be restored first.
+        self._read(s, [Var(v) for v in map(self._primal, d_a ^ d_b) if v in self.rebound])
         defined.clear()
         defined.update(d_a | d_b)
         if not body and not orelse:
@@ -222,6 +233,13 @@ class Reverse:
         for nb in sorted(start - d):
             body.append(Assign(nb, _zero(self._primal(nb)), s.line))  # killed here, read next iteration
         out: list = [Assign(nb, _zero(self._primal(nb)), s.line) for nb in sorted(pre - defined)]
+        # The zeros take their shapes from the primal at the iteration's start and at the loop's end.
+        # Where it is re-bound (to another shape, perhaps), those values must be restored first: a read
+        # by any statement of the body counts as a read anywhere in an iteration.
+        inside = next((x for x in walk_stmts(s.body) if isinstance(x, (Assign, If))), None)
+        if inside is not None:
+            self._read(inside, [Var(v) for v in map(self._primal, start - d) if v in self.rebound])
+        self._read(s, [Var(v) for v in map(self._primal, pre - defined) if v in self.rebound])
         defined.clear()
         defined.update(start)
         body_assigned = _assigned(s.body)

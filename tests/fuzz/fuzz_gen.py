@@ -535,7 +535,9 @@ class Builder:
         a = self.choice(names)
 
         def partner(n: str) -> bool:
-            return n != a
+            # In a loop a swap of two shapes alternates them between iterations, which the generator's
+            # shape model (one shape per name per statement) does not follow: the program itself fails.
+            return n != a and (self.scope[n].shape == self.scope[a].shape or not self.loops)
 
         b = self.choice([n for n in names if partner(n)] or [a])
         if a == b:

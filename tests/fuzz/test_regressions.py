@@ -438,3 +438,56 @@ def f(x0):
     return 0.5 + np.sum(x0) + np.sum(buf0)
 """
     check(source, (np.array([0.27, -0.46, -0.92]),))
+
+
+@pytest.mark.parametrize("test, args", [
+    ("0.5 > 0.0", (np.array([0.27, -0.46, -0.92]), np.array([-0.97, 0.63]))),
+    ("x0 > 0.0", (0.27, np.array([-0.46, -0.92]))),
+    ("x0 < 0.0", (0.27, np.array([-0.46, -0.92]))),
+])
+def test_a_zero_adjoint_in_a_branch_takes_the_shape_from_the_branch_entry(test, args):
+    # Found by the long profile (three shrunk variants): the branch that gives x1 no adjoint wrote
+    # `x1_bar = np.zeros_like(x1)` where x1 still held the number swapped into it, not the array it
+    # held on entry -- a crash in unbroadcast, a float() of an array, or a wrong-shaped adjoint.
+    source = f"""\
+import numpy as np
+
+def f(x0, x1):
+    if {test}:
+        x0, x1 = (x1, x0)
+        x0 = {'0.5' if test == '0.5 > 0.0' else 'x1'} * np.ones((2,))
+    else:
+        x0, x1 = (x1, x0)
+    return x0
+"""
+    check(source, args)
+    _, pullback = s2sad.vjp(load(source).f, *args)
+    assert [np.shape(a) for a in pullback(np.ones(2))] == [np.shape(a) for a in args]
+
+
+def test_a_zero_adjoint_after_a_later_rebinding_takes_the_shape_from_the_branch():
+    # The same zero, with x1 re-bound to a number after the if (reduced by hand from the above).
+    source = """\
+import numpy as np
+
+def f(x0, x1):
+    if x0 > 0.0:
+        y = x1 * 2.0
+    else:
+        y = x0 * np.ones(2)
+    x1 = x0
+    return y + x1
+"""
+    check(source, (0.3, np.array([-0.46, -0.92])))
+    check(source, (-0.3, np.array([-0.46, -0.92])))
+
+
+def test_std_of_equal_values_is_a_singular_point_not_a_failure():
+    # Found by the long profile: np.std(x0 * np.ones((2, 3)), axis=-1) is identically zero, but the chain
+    # rule goes through sqrt at 0; s2sad and autograd give the same finite number, central differences 0.
+    # The oracle now rejects such a point rather than report it.
+    from fuzz_oracles import Rejected
+
+    source = "import numpy as np\n\ndef f(x0):\n    return np.std(x0 * np.ones((2, 3)), axis=-1)\n"
+    with pytest.raises(Rejected, match="singular point"):
+        check(source, (0.7848043237874107,), autograd=True, seed=4155)

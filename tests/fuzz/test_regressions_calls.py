@@ -121,6 +121,24 @@ def test_two_helpers_with_one_name_keep_readable_names():
     check("def h0(a):\n    return a * a\n\ndef f(x):\n    return h0(x) * 2.0\n", (0.7,))
 
 
+def test_two_helpers_with_one_name_in_one_function():
+    # Two different functions, both called `h`, in one caller: both were printed `h(x)` and bound to one of
+    # them, and the gradient was silently wrong (4.0 for 14.0). Now they print by their registry names.
+    ha = load("def h(a):\n    return a * 2.0\n")
+    hb = load("def h(a):\n    return a ** 3\n")
+    m = load("def f(x):\n    return ha.h(x) + g(x)\n")
+    m.ha, m.g = ha, hb.h
+    assert s2sad.grad(m.f)(2.0) == 14.0
+    assert s2sad.jvp(m.f, (2.0,), (1.0,))[1] == 14.0
+    text = s2sad.source(m.f, "reverse")
+    names = {registry.lookup(ha.h).name, registry.lookup(hb.h).name}
+    assert len(names) == 2 and all(f"{n}(x)" in text and f"{n}_vjp(x, " in text for n in names)
+    text = str(s2sad.export(m.f, modes=("reverse", "forward")))
+    namespace: dict = {}
+    exec(compile(text, "<export>", "exec"), namespace)  # noqa: S102
+    assert namespace["f_vjp"](2.0) == 14.0
+
+
 def test_helpers_and_their_modules_are_never_freed():
     # calls.py `user_primitive`: every helper became a Primitive in registry.PRIMS and _BY_OBJECT, strongly,
     # with its module's globals -- so the caller and its cache entries lived forever; and names grew
@@ -174,3 +192,31 @@ def test_rules_for_a_helper_after_a_failed_attempt_are_ignored():
     s2sad.defjvp(namespace["helper"], lambda t, ans, x: t * 2 * x)
     assert s2sad.grad(m.f)(1.5) == pytest.approx(4.0)  # SourceUnavailableError again
     assert s2sad.jvp(m.f, (1.5,), (1.0,))[1] == pytest.approx(4.0)
+
+
+def test_rules_given_after_a_caller_was_differentiated_are_used():
+    # registry.py: `primitive`/`defvjp` on a helper that a cached caller had differentiated through left the
+    # caller (and an existing grad object) on the old derivative, read from the helper's source.
+    m = load("def helper(x):\n    return x * x\n\ndef f(x):\n    return helper(x) + x\n")
+    g = s2sad.grad(m.f)
+    assert g(1.5) == pytest.approx(4.0)
+    assert s2sad.jvp(m.f, (1.5,), (1.0,))[1] == pytest.approx(4.0)
+    s2sad.primitive(m.helper)
+    s2sad.defvjp(m.helper, lambda g, ans, x: g * 10.0)  # deliberately not the true derivative: it must be used
+    s2sad.defjvp(m.helper, lambda t, ans, x: t * 10.0)
+    assert g(1.5) == pytest.approx(11.0)
+    assert s2sad.grad(m.f)(1.5) == pytest.approx(11.0)
+    assert s2sad.jvp(m.f, (1.5,), (1.0,))[1] == pytest.approx(11.0)
+
+
+def test_grad_of_a_helper_itself_reads_its_source():
+    # api.target: grad of a function already recorded as a helper compiled a one-line caller, kept in a
+    # module-level dict for good, so the helper and its module were never freed.
+    m = load("def h0(a):\n    return a * 2.0\n\ndef f(x):\n    return h0(x)\n")
+    assert s2sad.grad(m.f)(1.0) == 2.0
+    assert s2sad.grad(m.h0)(1.0) == 2.0
+    ref = weakref.ref(m.h0)
+    del m
+    for _ in range(2):
+        gc.collect()
+    assert ref() is None
