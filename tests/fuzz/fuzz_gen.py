@@ -42,6 +42,9 @@ from fuzz_menu import SHAPES, Fn, Menu, menu
 Shape = tuple[int, ...]
 
 
+# Unary functions that return their (real, float) argument itself rather than a new array.
+RETURNS_ITS_ARGUMENT = frozenset({"np.real"})
+
 CONSTANTS = (0.5, -0.7, 1.5, 2.0, 0.3)
 THRESHOLDS = (0.0, 0.5, -0.5, 1.0)
 _INDEX_TEXTS = ("0", "1", "-1", "2", "1:", ":2", ":1", "0, 1", "1, -1", "-1, 0", ":, 0", ":, 1", ":, -1", ":, :1", "1:, :", "0, 1:")
@@ -340,6 +343,9 @@ class Builder:
         self.autograd &= f.autograd
         if not f.elementwise:
             self.features.add("scalar_fn")
+        if f.call in RETURNS_ITS_ARGUMENT and shapes[0] != ():
+            arg = self.expr(shapes[0], d)  # np.real of a real array is that array: it shares like a view
+            return E(f"{f.call}({arg.text})", fresh=False, alias=arg.alias)
         args = ", ".join(self.in_domain(dom, T, d) for dom, T in zip(f.domains, shapes))
         return E(f"{f.call}({args})")
 

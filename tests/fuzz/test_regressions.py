@@ -491,3 +491,24 @@ def test_std_of_equal_values_is_a_singular_point_not_a_failure():
     source = "import numpy as np\n\ndef f(x0):\n    return np.std(x0 * np.ones((2, 3)), axis=-1)\n"
     with pytest.raises(Rejected, match="singular point"):
         check(source, (0.7848043237874107,), autograd=True, seed=4155)
+
+
+def test_an_update_through_np_real_of_an_argument_is_refused():
+    # Found by the long profile: `a = np.real(a); a **= 2` in a helper. For a real array np.real returns
+    # the array itself, so the update changes the caller's argument; s2sad's guard refuses it at that line
+    # (the generator now tracks np.real as sharing its argument, like a view).
+    source = """\
+import numpy as np
+
+def h1(a):
+    a = np.real(a)
+    a **= 2
+    return 0.5 * np.ones((2,))
+
+def f(x0):
+    return h1(x0 * np.ones((3,)))
+"""
+    f = load(source).f
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="augmented assignment to 'a'") as info:
+        s2sad.vjp(f, 0.27)[1](np.ones(2))
+    assert info.value.lineno == 5
