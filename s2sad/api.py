@@ -192,21 +192,10 @@ class GradFunction:
         if entry is None:
             return self._first_call(args, kwargs)
         _hit()
-        compiled, fix = entry
-        try:
-            value, grads = compiled(*args, **kwargs)
-        except S2SADError as exc:
-            raise exc.with_traceback(None) from None
-        except Exception:
-            self._explain_failure(args, kwargs)
-            raise
-        if type(value) not in _SCALAR_TYPES and (isinstance(value, tuple) or np.ndim(value) != 0):
-            raise _not_scalar(self.fn, "a tuple" if isinstance(value, tuple) else f"shape {np.shape(value)}") from None
-        grads = fix(grads, args, kwargs)
-        return (value, grads) if self.with_value else grads
+        return self._run(entry, args, kwargs)
 
     def _run(self, entry: tuple[Callable[..., Any], Callable[..., Any]], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        """Run an entry (the first call's path; `__call__` has the same lines inline)."""
+        """Run a cached entry: the generated code, the scalar check, gradients shaped like the arguments."""
         compiled, fix = entry
         try:
             value, grads = compiled(*args, **kwargs)

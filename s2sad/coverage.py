@@ -88,8 +88,9 @@ column rank, and only its solution carries a derivative; `qr` is the reduced
 factorization of a tall or square matrix. `eigh` and `cholesky` read one
 triangle of their input, so their adjoint lands on that triangle (autograd
 returns the symmetrised adjoint; the two agree on symmetric perturbations).
-`cumprod` assumes no zeros (`prod` handles them exactly). `np.array` of nested
-lists is refused with a clear error (use `np.stack`). Reductions take
+`prod` and `cumprod` handle zeros exactly: their first derivatives never divide
+by `x`. `np.array` of nested lists is refused with a clear error (use
+`np.stack`). Reductions take
 `(x, axis, keepdims)` positionally; pass `ddof`, `weights` and friends by keyword.
 
 **Ties.** Where `np.maximum(x, y)` (likewise `minimum`, `fmax`, `fmin`) has

@@ -184,6 +184,45 @@ def prod_others(x: Any, axis: Any = None) -> Any:
     return np.moveaxis((before * after).reshape(moved.shape), last, axes)
 
 
+def _running(x: Any, t: Any, axis: Any) -> tuple[Any, Any, int]:
+    """`x` and `t` as float arrays with the running axis last (flattened for `axis=None`), and that axis."""
+    dtype = np.result_type(x, t, np.float32)  # float32 stays float32; ints become float64
+    x, t = np.asarray(x, dtype=dtype), np.asarray(t, dtype=dtype)
+    if axis is None:
+        return x.ravel(), t.ravel(), -1
+    return np.moveaxis(x, axis, -1), np.moveaxis(np.broadcast_to(t, x.shape), axis, -1), axis
+
+
+def cumprod_adjoint(y: Any, x: Any, axis: Any = None) -> Any:
+    """Adjoint of `np.cumprod(x, axis)` given `y`, the adjoint of its result; exact where `x` has zeros."""
+    shape = np.shape(x)
+    x, y, axis_ = _running(x, y, axis)
+    n = x.shape[-1]
+    if n == 0:
+        return np.zeros(shape, x.dtype)
+    before = np.cumprod(np.concatenate([np.ones_like(x[..., :1]), x[..., :-1]], axis=-1), axis=-1)  # x[:j]'s product
+    r = np.empty(np.broadcast_shapes(x.shape, y.shape), x.dtype)  # r[j] = sum over i >= j of y[i] * prod(x[j+1:i+1])
+    r[..., n - 1] = y[..., n - 1]
+    for j in range(n - 2, -1, -1):  # no division, so zeros are fine
+        r[..., j] = y[..., j] + x[..., j + 1] * r[..., j + 1]
+    out = before * r
+    return out.reshape(shape) if axis is None else np.moveaxis(out, -1, axis_)
+
+
+def cumprod_tangent(x: Any, t: Any, axis: Any = None) -> Any:
+    """Tangent of `np.cumprod(x, axis)` along the tangent `t` of `x`; exact where `x` has zeros."""
+    x, t, axis_ = _running(x, t, axis)
+    n = x.shape[-1]
+    out = np.empty(np.broadcast_shapes(x.shape, t.shape), x.dtype)
+    product = np.ones(x.shape[:-1], x.dtype)
+    running = np.zeros(out.shape[:-1], x.dtype)
+    for i in range(n):  # d(p * x[i]) = dp * x[i] + p * dx[i]
+        running = running * x[..., i] + product * t[..., i]
+        product = product * x[..., i]
+        out[..., i] = running
+    return out if axis is None else np.moveaxis(out, -1, axis_)
+
+
 def diff_adjoint(g: Any, n: int = 1, axis: int = -1) -> Any:
     """Adjoint of `np.diff(x, n, axis)`: each difference sends +g to its later and -g to its earlier element."""
     for _ in range(n):

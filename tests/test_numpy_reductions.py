@@ -55,6 +55,10 @@ def trace_offset(x): return np.trace(x, 1)
 def trace_axes(x): return np.trace(x, 0, 1, 2)
 def trace_method(x): return x.trace()
 def prod_others_(x, axis): return runtime.prod_others(x, axis)
+def cumprod_adjoint_(y, x, axis): return runtime.cumprod_adjoint(y, x, axis)
+def cumprod_tangent_(x, t, axis): return runtime.cumprod_tangent(x, t, axis)
+def cumprod_adjoint_flat(y, x): return runtime.cumprod_adjoint(y, x)
+def cumprod_tangent_flat(x, t): return runtime.cumprod_tangent(x, t)
 def diff_adjoint_(g, n, axis): return runtime.diff_adjoint(g, n, axis)
 def weights_like_(w, x): return runtime.weights_like(w, x, 1)
 def unweights_like_(g, w): return runtime.unweights_like(g, w, 1)
@@ -95,6 +99,10 @@ CASES += [Case("diff", diff_, (I.normal(5),)), Case("diff", diff_, (I.normal(3, 
 CASES += [Case("diff", diff_n_axis, (I.normal(4, 5), n, ax), label=f"n={n} axis={ax}") for n in (1, 2) for ax in (0, 1)]
 CASES += [Case("trace", trace_, (I.normal(3, 3),)), Case("trace", trace_offset, (I.normal(3, 4),)),
           Case("trace", trace_axes, (I.normal(2, 3, 3),)), Case("trace", trace_method, (I.normal(4, 3),))]
+CASES += [Case("cumprod_adjoint_", cumprod_adjoint_, (I.normal(3, 4), I.away(3, 4), ax), label=f"axis={ax}") for ax in (0, -1)]
+CASES += [Case("cumprod_tangent_", cumprod_tangent_, (I.away(3, 4), I.normal(3, 4), ax), label=f"axis={ax}") for ax in (0, -1)]
+CASES += [Case("cumprod_adjoint_", cumprod_adjoint_flat, (I.normal(12), I.away(3, 4)), label="axis=None"),
+          Case("cumprod_tangent_", cumprod_tangent_flat, (I.away(3, 4), I.normal(3, 4)), label="axis=None")]
 CASES += [Case("prod_others_", prod_others_, (I.away(3, 4), ax), label=f"axis={ax}") for ax in (0, 1, (0, 1))]
 CASES += [Case("diff_adjoint_", diff_adjoint_, (I.normal(3, 4), n, ax), label=f"n={n} axis={ax}") for n in (1, 2) for ax in (0, 1)]
 CASES += [Case("weights_like_", weights_like_, (I.positive(4), I.normal(3, 4))),
@@ -114,6 +122,27 @@ def test_prod_with_zeros_has_the_exact_gradient():
 
 def sum_of_prod_axis0(x):
     return np.sum(np.prod(x, axis=0))
+
+
+def test_cumprod_with_zeros_has_the_exact_derivatives():
+    # The adjoint and tangent of cumprod run the products without dividing by x (they used to: NaN).
+    x = np.array([[2.0, 0.0, 3.0, 0.5], [0.0, 0.0, 1.5, 2.0]])
+    w = np.arange(1.0, 5.0)
+
+    def oracle(x):  # d/dx_j sum_i w_i prod(x[:i+1]), term by term
+        g = np.zeros_like(x)
+        for r in range(x.shape[0]):
+            for j in range(x.shape[1]):
+                g[r, j] = sum(w[i] * np.prod(np.delete(x[r, : i + 1], j)) for i in range(j, x.shape[1]))
+        return g
+
+    np.testing.assert_allclose(s2sad.grad(weighted_cumprod)(x), oracle(x))
+    _, t = s2sad.jvp(weighted_cumprod, (x,), (np.ones_like(x),))
+    assert t == np.sum(oracle(x))
+
+
+def weighted_cumprod(x):
+    return np.sum(np.cumprod(x, axis=-1) * np.arange(1.0, 5.0))
 
 
 def test_two_zeros_give_a_zero_gradient():

@@ -19,6 +19,8 @@ import numpy as np
 
 from ..registry import defrule, nondiff
 from ..runtime import (
+    cumprod_adjoint,
+    cumprod_tangent,
     diff_adjoint,
     median_weights,
     prod_others,
@@ -196,12 +198,44 @@ class cumsum:
 
 @defrule(np.cumprod, method="cumprod")
 class cumprod:
-    # ans[i] / x[j] for j <= i: assumes no zeros in x.
     def vjp(g, ans, x, axis=None):
-        return np.reshape(np.flip(np.cumsum(np.flip(g * ans, axis), axis), axis), np.shape(x)) / x
+        return cumprod_adjoint(g, x, axis)
 
     def jvp(ans, x, axis=None, x_dot=None):
-        return ans * np.cumsum(x_dot / x, axis)
+        return cumprod_tangent(x, x_dot, axis)
+
+
+# The two running products' own rules (second derivatives of cumprod) divide by x: NaN at an exact
+# zero, as for prod. `_rsum` is the reversed running sum, the transpose of np.cumsum.
+@defrule(cumprod_adjoint, call="cumprod_adjoint")
+class cumprod_adjoint_:
+    def vjp(g, ans, y, x, axis=None):
+        return (
+            cumprod_tangent(x, g, axis),
+            cumprod_adjoint(y * np.cumsum(g / x, axis), x, axis) - g * ans / x,
+        )
+
+    def jvp(ans, y, x, axis=None, y_dot=None, x_dot=None):
+        return (
+            cumprod_adjoint(y_dot, x, axis),
+            np.reshape(np.flip(np.cumsum(np.flip(y * cumprod_tangent(x, x_dot, axis), axis), axis), axis), np.shape(x)) / x - ans * x_dot / x,
+        )
+
+
+@defrule(cumprod_tangent, call="cumprod_tangent")
+class cumprod_tangent_:
+    def vjp(g, ans, x, t, axis=None):
+        return (
+            cumprod_adjoint(g * np.cumsum(t / x, axis), x, axis)
+            - np.reshape(np.flip(np.cumsum(np.flip(g * np.cumprod(x, axis), axis), axis), axis), np.shape(x)) * t / x ** 2,
+            cumprod_adjoint(g, x, axis),
+        )
+
+    def jvp(ans, x, t, axis=None, x_dot=None, t_dot=None):
+        return (
+            cumprod_tangent(x, x_dot, axis) * np.cumsum(t / x, axis) - np.cumprod(x, axis) * np.cumsum(t * x_dot / x ** 2, axis),
+            cumprod_tangent(x, t_dot, axis),
+        )
 
 
 @defrule(np.diff)

@@ -512,3 +512,15 @@ def f(x0):
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="augmented assignment to 'a'") as info:
         s2sad.vjp(f, 0.27)[1](np.ones(2))
     assert info.value.lineno == 5
+
+
+def test_cumprod_through_zeros():
+    # Found by the long profile: np.ptp of equal values is 0, and the adjoint of np.cumprod divided by x:
+    # NaN where the derivative is 0. cumprod's adjoint and tangent now run the products without division.
+    source = """\
+import numpy as np
+
+def f(x0):
+    return np.inner(np.cumprod(np.ptp(x0 * np.ones((2, 3)), axis=0), axis=-1), x0 * np.ones((3,)))
+"""
+    check(source, (0.2739233746429086,))
