@@ -177,13 +177,17 @@ class GradFunction:
         if _returns_tuple(pipeline.lowered(base)):
             raise _not_scalar(self.fn, "a tuple")
         scalars = _scalars(base, args, kwargs)
+        valued = True
         if _saves_on_stack(base) and set(wrt) <= scalars:
             # Reverse over a generated adjoint with loops is not supported, but for scalar
             # inputs a gradient is a tangent: use forward over reverse instead.
             compiled = _forward_value_and_grad(base, wrt, scalars)
+        elif not self.with_value and optimize.SETTINGS.liveness and _scalar_output(base, scalars):
+            # The value is a number whatever the arrays: nothing to check, so nothing computes it.
+            compiled, valued = pipeline.derive(base, "reverse", wrt, scalars, "grad"), False
         else:
             compiled = pipeline.derive(base, "reverse", wrt, scalars, "value_and_grad")
-        return compiled, positions, is_tuple, wrt
+        return compiled, positions, is_tuple, wrt, valued
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # The cheap call path: once per kind of arguments, `_first_call` resolves wrt, checks the
@@ -194,16 +198,19 @@ class GradFunction:
         _hit()
         return self._run(entry, args, kwargs)
 
-    def _run(self, entry: tuple[Callable[..., Any], Callable[..., Any]], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _run(self, entry: tuple[Callable[..., Any], Callable[..., Any], bool], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Run a cached entry: the generated code, the scalar check, gradients shaped like the arguments."""
-        compiled, fix = entry
+        compiled, fix, valued = entry
         try:
-            value, grads = compiled(*args, **kwargs)
+            out = compiled(*args, **kwargs)
         except S2SADError as exc:
             raise exc.with_traceback(None) from None
         except Exception:
             self._explain_failure(args, kwargs)
             raise
+        if not valued:  # the "grad" variant: the output is a number by construction
+            return fix(out, args, kwargs)
+        value, grads = out
         if type(value) not in _SCALAR_TYPES and (isinstance(value, tuple) or np.ndim(value) != 0):
             raise _not_scalar(self.fn, "a tuple" if isinstance(value, tuple) else f"shape {np.shape(value)}") from None
         grads = fix(grads, args, kwargs)
@@ -212,8 +219,8 @@ class GradFunction:
     @_user_errors
     def _first_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """The first call with arguments of these kinds: build the entry, then run it."""
-        compiled, positions, is_tuple, wrt = self._entry(args, kwargs)
-        entry = self._fast[_kinds(args, kwargs)] = (compiled, _fixer(positions, wrt, is_tuple))
+        compiled, positions, is_tuple, wrt, valued = self._entry(args, kwargs)
+        entry = self._fast[_kinds(args, kwargs)] = (compiled, _fixer(positions, wrt, is_tuple), valued)
         return self._run(entry, args, kwargs)
 
     @_user_errors
@@ -223,6 +230,22 @@ class GradFunction:
         out = self.fn(*args, **kwargs)
         if isinstance(out, tuple) or np.ndim(out) != 0:
             raise _not_scalar(self.fn, "a tuple" if isinstance(out, tuple) else f"shape {np.shape(out)}") from None
+
+
+def _scalar_output(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
+    """True when `fn`'s result is a number for any arrays of the kinds given (a full reduction, say)."""
+    from .shapes import SCALAR, infer
+
+    from .ir import Assign, Op, walk_stmts
+
+    low = pipeline.lowered(fn)
+    if low.tuple_output or len(low.outputs) != 1:
+        return False
+    out = low.outputs[0]
+    for s in walk_stmts(low.fn.body):  # `x.shape` is "scalar-like" to the shape facts, but a tuple
+        if isinstance(s, Assign) and out in s.targets and isinstance(s.value, Op) and s.value.prim in ("shape", "shape_attr"):
+            return False
+    return infer(low.fn, set(scalars)).get(out) == SCALAR
 
 
 def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool) -> Callable[..., Any]:
@@ -452,14 +475,17 @@ def _annotation_scalars(fn: Callable[..., Any]) -> frozenset[str]:
 
 @_user_errors
 def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Sequence[Any] | None = None) -> str:
-    """The generated source of `fn` for `mode` ("reverse", "forward" or "wengert").
+    """The generated source of `fn` for `mode` ("reverse", "forward", "wengert" or "grad").
 
     With example `args`, the code is specialised the way a call with those
     arguments would be (scalar arguments need no `unbroadcast`); without
-    them, parameters annotated `float` count as scalars.
+    them, parameters annotated `float` count as scalars. "grad" is the adjoint
+    `s2sad.grad` runs when the value is known to be a number: without the
+    statements that only form the value.
     """
-    if mode not in pipeline.MODES:
-        raise InputError(f"mode must be one of {', '.join(map(repr, pipeline.MODES))}, not {mode!r}", construct="mode")
+    modes = (*pipeline.MODES, "grad")
+    if mode not in modes:
+        raise InputError(f"mode must be one of {', '.join(map(repr, modes))}, not {mode!r}", construct="mode")
     args_t = tuple(args) if args is not None else ()
     base = target(fn, args_t)
     scalars = _scalars(base, args_t, {}) if args is not None else _annotation_scalars(base)
@@ -468,6 +494,8 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
         names, _ = pipeline.resolve_wrt(base, wrt)
     from .display import Code
 
+    if mode == "grad":
+        return Code(pipeline.show(base, "reverse", names, scalars, "grad"))
     return Code(pipeline.show(base, mode, names, scalars))
 
 

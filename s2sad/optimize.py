@@ -24,11 +24,14 @@ Input and output: an adjoint program (`ir.Function`) in the form
   that shape anyway.
 - **accumulate** (`s2sad/accumulate.py`): a slice's adjoint is added into
   the array in place, `x_bar[1:] += g`, instead of through an array of zeros.
+- **adjoint liveness** (`s2sad/liveness.py`, the "grad" variant): when the
+  function's value is known to be a number, `s2sad.grad` runs an adjoint that
+  returns only the gradients, without the statements that only formed the value.
 - **checkpoint annotation** (`s2sad/checkpoint.py`): a call of a helper
   marked `@s2sad.checkpoint` gets a comment saying that its adjoint runs the
   helper's forward again from the saved inputs.
 
-`configure(recompute="off")` or `configure(accumulate=False)` switches a pass
+`configure(recompute="off")`, `configure(accumulate=False)` or `configure(liveness=False)` switches a pass
 off (the benchmark suite does, to measure what each pass buys); it empties the
 derivative cache, so every derivative is generated again under the new settings.
 """
@@ -52,6 +55,7 @@ class Settings:
     scalar_adjoints: bool = True  # keep the adjoint of a whole-array sum a number: s2sad/scalar_adjoints.py
     accumulate: bool = True  # add slice adjoints in place, x_bar[1:] += g: s2sad/accumulate.py
     cheap_calls: bool = True  # keep signatures and jvp/hvp plans per function (api.py)
+    liveness: bool = True  # grad of a function whose value is a number skips computing the value: s2sad/liveness.py
 
 
 SETTINGS = Settings()

@@ -14,7 +14,7 @@ from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
-from . import aliasing, optimize
+from . import aliasing, liveness, optimize
 from .ir import Function
 from .lower import Lowered, lower
 from .reverse import reverse
@@ -63,7 +63,9 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
         return low.fn
     low = aliasing.specialize(low, scalars)
     if mode == "reverse":
-        return optimize.adjoint(reverse(low, wrt, set(scalars), variant))
+        adjoint = optimize.adjoint(reverse(low, wrt, set(scalars), variant))
+        # "grad": gradients only, for a function whose value is known to be a number; nothing needs the value.
+        return liveness.apply(adjoint) if variant == "grad" else adjoint
     if mode == "forward":
         return forward(low, wrt, set(scalars))
     raise ValueError(f"mode must be one of {MODES}, not {mode!r}")

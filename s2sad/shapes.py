@@ -64,7 +64,9 @@ def infer(fn: Function, scalars: set[str]) -> dict[str, frozenset[str]]:
     params = {p.name: SCALAR if p.name in scalars else frozenset({p.name}) for p in fn.params}
     merged: dict[str, frozenset[str]] = {}
     for _ in range(20):
-        env = {**merged, **params}
+        # A name bound to several shapes (a re-bound parameter included) reads as its own unknown shape
+        # everywhere: the walk goes through both arms of an if, so the value it last saw proves nothing.
+        env = {**params, **merged}
         sites: dict[str, set[frozenset[str]]] = {}
         for s in walk_stmts(fn.body):
             if isinstance(s, Assign):
@@ -78,12 +80,16 @@ def infer(fn: Function, scalars: set[str]) -> dict[str, frozenset[str]]:
                 continue
             for t, new in new_shapes:
                 sites.setdefault(t, set()).add(new)
-                env[t] = new
+                if merged.get(t) != unknown(t):
+                    env[t] = new
+        for p, shape in params.items():
+            if p in sites:
+                sites[p].add(shape)  # a re-bound parameter: its shape on entry is one of its shapes
         result = {t: next(iter(v)) if len(v) == 1 else unknown(t) for t, v in sites.items()}
         if result == merged:
             break
         merged = result
-    return {**merged, **params}
+    return {**params, **merged}
 
 
 def _named(shape: frozenset[str] | None, target: str) -> frozenset[str]:

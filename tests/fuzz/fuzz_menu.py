@@ -267,6 +267,9 @@ SHAPE_SPECS: tuple[ShapeSpec, ...] = (
 
 
 _SINGULAR_AT_ZERO = {"np.cbrt"}
+# Functions of two arguments with no derivative where both are 0 (generated programs make exact zeros:
+# integer counters that stayed 0, np.zeros buffers): the second argument is drawn from positive values.
+_SINGULAR_AT_ORIGIN = {"np.arctan2", "np.hypot"}
 
 
 @lru_cache(maxsize=1)
@@ -319,6 +322,8 @@ def menu() -> Menu:
             continue
         arity = len(p.params)
         domains = tuple(probe_domain(obj, arity, k) for k in range(arity))
+        if path in _SINGULAR_AT_ORIGIN:
+            domains = (domains[0], "positive")
         if None in domains:
             skipped.append(f"{path}: no smooth domain found by probing")
             continue

@@ -524,3 +524,18 @@ def f(x0):
     return np.inner(np.cumprod(np.ptp(x0 * np.ones((2, 3)), axis=0), axis=-1), x0 * np.ones((3,)))
 """
     check(source, (0.2739233746429086,))
+
+
+def test_arctan2_at_the_origin_is_not_drawn():
+    # Found by the long profile: np.arctan2(k0 * np.ones((1, 3)), -(k0 * np.ones((2, 3)))[0]) with a counter
+    # k0 that stayed 0 is arctan2 at (0, -0), where it has no derivative; forward mode gave NaN (0 * NaN),
+    # as autograd and JAX do. Not an s2sad bug: the generator now draws arctan2's and hypot's second
+    # argument from positive values.
+    from fuzz_menu import menu
+
+    fns = {f.call: f for f in menu().binary}
+    assert fns["np.arctan2"].domains[1] == "positive" and fns["np.hypot"].domains[1] == "positive"
+    source = "import numpy as np\n\ndef f(x0):\n    return np.sum(np.arctan2(x0 * 0.0, x0 * 0.0))\n"
+    with np.errstate(invalid="ignore"):
+        g = s2sad.grad(load(source).f)(np.ones(3))
+    assert np.all(np.isnan(g))  # IEEE's answer at a singular point, not an exception

@@ -1,0 +1,195 @@
+"""Adjoint liveness: drop what a gradient never reads (Tapenade's "adjoint liveness").
+
+Input: an adjoint program (`ir.Function`) that returns only its gradients -- the
+"grad" variant, which `s2sad.grad` runs when the function's output is known to be
+a number. Output: the same program without the assignments whose values nothing
+reads. In practice these are the forward sweep's last statements, which only form
+the function's value (`t5 = a ** 2`, ..., `f = np.sum(t8)`); a gradient that does
+not return the value need not compute it.
+
+Kept whatever their targets: expression statements (`stack.push(x)`), pops (the
+stack's order), in-place updates (`setitem`, `append`), the `unshared` guard,
+`break` and comments. The analysis is the textbook backward one over structured
+code: a branch's live set is the union of its arms', a loop's is iterated to a
+fixed point, and a `break` sees the set live after its loop.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from . import registry
+from .ir import (Assign, Break, Comment, Const, Expr, ExprStmt, For, Function, If, Op, Return, Stmt, Tup, Var, While,
+                 names_read, walk_expr, walk_stmts)
+
+EFFECTS = frozenset({"push", "pop", "setitem", "append", "unshared"})
+
+
+# Reads that need only a value's shape: `np.size(t5)` in a mean's adjoint.
+SHAPE_ONLY = frozenset({"size", "size_attr", "shape", "shape_attr", "ndim", "ndim_attr"})
+
+
+def apply(fn: Function) -> Function:
+    """`fn` without its dead assignments."""
+    body, _ = _block(_shape_reads(fn.body, {p.name for p in fn.params}), set(), set())
+    return replace(fn, body=body)
+
+
+def _shape_reads(body: list[Stmt], params: set[str]) -> list[Stmt]:
+    """Shape-only reads of `v = op(u)` (elementwise, one array operand) read `u`, when u is needed anyway.
+
+    `t5 = np.log(t4)` has t4's shape, so `np.size(t5)` becomes `np.size(t4)`, and t5, which only the
+    value needed, can go.
+    """
+    defs: dict[str, list[Expr]] = {}
+    looped: set[str] = set()  # bound in a loop: one name, many values
+
+    def collect(stmts: list[Stmt], in_loop: bool) -> None:
+        for s in stmts:
+            if isinstance(s, Assign):
+                for t in s.targets:
+                    defs.setdefault(t, []).append(s.value)
+                    if in_loop:
+                        looped.add(t)
+            elif isinstance(s, If):
+                collect(s.body, in_loop)
+                collect(s.orelse, in_loop)
+            elif isinstance(s, (For, While)):
+                if isinstance(s, For):
+                    looped.update(s.target if isinstance(s.target, tuple) else (s.target,))
+                collect(s.body, True)
+
+    collect(body, False)
+    other_reads: set[str] = set()
+    for s in walk_stmts(body):
+        for e in _exprs(s):
+            other_reads |= _reads_outside_shapes(e)
+
+    def source(v: str) -> str | None:
+        values = defs.get(v, [])
+        if len(values) != 1 or v in looped or not isinstance(values[0], Op) or values[0].kwargs:
+            return None
+        op = values[0]
+        arrays = [a for a in op.args if not isinstance(a, Const)]
+        if registry.PRIMS[op.prim].shape != "elementwise" or len(arrays) != 1 or not isinstance(arrays[0], Var):
+            return None
+        u = arrays[0].name
+        single = len(defs.get(u, [])) == (0 if u in params else 1) and u not in looped
+        return u if single else None  # one value: bound once, or a parameter never re-bound
+
+    mapping: dict[str, str] = {}
+    for v in defs:
+        u = source(v)
+        while u is not None and u not in other_reads:
+            u = source(u)
+        if u is not None and u != v:
+            mapping[v] = u
+    if not mapping:
+        return body
+    return [_map_stmt(s, mapping) for s in body]
+
+
+def _exprs(s: Stmt) -> list[Expr]:
+    if isinstance(s, (Assign, Return, ExprStmt)):
+        return [s.value]
+    if isinstance(s, (If, While)):
+        return [s.test]
+    if isinstance(s, For):
+        return [s.iter]
+    return []
+
+
+def _reads_outside_shapes(e: Expr) -> set[str]:
+    """Names `e` reads, except as the argument of a shape-only read."""
+    if isinstance(e, Var):
+        return {e.name}
+    if isinstance(e, Op):
+        if e.prim in SHAPE_ONLY and len(e.args) == 1 and isinstance(e.args[0], Var) and not e.kwargs:
+            return set()
+        out: set[str] = set()
+        for a in (*e.args, *(v for _, v in e.kwargs)):
+            out |= _reads_outside_shapes(a)
+        return out
+    return names_read(e)
+
+
+def _map_expr(e: Expr, mapping: dict[str, str]) -> Expr:
+    if isinstance(e, Op):
+        if e.prim in SHAPE_ONLY and len(e.args) == 1 and isinstance(e.args[0], Var) and e.args[0].name in mapping and not e.kwargs:
+            return replace(e, args=(Var(mapping[e.args[0].name]),))
+        return replace(e, args=tuple(_map_expr(a, mapping) for a in e.args),
+                       kwargs=tuple((k, _map_expr(v, mapping)) for k, v in e.kwargs))
+    if isinstance(e, Tup):
+        return replace(e, elts=tuple(_map_expr(a, mapping) for a in e.elts))
+    return e
+
+
+def _map_stmt(s: Stmt, mapping: dict[str, str]) -> Stmt:
+    if isinstance(s, (Assign, Return, ExprStmt)):
+        return replace(s, value=_map_expr(s.value, mapping))
+    if isinstance(s, If):
+        return replace(s, test=_map_expr(s.test, mapping), body=[_map_stmt(x, mapping) for x in s.body],
+                       orelse=[_map_stmt(x, mapping) for x in s.orelse])
+    if isinstance(s, While):
+        return replace(s, test=_map_expr(s.test, mapping), body=[_map_stmt(x, mapping) for x in s.body])
+    if isinstance(s, For):
+        return replace(s, iter=_map_expr(s.iter, mapping), body=[_map_stmt(x, mapping) for x in s.body])
+    return s
+
+
+def _effect(e: Expr | None) -> bool:
+    return any(isinstance(x, Op) and x.prim in EFFECTS for x in walk_expr(e))
+
+
+def _block(stmts: list[Stmt], live: set[str], exit_live: set[str]) -> tuple[list[Stmt], set[str]]:
+    """The statements that matter for `live` after them, and the names live before them."""
+    out: list[Stmt] = []
+    live = set(live)
+    for s in reversed(stmts):
+        if isinstance(s, Assign):
+            if not (set(s.targets) & live or _effect(s.value)):
+                continue
+            live = (live - set(s.targets)) | names_read(s.value)
+        elif isinstance(s, (Return, ExprStmt)):
+            live |= names_read(s.value)
+        elif isinstance(s, Break):
+            live |= exit_live  # control goes to the loop's end
+        elif isinstance(s, If):
+            body, live_body = _block(s.body, live, exit_live)
+            orelse, live_else = _block(s.orelse, live, exit_live)
+            if not _code(body) and not _code(orelse):
+                continue
+            live = live_body | live_else | names_read(s.test)
+            s = replace(s, body=body, orelse=orelse)
+        elif isinstance(s, (For, While)):
+            s, live = _loop(s, live)
+            if s is None:
+                continue
+        elif not isinstance(s, Comment):  # pragma: no cover
+            raise TypeError(f"liveness: unexpected statement {type(s).__name__}")
+        out.append(s)
+    out.reverse()
+    return out, live
+
+
+def _loop(s: For | While, after: set[str]) -> tuple[For | While | None, set[str]]:
+    """The loop with a dead-free body, and the names live before it."""
+    targets = set(s.target if isinstance(s.target, tuple) else (s.target,)) if isinstance(s, For) else set()
+    test = names_read(s.test) if isinstance(s, While) else set()
+    head = after | test  # live where each iteration starts (and where the loop ends)
+    while True:
+        body, live_body = _block(s.body, head, after)
+        grown = head | (live_body - targets)
+        if grown == head:
+            break
+        head = grown
+    if not _code(body):
+        return None, after | test
+    before = head | (names_read(s.iter) if isinstance(s, For) else set())
+    return replace(s, body=body), before
+
+
+def _code(stmts: list[Stmt]) -> bool:
+    return any(not isinstance(s, Comment) for s in stmts)
+
+
+__all__ = ["apply", "EFFECTS"]
