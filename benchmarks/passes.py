@@ -280,6 +280,14 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
     elementwise = lambda: _grad_call(W.elementwise, (xe,))  # noqa: E731
     off, on = _both({"scalar_adjoints": True}, {"scalar_adjoints": False}, elementwise, "time")
     row("scalar_adjoints", f"elementwise, {n:.0e}", "gradient time", off, on)
+    off, on = _both({"liveness": True}, {"liveness": False}, rosen, "time")
+    row("liveness", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
+        note="`s2sad.grad` of a function whose value is provably a number (here `np.sum` of everything) runs the "
+             "\"grad\" adjoint: the forward sweep stops at `c = 1.0 - t4`, without `t5 = a ** 2` ... `rosenbrock = np.sum(t8)`, "
+             "which only formed the value")
+    off, on = _both({"liveness": True}, {"liveness": False}, logistic, "time")
+    row("liveness", f"logistic regression, X {n_obs}×{dim}", "gradient time", off, on,
+        note="no `t5 = np.log(t4)` and no `np.mean(t5)`: the mean's adjoint reads the size of t4, which has t5's shape")
     off, on = _both({"accumulate": True}, {"accumulate": False}, rosen, "time")
     row("accumulate", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
         note="`x_bar = x_bar + scatter_add(t1_bar, x, np.s_[1:])` becomes `x_bar[1:] += t1_bar`: no array of zeros "

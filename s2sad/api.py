@@ -458,9 +458,18 @@ _LIVE: "weakref.WeakSet[GradFunction]" = weakref.WeakSet()  # so new rules or se
 
 
 def forget_plans() -> None:
-    """Empty the cheap call path's memos (`s2sad.optimize.configure` and new user rules do, with the cache)."""
+    """Empty the cheap call path's memos (`s2sad.optimize.configure` does, with the cache)."""
     _JVP_PLANS.clear()
     _GRADS.clear()
+
+
+def forget_entries() -> None:
+    """Drop every grad object's compiled entries too: new user rules change what the derivatives are.
+
+    (New optimisation settings do not: a grad object built before them keeps its code, which the
+    benchmarks rely on to time a pass off and on side by side.)
+    """
+    forget_plans()
     for g in list(_LIVE):
         g._fast.clear()
 

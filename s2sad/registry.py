@@ -363,11 +363,11 @@ def _ensure_user_primitive(fn: Callable[..., Any], name: str | None = None) -> P
 
 def _forget_derivatives() -> None:
     """Empty the derivative cache: callers generated before new rules must be generated again."""
-    from .api import forget_plans
+    from .api import forget_entries
     from .cache import CACHE
 
     CACHE.clear()
-    forget_plans()
+    forget_entries()
 
 
 def primitive(fn: Callable[..., Any]) -> Callable[..., Any]:
