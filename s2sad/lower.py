@@ -390,6 +390,15 @@ class Lowerer:
                     # adjoint of f can still read both the old x and the new one's adjoint.
                     e = self.flatten(e)
             self.flatten(e, name)
+            if isinstance(value, ast.Name) and value.id == target.id and isinstance(produced, Var):
+                # `v = v`: no second name for the array (the old one is gone), so nothing new is shared.
+                old = produced.name
+                self._track_owned(name, Const(None))
+                if old in self.owned:
+                    self.owned.add(name)
+                if old in self.shared:
+                    self.shared.add(name)
+                return
             self._track_owned(name, produced)
             return
         names = [t.id for t in target.elts]  # type: ignore[attr-defined]

@@ -539,3 +539,19 @@ def test_arctan2_at_the_origin_is_not_drawn():
     with np.errstate(invalid="ignore"):
         g = s2sad.grad(load(source).f)(np.ones(3))
     assert np.all(np.isnan(g))  # IEEE's answer at a singular point, not an exception
+
+
+def test_a_self_assignment_makes_no_alias():
+    # Found by the long profile: `v0 = v0` marked v0 as shared with another name, so `v0 += v0` on the
+    # 0-d array np.tensordot returns got the runtime guard, which refused it.
+    source = """\
+import numpy as np
+
+def f(x0):
+    v0 = np.tensordot(x0 * np.ones((2, 3)), x0 * np.ones((2, 3)) + 0.5, axes=2)
+    v0 = v0
+    v0 += v0
+    return v0
+"""
+    check(source, (np.array([1.45544253, 0.90468007, 0.56146029]),), autograd=True)
+    assert "unshared" not in s2sad.source(load(source).f, args=(np.ones(3),))
