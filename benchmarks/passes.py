@@ -6,9 +6,10 @@ unit, off, on, note}` for RESULTS.md. Passes are switched with
 `s2sad.grad` object is made after each switch, so each side runs the code
 generated under its own settings. Changes that are not a switch are measured
 by compiling the generated code against the runtime helpers as they were
-before (`_BEFORE`), and two rows measure changes that are *not* applied -- a
-diagonal forward Jacobian (a change to `s2sad/jacobian.py`) and in-place
-accumulation of whole arrays -- on modified copies; their notes say so.
+before (`_BEFORE`) or against the code before (`_forward_identity`, the forward
+Jacobian before its diagonal case), and one row measures a change that is *not*
+applied -- in-place accumulation of whole arrays -- on a modified copy; its note
+says so.
 """
 from __future__ import annotations
 
@@ -169,23 +170,20 @@ _BEFORE = {"unbroadcast": _unbroadcast_before, "unsum": _unsum_before, "matmul_a
 _AFTER = {name: getattr(runtime, name) for name in _BEFORE}
 
 
-# -- proposed for s2sad/jacobian.py, not applied: the Jacobian of an elementwise function is diagonal --
+# -- the forward Jacobian before its diagonal case: one pass carrying an n x n identity -------------
 
 
-def _forward_diagonal(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any],
+def _forward_identity(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any],
                       positions: list[int], tuple_out: bool) -> list[list[np.ndarray]]:
-    """`jacobian._forward`, with one more case: when every tangent statement is elementwise and each
-    output has the shape of the input, output element i depends on input element i alone, so the
-    Jacobian is diagonal and one pass seeded with ones gives that diagonal (n values, not n x n)."""
+    """`jacobian._forward` for one argument and one output as it was before the diagonal case: the
+    vectorized tangent pass seeded with an n x n identity (a leading batch axis of length n)."""
     compiled = pipeline.derive(base, "forward", names, api._scalars(base, args, {}), "jvp")
-    if not (compiled.__s2sad_ir__.meta.get("batchable") and len(positions) == 1 and not tuple_out
-            and all(np.shape(o) == np.shape(args[positions[0]]) for o in outs) and np.size(args[positions[0]]) > 1):
-        return _JACOBIAN_FORWARD(base, names, args, outs, positions, tuple_out)
-    x = args[positions[0]]
-    dots = [p.name for p in compiled.__s2sad_ir__.params[-1:]]
-    _, out_dot = compiled(*args, **{dots[0]: np.ones(np.shape(x))})
-    d = np.broadcast_to(out_dot, np.shape(x)).ravel()
-    return [[np.diag(d).reshape(np.shape(x) * 2)]]
+    x, o = args[positions[0]], outs[0]
+    n = int(np.size(x))
+    dots = [p.name for p in compiled.__s2sad_ir__.params[-len(names):]]
+    _, out_dot = compiled(*args, **{dots[0]: np.eye(n).reshape((n,) + np.shape(x))})
+    od = np.broadcast_to(out_dot, (n,) + np.shape(o))
+    return [[np.moveaxis(od, 0, -1).reshape(np.shape(o) + np.shape(x))]]
 
 
 def _in_place(fn: Callable[..., Any], wrt: tuple[str, ...], scalars: frozenset[str]) -> tuple[Callable[..., Any], Callable[..., Any], int]:
@@ -316,23 +314,23 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
                  "and read `.shape`/`.ndim` before anything general (`np.ndim(x)` costs ~1 µs); `unsum` of a number builds "
                  "its read-only zero-stride view directly (`np.broadcast_to` costs 3-7 µs)" if make is logistic else "")
 
-    # proposed for s2sad/jacobian.py, not applied: a diagonal Jacobian from one pass seeded with ones
+    # the diagonal forward Jacobian (s2sad/jacobian.py) against the identity pass it replaced
     xj = rng.standard_normal(10 if quick else 100)
     jac_fn = s2sad.jacobian(W.vector_fn, mode="forward")
 
-    def diagonal() -> Any:
-        jacobian_module._forward = _forward_diagonal
+    def identity() -> Any:
+        jacobian_module._forward = _forward_identity
         try:
             return jac_fn(xj)
         finally:
             jacobian_module._forward = _JACOBIAN_FORWARD
 
-    assert np.allclose(diagonal(), jac_fn(xj))
-    off, on = _pair_times(lambda: jac_fn(xj), diagonal, repeats, min_time)
-    row("diagonal forward Jacobian (proposed for jacobian.py, not applied)", f"forward Jacobian, n = {xj.size}", "time", off, on,
+    assert np.allclose(identity(), jac_fn(xj))
+    off, on = _pair_times(identity, lambda: jac_fn(xj), repeats, min_time)
+    row("diagonal forward Jacobian", f"forward Jacobian, n = {xj.size}", "time", off, on,
         note="when every tangent statement is elementwise and the output has the input's shape, output i depends on input i "
-             "alone: one tangent pass seeded with ones gives the diagonal, where the vectorized pass carries an n × n identity "
-             "through every statement; `_forward_diagonal` in benchmarks/passes.py is the change")
+             "alone: one tangent pass seeded with ones gives the diagonal, where the vectorized pass carried an n × n identity "
+             "through every statement (`_forward_identity` in benchmarks/passes.py is the code before)")
 
     # in-place accumulation, measured on a modified copy of the generated code, not adopted
     plain, fused, count = _in_place(W.elementwise, ("x",), frozenset())

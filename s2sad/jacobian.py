@@ -66,8 +66,17 @@ def _forward(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, 
     for i, p in enumerate(positions):
         x = args[p]
         n = _size(x)
-        if batched and n > 1:
-            # One pass: tangent i carries an identity with a leading batch axis of length n.
+        if batched and n > 1 and len(positions) == 1 and not tuple_out and all(np.shape(o) == np.shape(x) for o in outs):
+            # Every tangent statement is elementwise and the output has x's shape: output element j
+            # depends on x[j] alone, so the Jacobian is diagonal, and one pass seeded with ones gives
+            # that diagonal (n values, where the identity below carries n * n through every statement).
+            _, out_dot = compiled(*args, **{dots[i]: np.ones(np.shape(x))})
+            diagonal = np.broadcast_to(out_dot, np.shape(x)).ravel()
+            blocks[0][i][...] = np.diag(diagonal).reshape(np.shape(x) * 2)
+            continue
+        if batched and n > 1 and all(np.ndim(o) <= np.ndim(x) for o in outs):
+            # One pass: tangent i carries an identity with a leading batch axis of length n. (Where an
+            # output has more axes than x, a value of that shape meets the batch axis: column passes.)
             seeds = {d: _zeros(args[q]) for d, q in zip(dots, positions)}
             seeds[dots[i]] = np.eye(n).reshape((n,) + np.shape(x))
             _, out_dot = compiled(*args, **seeds)

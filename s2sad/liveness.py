@@ -22,8 +22,6 @@ from .ir import (Assign, Break, Comment, Const, Expr, ExprStmt, For, Function, I
                  names_read, walk_expr, walk_stmts)
 
 EFFECTS = frozenset({"push", "pop", "setitem", "append", "unshared"})
-
-
 # Reads that need only a value's shape: `np.size(t5)` in a mean's adjoint.
 SHAPE_ONLY = frozenset({"size", "size_attr", "shape", "shape_attr", "ndim", "ndim_attr"})
 
@@ -69,7 +67,7 @@ def _shape_reads(body: list[Stmt], params: set[str]) -> list[Stmt]:
         if len(values) != 1 or v in looped or not isinstance(values[0], Op) or values[0].kwargs:
             return None
         op = values[0]
-        arrays = [a for a in op.args if not isinstance(a, Const)]
+        arrays = [a for a in op.args if not (isinstance(a, Const) and isinstance(a.value, (int, float)))]
         if registry.PRIMS[op.prim].shape != "elementwise" or len(arrays) != 1 or not isinstance(arrays[0], Var):
             return None
         u = arrays[0].name

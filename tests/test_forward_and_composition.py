@@ -263,3 +263,47 @@ def pair_of_outputs(x):
 def test_check_grads_order_2_with_a_tuple_output():
     s2sad.check_grads(pair_of_outputs, (np.array([0.3, -0.8, 1.1]),), modes=("forward", "reverse"), order=2)
     s2sad.check_grads(lecture_f, (1.2, 0.4), modes=("forward", "reverse"), order=2)
+
+
+def elementwise_vec(x):
+    return np.sin(x) * np.tanh(x) + x ** 2 - np.where(x > 0.0, x, 0.5 * x)
+
+
+def elementwise_broadcast(x):
+    return np.sin(x) * np.ones((2, 1))  # elementwise, but the output is not x's shape: the identity pass
+
+
+def cumulative(x):
+    return np.cumsum(np.sin(x))  # the output has x's shape, but the tangent is not elementwise: not diagonal
+
+
+def elementwise_with_weights(x, w):
+    return np.exp(-x * w) + w
+
+
+def test_forward_jacobian_of_an_elementwise_function_is_its_diagonal():
+    # jacobian.py: one tangent pass seeded with ones gives the diagonal; the reverse-mode Jacobian and
+    # central differences are the oracles. 1-D and 2-D inputs, and a second argument held constant.
+    rng = np.random.default_rng(3)
+    for x in (rng.standard_normal(7), rng.standard_normal((3, 4))):
+        fwd = s2sad.jacobian(elementwise_vec, mode="forward")(x)
+        rev = s2sad.jacobian(elementwise_vec, mode="reverse")(x)
+        np.testing.assert_allclose(fwd, rev, rtol=1e-12, atol=1e-12)
+        assert fwd.shape == x.shape * 2
+        h, e = 1e-6, np.zeros_like(x)
+        e.flat[2] = 1.0
+        np.testing.assert_allclose(fwd[(Ellipsis,) + np.unravel_index(2, x.shape)],
+                                   (elementwise_vec(x + h * e) - elementwise_vec(x - h * e)) / (2 * h), rtol=1e-6, atol=1e-8)
+    w = rng.standard_normal(5)
+    x = rng.standard_normal(5)
+    np.testing.assert_allclose(s2sad.jacobian(elementwise_with_weights, mode="forward")(x, w),
+                               s2sad.jacobian(elementwise_with_weights, mode="reverse")(x, w), rtol=1e-12)
+    np.testing.assert_allclose(s2sad.jacobian(cumulative, mode="forward")(x), np.tril(np.cos(x)[None, :] * np.ones((5, 5))),
+                               rtol=1e-12)
+    np.testing.assert_allclose(s2sad.jacobian(elementwise_broadcast, mode="forward")(x),
+                               s2sad.jacobian(elementwise_broadcast, mode="reverse")(x), rtol=1e-12)
+    # Both arguments: not the diagonal case (two blocks), still right.
+    both_f = s2sad.jacobian(elementwise_with_weights, wrt=(0, 1), mode="forward")(x, w)
+    both_r = s2sad.jacobian(elementwise_with_weights, wrt=(0, 1), mode="reverse")(x, w)
+    for a, b in zip(both_f, both_r):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
