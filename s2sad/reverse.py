@@ -99,6 +99,7 @@ class Reverse:
         self.loops: dict[int, _Loop] = {}
         self.stack = self.bar.fresh("stack")
         self.depth_of: dict[int, int] = {}  # loop -> how many loops enclose it
+        self.copied_views: set[int] = set()  # `t = a[i]` taken as a copy (see `_views_to_copy`)
         bindings = Counter(p.name for p in fn.params)
         for x in walk_stmts(fn.body):
             if isinstance(x, Assign):
@@ -310,6 +311,44 @@ class Reverse:
                 result.add(id(s))
         return result
 
+    def _views_to_copy(self, primal: list[Stmt]) -> set[int]:
+        """`t = a[i]` statements whose result the backward sweep reads after `a[i] = ...` changed it.
+
+        Basic indexing gives a view: `v0[0] *= x` lowers to `t2 = v0[0]; t3 = t2 * x; v0[0] = t3`, and
+        the store changes t2 too, which the adjoint of `t2 * x` reads. Where the primal reads the view
+        only before the store (as here), the view is taken as a copy; a view the user's code reads after
+        the store is Python's aliasing, which s2sad does not follow (see the README).
+        """
+        read = set().union(*self.reads.values()) if self.reads else set()
+        copies: set[int] = set()
+
+        def block(stmts: list[Stmt]) -> None:
+            for k, s in enumerate(stmts):
+                for inner in (getattr(s, "body", None), getattr(s, "orelse", None)):
+                    if inner:
+                        block(inner)
+                if not (isinstance(s, Assign) and isinstance(s.target, str) and s.target in read and isinstance(s.value, Op)
+                        and s.value.prim == "getitem" and isinstance(s.value.args[0], Var)):
+                    continue
+                t, a = s.target, s.value.args[0].name
+                store = next((j for j in range(k + 1, len(stmts)) if isinstance(stmts[j], Assign) and stmts[j].targets == (a,)
+                              and isinstance(stmts[j].value, Op) and stmts[j].value.prim == "setitem"), None)
+                if store is None:
+                    continue
+                before = [x for x in stmts[k + 1:store] if isinstance(x, Assign)]
+                if len(before) != store - k - 1:
+                    continue  # a branch or a loop in between: not the pattern
+                reads_before = sum(t in names_read(x.value) for x in before)
+                reads_all = sum(t in names_read(getattr(x, "value", None)) for x in walk_stmts(primal)
+                                if isinstance(x, (Assign, ExprStmt, Return)))
+                reads_all += sum(t in names_read(getattr(x, "test", None)) or t in names_read(getattr(x, "iter", None))
+                                 for x in walk_stmts(primal) if isinstance(x, (If, For, While)))
+                if reads_before == reads_all:
+                    copies.add(id(s))
+
+        block(primal)
+        return copies
+
     def _overwrites(self, s: Assign, loops: tuple[int, ...], before: set[str]) -> bool:
         in_place = isinstance(s.value, Op) and s.value.prim in ("setitem", "append")
         return in_place or bool(loops) or bool(set(s.targets) & before)
@@ -327,7 +366,7 @@ class Reverse:
                     for name in s.targets:
                         out.append(push(Op("copy_", (Var(name),)) if in_place else Var(name)))
                     del t
-                out.append(s)
+                out.append(Assign(s.target, Op("copy_", (s.value,)), s.line) if id(s) in self.copied_views else s)
             elif isinstance(s, If):
                 out.append(If(s.test, self.forward(s.body, saved, inits, loop, target), self.forward(s.orelse, saved, inits, loop, target), s.line))
             elif isinstance(s, (For, While)):
@@ -383,6 +422,7 @@ class Reverse:
             params = [Param(p.name, p.default or Const(None)) if p.name in seeds else p for p in params]
         defined = {self.bar(o) for o in low.outputs if o in self.act.active}
         backward = self.block(primal, defined)
+        self.copied_views = self._views_to_copy(primal)
         saved = recompute.apply(self, primal, backward, self.saved(primal))  # cheap values: recompute, not store
         first_defined = _first_in_loops(primal, {p.name for p in fn.params})
         inits = {t for s in walk_stmts(primal) if isinstance(s, Assign) and id(s) in saved for t in s.targets} & first_defined

@@ -250,7 +250,9 @@ SHAPE_SPECS: tuple[ShapeSpec, ...] = (
     ShapeSpec("np.vdot", _table(((), "np.vdot({0}, {1})", ((2, 3), (2, 3))))),
     ShapeSpec("np.kron", _table(((2, 3), "np.kron({0}, {1})", ((2, 1), (1, 3))))),
     ShapeSpec("np.cross", _table(((3,), "np.cross({0}, {1})", ((3,), (3,))))),
-    ShapeSpec("np.tensordot", _table(((2, 2), "np.tensordot({0}, {1}, axes=1)", ((2, 3), (3, 2))), ((), "np.tensordot({0}, {1}, axes=2)", ((2, 3), (2, 3))))),
+    # A full contraction is a 0-d *array*, which `v += e` updates in place: float() keeps the generator's
+    # model (a scalar is never shared) true.
+    ShapeSpec("np.tensordot", _table(((2, 2), "np.tensordot({0}, {1}, axes=1)", ((2, 3), (3, 2))), ((), "float(np.tensordot({0}, {1}, axes=2))", ((2, 3), (2, 3))))),
     ShapeSpec("np.einsum", _table(((2,), "np.einsum('ij,j->i', {0}, {1})", ((2, 3), (3,))), ((2, 2), "np.einsum('ij,kj->ik', {0}, {1})", ((2, 3), (2, 3))),
                                   ((), "np.einsum('i,i->', {0}, {1})", ((3,), (3,))))),
     ShapeSpec("np.linalg.norm", _table(((), "np.linalg.norm({0})", ((3,),)), ((), "np.linalg.norm({0})", ((2, 3),)),

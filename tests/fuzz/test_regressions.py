@@ -555,3 +555,38 @@ def f(x0):
 """
     check(source, (np.array([1.45544253, 0.90468007, 0.56146029]),), autograd=True)
     assert "unshared" not in s2sad.source(load(source).f, args=(np.ones(3),))
+
+
+def test_an_augmented_store_into_a_row_reads_the_row_before_the_store():
+    # Found by the long profile: `v0[0] *= x0` lowers to `t2 = v0[0]; t3 = t2 * x0; v0[0] = t3`; t2 is a
+    # view, so the store changed it, and the adjoint of `t2 * x0` read the new row: 0.343 for 0.54.
+    # Silently wrong. The view is now taken as a copy in the adjoint's forward sweep.
+    source = """\
+import numpy as np
+
+def f(x0):
+    v0 = x0 * np.ones((2, 2))
+    v0[0] *= x0
+    return (v0[0, 1], x0 * np.ones((3,)))
+"""
+    check(source, (0.2739233746429086,))
+    f = load(source).f
+    _, pullback = s2sad.vjp(f, 0.27)
+    assert pullback((1.0, np.zeros(3)))[0] == pytest.approx(2 * 0.27)
+
+
+def test_an_update_of_a_shared_zero_d_array_is_refused():
+    # Found by the long profile: np.tensordot(a, b, axes=2) is a 0-d array, not a number, so after
+    # `v1 = v0` the update `v0 += v0` changes v1 too in Python; s2sad's guard refuses it (correctly: the
+    # generator now wraps full contractions in float()).
+    source = """\
+import numpy as np
+
+def f(x0):
+    v0 = np.tensordot(x0 * np.ones((2, 3)), x0 * np.ones((2, 3)), axes=2)
+    v1 = v0
+    v0 += v0
+    return v0
+"""
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="augmented assignment to 'v0'"):
+        s2sad.grad(load(source).f)(np.array([0.27, -0.46, -0.92]))
