@@ -164,7 +164,13 @@ class GradFunction:
         return pipeline.derive(base, "reverse", wrt, _scalars(base, args, kwargs), variant)
 
     def _s2sad_target(self, args: tuple[Any, ...]) -> Callable[..., Any]:
-        return self._compiled(args, {}, "value_and_grad" if self.with_value else "vjp")
+        if self.with_value:
+            return self._compiled(args, {}, "value_and_grad")
+        # Differentiating the gradient again (hvp, hessian, jvp of grad): the "grad" variant where it
+        # applies, so the tangent program does not carry the value's statements either.
+        base = target(self.fn, args)
+        lean = optimize.SETTINGS.liveness and _scalar_output(base, _scalars(base, args, {}))
+        return self._compiled(args, {}, "grad" if lean else "vjp")
 
     def _entry(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
         base = target(self.fn, args)

@@ -210,7 +210,7 @@ def test_jvp_of_grad_is_forward_over_reverse():
     _, t = s2sad.jvp(s2sad.grad(cubic_sine), (x,), (1.0,))
     assert t == pytest.approx(d2(x), rel=1e-12)
     text = s2sad.source(s2sad.grad(cubic_sine), mode="forward", args=(x,))
-    assert "x_bar_dot" in text and "def cubic_sine_vjp_jvp(" in text
+    assert "x_bar_dot" in text and "def cubic_sine_grad_jvp(" in text
 
 
 def test_jacobian_of_grad_against_autograd(rng):
