@@ -83,6 +83,12 @@ def _flagged(flag: bool, call: Callable[[], Any]) -> Callable[[], Any]:
 _TIMING: list[Any] = [7, 0.05]
 jacobian_module = importlib.import_module("s2sad.jacobian")  # the module; `s2sad.jacobian` is the function
 _JACOBIAN_FORWARD = jacobian_module._forward
+_JACOBIAN_DIAGONAL = jacobian_module._diagonal
+
+
+def _no_diagonal(*args: Any) -> None:
+    """`jacobian._diagonal` switched off: every forward Jacobian goes through `_forward`."""
+    return None
 
 
 def _with_runtime(patches: dict[str, Any], make: Callable[[], Callable[[], Any]]) -> Callable[[], Any]:
@@ -319,11 +325,11 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
     jac_fn = s2sad.jacobian(W.vector_fn, mode="forward")
 
     def identity() -> Any:
-        jacobian_module._forward = _forward_identity
+        jacobian_module._forward, jacobian_module._diagonal = _forward_identity, _no_diagonal
         try:
             return jac_fn(xj)
         finally:
-            jacobian_module._forward = _JACOBIAN_FORWARD
+            jacobian_module._forward, jacobian_module._diagonal = _JACOBIAN_FORWARD, _JACOBIAN_DIAGONAL
 
     assert np.allclose(identity(), jac_fn(xj))
     off, on = _pair_times(identity, lambda: jac_fn(xj), repeats, min_time)

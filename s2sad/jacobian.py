@@ -61,19 +61,11 @@ def _reverse(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, 
 def _forward(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any], positions: list[int], tuple_out: bool) -> list[list[np.ndarray]]:
     compiled = pipeline.derive(base, "forward", names, api._scalars(base, args, {}), "jvp")
     dots = [p.name for p in compiled.__s2sad_ir__.params[-len(names):]]
-    blocks = [[np.zeros(np.shape(o) + np.shape(args[p])) for p in positions] for o in outs]
     batched = compiled.__s2sad_ir__.meta.get("batchable", False)
+    blocks = [[np.zeros(np.shape(o) + np.shape(args[p])) for p in positions] for o in outs]
     for i, p in enumerate(positions):
         x = args[p]
         n = _size(x)
-        if batched and n > 1 and len(positions) == 1 and not tuple_out and all(np.shape(o) == np.shape(x) for o in outs):
-            # Every tangent statement is elementwise and the output has x's shape: output element j
-            # depends on x[j] alone, so the Jacobian is diagonal, and one pass seeded with ones gives
-            # that diagonal (n values, where the identity below carries n * n through every statement).
-            _, out_dot = compiled(*args, **{dots[i]: np.ones(np.shape(x))})
-            diagonal = np.broadcast_to(out_dot, np.shape(x)).ravel()
-            blocks[0][i][...] = np.diag(diagonal).reshape(np.shape(x) * 2)
-            continue
         if batched and n > 1 and all(np.ndim(o) <= np.ndim(x) for o in outs):
             # One pass: tangent i carries an identity with a leading batch axis of length n. (Where an
             # output has more axes than x, a value of that shape meets the batch axis: column passes.)
@@ -97,6 +89,24 @@ def _forward(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, 
     return blocks
 
 
+def _diagonal(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], position: int) -> Any:
+    """The Jacobian from one tangent pass seeded with ones, when it is diagonal; None otherwise.
+
+    Diagonal: every tangent statement is elementwise and the output has the input's shape, so output
+    element j depends on input element j alone. The pass's own value gives the output's shape, so
+    the function is not evaluated once more for it.
+    """
+    compiled = pipeline.derive(base, "forward", names, api._scalars(base, args, {}), "jvp")
+    x = args[position]
+    if not compiled.__s2sad_ir__.meta.get("batchable", False) or _size(x) < 2:
+        return None
+    dot = compiled.__s2sad_ir__.params[-1].name
+    value, out_dot = compiled(*args, **{dot: np.ones(np.shape(x))})
+    if isinstance(value, tuple) or np.shape(value) != np.shape(x):
+        return None
+    return np.diag(np.broadcast_to(out_dot, np.shape(x)).ravel()).reshape(np.shape(x) * 2)
+
+
 def _finish(a: np.ndarray) -> Any:
     return float(a) if a.ndim == 0 else a
 
@@ -106,11 +116,25 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
     if mode not in ("reverse", "forward", "auto"):
         raise ValueError(f"mode must be 'reverse', 'forward' or 'auto', not {mode!r}")
 
+    plans: dict[Any, tuple] = {}  # argument kinds -> plan, for a plain function (as grad keeps its entries)
+    not_diagonal: dict[Any, bool] = {}  # argument kinds whose Jacobian turned out not to be diagonal
+
     @api._user_errors
     def jac(*args: Any) -> Any:
-        base, names, is_tuple, positions = _plan(fn, wrt, args)
-        for n in names:
-            api._check_input(n, args[list(optimize.signature(base).parameters).index(n)])
+        key = api._kinds(args, {})
+        plan = plans.get(key)
+        if plan is None:
+            base, names, is_tuple, positions = plan = _plan(fn, wrt, args)
+            if base is fn:  # a grad object's target is generated code, which new rules may replace
+                plans[key] = plan
+        base, names, is_tuple, positions = plan
+        for n, p in zip(names, positions):
+            api._check_input(n, args[p])
+        if mode == "forward" and len(positions) == 1 and not_diagonal.get(key) is None:
+            diagonal = _diagonal(base, names, args, positions[0])
+            if diagonal is not None:
+                return (diagonal,) if is_tuple else diagonal
+            not_diagonal[key] = True
         out = base(*args)
         tuple_out = isinstance(out, tuple)
         outs = list(out) if tuple_out else [out]

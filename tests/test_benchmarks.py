@@ -75,9 +75,9 @@ def test_the_identity_pass_the_diagonal_jacobian_replaced_agrees_with_it():
     for fn, args in [(W.vector_fn, (x,)), (W.tiny, (x,))]:
         jac = s2sad.jacobian(fn, mode="forward")
         want = jac(*args)
-        J._forward = passes._forward_identity
+        J._forward, J._diagonal = passes._forward_identity, passes._no_diagonal
         try:
             got = jac(*args)
         finally:
-            J._forward = passes._JACOBIAN_FORWARD
+            J._forward, J._diagonal = passes._JACOBIAN_FORWARD, passes._JACOBIAN_DIAGONAL
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)

@@ -302,6 +302,11 @@ def test_forward_jacobian_of_an_elementwise_function_is_its_diagonal():
                                rtol=1e-12)
     np.testing.assert_allclose(s2sad.jacobian(elementwise_broadcast, mode="forward")(x),
                                s2sad.jacobian(elementwise_broadcast, mode="reverse")(x), rtol=1e-12)
+    (one,) = s2sad.jacobian(elementwise_vec, wrt=(0,), mode="forward")(x)  # wrt as a tuple: a tuple of one block
+    np.testing.assert_allclose(one, s2sad.jacobian(elementwise_vec, mode="reverse")(x), rtol=1e-12)
+    broadcast = s2sad.jacobian(elementwise_broadcast, mode="forward")
+    for _ in range(2):  # the second call remembers that this one is not diagonal
+        np.testing.assert_allclose(broadcast(x), s2sad.jacobian(elementwise_broadcast, mode="reverse")(x), rtol=1e-12)
     # Both arguments: not the diagonal case (two blocks), still right.
     both_f = s2sad.jacobian(elementwise_with_weights, wrt=(0, 1), mode="forward")(x, w)
     both_r = s2sad.jacobian(elementwise_with_weights, wrt=(0, 1), mode="reverse")(x, w)
