@@ -590,3 +590,23 @@ def f(x0):
 """
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="augmented assignment to 'v0'"):
         s2sad.grad(load(source).f)(np.array([0.27, -0.46, -0.92]))
+
+
+def test_std_of_equal_rows_is_a_singular_point_autograd_misses_too():
+    # Found by the long profile (seed 777): np.std of rows of equal values is 0 whatever x1 is, but the
+    # chain rule divides rounding noise by rounding noise; autograd's answer misses central differences
+    # as well (differently), so the oracle rejects the point instead of reporting it.
+    from fuzz_oracles import Rejected
+
+    source = """\
+import numpy as np
+
+def f(x0, x1, x2):
+    v2 = np.std((x1 * np.ones((3, 2))).T, axis=-1) + 0.5
+    x2, v2 = (v2, x2)
+    return 0.5 + np.sum(x2)
+"""
+    args = (np.array([[1.45544253, 0.90468007], [0.56146029, 0.52479145]]), np.array([1.71990536, 1.86913337]),
+            np.array([[0.21327155, 0.45899312, 0.08724998], [0.87014485, 0.63170711, -0.994523]]))
+    with pytest.raises(Rejected, match="singular point"):
+        check(source, args, autograd=True)
