@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import copy
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -389,6 +390,10 @@ class Builder:
                                          key=lambda ro: (ro[1][0],))
         self.autograd &= r.autograd
         e = self.expr(T, d).text
+        if r.prim == "std":
+            # The std of equal values (x * np.ones(...) makes them) has no derivative, and rounding makes
+            # the chain rule's 0/0 a random number: spread the values apart.
+            e = f"({e} + 0.25 * np.arange({math.prod(T)}.0).reshape({T}))"
         kw = ([f"axis={axis}"] if axis is not None else []) + (["keepdims=True"] if keep else [])
         if r.methods and self.draw(st.booleans()):
             return E(f"({e}).{self.choice(r.methods)}({', '.join(kw)})")
