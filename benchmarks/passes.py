@@ -323,11 +323,12 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
     # the diagonal forward Jacobian (s2sad/jacobian.py) against the identity pass it replaced
     xj = rng.standard_normal(10 if quick else 100)
     jac_fn = s2sad.jacobian(W.vector_fn, mode="forward")
+    jac_before = s2sad.jacobian(W.vector_fn, mode="forward")  # its own object: it remembers "not diagonal"
 
     def identity() -> Any:
         jacobian_module._forward, jacobian_module._diagonal = _forward_identity, _no_diagonal
         try:
-            return jac_fn(xj)
+            return jac_before(xj)
         finally:
             jacobian_module._forward, jacobian_module._diagonal = _JACOBIAN_FORWARD, _JACOBIAN_DIAGONAL
 

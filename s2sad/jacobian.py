@@ -122,7 +122,7 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
     @api._user_errors
     def jac(*args: Any) -> Any:
         key = api._kinds(args, {})
-        plan = plans.get(key)
+        plan = plans.get(key) if optimize.SETTINGS.cheap_calls else None
         if plan is None:
             base, names, is_tuple, positions = plan = _plan(fn, wrt, args)
             if base is fn:  # a grad object's target is generated code, which new rules may replace
