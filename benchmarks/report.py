@@ -123,29 +123,24 @@ Each target still unmet (or close), with the cause the measurements above point 
   `x_bar = t1 * t2_bar`, then a sum, where a person factors `x_bar * (cos(x) * x + sin(x))`) and
   a few more names to store and load. `runtime.Stack` is a `list` whose `push` is `list.append`,
   but CPython 3.11 specialises `pop` only on an exact `list`, which costs ~15 ns more per step.
-  About 1.4 µs of the difference is the API itself (the cached-call table). The loop's text is
+  About 0.8 µs of the difference is the API itself (the cached-call table). The loop's text is
   pinned in tests and the README, so the pass that would fold these statements is not applied.
-- **Logistic regression**, about 1.4×: `s2sad.grad` computes the loss too (it checks that the
-  output is a number), which costs `np.log` and `np.mean` over 1000 values (~10 µs) that the
-  hand-written gradient never evaluates; the backward sweep itself is the hand-written one, with
-  the mean's adjoint now a number (`logistic_bar / np.size(t5)`) and `X.T @ z_bar`.
-- **Rosenbrock gradient**, about 2.4× (4.9× before `broadcasts`, `scalar_adjoints`, `accumulate`
-  and the runtime fast paths): the function's value is computed too (five array operations and
-  `np.sum`, ~7 µs), and the chain rule goes operation by operation (`t3_bar = -a_bar`,
-  `t2_bar = t3_bar * 2 * t2`, ...), about twenty passes over 1000 values where the hand-written
-  gradient, which never forms the value, fuses the derivative into ten.
-- **Rosenbrock HVP**, about 4× the closed form: forward over reverse runs the function, its
-  adjoint and the tangent of both, about 55 array operations, against the closed form's dozen. It
-  stays well under 4× the gradient's time.
-- **Forward Jacobian**, about 11×: the hand-written Jacobian of an elementwise function is one
-  `np.diag` of the closed-form derivative; s2sad's vectorized pass pushes a 100 × 100 identity
-  through every tangent statement, and `s2sad.jacobian` re-derives its plan on every call
-  (signature binding, the derivative cache, one more forward evaluation for the output shapes,
-  assembling the blocks), ~40 µs of Python. The "diagonal forward Jacobian" row measures a change
-  to `s2sad/jacobian.py` (one pass seeded with ones when the tangent program is elementwise and
-  the output has the input's shape): it halves the time; a cached per-argument-kind plan, as
-  `grad` has, would remove most of the rest. Against n separate passes the vectorized pass wins
-  by far more than 5×.
+- **Logistic regression**, about 1.1× (1.4× before `liveness`): `s2sad.grad` used to compute the
+  loss too, to check that the output is a number; the loss is `np.mean` of everything, a number
+  whatever the arrays, so `grad` now runs the "grad" adjoint without `np.log` and `np.mean`, and the
+  mean's adjoint reads the size of `t4`, which has `t5`'s shape.
+- **Rosenbrock gradient**, about 1.4× (4.9× before `broadcasts`, `scalar_adjoints`, `accumulate`,
+  the runtime fast paths and `liveness`): the value is no longer formed, but the chain rule still
+  goes operation by operation (`t3_bar = -a_bar`, `t2_bar = t3_bar * 2 * t2`, ...), about fifteen
+  passes over 1000 values where the hand-written gradient fuses the derivative into ten.
+- **Rosenbrock HVP**, about 3.3× the closed form (4.2× before the "grad" adjoint was the one
+  differentiated): forward over reverse runs the adjoint and its tangent, about 40 array
+  operations, against the closed form's dozen. It stays under 4× the gradient's time.
+- **Forward Jacobian**, about 3× (11× before): the Jacobian of an elementwise function is diagonal,
+  so `s2sad.jacobian` now runs one tangent pass seeded with ones (whose own value gives the output's
+  shape) and keeps its plan per kind of arguments; what remains is the generated tangent code
+  itself (it computes the value alongside, ~7 µs) and `np.diag`, against one `np.diag` of the
+  closed form. Against n separate passes the vectorized pass wins by far more than 5×.
 - **Large elementwise against torch eager**: NumPy's own `sin`, `exp` and `tanh` are slower than
   PyTorch's kernels on this machine: the hand-written NumPy gradient is slower than torch eager too.
 - **Memory through a long loop**: by default s2sad keeps `t1 = np.sin(x)` of every step, because

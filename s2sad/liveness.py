@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from . import registry
 from .ir import (Assign, Break, Comment, Const, Expr, ExprStmt, For, Function, If, Op, Return, Stmt, Tup, Var, While,
-                 names_read, walk_expr, walk_stmts)
+                 names_read, substitute, walk_expr, walk_stmts)
 
 EFFECTS = frozenset({"push", "pop", "setitem", "append", "unshared"})
 # Reads that need only a value's shape: `np.size(t5)` in a mean's adjoint.
@@ -27,9 +27,60 @@ SHAPE_ONLY = frozenset({"size", "size_attr", "shape", "shape_attr", "ndim", "ndi
 
 
 def apply(fn: Function) -> Function:
-    """`fn` without its dead assignments."""
+    """`fn` without its dead assignments, and with its seed 1.0 folded in."""
+    fn = _fold_seed(fn)
     body, _ = _block(_shape_reads(fn.body, {p.name for p in fn.params}), set(), set())
     return replace(fn, body=body)
+
+
+def _fold_seed(fn: Function) -> Function:
+    """A gradient's seed is always 1.0: a constant, not a parameter, so `t1_bar = f_bar * t4` reads `t1_bar = t4`.
+
+    Names bound once, outside loops and branches, to a float constant (the seed, a copy of it,
+    `t5_bar = 100.0` once folded) become that constant in every expression that reads them, and each
+    of those expressions is simplified again; the bindings themselves then die.
+    """
+    from .shapes import unknown
+    from .simplify import simplify
+
+    seed = fn.params[-1] if fn.params else None
+    if seed is None or seed.default != Const(1.0):
+        return fn
+    defs: dict[str, int] = {}
+    looped: set[str] = set()
+    for s in walk_stmts(fn.body):
+        if isinstance(s, (For, While)):
+            looped.update(t for x in walk_stmts(s.body) if isinstance(x, Assign) for t in x.targets)
+        if isinstance(s, Assign):
+            for t in s.targets:
+                defs[t] = defs.get(t, 0) + 1
+    if seed.name in defs:
+        return fn  # the output's adjoint is accumulated after all
+    consts: dict[str, Expr] = {seed.name: Const(1.0)}
+    shape = lambda e: unknown()  # noqa: E731 -- no shape facts here: only the constants fold
+
+    def fold(e: Expr) -> Expr:
+        return simplify(substitute(e, consts), shape) if names_read(e) & consts.keys() else e
+
+    def stmt(s: Stmt) -> Stmt:
+        if isinstance(s, (Assign, Return, ExprStmt)):
+            return replace(s, value=fold(s.value))
+        if isinstance(s, If):
+            return replace(s, test=fold(s.test), body=[stmt(x) for x in s.body], orelse=[stmt(x) for x in s.orelse])
+        if isinstance(s, While):
+            return replace(s, test=fold(s.test), body=[stmt(x) for x in s.body])
+        if isinstance(s, For):
+            return replace(s, iter=fold(s.iter), body=[stmt(x) for x in s.body])
+        return s
+
+    body = []
+    for s in fn.body:  # in order; only top-level bindings become constants (one in a branch is one path's)
+        s = stmt(s)
+        if isinstance(s, Assign) and isinstance(s.target, str) and defs.get(s.target) == 1 and s.target not in looped \
+                and isinstance(s.value, Const) and isinstance(s.value.value, float):
+            consts[s.target] = s.value
+        body.append(s)
+    return replace(fn, params=fn.params[:-1], body=body)
 
 
 def _shape_reads(body: list[Stmt], params: set[str]) -> list[Stmt]:
