@@ -88,8 +88,9 @@ def helper_source(name: str) -> str:
 
 
 def _runtime_names() -> list[str]:
-    """The functions and classes `s2sad.runtime` defines, in source order."""
-    return [n for n, v in vars(runtime).items() if (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ == runtime.__name__]
+    """The functions and classes of `s2sad.runtime` (its linear-algebra part included), in source order."""
+    homes = (runtime.__name__, f"{runtime.__name__}_linalg")
+    return [n for n, v in vars(runtime).items() if (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ in homes]
 
 
 def helpers_needed(names: set[str]) -> list[str]:

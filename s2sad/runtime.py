@@ -393,227 +393,6 @@ def undiagonal(g: Any, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) 
     return out
 
 
-def mT(x: Any) -> Any:
-    """The transpose of the last two axes (a stack of matrices): NumPy 2's `x.mT`."""
-    return np.swapaxes(x, -1, -2)
-
-
-def lower_half(x: Any) -> Any:
-    """The lower triangle of `x` with its diagonal halved (Murray's Phi, for Cholesky)."""
-    return np.tril(x) - 0.5 * x * np.eye(np.shape(x)[-1], dtype=_float_dtype(x))
-
-
-def eigengap_inverse(w: Any) -> Any:
-    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (eigenvalue gaps; distinct values assumed)."""
-    gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
-    eye = np.eye(np.shape(w)[-1], dtype=bool)
-    return np.where(eye, 0, 1 / np.where(eye, 1, gaps))
-
-
-def from_triangle(x: Any, UPLO: str = "L") -> Any:  # noqa: N803
-    """The symmetric matrix that only the `UPLO` triangle of `x` describes (what `eigh` actually reads)."""
-    if UPLO.upper() == "L":
-        return np.tril(x) + mT(np.tril(x, -1))
-    return np.triu(x) + mT(np.triu(x, 1))
-
-
-def triangle_adjoint(s: Any, UPLO: str = "L") -> Any:  # noqa: N803
-    """Adjoint of `from_triangle`: the `UPLO` triangle of `s + s^T`, with the diagonal once."""
-    if UPLO.upper() == "L":
-        return np.tril(s) + np.tril(mT(s), -1)
-    return np.triu(s) + np.triu(mT(s), 1)
-
-
-def block_triangular(a: Any, e: Any) -> Any:
-    """The block matrix [[a, e], [0, a]]: f of it has the derivative of f at `a` along `e` top right."""
-    top = np.concatenate([a, e], axis=-1)
-    bottom = np.concatenate([np.zeros_like(a), a], axis=-1)
-    return np.concatenate([top, bottom], axis=-2)
-
-
-def upper_right(m: Any) -> Any:
-    """The top-right quarter of a (stack of) 2n x 2n matrices."""
-    n = np.shape(m)[-1] // 2
-    return m[..., :n, n:]
-
-
-def tensordot_adjoint_a(y: Any, a: Any, b: Any, axes: Any = 2) -> Any:
-    """Adjoint of `np.tensordot(a, b, axes)` with respect to `a`, given `y` = adjoint of the result."""
-    a_other, a_sum, b_other, b_sum = _tensordot_axes(np.ndim(a), np.ndim(b), axes)
-    y_axes = list(range(len(a_other), len(a_other) + len(b_other)))
-    out = np.tensordot(y, b, (y_axes, b_other))  # axes: a_other, then the summed axes of b in order
-    return np.transpose(out, np.argsort(a_other + [a_sum[b_sum.index(j)] for j in sorted(b_sum)]))
-
-
-def tensordot_adjoint_b(y: Any, a: Any, b: Any, axes: Any = 2) -> Any:
-    """Adjoint of `np.tensordot(a, b, axes)` with respect to `b`, given `y` = adjoint of the result."""
-    a_other, a_sum, b_other, b_sum = _tensordot_axes(np.ndim(a), np.ndim(b), axes)
-    y_axes = list(range(len(a_other)))
-    out = np.tensordot(a, y, (a_other, y_axes))  # axes: the summed axes of a in order, then b_other
-    return np.transpose(out, np.argsort([b_sum[a_sum.index(i)] for i in sorted(a_sum)] + b_other))
-
-
-def _tensordot_axes(na: int, nb: int, axes: Any) -> tuple[list[int], list[int], list[int], list[int]]:
-    if np.ndim(axes) == 0:
-        a_sum, b_sum = list(range(na - axes, na)), list(range(axes))
-    else:
-        a_sum, b_sum = ([ax] if np.ndim(ax) == 0 else list(ax) for ax in axes)
-        a_sum, b_sum = [a % na for a in a_sum], [b % nb for b in b_sum]
-    a_other = [a for a in range(na) if a not in a_sum]
-    b_other = [b for b in range(nb) if b not in b_sum]
-    return a_other, a_sum, b_other, b_sum
-
-
-def kron_adjoint_a(y: Any, a: Any, b: Any) -> Any:
-    """Adjoint of `np.kron(a, b)` with respect to `a`, given `y` = adjoint of the result."""
-    y4, bs, nd = _kron_split(y, a, b)
-    out = np.tensordot(y4, np.reshape(b, bs), (list(range(1, 2 * nd, 2)), list(range(nd))))
-    return np.reshape(out, np.shape(a))
-
-
-def kron_adjoint_b(y: Any, a: Any, b: Any) -> Any:
-    """Adjoint of `np.kron(a, b)` with respect to `b`, given `y` = adjoint of the result."""
-    y4, _, nd = _kron_split(y, a, b)
-    a_shape = (1,) * (nd - np.ndim(a)) + np.shape(a)
-    out = np.tensordot(np.reshape(a, a_shape), y4, (list(range(nd)), list(range(0, 2 * nd, 2))))
-    return np.reshape(out, np.shape(b))
-
-
-def _kron_split(y: Any, a: Any, b: Any) -> tuple[Any, tuple[int, ...], int]:
-    nd = max(np.ndim(a), np.ndim(b))
-    a_shape = (1,) * (nd - np.ndim(a)) + np.shape(a)
-    b_shape = (1,) * (nd - np.ndim(b)) + np.shape(b)
-    return np.reshape(y, [d for pair in zip(a_shape, b_shape) for d in pair]), b_shape, nd
-
-
-def einsum_adjoint_spec(subscripts: str, k: int, n: int) -> tuple[str, list[tuple[str, int]]]:
-    """The einsum giving the adjoint of operand `k` of `np.einsum(subscripts, *n operands)`.
-
-    Returns `(spec, extras)`: `np.einsum(spec, g, <the other operands>, *extras)`
-    is the adjoint, where each extra is `("ones", axis)` -- an index only operand
-    `k` has, summed away, so its adjoint is constant along it -- or `("eye", axis)`
-    -- a repeated index (a diagonal), tied to a fresh index by an identity matrix.
-    `axis` is the axis of operand `k` whose length the extra operand needs."""
-    subs = subscripts.replace(" ", "")
-    inputs, _, out = subs.partition("->")
-    terms = inputs.split(",")
-    if len(terms) != n:
-        raise ValueError(f"einsum subscripts {subscripts!r} name {len(terms)} operands, but {n} were given")
-    if "->" not in subs:  # implicit output: the indices that occur once, in order, after any '...'
-        letters = inputs.replace("...", "").replace(",", "")
-        out = ("..." if "..." in inputs else "") + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
-    unused = iter(c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in subs)
-    tokens = _einsum_tokens(terms[k])
-    others = [t for i, t in enumerate(terms) if i != k]
-    elsewhere = set(out + "".join(others))
-    result, extra_terms, extras, seen = [], [], [], set()
-    for i, t in enumerate(tokens):
-        if t == "...":
-            result.append(t)
-            continue
-        axis = i if "..." not in tokens[:i] else i - len(tokens)
-        if t in seen:
-            fresh = next(unused)
-            result.append(fresh)
-            extra_terms.append(t + fresh)
-            extras.append(("eye", axis))
-        else:
-            seen.add(t)
-            result.append(t)
-            if t not in elsewhere and tokens.count(t) == 1:
-                extra_terms.append(t)
-                extras.append(("ones", axis))
-    inputs_have_dots = "..." in out + "".join(others)
-    if inputs_have_dots and "..." not in result:
-        result.insert(0, "...")  # numpy sums broadcast dimensions only into an output '...'; unbroadcast sums them
-    elif not inputs_have_dots and "..." in result:
-        result.remove("...")  # nothing to take them from: broadcast_like restores them
-    return ",".join([out] + others + extra_terms) + "->" + "".join(result), extras
-
-
-def _einsum_tokens(term: str) -> list[str]:
-    head, dots, tail = term.partition("...")
-    return list(head) + ([dots] if dots else []) + list(tail)
-
-
-def einsum_adjoint(g: Any, subscripts: str, k: int, *operands: Any) -> Any:
-    """Adjoint of `np.einsum(subscripts, *operands)` with respect to operand `k`.
-
-    Generated code never calls this: s2sad writes the adjoint einsum out when it
-    generates code (`einsum_adjoint_spec`). This is the same computation at run time."""
-    operands = tuple(op for op in operands if op is not None)
-    spec, extras = einsum_adjoint_spec(subscripts, k, len(operands))
-    args = [g] + [op for i, op in enumerate(operands) if i != k]
-    for kind, axis in extras:
-        n = np.shape(operands[k])[axis]
-        args.append(np.ones(n) if kind == "ones" else np.eye(n))
-    out = np.einsum(spec, *args)
-    if "..." not in subscripts:
-        return out
-    return unbroadcast(out, operands[k]) if "..." in spec.split("->")[0] else broadcast_like(out, operands[k])
-
-
-__all__ += [
-    "tie_weights", "prod_others", "diff_adjoint", "median_weights", "weights_like", "unweights_like",
-    "safe_divide", "sinc_derivative", "unstack", "unconcatenate", "join_like", "unrepeat", "untile",
-    "unpad", "unsort", "untake", "untake_along_axis", "undiag", "undiagonal", "mT", "lower_half",
-    "eigengap_inverse", "from_triangle", "triangle_adjoint", "block_triangular",
-    "upper_right", "tensordot_adjoint_a", "tensordot_adjoint_b", "kron_adjoint_a", "kron_adjoint_b",
-    "einsum_adjoint_spec", "einsum_adjoint",
-]
-
-
-def norm_direction(x: Any, ans: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A002
-    """d norm / dx for `ans = np.linalg.norm(x, ord, axis, keepdims)`, shaped like `x`.
-
-    Where the norm has a kink (at 0, at ties) this is a subgradient, never NaN.
-    s2sad writes the common cases out in plain NumPy; this covers the rest."""
-    x = np.asarray(x)
-    if axis is None:
-        axis = tuple(range(x.ndim)) if ord is None or ord == "fro" else (0 if x.ndim == 1 else (0, 1))
-    full = unsum(ans, x, axis, keepdims) if keepdims or np.ndim(ans) else ans
-    if np.ndim(axis) == 0 or len(axis) == 1 or ord is None or ord == "fro":
-        if ord is None or ord == 2 or ord == "fro":
-            return safe_divide(x, full)
-        if ord in (np.inf, -np.inf):
-            return np.sign(x) * tie_weights(np.abs(x), ans, axis, keepdims)
-        if ord == 0:
-            return np.zeros_like(x)
-        return np.sign(x) * safe_divide(np.abs(x) ** (ord - 1), full ** (ord - 1))
-    r, c = axis
-    if ord in (1, -1, np.inf, -np.inf):
-        inner, outer = (r, c) if ord in (1, -1) else (c, r)
-        sums = np.sum(np.abs(x), axis=inner, keepdims=True)
-        pick = np.max(sums, axis=outer, keepdims=True) if ord > 0 else np.min(sums, axis=outer, keepdims=True)
-        return np.sign(x) * tie_weights(sums, pick, outer, True)
-    m = np.moveaxis(x, (r, c), (-2, -1))
-    u, _, vh = np.linalg.svd(m, full_matrices=False)
-    if ord == "nuc":
-        d = u @ vh
-    else:
-        i = 0 if ord == 2 else -1
-        d = u[..., :, i : i + 1 or None] @ vh[..., i : i + 1 or None, :]
-    return np.moveaxis(d, (-2, -1), (r, c))
-
-
-__all__ += ["norm_direction"]
-
-
-def diagonal_blocks_sum(m: Any) -> Any:
-    """Top-left plus bottom-right quarter of (a stack of) 2n x 2n matrices: the adjoint of `a` in `block_triangular(a, e)`."""
-    n = np.shape(m)[-1] // 2
-    return m[..., :n, :n] + m[..., n:, n:]
-
-
-def skew_lower(c: Any) -> Any:
-    """tril(c, -1) - tril(c, -1)^T: the antisymmetric matrix built from the strict lower triangle."""
-    low = np.tril(c, -1)
-    return low - mT(low)
-
-
-__all__ += ["diagonal_blocks_sum", "skew_lower"]
-
-
 def scatter_add_pieces(g: Any, xs: Any, index: int) -> Any:
     """Adjoint of `xs[index]` for a list of arrays of different shapes: one zero array per piece,
     `g` added to piece `index`; an object array, so that adjoints add piece by piece."""
@@ -658,3 +437,35 @@ def unshared(value: Any, name: str, where: str) -> Any:
 
 
 __all__ += ["unshared"]
+
+__all__ += [
+    "tie_weights", "prod_others", "cumprod_adjoint", "cumprod_tangent", "diff_adjoint", "median_weights",
+    "weights_like", "unweights_like", "safe_divide", "sinc_derivative", "unstack", "unconcatenate", "join_like",
+    "unrepeat", "untile", "unpad", "unsort", "untake", "untake_along_axis", "undiag", "undiagonal",
+]
+
+
+# The linear-algebra adjoints live in their own module; generated code imports them from here.
+from . import runtime_linalg  # noqa: E402 -- after the helpers it uses are defined
+from .runtime_linalg import (  # noqa: E402
+    mT,
+    lower_half,
+    eigengap_inverse,
+    from_triangle,
+    triangle_adjoint,
+    block_triangular,
+    upper_right,
+    tensordot_adjoint_a,
+    tensordot_adjoint_b,
+    _tensordot_axes,
+    kron_adjoint_a,
+    kron_adjoint_b,
+    _kron_split,
+    einsum_adjoint_spec,
+    _einsum_tokens,
+    einsum_adjoint,
+    norm_direction,
+    diagonal_blocks_sum,
+    skew_lower,
+)
+__all__ += runtime_linalg.__all__  # noqa: E402
