@@ -15,8 +15,18 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import optimize, pipeline, registry
-from .errors import InputError, NonDifferentiableError, S2SADError, ShapeError, SourceUnavailableError
+from . import optimize, pipeline
+from .errors import InputError, S2SADError, ShapeError
+
+from .arguments import (  # noqa: F401 -- the rest of s2sad reaches them as api.X
+    _is_scalar,
+    _is_float,
+    _check_input,
+    target,
+    _scalars,
+    fix_grad,
+    _kinds,
+)
 
 Wrt = int | str | Sequence[int | str]
 
@@ -34,109 +44,8 @@ def _user_errors(f: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _is_scalar(a: Any) -> bool:
-    return isinstance(a, (float, int, np.number)) or (isinstance(a, np.ndarray) and a.ndim == 0)
-
-
-def _is_float(a: Any) -> bool:
-    if isinstance(a, bool):
-        return False
-    if isinstance(a, (float, np.floating)):
-        return True
-    return isinstance(a, np.ndarray) and a.dtype.kind == "f"
-
-
-def _check_input(name: str, a: Any) -> None:
-    if isinstance(a, (complex, np.complexfloating)) or (isinstance(a, np.ndarray) and a.dtype.kind == "c"):
-        raise InputError(f"argument {name!r} is complex; s2sad differentiates real functions only", construct=name)
-    if a is None or (isinstance(a, np.ndarray) and a.dtype.kind not in "biuf"):
-        what = "None" if a is None else f"an array of dtype {a.dtype}"
-        raise InputError(f"argument {name!r} is {what}, which cannot be differentiated", construct=name)
-    if not isinstance(a, (int, float, np.number, np.ndarray, list, tuple)):
-        raise InputError(f"argument {name!r} is a {type(a).__name__}, which cannot be differentiated", construct=name,
-                         hint="differentiate with respect to numbers and arrays; pass other values as parameters not in wrt")
-
-
-def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., Any]:
-    """The plain Python function whose source s2sad reads for `fn` at `args`."""
-    resolver = getattr(fn, "_s2sad_target", None)
-    if resolver is not None:
-        return resolver(args)
-    prim = registry.lookup(fn)
-    if prim is not None:
-        if prim.nondiff:
-            raise NonDifferentiableError(
-                f"{prim.spelling.path or prim.name} has no derivative: s2sad treats it as piecewise constant",
-                construct=prim.spelling.path or prim.name,
-            )
-        # A helper s2sad differentiates through is read like any function; a primitive gets a one-line caller.
-        return prim.user_fn if prim.user_fn is not None else _call_of(prim)
-    if not inspect.isfunction(fn):  # a builtin, a C function, a NumPy dispatcher, a callable object
-        name = getattr(fn, "__name__", type(fn).__name__)
-        raise SourceUnavailableError(
-            f"cannot read the source of {name!r}: it is not a Python function, and no derivative rule is registered for it",
-            construct=name,
-            hint="mark it with s2sad.primitive and give it rules with s2sad.defvjp/defjvp",
-        )
-    return fn
-
-
-def _call_of(prim: registry.Primitive) -> Callable[..., Any]:
-    """A generated one-line function calling a primitive, so its own rules are used."""
-    call = getattr(prim, "_call", None)  # kept on the record: it lives and dies with the primitive
-    if call is None:
-        from .compile import compile_ir
-        from .ir import Const, Function, Op, Param, Return, Var
-
-        prim._load()  # rule classes are parsed lazily, and parsing fills in the parameter names
-        params = [Param(p, Const(prim.defaults[p]) if p in prim.defaults else None) for p in prim.params]
-        # Parameters with defaults are passed by keyword: np.sum(x, axis, keepdims) would pass keepdims as dtype.
-        positional = tuple(Var(p.name) for p in params if p.default is None)
-        keywords = tuple((p.name, Var(p.name)) for p in params if p.default is not None)
-        body = [Return(Op(prim.name, positional, keywords))]
-        name = f"call_{prim.name}"
-        call = prim._call = compile_ir(Function(name, params, body), f"call of {prim.name}")
-    return call
-
-
-def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset[str]:
-    try:
-        sig = optimize.signature(fn)
-        # No arguments: a call site inside another function's source, where nothing is known yet.
-        bound = sig.bind(*args, **kwargs) if args or kwargs else sig.bind_partial()
-    except TypeError as exc:
-        raise InputError(f"cannot call {fn.__name__}: {exc}", construct=fn.__name__) from None
-    bound.apply_defaults()
-    return frozenset(n for n, v in bound.arguments.items() if _is_scalar(v))
-
-
-def fix_grad(g: Any, a: Any) -> Any:
-    """`g` with the shape and dtype of the argument `a` (ints promote to float)."""
-    if type(a) is np.ndarray:  # the cheap call path: the commonest cases first
-        if type(g) is np.ndarray and g.shape == a.shape and g.dtype is a.dtype and g.base is None:
-            return g  # a fresh array (no base, so writeable) of the argument's shape and dtype
-    elif type(a) is float:
-        return g if type(g) is float else float(g)
-    if isinstance(a, np.ndarray):
-        dtype = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
-        if type(g) is np.ndarray and g.shape == a.shape and g.dtype == dtype and g.flags.writeable:
-            return g
-        return np.array(np.broadcast_to(g, a.shape), dtype=dtype)
-    if isinstance(a, np.floating):
-        return a.dtype.type(g)
-    if isinstance(a, (float, int)):
-        return float(g)
-    return g
-
-
 _SCALAR_TYPES = (float, np.float64, np.float32)  # scalar outputs, checked first on the cheap call path
 _hit = pipeline.CACHE.hit  # the cache object lives as long as the module: its bound method does too
-
-
-def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
-    """Which arguments are scalars: the key of a `GradFunction`'s cached entries."""
-    key = tuple([a.ndim == 0 if type(a) is np.ndarray else type(a) is float or _is_scalar(a) for a in args])
-    return key + tuple((k, _is_scalar(v)) for k, v in kwargs.items()) if kwargs else key
 
 
 class GradFunction:
