@@ -21,9 +21,10 @@ from typing import Any
 from . import fence, registry
 from .convert import Converter, describe
 from .errors import UnsupportedSyntaxError
+from .ownership import Ownership
 from .ir import (
     Assign, Break, Const, Expr, ExprStmt, For, Function, If, Op, Param, Return, Slice, Stmt, Tup, Var, While,
-    check_wengert, names_read, walk_expr, walk_stmts,
+    check_wengert, names_read,
 )
 from .source import FunctionSource, get_source
 from .structure import structure
@@ -42,7 +43,7 @@ class Lowered:
     tuple_output: bool = False
 
 
-class Lowerer:
+class Lowerer(Ownership):
     """Flattens converted expressions into single-primitive assignments."""
 
     def __init__(self, fs: FunctionSource) -> None:
@@ -56,15 +57,8 @@ class Lowerer:
         self.conv.ifexp = self.lower_ifexp
         self.conv.user_call = self.user_call
         self.depth = 0  # > 0 inside if/for/while: names are re-bound in place, not versioned
-        self.owned: set[str] = set()  # arrays this function created, which it may update in place
-        # Names that may share their object with another name or with the caller (parameters, copies
-        # `y = z`, views). `z += e` updates an ndarray in place, which would change the other name too,
-        # while s2sad binds a new value: such an update gets a runtime guard (`guard_unshared`).
-        self.shared: set[str] = set()
         self.loops = 0
-        # Per enclosing loop: names re-bound so far in the current iteration, and names whose stores rely
-        # on being owned when the iteration began (so they must still be owned at its end).
-        self.frames: list[tuple[set[str], set[str], list[tuple[str, Assign, list[Stmt]]]]] = []
+        self.init_ownership()
         self.counters: set[str] = set()
 
     # -- names ---------------------------------------------------------------
@@ -132,9 +126,6 @@ class Lowerer:
     def _Pass(self, s: ast.Pass) -> None:
         pass
 
-    def _Expr(self, s: ast.Expr) -> None:
-        pass  # the fence lets only docstrings through
-
     def _Assign(self, s: ast.Assign) -> None:
         for target in s.targets:
             self.assign(target, s.value)
@@ -174,22 +165,6 @@ class Lowerer:
         name = self.current[xs]
         self.check_owned(name, call)
         self.emit(Assign(name, Op("append", (Var(name), v)), self.line))
-
-    def check_owned(self, name: str, node: ast.AST) -> None:
-        """Refuse in-place updates of arrays the caller can see (inputs and their views)."""
-        for rebound, relied, _ in reversed(self.frames):
-            if name in rebound:
-                break
-            relied.add(name)
-        if name not in self.owned:
-            raise self.fs.error(
-                UnsupportedSyntaxError,
-                f"in-place update of {name!r} would change an array the caller passed in (or a view of it), "
-                "which makes the derivative wrong",
-                node,
-                construct=describe(node),
-                hint=f"update a copy instead: {name} = np.array({name})",
-            )
 
     def _If(self, s: ast.If) -> None:
         test = self.test_atom(self.conv.expr(s.test))
@@ -300,38 +275,6 @@ class Lowerer:
         if isinstance(iterable, Var):
             raise self.fs.error(UnsupportedSyntaxError, "for-loop iterable is not supported", s, construct="for")
         self.emit(For(index, iterable, body, line))
-
-    def enter_loop(self) -> None:
-        """Start tracking one loop body's stores."""
-        self.depth += 1
-        self.loops += 1
-        self.frames.append((set(), set(), []))
-
-    def leave_loop(self, loop: ast.stmt) -> None:
-        """A store that relied on ownership from before the iteration must still find it on the next one."""
-        self.depth -= 1
-        self.loops -= 1
-        _, relied, augmented = self.frames.pop()
-        for name in sorted(relied - self.owned):
-            self.check_owned(name, loop)
-        for name, guard, body in augmented:
-            if name in self.shared:
-                continue
-            if self.frames:
-                self.frames[-1][2].append((name, guard, body))
-            else:
-                body[:] = [st for st in body if st is not guard]
-
-    def guard_unshared(self, name: str, node: ast.AugAssign) -> Assign:
-        """Before `name += e`: a check that `name` is not an array (numbers are re-bound, as s2sad does).
-
-        `aliasing.specialize` drops the check where `name` is known to be a scalar."""
-        where = f"{self.fs.filename.rsplit('/', 1)[-1]}:{self.fs.lineno(node)}"
-        user = node.target.id  # type: ignore[attr-defined]
-        # The check's value is not used: `_ = unshared(...)` takes no temporary's number.
-        guard = Assign("_", Op("unshared", (Var(name), Const(user), Const(where))), self.fs.lineno(node))
-        self.emit(guard)
-        return guard
 
     def loop_sequence(self, node: ast.expr, body: list[ast.stmt]) -> Expr:
         """The atom a `for` walks; a copy of the name when the body re-binds it, as Python iterates the old object."""
@@ -444,41 +387,6 @@ class Lowerer:
             self.flatten(part, bound)
             self._track_owned(bound, part)
 
-    # Primitives whose result may share memory with their first argument.
-    _VIEWS = ("getitem", "transpose", "reshape", "ravel", "squeeze", "expand_dims", "swapaxes",
-              "moveaxis", "broadcast_to", "diagonal", "atleast_1d", "atleast_2d", "atleast_3d",
-              "flip", "fliplr", "flipud", "rot90", "asarray", "real", "imag", "split", "array_split",
-              "hsplit", "vsplit", "dsplit", "broadcast_arrays")
-
-    def _track_owned(self, name: str, e: Expr) -> None:
-        """Remember whether `name` now holds a fresh array (safe to update in place) or shares one."""
-        if self.frames:
-            self.frames[-1][0].add(name)
-        if isinstance(e, Op) and e.prim not in self._VIEWS and not registry.PRIMS[e.prim].spelling.kind == "attr":
-            self.owned.add(name)
-            self.shared.discard(name)
-        elif isinstance(e, Tup) and e.kind == "list":
-            self.owned.add(name)
-            self.shared.discard(name)
-        elif isinstance(e, Var):
-            # `y = z`: one object, two names; neither may be updated in place any more.
-            self.owned.discard(name)
-            self.owned.discard(e.name)
-            self.shared.update({name, e.name})
-        elif isinstance(e, Op) and e.prim == "getitem" and _integer_index(e.args[1]):
-            # `v = a[i]`: a number when `a` is a vector (the common case, and `v += e` then re-binds);
-            # a row view of a matrix otherwise, which s2sad cannot tell apart here (see the README).
-            self.owned.discard(name)
-            self.shared.discard(name)
-        elif isinstance(e, Op):  # a view
-            self.owned.discard(name)
-            self.shared.add(name)
-            if e.args and isinstance(e.args[0], Var):
-                self.shared.add(e.args[0].name)
-        else:  # a constant or a tuple
-            self.owned.discard(name)
-            self.shared.discard(name)
-
     def _Return(self, s: ast.Return) -> None:
         raise AssertionError("handled by lower_function")  # pragma: no cover
 
@@ -529,12 +437,6 @@ def lower_function(fs: FunctionSource) -> Lowered:
     fn = Function(fs.name, params, lw.body, doc)
     check_wengert(fn)
     return Lowered(fn, fs, dict(lw.conv.globals_used), tuple(outputs), tuple_output)
-
-
-def _integer_index(index: Expr) -> bool:
-    """Whether `a[index]` picks elements (no slice, newaxis or ellipsis), so it is not a view of a vector."""
-    parts = index.elts if isinstance(index, Tup) else (index,)
-    return not any(isinstance(p, Slice) or isinstance(p, Const) and (p.value is None or p.value is Ellipsis) for p in parts)
 
 
 def _params(fs: FunctionSource, lw: Lowerer) -> list[Param]:

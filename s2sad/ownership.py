@@ -1,0 +1,121 @@
+"""Ownership and aliasing while lowering: which arrays a function may update in place.
+
+Input: the lowerer's stores as it emits them (`_track_owned(name, value)`), loop entries and
+exits, and augmented assignments. Output: refusals of in-place updates (`x[i] = v`,
+`xs.append(v)`) on arrays the caller can see, and `_ = unshared(v, ...)` guards before
+`v += e` where `v` may share its array with another name -- `+=` updates an ndarray in
+place while s2sad binds a new value. A mixin of `lower.Lowerer`, which provides `fs`,
+`emit`, `depth` and `loops`.
+"""
+from __future__ import annotations
+
+import ast
+
+from . import registry
+from .convert import describe
+from .errors import UnsupportedSyntaxError
+from .ir import Assign, Const, Expr, Op, Slice, Stmt, Tup, Var
+
+
+class Ownership:
+    """The owned/shared bookkeeping of `lower.Lowerer`."""
+
+    def init_ownership(self) -> None:
+        """Start with nothing owned: parameters and their views belong to the caller."""
+        self.owned: set[str] = set()  # arrays this function created, which it may update in place
+        # Names that may share their object with another name or with the caller (parameters, copies
+        # `y = z`, views). `z += e` updates an ndarray in place, which would change the other name too,
+        # while s2sad binds a new value: such an update gets a runtime guard (`guard_unshared`).
+        self.shared: set[str] = set()
+        # Per enclosing loop: names re-bound so far in the current iteration, and names whose stores rely
+        # on being owned when the iteration began (so they must still be owned at its end).
+        self.frames: list[tuple[set[str], set[str], list[tuple[str, Assign, list[Stmt]]]]] = []
+
+    def check_owned(self, name: str, node: ast.AST) -> None:
+        """Refuse in-place updates of arrays the caller can see (inputs and their views)."""
+        for rebound, relied, _ in reversed(self.frames):
+            if name in rebound:
+                break
+            relied.add(name)
+        if name not in self.owned:
+            raise self.fs.error(
+                UnsupportedSyntaxError,
+                f"in-place update of {name!r} would change an array the caller passed in (or a view of it), "
+                "which makes the derivative wrong",
+                node,
+                construct=describe(node),
+                hint=f"update a copy instead: {name} = np.array({name})",
+            )
+
+    def enter_loop(self) -> None:
+        """Start tracking one loop body's stores."""
+        self.depth += 1
+        self.loops += 1
+        self.frames.append((set(), set(), []))
+
+    def leave_loop(self, loop: ast.stmt) -> None:
+        """A store that relied on ownership from before the iteration must still find it on the next one."""
+        self.depth -= 1
+        self.loops -= 1
+        _, relied, augmented = self.frames.pop()
+        for name in sorted(relied - self.owned):
+            self.check_owned(name, loop)
+        for name, guard, body in augmented:
+            if name in self.shared:
+                continue
+            if self.frames:
+                self.frames[-1][2].append((name, guard, body))
+            else:
+                body[:] = [st for st in body if st is not guard]
+
+    def guard_unshared(self, name: str, node: ast.AugAssign) -> Assign:
+        """Before `name += e`: a check that `name` is not an array (numbers are re-bound, as s2sad does).
+
+        `aliasing.specialize` drops the check where `name` is known to be a scalar."""
+        where = f"{self.fs.filename.rsplit('/', 1)[-1]}:{self.fs.lineno(node)}"
+        user = node.target.id  # type: ignore[attr-defined]
+        # The check's value is not used: `_ = unshared(...)` takes no temporary's number.
+        guard = Assign("_", Op("unshared", (Var(name), Const(user), Const(where))), self.fs.lineno(node))
+        self.emit(guard)
+        return guard
+
+    # Primitives whose result may share memory with their first argument.
+    _VIEWS = ("getitem", "transpose", "reshape", "ravel", "squeeze", "expand_dims", "swapaxes",
+              "moveaxis", "broadcast_to", "diagonal", "atleast_1d", "atleast_2d", "atleast_3d",
+              "flip", "fliplr", "flipud", "rot90", "asarray", "real", "imag", "split", "array_split",
+              "hsplit", "vsplit", "dsplit", "broadcast_arrays")
+
+    def _track_owned(self, name: str, e: Expr) -> None:
+        """Remember whether `name` now holds a fresh array (safe to update in place) or shares one."""
+        if self.frames:
+            self.frames[-1][0].add(name)
+        if isinstance(e, Op) and e.prim not in self._VIEWS and not registry.PRIMS[e.prim].spelling.kind == "attr":
+            self.owned.add(name)
+            self.shared.discard(name)
+        elif isinstance(e, Tup) and e.kind == "list":
+            self.owned.add(name)
+            self.shared.discard(name)
+        elif isinstance(e, Var):
+            # `y = z`: one object, two names; neither may be updated in place any more.
+            self.owned.discard(name)
+            self.owned.discard(e.name)
+            self.shared.update({name, e.name})
+        elif isinstance(e, Op) and e.prim == "getitem" and _integer_index(e.args[1]):
+            # `v = a[i]`: a number when `a` is a vector (the common case, and `v += e` then re-binds);
+            # a row view of a matrix otherwise, which s2sad cannot tell apart here (see the README).
+            self.owned.discard(name)
+            self.shared.discard(name)
+        elif isinstance(e, Op):  # a view
+            self.owned.discard(name)
+            self.shared.add(name)
+            if e.args and isinstance(e.args[0], Var):
+                self.shared.add(e.args[0].name)
+        else:  # a constant or a tuple
+            self.owned.discard(name)
+            self.shared.discard(name)
+
+
+def _integer_index(index: Expr) -> bool:
+    """Whether `a[index]` picks elements (no slice, newaxis or ellipsis), so it is not a view of a vector."""
+    parts = index.elts if isinstance(index, Tup) else (index,)
+    return not any(isinstance(p, Slice) or isinstance(p, Const) and (p.value is None or p.value is Ellipsis) for p in parts)
