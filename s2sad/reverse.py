@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import recompute, registry
+from . import recompute, recording, registry
 from .activity import Activity, analyze
 from .calls import call_adjoint
 from .errors import UnsupportedSyntaxError
@@ -263,97 +263,11 @@ class Reverse:
         out.append(For("_", Op("range", (Var(info.counter),)), body or [], s.line))
         return out
 
-    # -- which overwritten values must be saved -----------------------------------------
-    def saved(self, body: list[Stmt]) -> set[int]:
-        """Ids of assignments whose overwritten value some earlier adjoint reads."""
-        order: list[tuple[Stmt, tuple[int, ...]]] = []
-        defined_before: dict[int, set[str]] = {}
-        seen = {p.name for p in self.low.fn.params}
-
-        def walk(stmts: list[Stmt], loops: tuple[int, ...]) -> None:
-            for s in stmts:
-                defined_before[id(s)] = set(seen)
-                order.append((s, loops))
-                if isinstance(s, Assign):
-                    seen.update(s.targets)
-                elif isinstance(s, If):
-                    # The branches exclude each other: neither defines names for the other.
-                    before = set(seen)
-                    walk(s.body, loops)
-                    after_body = set(seen)
-                    seen.clear()
-                    seen.update(before)
-                    walk(s.orelse, loops)
-                    seen.update(after_body)
-                elif isinstance(s, (For, While)):
-                    if isinstance(s, For) and isinstance(s.target, str):
-                        seen.add(s.target)
-                    walk(s.body, loops + (id(s),))
-                    order.append((_Header(s), loops))  # the backward loop header reads at the loop's end
-
-        walk(body, ())
+    def saved(self, primal: list[Stmt]) -> set[int]:
+        """Ids of assignments whose overwritten value some earlier adjoint reads (see `recording.saved`)."""
         counters = {info.counter for info in self.loops.values() if info.counter}
-        result: set[int] = set()
-        for pos, (s, loops) in enumerate(order):
-            if not isinstance(s, Assign) or not self._overwrites(s, loops, defined_before[id(s)]):
-                continue
-            if s.targets[0] in counters and s.value != Const(0):
-                continue  # a trip counter's increments: only its final value is read
-            needed: set[str] = set()
-            for pos2, (x, loops2) in enumerate(order):
-                # x runs before s: earlier in the text, or in an earlier iteration of a shared loop.
-                if pos2 < pos or set(loops) & set(loops2):
-                    if isinstance(x, _Header):
-                        needed |= self.reads.get(id(x.loop), set())
-                    elif not isinstance(x, (For, While)):
-                        needed |= self.reads.get(id(x), set())
-            if set(s.targets) & needed:
-                result.add(id(s))
-        return result
+        return recording.saved(primal, {p.name for p in self.low.fn.params}, self.reads, counters)
 
-    def _views_to_copy(self, primal: list[Stmt]) -> set[int]:
-        """`t = a[i]` statements whose result the backward sweep reads after `a[i] = ...` changed it.
-
-        Basic indexing gives a view: `v0[0] *= x` lowers to `t2 = v0[0]; t3 = t2 * x; v0[0] = t3`, and
-        the store changes t2 too, which the adjoint of `t2 * x` reads. Where the primal reads the view
-        only before the store (as here), the view is taken as a copy; a view the user's code reads after
-        the store is Python's aliasing, which s2sad does not follow (see the README).
-        """
-        read = set().union(*self.reads.values()) if self.reads else set()
-        copies: set[int] = set()
-
-        def block(stmts: list[Stmt]) -> None:
-            for k, s in enumerate(stmts):
-                for inner in (getattr(s, "body", None), getattr(s, "orelse", None)):
-                    if inner:
-                        block(inner)
-                if not (isinstance(s, Assign) and isinstance(s.target, str) and s.target in read and isinstance(s.value, Op)
-                        and s.value.prim == "getitem" and isinstance(s.value.args[0], Var)):
-                    continue
-                t, a = s.target, s.value.args[0].name
-                store = next((j for j in range(k + 1, len(stmts)) if isinstance(stmts[j], Assign) and stmts[j].targets == (a,)
-                              and isinstance(stmts[j].value, Op) and stmts[j].value.prim == "setitem"), None)
-                if store is None:
-                    continue
-                before = [x for x in stmts[k + 1:store] if isinstance(x, Assign)]
-                if len(before) != store - k - 1:
-                    continue  # a branch or a loop in between: not the pattern
-                reads_before = sum(t in names_read(x.value) for x in before)
-                reads_all = sum(t in names_read(getattr(x, "value", None)) for x in walk_stmts(primal)
-                                if isinstance(x, (Assign, ExprStmt, Return)))
-                reads_all += sum(t in names_read(getattr(x, "test", None)) or t in names_read(getattr(x, "iter", None))
-                                 for x in walk_stmts(primal) if isinstance(x, (If, For, While)))
-                if reads_before == reads_all:
-                    copies.add(id(s))
-
-        block(primal)
-        return copies
-
-    def _overwrites(self, s: Assign, loops: tuple[int, ...], before: set[str]) -> bool:
-        in_place = isinstance(s.value, Op) and s.value.prim in ("setitem", "append")
-        return in_place or bool(loops) or bool(set(s.targets) & before)
-
-    # -- forward sweep -------------------------------------------------------------------
     def forward(self, stmts: list[Stmt], saved: set[int], inits: set[str], loop: _Loop | None, target: str | None) -> list[Stmt]:
         """The primal statements with pushes before saved overwrites and trip counting."""
         out: list[Stmt] = []
@@ -361,11 +275,9 @@ class Reverse:
         for s in stmts:
             if isinstance(s, Assign):
                 if id(s) in saved:
-                    t = s.targets[0] if len(s.targets) == 1 else None
                     in_place = isinstance(s.value, Op) and s.value.prim in ("setitem", "append")
                     for name in s.targets:
                         out.append(push(Op("copy_", (Var(name),)) if in_place else Var(name)))
-                    del t
                 out.append(Assign(s.target, Op("copy_", (s.value,)), s.line) if id(s) in self.copied_views else s)
             elif isinstance(s, If):
                 out.append(If(s.test, self.forward(s.body, saved, inits, loop, target), self.forward(s.orelse, saved, inits, loop, target), s.line))
@@ -422,9 +334,9 @@ class Reverse:
             params = [Param(p.name, p.default or Const(None)) if p.name in seeds else p for p in params]
         defined = {self.bar(o) for o in low.outputs if o in self.act.active}
         backward = self.block(primal, defined)
-        self.copied_views = self._views_to_copy(primal)
+        self.copied_views = recording.views_to_copy(primal, self.reads)
         saved = recompute.apply(self, primal, backward, self.saved(primal))  # cheap values: recompute, not store
-        first_defined = _first_in_loops(primal, {p.name for p in fn.params})
+        first_defined = recording.first_in_loops(primal, {p.name for p in fn.params})
         inits = {t for s in walk_stmts(primal) if isinstance(s, Assign) and id(s) in saved for t in s.targets} & first_defined
         forward = self.forward(primal, saved, inits, None, None)
         body: list[Stmt] = [Comment("forward sweep")]
@@ -490,13 +402,6 @@ def _split_negation(e: Expr) -> tuple[bool, Expr]:
     return False, e
 
 
-@dataclass
-class _Header:
-    """Stands for a loop header, which the backward sweep evaluates at the loop's end."""
-
-    loop: Stmt
-
-
 def _loop_depths(body: list[Stmt], depth: int, out: dict[int, int]) -> None:
     for s in body:
         if isinstance(s, (For, While)):
@@ -505,30 +410,6 @@ def _loop_depths(body: list[Stmt], depth: int, out: dict[int, int]) -> None:
         elif isinstance(s, If):
             _loop_depths(s.body, depth, out)
             _loop_depths(s.orelse, depth, out)
-
-
-def _first_in_loops(body: list[Stmt], params: set[str]) -> set[str]:
-    """Names whose first assignment is inside a loop (undefined when the loop starts)."""
-    seen = set(params)
-    first: set[str] = set()
-
-    def walk(stmts: list[Stmt], in_loop: bool) -> None:
-        for s in stmts:
-            if isinstance(s, Assign):
-                for t in s.targets:
-                    if t not in seen and in_loop:
-                        first.add(t)
-                    seen.add(t)
-            elif isinstance(s, If):
-                walk(s.body, in_loop)
-                walk(s.orelse, in_loop)
-            elif isinstance(s, (For, While)):
-                if isinstance(s, For) and isinstance(s.target, str):
-                    seen.add(s.target)
-                walk(s.body, True)
-
-    walk(body, False)
-    return first
 
 
 def reverse(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset(), variant: str = "vjp") -> Function:  # type: ignore[assignment]

@@ -447,7 +447,7 @@ __all__ += [
 
 # The linear-algebra adjoints live in their own module; generated code imports them from here.
 from . import runtime_linalg  # noqa: E402 -- after the helpers it uses are defined
-from .runtime_linalg import (  # noqa: E402
+from .runtime_linalg import (  # noqa: E402, F401 -- re-exported
     mT,
     lower_half,
     eigengap_inverse,

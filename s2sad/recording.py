@@ -1,0 +1,137 @@
+"""To-be-recorded analysis (Tapenade's term): which values the adjoint's forward sweep must keep.
+
+Input: the primal statements of an adjoint and, per statement, the names its adjoint
+reads (`Reverse.reads`). Output: ids of the assignments whose overwritten value an
+earlier adjoint reads (`saved`: pushed before the store, popped after its adjoint),
+views `t = a[i]` the store `a[i] = ...` would change under the backward sweep
+(`views_to_copy`: taken as copies), and names first bound inside a loop
+(`first_in_loops`: initialised before it, so the first push has a value).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ir import Assign, ExprStmt, For, If, Op, Return, Stmt, While, Const, Var, names_read, walk_stmts
+
+
+def saved(body: list[Stmt], params: set[str], reads: dict[int, set[str]], counters: set[str]) -> set[int]:
+    """Ids of assignments whose overwritten value some earlier adjoint reads (`reads`: statement -> names
+    its adjoint reads; `counters`: trip counters, whose increments need no saving)."""
+    order: list[tuple[Stmt, tuple[int, ...]]] = []
+    defined_before: dict[int, set[str]] = {}
+    seen = set(params)
+
+    def walk(stmts: list[Stmt], loops: tuple[int, ...]) -> None:
+        for s in stmts:
+            defined_before[id(s)] = set(seen)
+            order.append((s, loops))
+            if isinstance(s, Assign):
+                seen.update(s.targets)
+            elif isinstance(s, If):
+                # The branches exclude each other: neither defines names for the other.
+                before = set(seen)
+                walk(s.body, loops)
+                after_body = set(seen)
+                seen.clear()
+                seen.update(before)
+                walk(s.orelse, loops)
+                seen.update(after_body)
+            elif isinstance(s, (For, While)):
+                if isinstance(s, For) and isinstance(s.target, str):
+                    seen.add(s.target)
+                walk(s.body, loops + (id(s),))
+                order.append((_Header(s), loops))  # the backward loop header reads at the loop's end
+
+    walk(body, ())
+    result: set[int] = set()
+    for pos, (s, loops) in enumerate(order):
+        if not isinstance(s, Assign) or not _overwrites(s, loops, defined_before[id(s)]):
+            continue
+        if s.targets[0] in counters and s.value != Const(0):
+            continue  # a trip counter's increments: only its final value is read
+        needed: set[str] = set()
+        for pos2, (x, loops2) in enumerate(order):
+            # x runs before s: earlier in the text, or in an earlier iteration of a shared loop.
+            if pos2 < pos or set(loops) & set(loops2):
+                if isinstance(x, _Header):
+                    needed |= reads.get(id(x.loop), set())
+                elif not isinstance(x, (For, While)):
+                    needed |= reads.get(id(x), set())
+        if set(s.targets) & needed:
+            result.add(id(s))
+    return result
+
+def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> set[int]:
+    """`t = a[i]` statements whose result the backward sweep reads after `a[i] = ...` changed it.
+
+    Basic indexing gives a view: `v0[0] *= x` lowers to `t2 = v0[0]; t3 = t2 * x; v0[0] = t3`, and
+    the store changes t2 too, which the adjoint of `t2 * x` reads. Where the primal reads the view
+    only before the store (as here), the view is taken as a copy; a view the user's code reads after
+    the store is Python's aliasing, which s2sad does not follow (see the README).
+    """
+    read = set().union(*reads.values()) if reads else set()
+    copies: set[int] = set()
+
+    def block(stmts: list[Stmt]) -> None:
+        for k, s in enumerate(stmts):
+            for inner in (getattr(s, "body", None), getattr(s, "orelse", None)):
+                if inner:
+                    block(inner)
+            if not (isinstance(s, Assign) and isinstance(s.target, str) and s.target in read and isinstance(s.value, Op)
+                    and s.value.prim == "getitem" and isinstance(s.value.args[0], Var)):
+                continue
+            t, a = s.target, s.value.args[0].name
+            store = next((j for j in range(k + 1, len(stmts)) if isinstance(stmts[j], Assign) and stmts[j].targets == (a,)
+                          and isinstance(stmts[j].value, Op) and stmts[j].value.prim == "setitem"), None)
+            if store is None:
+                continue
+            before = [x for x in stmts[k + 1:store] if isinstance(x, Assign)]
+            if len(before) != store - k - 1:
+                continue  # a branch or a loop in between: not the pattern
+            reads_before = sum(t in names_read(x.value) for x in before)
+            reads_all = sum(t in names_read(getattr(x, "value", None)) for x in walk_stmts(primal)
+                            if isinstance(x, (Assign, ExprStmt, Return)))
+            reads_all += sum(t in names_read(getattr(x, "test", None)) or t in names_read(getattr(x, "iter", None))
+                             for x in walk_stmts(primal) if isinstance(x, (If, For, While)))
+            if reads_before == reads_all:
+                copies.add(id(s))
+
+    block(primal)
+    return copies
+
+def _overwrites(s: Assign, loops: tuple[int, ...], before: set[str]) -> bool:
+    in_place = isinstance(s.value, Op) and s.value.prim in ("setitem", "append")
+    return in_place or bool(loops) or bool(set(s.targets) & before)
+
+# -- forward sweep -------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    """Stands for a loop header, which the backward sweep evaluates at the loop's end."""
+
+    loop: Stmt
+
+
+def first_in_loops(body: list[Stmt], params: set[str]) -> set[str]:
+    """Names whose first assignment is inside a loop (undefined when the loop starts)."""
+    seen = set(params)
+    first: set[str] = set()
+
+    def walk(stmts: list[Stmt], in_loop: bool) -> None:
+        for s in stmts:
+            if isinstance(s, Assign):
+                for t in s.targets:
+                    if t not in seen and in_loop:
+                        first.add(t)
+                    seen.add(t)
+            elif isinstance(s, If):
+                walk(s.body, in_loop)
+                walk(s.orelse, in_loop)
+            elif isinstance(s, (For, While)):
+                if isinstance(s, For) and isinstance(s.target, str):
+                    seen.add(s.target)
+                walk(s.body, True)
+
+    walk(body, False)
+    return first
