@@ -78,8 +78,7 @@ class GradFunction:
         # Differentiating the gradient again (hvp, hessian, jvp of grad): the "grad" variant where it
         # applies, so the tangent program does not carry the value's statements either.
         base = target(self.fn, args)
-        lean = optimize.SETTINGS.liveness and _scalar_output(base, _scalars(base, args, {}))
-        return self._compiled(args, {}, "grad" if lean else "vjp")
+        return self._compiled(args, {}, "grad" if _lean(base, _scalars(base, args, {})) else "vjp")
 
     def _entry(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
         base = target(self.fn, args)
@@ -97,7 +96,7 @@ class GradFunction:
             # Reverse over a generated adjoint with loops is not supported, but for scalar
             # inputs a gradient is a tangent: use forward over reverse instead.
             compiled = _forward_value_and_grad(base, wrt, scalars)
-        elif not self.with_value and optimize.SETTINGS.liveness and _scalar_output(base, scalars):
+        elif not self.with_value and _lean(base, scalars):
             # The value is a number whatever the arrays: nothing to check, so nothing computes it.
             compiled, valued = pipeline.derive(base, "reverse", wrt, scalars, "grad"), False
         else:
@@ -147,20 +146,25 @@ class GradFunction:
             raise _not_scalar(self.fn, "a tuple" if isinstance(out, tuple) else f"shape {np.shape(out)}") from None
 
 
+def _lean(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
+    """Whether a gradient of `fn` may run the "grad" adjoint: liveness is on and the value is a number."""
+    return optimize.SETTINGS.liveness and _scalar_output(fn, scalars)
+
+
 def _scalar_output(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
     """True when `fn`'s result is a number for any arrays of the kinds given (a full reduction, say)."""
+    from .ir import Assign, Op, walk_stmts
     from .shapes import SCALAR, infer
 
-    from .ir import Assign, Op, walk_stmts
-
     low = pipeline.lowered(fn)
-    if low.tuple_output or len(low.outputs) != 1:
-        return False
-    out = low.outputs[0]
-    for s in walk_stmts(low.fn.body):  # `x.shape` is "scalar-like" to the shape facts, but a tuple
-        if isinstance(s, Assign) and out in s.targets and isinstance(s.value, Op) and s.value.prim in ("shape", "shape_attr"):
-            return False
-    return infer(low.fn, set(scalars)).get(out) == SCALAR
+    known = low.__dict__.setdefault("_scalar_output", {})  # per lowered function, like its cache entries
+    if scalars not in known:
+        out = low.outputs[0] if len(low.outputs) == 1 and not low.tuple_output else None
+        # `x.shape` is "scalar-like" to the shape facts (its items are numbers), but a tuple.
+        tuple_valued = any(isinstance(s, Assign) and out in s.targets and isinstance(s.value, Op)
+                           and s.value.prim in ("shape", "shape_attr") for s in walk_stmts(low.fn.body))
+        known[scalars] = out is not None and not tuple_valued and infer(low.fn, set(scalars)).get(out) == SCALAR
+    return known[scalars]
 
 
 def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool) -> Callable[..., Any]:

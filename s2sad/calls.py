@@ -45,7 +45,7 @@ def user_primitive(obj: Any, fs: FunctionSource, node: ast.AST) -> Primitive:
     # Generated code calls a helper by its own name, bound in the caller's namespace. Two different
     # helpers of one name in one caller are spelled by their registry names instead (`h`, `h_2`).
     # The spelling is read when code is printed, so the statements lowered so far follow.
-    called = fs.__dict__.setdefault("_called", {})
+    called = fs.called
     other = called.setdefault(prim.spelling.path, prim)
     if other is not prim:
         for p in (prim, other):

@@ -9,9 +9,10 @@ views `t = a[i]` the store `a[i] = ...` would change under the backward sweep
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from .ir import Assign, ExprStmt, For, If, Op, Return, Stmt, While, Const, Var, names_read, walk_stmts
+from .ir import Assign, Const, For, If, Op, Stmt, Var, While, names_read, walk_stmts
 
 
 def saved(body: list[Stmt], params: set[str], reads: dict[int, set[str]], counters: set[str]) -> set[int]:
@@ -70,6 +71,10 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> set[int]:
     the store is Python's aliasing, which s2sad does not follow (see the README).
     """
     read = set().union(*reads.values()) if reads else set()
+    readers: Counter[str] = Counter()  # name -> how many primal statements read it
+    for x in walk_stmts(primal):
+        readers.update(names_read(getattr(x, "value", None)) | names_read(getattr(x, "test", None))
+                       | names_read(getattr(x, "iter", None)))
     copies: set[int] = set()
 
     def block(stmts: list[Stmt]) -> None:
@@ -83,17 +88,10 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> set[int]:
             t, a = s.target, s.value.args[0].name
             store = next((j for j in range(k + 1, len(stmts)) if isinstance(stmts[j], Assign) and stmts[j].targets == (a,)
                           and isinstance(stmts[j].value, Op) and stmts[j].value.prim == "setitem"), None)
-            if store is None:
-                continue
-            before = [x for x in stmts[k + 1:store] if isinstance(x, Assign)]
-            if len(before) != store - k - 1:
-                continue  # a branch or a loop in between: not the pattern
-            reads_before = sum(t in names_read(x.value) for x in before)
-            reads_all = sum(t in names_read(getattr(x, "value", None)) for x in walk_stmts(primal)
-                            if isinstance(x, (Assign, ExprStmt, Return)))
-            reads_all += sum(t in names_read(getattr(x, "test", None)) or t in names_read(getattr(x, "iter", None))
-                             for x in walk_stmts(primal) if isinstance(x, (If, For, While)))
-            if reads_before == reads_all:
+            # Straight-line statements between view and store, which are all of the view's readers.
+            between = stmts[k + 1:store] if store is not None else [None]
+            if all(isinstance(x, Assign) for x in between) and \
+                    sum(t in names_read(x.value) for x in between) == readers[t]:
                 copies.add(id(s))
 
     block(primal)

@@ -36,6 +36,7 @@ class FunctionSource:
     first_line: int
     namespace: dict[str, Any] = field(default_factory=dict)
     closure: dict[str, Any] = field(default_factory=dict)
+    called: dict[str, Any] = field(default_factory=dict)  # helper spelling -> its primitive (calls.py)
 
     def lineno(self, node: ast.AST) -> int | None:
         """Line of `node` in the user's file."""
