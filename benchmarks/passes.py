@@ -118,19 +118,6 @@ def _hvp_call(fn: Callable[..., Any], x: Any, v: Any) -> Callable[[], Any]:
 # -- the runtime helpers as they were before their fast paths (for the "runtime fast paths" row) --
 
 
-def _unbroadcast_before(g: Any, x: Any) -> Any:
-    shape = np.shape(x)
-    if np.shape(g) == shape:
-        return g
-    g = np.asarray(g)
-    while g.ndim > len(shape):
-        g = g.sum(axis=0)
-    for axis, n in enumerate(shape):
-        if n == 1 and g.shape[axis] != 1:
-            g = g.sum(axis=axis, keepdims=True)
-    return np.broadcast_to(g, shape) if g.shape != shape else g
-
-
 def _unsum_before(g: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     shape = np.shape(x)
     if axis is not None and not keepdims:
@@ -171,7 +158,7 @@ def _zero_at_before(g: Any, index: Any) -> Any:
     return out
 
 
-_BEFORE = {"unbroadcast": _unbroadcast_before, "unsum": _unsum_before, "matmul_adjoint_a": _matmul_adjoint_a_before,
+_BEFORE = {"unsum": _unsum_before, "matmul_adjoint_a": _matmul_adjoint_a_before,
            "matmul_adjoint_b": _matmul_adjoint_b_before, "scatter_add": _scatter_add_before, "zero_at": _zero_at_before}
 _AFTER = {name: getattr(runtime, name) for name in _BEFORE}
 
@@ -316,7 +303,7 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
                        (f"Rosenbrock gradient, n = {xr.size}", rosen)):
         off, on = _pair_times(_with_runtime(_BEFORE, make), make(), repeats, min_time)
         row("runtime fast paths", name, "gradient time", off, on,
-            note="`unbroadcast`, `unsum`, `scatter_add`, `zero_at` and the matrix-product adjoints test `type(x) is np.ndarray` "
+            note="`unsum`, `scatter_add`, `zero_at` and the matrix-product adjoints test `type(x) is np.ndarray` "
                  "and read `.shape`/`.ndim` before anything general (`np.ndim(x)` costs ~1 µs); `unsum` of a number builds "
                  "its read-only zero-stride view directly (`np.broadcast_to` costs 3-7 µs)" if make is logistic else "")
 
