@@ -201,22 +201,29 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
     def row(name: str, workload: str, measure_name: str, off: float, on: float, unit: str = "s", note: str = "") -> None:
         rows.append({"pass": name, "workload": workload, "measure": measure_name, "unit": unit, "off": off, "on": on, "note": note})
 
-    # recompute, "fast" (the default): scalar values that are cheaper to compute again than to push and pop
-    off, on = _both({"recompute": "fast"}, {"recompute": "off"}, lambda: _grad_call(W.scalar_loop_math, (0.3,)), "time")
-    row("recompute (fast, default)", "scalar loop (math)", "gradient time", off, on,
+    # recompute, "balanced" (the default): numbers where a push and a pop cost more; elementwise values on arrays
+    off, on = _both({"recompute": "balanced"}, {"recompute": "off"}, lambda: _grad_call(W.scalar_loop_math, (0.3,)), "time")
+    row("recompute (balanced, default)", "scalar loop (math)", "gradient time", off, on,
         note="`t1 = math.sin(x)` is computed again from the restored x instead of pushed and popped each step")
-    off, on = _both({"recompute": "fast"}, {"recompute": "off"}, lambda: _grad_call(W.scalar_loop_np, (0.3,)), "time")
-    row("recompute (fast, default)", "scalar loop (np)", "gradient time", off, on,
+    off, on = _both({"recompute": "balanced"}, {"recompute": "off"}, lambda: _grad_call(W.scalar_loop_np, (0.3,)), "time")
+    row("recompute (balanced, default)", "scalar loop (np)", "gradient time", off, on,
         note="on the `np` form nothing is recomputed (`np.sin` of a scalar costs more than a push and a pop): "
              "the same code both ways, so this row shows the measurement noise")
-    # recompute, "memory": every cheap elementwise value, arrays too
     loop = lambda: _grad_call(W.array_loop, (xa, steps))  # noqa: E731
-    off, on = _both({"recompute": "memory"}, {"recompute": "off"}, loop, peak_memory)
-    row("recompute (memory)", f"array loop, {steps} steps", "peak memory", off, on, unit="bytes",
-        note="not the default: on arrays, computing `np.sin(x)` again costs more time than keeping it, so only "
-             "`optimize.configure(recompute=\"memory\")` trades that time for a smaller stack")
-    off, on = _both({"recompute": "memory"}, {"recompute": "off"}, loop, "time")
-    row("recompute (memory)", f"array loop, {steps} steps", "gradient time", off, on)
+    off, on = _both({"recompute": "balanced"}, {"recompute": "fast"}, loop, peak_memory)
+    row("recompute (balanced, default, against \"fast\")", f"array loop, {steps} steps", "peak memory", off, on,
+        unit="bytes", note="`t1 = np.sin(x)` is computed again in the backward sweep, as the hand-written gradient "
+                           "does: one array per step on the stack instead of two (\"fast\", the default before, kept both)")
+    off, on = _both({"recompute": "balanced"}, {"recompute": "fast"}, loop, "time")
+    row("recompute (balanced, default, against \"fast\")", f"array loop, {steps} steps", "gradient time", off, on)
+    rng_r = np.random.default_rng(8)
+    rnn_args = (rng_r.standard_normal((64, 64)) / 8, rng_r.standard_normal((32, 64)) / 6, np.zeros(64),
+                np.zeros((16, 64)), rng_r.standard_normal((5 if quick else 50, 16, 32)))
+    rnn_loop = lambda: _grad_call(W.rnn, rnn_args, (0, 1, 2))  # noqa: E731
+    off, on = _both({"recompute": "balanced"}, {"recompute": "fast"}, rnn_loop, "time")
+    row("recompute (balanced, default, against \"fast\")", f"RNN, {rnn_args[4].shape[0]} steps", "gradient time", off, on,
+        note="`t6 = t3 + t5` is added again instead of kept: a smaller stack, which here is faster too")
+    # recompute, "memory": every cheap value, indexes and NumPy calls on numbers too
     inline = lambda: _grad_call(W.step_loop_inline, (xa, wa, steps), (0, 1))  # noqa: E731
     off, on = _both({"recompute": "memory"}, {"recompute": "off"}, inline, peak_memory)
     row("recompute (memory)", f"step loop inline, {steps} steps", "peak memory", off, on, unit="bytes")

@@ -170,7 +170,8 @@ def memory(quick: bool, repeats: int, min_time: float) -> dict[str, Any]:
     grad = lambda: (lambda g=s2sad.grad(W.array_loop): g(x, steps))  # noqa: E731
     variants = [
         ("hand-written", lambda: W.array_loop_grad(x, steps)),
-        ("s2sad (default: recompute=\"fast\")", _built({}, grad)),
+        ("s2sad (default: recompute=\"balanced\")", _built({}, grad)),
+        ("s2sad, recompute=\"fast\"", _built({"recompute": "fast"}, grad)),
         ("s2sad, recompute=\"memory\"", _built({"recompute": "memory"}, grad)),
     ]
     return {"steps": steps, "size": size, "bytes_per_value": x.nbytes, "rows": _rows(variants, repeats, min_time)}

@@ -7,10 +7,13 @@ Input and output: an adjoint program (`ir.Function`) in the form
   where the forward sweep's saves are decided): a cheap value that a loop
   iteration overwrites, such as `t1 = math.sin(x)`, is computed again in the
   backward sweep from inputs that are restored anyway, instead of being pushed
-  on the stack every iteration. `"fast"` (the default) does so where that is
-  faster than a push and a pop (scalar arithmetic, `math` functions);
-  `"memory"` for every cheap elementwise value, arrays too, trading arithmetic
-  for a smaller stack; `"off"` saves everything.
+  on the stack every iteration. `"balanced"` (the default) does so for numbers
+  where that is faster than a push and a pop (scalar arithmetic, `math`
+  functions) and for every elementwise value on arrays, as a hand-written
+  gradient does (one array per step on the stack, not two); `"fast"` only
+  where it is faster, so arrays are kept (more memory, a little less
+  arithmetic); `"memory"` for every cheap value, indexes and NumPy calls on
+  numbers too; `"off"` saves everything.
 - **cheap call path** (`cheap_calls`, in `api.py`): signatures, and what
   `jvp` and `hvp` work out from a function and the kinds of its arguments,
   are kept per function, so a repeated call goes straight to the cached
@@ -50,7 +53,7 @@ from .ir import Function
 class Settings:
     """Which passes run."""
 
-    recompute: str = "fast"  # "fast", "memory" or "off": see s2sad/recompute.py
+    recompute: str = "balanced"  # "balanced", "fast", "memory" or "off": see s2sad/recompute.py
     broadcasts: bool = True  # drop the unbroadcasts that slices make unneeded: s2sad/broadcasts.py
     scalar_adjoints: bool = True  # keep the adjoint of a whole-array sum a number: s2sad/scalar_adjoints.py
     accumulate: bool = True  # add slice adjoints in place, x_bar[1:] += g: s2sad/accumulate.py

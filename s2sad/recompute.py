@@ -53,10 +53,12 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Primitives cheap enough to evaluate again rather than store, besides elementwise ones.
 CHEAP = {"getitem"}
 
-#: "fast": recompute only where that is faster than saving (scalar arithmetic and `math`
-#: functions); "memory": every cheap value, arrays too (a smaller stack for more arithmetic);
-#: "off": save everything the backward sweep reads.
-POLICIES = ("fast", "memory", "off")
+#: "balanced" (the default): numbers only where that is faster than saving (scalar
+#: arithmetic and `math` functions), arrays whenever the value is one elementwise primitive --
+#: what a person writing the gradient by hand does, keeping one array per step instead of two;
+#: "fast": only where that is faster than saving, so arrays are kept (more memory, less arithmetic);
+#: "memory": every cheap value, indexes and NumPy calls on numbers too; "off": save everything.
+POLICIES = ("balanced", "fast", "memory", "off")
 
 
 def cheap(value: Any) -> bool:
@@ -129,8 +131,11 @@ def apply(rev: "Reverse", primal: list[Stmt], backward: list, saved: set[int]) -
         s = stmts.get(sid)
         if not isinstance(s, Assign) or not isinstance(s.target, str) or not cheap(s.value):
             continue
-        if policy == "fast" and not faster(s.value, not rev.shape(Var(s.target))):  # type: ignore[arg-type]
+        scalar = not rev.shape(Var(s.target))
+        if policy == "fast" and not faster(s.value, scalar):  # type: ignore[arg-type]
             continue
+        if policy == "balanced" and not (faster(s.value, True) if scalar else s.value.prim not in CHEAP):  # type: ignore[arg-type]
+            continue  # an index of an array is a view: keeping it costs no array's worth of memory
         t, args = s.target, names_read(s.value)
         body, loops = where[sid]
         if not loops or body is not loops[-1].body or t in args or t in returned or assigned.get(t) != 1:
