@@ -167,10 +167,10 @@ _AFTER = {name: getattr(runtime, name) for name in _BEFORE}
 
 
 def _forward_identity(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any],
-                      positions: list[int], tuple_out: bool) -> list[list[np.ndarray]]:
+                      positions: list[int], tuple_out: bool, scalars: frozenset[str]) -> list[list[np.ndarray]]:
     """`jacobian._forward` for one argument and one output as it was before the diagonal case: the
     vectorized tangent pass seeded with an n x n identity (a leading batch axis of length n)."""
-    compiled = pipeline.derive(base, "forward", names, api._scalars(base, args, {}), "jvp")
+    compiled = pipeline.derive(base, "forward", names, scalars, "jvp")
     x, o = args[positions[0]], outs[0]
     n = int(np.size(x))
     dots = [p.name for p in compiled.__s2sad_ir__.params[-len(names):]]

@@ -376,10 +376,25 @@ def grad_of(fn: Callable[..., Any], wrt: Wrt = 0) -> GradFunction:
 _LIVE: "weakref.WeakSet[GradFunction]" = weakref.WeakSet()  # so new rules or settings reach existing grad objects
 
 
+class Memo(dict):
+    """A per-object memo of the cheap call path (a `jacobian`'s plans), emptied with the others."""
+
+    __hash__ = object.__hash__  # by identity, so the weak set of memos can hold it
+
+    def __init__(self) -> None:
+        super().__init__()
+        _MEMOS.add(self)
+
+
+_MEMOS: "weakref.WeakSet[Memo]" = weakref.WeakSet()
+
+
 def forget_plans() -> None:
     """Empty the cheap call path's memos (`s2sad.optimize.configure` does, with the cache)."""
     _JVP_PLANS.clear()
     _GRADS.clear()
+    for memo in list(_MEMOS):
+        memo.clear()
 
 
 def forget_entries() -> None:

@@ -30,7 +30,8 @@ def _zeros(a: Any) -> Any:
     return np.zeros(np.shape(a))
 
 
-def _plan(fn: Callable[..., Any], wrt: Wrt, args: tuple[Any, ...]) -> tuple[Callable[..., Any], tuple[str, ...], bool, list[int]]:
+def _plan(fn: Callable[..., Any], wrt: Wrt, args: tuple[Any, ...]) -> tuple[Callable[..., Any], tuple[str, ...], bool, list[int], frozenset[str]]:
+    """What a call works out once per kind of arguments: target, `wrt` names and positions, scalar parameters."""
     base = api.target(fn, args)
     names, is_tuple = pipeline.resolve_wrt(base, wrt)
     params = list(optimize.signature(base).parameters)
@@ -38,11 +39,12 @@ def _plan(fn: Callable[..., Any], wrt: Wrt, args: tuple[Any, ...]) -> tuple[Call
     for p in positions:
         if p >= len(args):
             raise api.InputError(f"jacobian needs argument {params[p]!r} to be passed positionally", construct=params[p])
-    return base, names, is_tuple, positions
+    # (binding the signature to find the scalar parameters costs ~13 µs: more than a small tangent pass)
+    return base, names, is_tuple, positions, api._scalars(base, args, {})
 
 
-def _reverse(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any], positions: list[int]) -> list[list[np.ndarray]]:
-    compiled = pipeline.derive(base, "reverse", names, api._scalars(base, args, {}), "vjp")
+def _reverse(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any], positions: list[int], scalars: frozenset[str]) -> list[list[np.ndarray]]:
+    compiled = pipeline.derive(base, "reverse", names, scalars, "vjp")
     seeds = [p.name for p in compiled.__s2sad_ir__.params[-len(outs):]]
     blocks = [[np.zeros(np.shape(o) + np.shape(args[p])) for p in positions] for o in outs]
     for k, o in enumerate(outs):
@@ -58,8 +60,8 @@ def _reverse(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, 
     return blocks
 
 
-def _forward(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any], positions: list[int], tuple_out: bool) -> list[list[np.ndarray]]:
-    compiled = pipeline.derive(base, "forward", names, api._scalars(base, args, {}), "jvp")
+def _forward(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any], positions: list[int], tuple_out: bool, scalars: frozenset[str]) -> list[list[np.ndarray]]:
+    compiled = pipeline.derive(base, "forward", names, scalars, "jvp")
     dots = [p.name for p in compiled.__s2sad_ir__.params[-len(names):]]
     batched = compiled.__s2sad_ir__.meta.get("batchable", False)
     blocks = [[np.zeros(np.shape(o) + np.shape(args[p])) for p in positions] for o in outs]
@@ -89,22 +91,32 @@ def _forward(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, 
     return blocks
 
 
-def _diagonal(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], position: int) -> Any:
+def _tangent_pass(base: Callable[..., Any], names: tuple[str, ...], scalars: frozenset[str]) -> tuple[Callable[..., Any], str] | None:
+    """The generated tangent program and its tangent parameter, if every tangent statement is elementwise."""
+    compiled = pipeline.derive(base, "forward", names, scalars, "jvp")
+    if not compiled.__s2sad_ir__.meta.get("batchable", False):
+        return None
+    return compiled, compiled.__s2sad_ir__.params[-1].name
+
+
+def _diagonal(tangent: tuple[Callable[..., Any], str] | None, args: tuple[Any, ...], position: int) -> Any:
     """The Jacobian from one tangent pass seeded with ones, when it is diagonal; None otherwise.
 
     Diagonal: every tangent statement is elementwise and the output has the input's shape, so output
     element j depends on input element j alone. The pass's own value gives the output's shape, so
     the function is not evaluated once more for it.
     """
-    compiled = pipeline.derive(base, "forward", names, api._scalars(base, args, {}), "jvp")
     x = args[position]
-    if not compiled.__s2sad_ir__.meta.get("batchable", False) or _size(x) < 2:
+    if tangent is None or _size(x) < 2:
         return None
-    dot = compiled.__s2sad_ir__.params[-1].name
-    value, out_dot = compiled(*args, **{dot: np.ones(np.shape(x))})
-    if isinstance(value, tuple) or np.shape(value) != np.shape(x):
+    compiled, dot = tangent
+    shape = np.shape(x)
+    value, out_dot = compiled(*args, **{dot: np.ones(shape)})
+    if isinstance(value, tuple) or np.shape(value) != shape:
         return None
-    return np.diag(np.broadcast_to(out_dot, np.shape(x)).ravel()).reshape(np.shape(x) * 2)
+    if not (type(out_dot) is np.ndarray and out_dot.shape == shape):  # np.broadcast_to costs 3-5 µs
+        out_dot = np.broadcast_to(out_dot, shape)
+    return np.diag(out_dot.ravel()).reshape(shape * 2)
 
 
 def _finish(a: np.ndarray) -> Any:
@@ -116,25 +128,30 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
     if mode not in ("reverse", "forward", "auto"):
         raise ValueError(f"mode must be 'reverse', 'forward' or 'auto', not {mode!r}")
 
-    plans: dict[Any, tuple] = {}  # argument kinds -> plan, for a plain function (as grad keeps its entries)
-    not_diagonal: dict[Any, bool] = {}  # argument kinds whose Jacobian turned out not to be diagonal
+    plans = api.Memo()  # argument kinds -> plan, for a plain function (as grad keeps its entries)
+    tangents = api.Memo()  # argument kinds -> the elementwise tangent pass, or None (no diagonal case)
 
     @api._user_errors
     def jac(*args: Any) -> Any:
         key = api._kinds(args, {})
         plan = plans.get(key) if optimize.SETTINGS.cheap_calls else None
         if plan is None:
-            base, names, is_tuple, positions = plan = _plan(fn, wrt, args)
-            if base is fn:  # a grad object's target is generated code, which new rules may replace
+            plan = _plan(fn, wrt, args)
+            if plan[0] is fn:  # a grad object's target is generated code, which new rules may replace
                 plans[key] = plan
-        base, names, is_tuple, positions = plan
+        base, names, is_tuple, positions, scalars = plan
         for n, p in zip(names, positions):
             api._check_input(n, args[p])
-        if mode == "forward" and len(positions) == 1 and not_diagonal.get(key) is None:
-            diagonal = _diagonal(base, names, args, positions[0])
+        if mode == "forward" and len(positions) == 1 and tangents.get(key, False) is not None:
+            tangent = tangents.get(key, False)  # None marks arguments whose Jacobian is not diagonal
+            if tangent is False or not optimize.SETTINGS.cheap_calls:
+                tangent = _tangent_pass(base, names, scalars)
+                if base is fn:  # (a grad object's target is generated code, which new rules may replace)
+                    tangents[key] = tangent
+            diagonal = _diagonal(tangent, args, positions[0])
             if diagonal is not None:
                 return (diagonal,) if is_tuple else diagonal
-            not_diagonal[key] = True
+            tangents[key] = None  # the general passes from now on
         out = base(*args)
         tuple_out = isinstance(out, tuple)
         outs = list(out) if tuple_out else [out]
@@ -144,9 +161,9 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
             n_out = sum(_size(o) for o in outs)
             chosen = "forward" if n_in <= n_out else "reverse"
         if chosen == "reverse":
-            blocks = _reverse(base, names, args, outs, positions)
+            blocks = _reverse(base, names, args, outs, positions, scalars)
         else:
-            blocks = _forward(base, names, args, outs, positions, tuple_out)
+            blocks = _forward(base, names, args, outs, positions, tuple_out, scalars)
         rows = [tuple(_finish(b) for b in row) if is_tuple else _finish(row[0]) for row in blocks]
         return tuple(rows) if tuple_out else rows[0]
 
