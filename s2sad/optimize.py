@@ -59,6 +59,7 @@ class Settings:
     accumulate: bool = True  # add slice adjoints in place, x_bar[1:] += g: s2sad/accumulate.py
     cheap_calls: bool = True  # keep signatures and jvp/hvp plans per function (api.py)
     liveness: bool = True  # grad of a function whose value is a number skips computing the value: s2sad/liveness.py
+    fold: bool = True  # in that "grad" variant, fold copies and scaled copies into their readers: s2sad/fold.py
 
 
 SETTINGS = Settings()

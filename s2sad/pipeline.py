@@ -14,7 +14,7 @@ from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
-from . import aliasing, liveness, optimize
+from . import aliasing, fold, liveness, optimize
 from .ir import Function
 from .lower import Lowered, lower
 from .reverse import reverse
@@ -65,7 +65,10 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
     if mode == "reverse":
         adjoint = optimize.adjoint(reverse(low, wrt, set(scalars), variant))
         # "grad": gradients only, for a function whose value is known to be a number; nothing needs the value.
-        return liveness.apply(adjoint) if variant == "grad" else adjoint
+        if variant != "grad":
+            return adjoint
+        lean = liveness.apply(adjoint)
+        return fold.apply(lean) if optimize.SETTINGS.fold else lean
     if mode == "forward":
         return forward(low, wrt, set(scalars))
     raise ValueError(f"mode must be one of {MODES}, not {mode!r}")

@@ -70,6 +70,11 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
                 return simplify(Op("negative", (a,)), shape)
             if isinstance(a, Op) and a.prim == "negative" and isinstance(b, Op) and b.prim == "negative":
                 return Op("multiply", (a.args[0], b.args[0]))
+            # The sign goes into the number: -a * 2 reads a * -2 (bit for bit the same, one pass fewer).
+            if isinstance(a, Op) and a.prim == "negative" and _num(b):
+                return Op("multiply", (a.args[0], Const(-b.value)))  # type: ignore[union-attr]
+            if _num(a) and isinstance(b, Op) and b.prim == "negative":
+                return Op("multiply", (Const(-a.value), b.args[0]))  # type: ignore[union-attr]
         if p == "divide" and _is(b, 1):
             return a
         if p == "multiply" and isinstance(b, Op) and b.prim == "divide" and _is(b.args[0], 1):
@@ -104,6 +109,9 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
             return a.args[0]
         if _num(a):
             return Const(-a.value)  # type: ignore[union-attr]
+        if isinstance(a, Op) and a.prim == "multiply" and not a.kwargs and any(_num(x) for x in a.args):
+            x, y = a.args  # -(2.0 * c) reads -2.0 * c
+            return Op("multiply", (Const(-x.value), y) if _num(x) else (x, Const(-y.value)))  # type: ignore[union-attr]
     if p == "unsum_" and len(args) >= 2 and not kwargs and all(_default_arg(p, i, x) for i, x in enumerate(args) if i >= 2):
         if not shape(args[1]):  # summing a scalar: the adjoint passes straight through
             return args[0]

@@ -108,5 +108,5 @@ def test_generated_function_is_introspectable():
     g = s2sad.grad(lecture.loss, wrt=("w", "b"))
     compiled = g._s2sad_target((0.7, -0.2, 1.5, 1.0))
     assert compiled.__code__.co_filename.startswith("<s2sad grad of loss wrt w,b (lecture.py:")
-    assert "w_bar = t1_bar * x" in inspect.getsource(compiled)
+    assert "w_bar = z_bar * x" in inspect.getsource(compiled)
     assert linecache.getlines(compiled.__code__.co_filename)

@@ -1,0 +1,127 @@
+"""Fold copies and scaled copies into the statements that read them (the "grad" variant).
+
+The reverse generator writes one adjoint statement per rule, so a chain such as
+
+    # before                               # after
+    c_bar = 2.0 * c                        t4_bar = -2.0 * c
+    t4_bar = -c_bar                        x_bar = scatter_add(t4_bar, x, np.s_[:-1])
+    x_bar = scatter_add(t4_bar, ...)       t2_bar = a_bar * -2 * t2
+    t3_bar = -a_bar
+    t2_bar = t3_bar * 2 * t2
+
+passes over an array once per line, where a person writes one product with the
+constants and signs folded together. This pass substitutes a name bound to a copy
+(`t2_bar = x_bar`), a negation (`t3_bar = -a_bar`) or a product with a number
+(`c_bar = 2.0 * c`) into the statements of the same block that read it, then
+simplifies them again: `-(2.0 * c)` reads `-2.0 * c` and `-a_bar * 2` reads
+`a_bar * -2`, each bit for bit the same value with one array operation fewer.
+
+Input: the "grad" variant of an adjoint program (`ir.Function`, after
+`liveness`). Output: the same program with those bindings gone. A binding is
+folded when its name is bound once in the whole function, every read of it is a
+later plain assignment in the same block, nothing in between re-binds the name
+it copies (a statement that re-binds it may still be the last reader: its right
+side is evaluated first), and a scaled copy is read exactly once (so nothing is
+computed twice). Loops, branches, pushes and pops are never crossed.
+"""
+from __future__ import annotations
+
+import numbers
+from collections import Counter
+from dataclasses import replace
+
+from .ir import Assign, Const, Expr, For, Function, If, Op, Stmt, Var, While, substitute, walk_expr, walk_stmts
+from .liveness import _exprs
+from .shapes import unknown
+from .simplify import simplify
+
+
+def apply(fn: Function) -> Function:
+    """`fn` with single-block copies and scaled copies substituted into their readers."""
+    reads: Counter[str] = Counter()
+    binds: Counter[str] = Counter()
+    for s in walk_stmts(fn.body):
+        for e in _exprs(s):
+            reads.update(x.name for x in walk_expr(e) if isinstance(x, Var))
+        names = s.targets if isinstance(s, Assign) else (s.target if isinstance(s.target, tuple) else (s.target,)) if isinstance(s, For) else ()
+        binds.update(names)
+    return replace(fn, body=_block(fn.body, reads, binds))
+
+
+def _block(body: list[Stmt], reads: Counter[str], binds: Counter[str]) -> list[Stmt]:
+    out = [_inner(s, reads, binds) for s in body]
+    i = 0
+    while i < len(out):
+        s = out[i]
+        folded = _fold(out, i, reads, binds) if isinstance(s, Assign) and isinstance(s.target, str) else None
+        if folded is None:
+            i += 1
+            continue
+        out = folded  # the binding at i is gone; look at what is there now
+    return out
+
+
+def _inner(s: Stmt, reads: Counter[str], binds: Counter[str]) -> Stmt:
+    if isinstance(s, If):
+        return replace(s, body=_block(s.body, reads, binds), orelse=_block(s.orelse, reads, binds))
+    if isinstance(s, (For, While)):
+        return replace(s, body=_block(s.body, reads, binds))
+    return s
+
+
+def _foldable(value: Expr) -> str | None:
+    """The name a copy, negation or product with a number reads; None for anything else."""
+    if isinstance(value, Var):
+        return value.name
+    if isinstance(value, Op) and value.prim == "negative" and not value.kwargs and isinstance(value.args[0], Var):
+        return value.args[0].name
+    if isinstance(value, Op) and value.prim == "multiply" and not value.kwargs:
+        a, b = value.args
+        if isinstance(a, Var) and _number(b):
+            return a.name
+        if isinstance(b, Var) and _number(a):
+            return b.name
+    return None
+
+
+def _number(e: Expr) -> bool:
+    return isinstance(e, Const) and isinstance(e.value, numbers.Number) and not isinstance(e.value, bool)
+
+
+def _fold(body: list[Stmt], i: int, reads: Counter[str], binds: Counter[str]) -> list[Stmt] | None:
+    """`body` with the binding at `i` substituted into its readers, or None when it must stay."""
+    s = body[i]
+    t = s.target  # type: ignore[union-attr]
+    source = _foldable(s.value)  # type: ignore[union-attr]
+    if source is None or binds[t] != 1 or reads[t] == 0 or source == t:
+        return None
+    if not isinstance(s.value, Var) and reads[t] != 1:  # type: ignore[union-attr]
+        return None  # a product read twice would be computed twice
+    readers: list[int] = []
+    seen = 0
+    for j in range(i + 1, len(body)):
+        x = body[j]
+        n = sum(1 for e in _exprs(x) for y in walk_expr(e) if isinstance(y, Var) and y.name == t)
+        if n:
+            if not isinstance(x, Assign):
+                return None  # read by a push, a branch test or a loop: left alone
+            readers.append(j)
+            seen += n
+        if seen == reads[t]:
+            break
+        if isinstance(x, Assign) and source in x.targets or not isinstance(x, Assign) and not _plain(x):
+            return None  # the copied name changes (or control flow starts) before the last read
+    if seen != reads[t]:
+        return None
+    out = list(body)
+    for j in readers:
+        x = out[j]
+        out[j] = replace(x, value=simplify(substitute(x.value, {t: s.value}), lambda e: unknown()))  # type: ignore[union-attr, arg-type]
+    del out[i]
+    reads[t] = 0
+    return out
+
+
+def _plain(s: Stmt) -> bool:
+    """Statements that neither bind names nor start control flow: pushes and comments."""
+    return not isinstance(s, (If, For, While))
