@@ -34,7 +34,7 @@ def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset())
     params += [Param(dot(w), Const(None) if any(p.default is not None for p in fn.params) else None) for w in wrt]
     ret = fn.body[-1]
     assert isinstance(ret, Return)
-    body = _block(fn.body[:-1], act, dot, shape)
+    body = _block(fn.body[:-1], act, dot, shape, set())
     lengths = _tuple_lengths(fn)
     outs = []
     for o in low.outputs:
@@ -61,10 +61,30 @@ def _batchable(body: list[Stmt], dots: set[str]) -> bool:
     return True
 
 
-def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape) -> list[Stmt]:  # type: ignore[no-untyped-def]
-    """Primal statements, each active one followed by its tangent statement."""
+#: Tangent expressions whose value is a new array that nothing else holds (on arrays).
+FRESH = frozenset({"add", "subtract", "multiply", "divide", "negative", "scatter_add_", "zero_at_"})
+
+
+def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape, owned: set[str] | None = None) -> list[Stmt]:  # type: ignore[no-untyped-def]
+    """Primal statements, each active one followed by its tangent statement.
+
+    `owned` (straight-line code at the top of the function only) holds the tangents bound to a
+    fresh array that no other name holds except as the primal's own views: there the tangent of an
+    in-place `y[i] = v` is in place too, `y_dot[i] = v_dot`, not `zero_at(y_dot, i) + scatter_add(v_dot, y, i)`.
+    """
     body: list[Stmt] = []
     for stmt in stmts:
+        if owned is not None:
+            if _store_in_place(stmt, act, dot, owned):
+                body.append(stmt)
+                y, index, v = stmt.value.args  # type: ignore[union-attr]
+                v_dot = Var(dot(v.name)) if isinstance(v, Var) and v.name in act.varied else Const(0.0)
+                body.append(Assign(dot(stmt.target), Op("setitem", (Var(dot(stmt.target)), index, v_dot)), stmt.line))  # type: ignore[arg-type]
+                continue
+            start = len(body)
+            body.extend(_block([stmt], act, dot, shape))
+            _track_owned(stmt, body[start:], dot, owned)
+            continue
         if isinstance(stmt, If):
             body.append(If(stmt.test, _block(stmt.body, act, dot, shape), _block(stmt.orelse, act, dot, shape), stmt.line))
             continue
@@ -117,6 +137,33 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape) -> list[Stmt]:  
                 tangent = Op("broadcast_like_", (tangent, Var(stmt.target)))
             body.append(Assign(dot(stmt.target), tangent, stmt.line))
     return body
+
+
+def _store_in_place(stmt: Stmt, act: Activity, dot: Namer, owned: set[str]) -> bool:
+    """True for a primal `y[i] = v` done in place whose `y_dot` is owned."""
+    if not (isinstance(stmt, Assign) and isinstance(stmt.target, str) and isinstance(stmt.value, Op)):
+        return False
+    v = stmt.value
+    return v.prim == "setitem" and v.args[0] == Var(stmt.target) and stmt.target in act.varied and dot(stmt.target) in owned
+
+
+def _track_owned(stmt: Stmt, emitted: list[Stmt], dot: Namer, owned: set[str]) -> None:
+    """Update `owned` (see `_block`) with the statements emitted for one primal statement."""
+    if not isinstance(stmt, Assign):
+        if isinstance(stmt, (If, For, While)):
+            owned.clear()  # (straight-line code only)
+        return
+    mirror = isinstance(stmt.value, Op) and stmt.value.prim == "getitem"
+    for x in emitted:
+        if not isinstance(x, Assign) or x is stmt:
+            continue
+        targets = set(x.targets)
+        owned.difference_update(targets)
+        value = x.value
+        if isinstance(value, Op) and value.prim in FRESH and isinstance(x.target, str):
+            owned.add(x.target)
+        elif not mirror:  # a view of y_dot where the primal takes the same view of y keeps the primal's aliasing
+            owned.difference_update(names_read(value))  # its tangent might hold one of them
 
 
 def _zero_tangent(value: Expr, target: str) -> Expr:

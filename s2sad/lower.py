@@ -53,7 +53,7 @@ class Lowerer(Ownership):
         self.reserved: set[str] = {n.id for n in ast.walk(fs.tree) if isinstance(n, ast.Name)}
         self.temp_count = 0
         self.line: int | None = None
-        self.conv = Converter(fs.resolve, self.current.get, fs.error)
+        self.conv = Converter(fs.resolve, self.read_local, fs.error)
         self.conv.ifexp = self.lower_ifexp
         self.conv.user_call = self.user_call
         self.depth = 0  # > 0 inside if/for/while: names are re-bound in place, not versioned
@@ -121,6 +121,7 @@ class Lowerer(Ownership):
         """Lower a list of statements in order."""
         for s in stmts:
             self.line = self.fs.lineno(s)
+            self.stmt_node = s
             getattr(self, "_" + type(s).__name__)(s)
 
     def _Pass(self, s: ast.Pass) -> None:
@@ -169,16 +170,18 @@ class Lowerer(Ownership):
     def _If(self, s: ast.If) -> None:
         test = self.test_atom(self.conv.expr(s.test))
         self.depth += 1
-        owned, shared = set(self.owned), set(self.shared)
+        owned, shared, stale = set(self.owned), set(self.shared), dict(self.stale)
         rebound = set(self.frames[-1][0]) if self.frames else set()
         body = self.block(s.body)
         owned_body, self.owned = self.owned, owned
         shared_body, self.shared = self.shared, shared  # each branch starts from the state before the if
+        stale_body, self.stale = self.stale, stale
         if self.frames:
             rebound_body, self.frames[-1] = self.frames[-1][0], (set(rebound), *self.frames[-1][1:])
         orelse = self.block(s.orelse)
         self.owned &= owned_body  # owned after the if only if owned after either branch
         self.shared |= shared_body
+        self.stale.update(stale_body)  # changed after the if if changed in either branch
         if self.frames:
             self.frames[-1][0].intersection_update(rebound_body)
         self.depth -= 1
@@ -321,6 +324,7 @@ class Lowerer(Ownership):
             name = self.current[target.value.id]
             self.check_owned(name, target)
             self.emit(Assign(name, Op("setitem", (Var(name), index, v)), self.line))
+            self.mark_stale(name, target.value.id)
             return
         if isinstance(target, ast.Name):
             e = self.conv.expr(value)
@@ -411,7 +415,7 @@ def lower_function(fs: FunctionSource) -> Lowered:
         raise fs.error(UnsupportedSyntaxError, "code after 'return' is unreachable", body[returns[0] + 1], construct="unreachable code")
     lw.lower_body(body[:-1])
     ret: ast.Return = body[-1]  # type: ignore[assignment]
-    lw.line = fs.lineno(ret)
+    lw.line, lw.stmt_node = fs.lineno(ret), ret
     if ret.value is None:
         raise fs.error(UnsupportedSyntaxError, "bare 'return' gives None, which has no derivative", ret, construct="return")
     value = lw.conv.expr(ret.value)

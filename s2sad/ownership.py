@@ -30,6 +30,13 @@ class Ownership:
         # Per enclosing loop: names re-bound so far in the current iteration, and names whose stores rely
         # on being owned when the iteration began (so they must still be owned at its end).
         self.frames: list[tuple[set[str], set[str], list[tuple[str, Assign, list[Stmt]]]]] = []
+        # Views: which array each view (or view of a view) looks into, and the views that an in-place
+        # store `y[i] = v` has since changed under their names -- NumPy shows them the new values, while
+        # s2sad's derivative would see the old ones, so reading one is refused (`read_local`).
+        self.view_of: dict[str, str] = {}
+        self.stale: dict[str, tuple[str, int | None]] = {}
+        self.early_reads: list[set[str]] = []  # per enclosing loop: names read before the body re-binds them
+        self.stmt_node: ast.AST | None = None
 
     def check_owned(self, name: str, node: ast.AST) -> None:
         """Refuse in-place updates of arrays the caller can see (inputs and their views)."""
@@ -52,12 +59,17 @@ class Ownership:
         self.depth += 1
         self.loops += 1
         self.frames.append((set(), set(), []))
+        self.early_reads.append(set())
 
     def leave_loop(self, loop: ast.stmt) -> None:
         """A store that relied on ownership from before the iteration must still find it on the next one."""
         self.depth -= 1
         self.loops -= 1
         _, relied, augmented = self.frames.pop()
+        early = self.early_reads.pop()
+        for name in sorted(early & set(self.stale)):
+            # Read at the top of the body, changed by a store further down: the next iteration reads it changed.
+            self._stale_error(name, name, loop)
         for name in sorted(relied - self.owned):
             self.check_owned(name, loop)
         for name, guard, body in augmented:
@@ -85,10 +97,45 @@ class Ownership:
               "flip", "fliplr", "flipud", "rot90", "asarray", "real", "imag", "split", "array_split",
               "hsplit", "vsplit", "dsplit", "broadcast_arrays")
 
+    def read_local(self, user: str) -> str | None:
+        """The IR name of the local `user` reads (None for a global); refuses a view a store has changed."""
+        name = self.current.get(user)
+        if name is None:
+            return None
+        if name in self.stale:
+            self._stale_error(user, name, self.stmt_node)
+        for (rebound, _, _), early in zip(reversed(self.frames), reversed(self.early_reads)):
+            if name in rebound:
+                break
+            early.add(name)
+        return name
+
+    def mark_stale(self, name: str, user: str) -> None:
+        """After the in-place store `user[i] = v` into `name`: every view of it now shows other values."""
+        for view, root in self.view_of.items():
+            if root == name:
+                self.stale[view] = (user, self.line)
+
+    def _stale_error(self, user: str, name: str, node: ast.AST | None) -> None:
+        base, line = self.stale[name]
+        raise self.fs.error(
+            UnsupportedSyntaxError,
+            f"{user!r} is a view of {base!r}, which the in-place update on line {line} changed; NumPy shows the view "
+            "the new values, but s2sad would differentiate the old ones",
+            node,
+            construct=user,
+            hint=f"read {user!r} before the update, or make it a copy where it is taken (.copy())",
+        )
+
     def _track_owned(self, name: str, e: Expr) -> None:
         """Remember whether `name` now holds a fresh array (safe to update in place) or shares one."""
         if self.frames:
             self.frames[-1][0].add(name)
+        self.stale.pop(name, None)
+        self.view_of.pop(name, None)
+        if isinstance(e, Var) or isinstance(e, Op) and e.prim in self._VIEWS and e.args and isinstance(e.args[0], Var):
+            base = e.name if isinstance(e, Var) else e.args[0].name  # type: ignore[union-attr]
+            self.view_of[name] = self.view_of.get(base, base)
         if isinstance(e, Op) and e.prim not in self._VIEWS and not registry.PRIMS[e.prim].spelling.kind == "attr":
             self.owned.add(name)
             self.shared.discard(name)

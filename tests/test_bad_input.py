@@ -781,3 +781,22 @@ def test_cli_errors_in_a_real_process(cli_files):
         proc = subprocess.run([sys.executable, "-m", "s2sad", *argv], capture_output=True, text=True, cwd=cli_files)
         assert proc.returncode == status and message in proc.stderr, proc.stderr
         one_paragraph(proc.stderr)
+
+
+def test_a_view_read_after_an_in_place_store_is_refused_at_the_read(tmp_path):
+    module = load(tmp_path, """\
+        import numpy as np
+
+
+        def f(x):
+            y = x * 2.0
+            row = y[0:2]
+            y[1:] = x[:-1] ** 2
+            return np.sum(row * y[:2])
+        """)
+    for derive in (s2sad.grad(module.f), lambda x: s2sad.jvp(module.f, (x,), (np.ones(4),))):
+        with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+            derive(np.linspace(-1, 1, 4))
+        located(info.value, module, 8, "row")
+        assert "line 7" in str(info.value) and ".copy()" in str(info.value)
+        no_internal_frames(info)
