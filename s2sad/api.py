@@ -27,6 +27,7 @@ from .arguments import (  # noqa: F401 -- the rest of s2sad reaches them as api.
     fix_grad,
     _kinds,
 )
+from .plans import _GRADS, _JVP_PLANS, _MEMOS, Memo, _jvp_plan, _memo, forget_plans  # noqa: F401 -- likewise
 
 Wrt = int | str | Sequence[int | str]
 
@@ -310,10 +311,14 @@ def _check_cotangent(c: Any, o: Any) -> None:
 @_user_errors
 def jvp(fn: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     """`(fn(*primals), J @ tangents)`: forward mode; non-float arguments' tangents are ignored."""
-    primals, tangents = tuple(primals), tuple(tangents)
+    return _forward(fn, tuple(primals), tuple(tangents), "jvp")
+
+
+def _forward(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, ...], variant: str) -> Any:
+    """`jvp`, or with `variant` "tangent" only `J @ tangents` (what `hvp` needs: the value is not computed)."""
     if len(primals) != len(tangents):
         raise ShapeError(f"jvp got {len(primals)} primals but {len(tangents)} tangents", construct="jvp")
-    names, wrt, compiled, dot_params = _jvp_plan(fn, primals)
+    names, wrt, compiled, dot_params = _jvp_plan(fn, primals, variant)
     dots = {}
     for n, p, t in zip(names, primals, tangents):
         _check_input(n, p)
@@ -323,45 +328,9 @@ def jvp(fn: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any])
             dots[n] = t
     if compiled is None:
         out = fn(*primals)
-        return out, (tuple(np.zeros_like(o, dtype=float) for o in out) if isinstance(out, tuple) else np.zeros_like(out, dtype=float))
+        zero = tuple(np.zeros_like(o, dtype=float) for o in out) if isinstance(out, tuple) else np.zeros_like(out, dtype=float)
+        return (out, zero) if variant == "jvp" else zero
     return compiled(*primals, **{d: dots[w] for d, w in zip(dot_params, wrt)})
-
-
-# Cheap call path: what `jvp` and `hvp` work out from a function and the kinds of its
-# arguments (signature, wrt, the cached tangent program) is kept per function, so a
-# repeated call skips `inspect.signature` and the cache's hashing. `forget_plans` empties it.
-_JVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
-_GRADS: "weakref.WeakKeyDictionary[Any, dict[Any, GradFunction]]" = weakref.WeakKeyDictionary()
-
-
-def _memo(table: "weakref.WeakKeyDictionary[Any, dict]", fn: Any) -> dict:
-    if not optimize.SETTINGS.cheap_calls:
-        return {}
-    try:
-        return table.setdefault(fn, {})
-    except TypeError:  # not weak-referenceable: no memo
-        return {}
-
-
-def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...]) -> tuple:
-    """(parameter names, wrt names, compiled tangent program or None, its tangent parameters)."""
-    key = tuple((_is_scalar(p), _is_float(p)) for p in primals)
-    plans = _memo(_JVP_PLANS, fn)
-    plan = plans.get(key)
-    if plan is not None:
-        pipeline.CACHE.hit()
-        return plan
-    base = target(fn, primals)
-    names = list(inspect.signature(base).parameters)[: len(primals)]
-    for n, p in zip(names, primals):
-        _check_input(n, p)
-    wrt = tuple(n for n, p in zip(names, primals) if _is_float(p))
-    compiled, dot_params = None, []
-    if wrt:
-        compiled = pipeline.derive(base, "forward", wrt, _scalars(base, primals, {}), "jvp")
-        dot_params = [p.name for p in compiled.__s2sad_ir__.params[-len(wrt):]]
-    plan = plans[key] = (names, wrt, compiled, dot_params)
-    return plan
 
 
 def grad_of(fn: Callable[..., Any], wrt: Wrt = 0) -> GradFunction:
@@ -374,27 +343,6 @@ def grad_of(fn: Callable[..., Any], wrt: Wrt = 0) -> GradFunction:
 
 
 _LIVE: "weakref.WeakSet[GradFunction]" = weakref.WeakSet()  # so new rules or settings reach existing grad objects
-
-
-class Memo(dict):
-    """A per-object memo of the cheap call path (a `jacobian`'s plans), emptied with the others."""
-
-    __hash__ = object.__hash__  # by identity, so the weak set of memos can hold it
-
-    def __init__(self) -> None:
-        super().__init__()
-        _MEMOS.add(self)
-
-
-_MEMOS: "weakref.WeakSet[Memo]" = weakref.WeakSet()
-
-
-def forget_plans() -> None:
-    """Empty the cheap call path's memos (`s2sad.optimize.configure` does, with the cache)."""
-    _JVP_PLANS.clear()
-    _GRADS.clear()
-    for memo in list(_MEMOS):
-        memo.clear()
 
 
 def forget_entries() -> None:
@@ -418,15 +366,16 @@ def _annotation_scalars(fn: Callable[..., Any]) -> frozenset[str]:
 
 @_user_errors
 def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Sequence[Any] | None = None) -> str:
-    """The generated source of `fn` for `mode` ("reverse", "forward", "wengert" or "grad").
+    """The generated source of `fn` for `mode` ("reverse", "forward", "wengert", "grad" or "tangent").
 
     With example `args`, the code is specialised the way a call with those
     arguments would be (scalar arguments need no `unbroadcast`); without
     them, parameters annotated `float` count as scalars. "grad" is the adjoint
     `s2sad.grad` runs when the value is known to be a number: without the
-    statements that only form the value.
+    statements that only form the value. "tangent" is forward mode returning
+    the output's tangent alone, which `hvp` and the diagonal Jacobian run.
     """
-    modes = (*pipeline.MODES, "grad")
+    modes = (*pipeline.MODES, "grad", "tangent")
     if mode not in modes:
         raise InputError(f"mode must be one of {', '.join(map(repr, modes))}, not {mode!r}", construct="mode")
     args_t = tuple(args) if args is not None else ()
@@ -439,6 +388,8 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
 
     if mode == "grad":
         return Code(pipeline.show(base, "reverse", names, scalars, "grad"))
+    if mode == "tangent":
+        return Code(pipeline.show(base, "forward", names, scalars, "tangent"))
     return Code(pipeline.show(base, mode, names, scalars))
 
 

@@ -93,7 +93,7 @@ def _forward(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, 
 
 def _tangent_pass(base: Callable[..., Any], names: tuple[str, ...], scalars: frozenset[str]) -> tuple[Callable[..., Any], str] | None:
     """The generated tangent program and its tangent parameter, if every tangent statement is elementwise."""
-    compiled = pipeline.derive(base, "forward", names, scalars, "jvp")
+    compiled = pipeline.derive(base, "forward", names, scalars, "tangent")
     if not compiled.__s2sad_ir__.meta.get("batchable", False):
         return None
     return compiled, compiled.__s2sad_ir__.params[-1].name
@@ -103,16 +103,16 @@ def _diagonal(tangent: tuple[Callable[..., Any], str] | None, args: tuple[Any, .
     """The Jacobian from one tangent pass seeded with ones, when it is diagonal; None otherwise.
 
     Diagonal: every tangent statement is elementwise and the output has the input's shape, so output
-    element j depends on input element j alone. The pass's own value gives the output's shape, so
-    the function is not evaluated once more for it.
+    element j depends on input element j alone. The pass's tangent has the output's shape, so the
+    function is not evaluated for it, and the "tangent" variant does not compute the value at all.
     """
     x = args[position]
     if tangent is None or _size(x) < 2:
         return None
     compiled, dot = tangent
     shape = np.shape(x)
-    value, out_dot = compiled(*args, **{dot: np.ones(shape)})
-    if isinstance(value, tuple) or np.shape(value) != shape:
+    out_dot = compiled(*args, **{dot: np.ones(shape)})
+    if isinstance(out_dot, tuple) or np.shape(out_dot) != shape:  # (a tangent has its output's shape)
         return None
     if not (type(out_dot) is np.ndarray and out_dot.shape == shape):  # np.broadcast_to costs 3-5 µs
         out_dot = np.broadcast_to(out_dot, shape)
@@ -184,4 +184,4 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
     """Pearlmutter's Hessian-vector product: `jvp(grad(fn), primals, (v, 0, ...))[1]`."""
     primals = tuple(primals)
     tangents = tuple(v if i == wrt else np.zeros(np.shape(p)) for i, p in enumerate(primals))
-    return api.jvp(api.grad_of(fn, wrt), primals, tangents)[1]
+    return api._forward(api.grad_of(fn, wrt), primals, tangents, "tangent")

@@ -7,9 +7,13 @@ reads. In practice these are the forward sweep's last statements, which only for
 the function's value (`t5 = a ** 2`, ..., `f = np.sum(t8)`); a gradient that does
 not return the value need not compute it.
 
+The same pass serves the "tangent" variant of forward mode, which returns only the
+output's tangent (`hvp` and the diagonal Jacobian need nothing else), so the
+primal statements that only formed the value go.
+
 Kept whatever their targets: expression statements (`stack.push(x)`), pops (the
-stack's order), in-place updates (`setitem`, `append`), the `unshared` guard,
-`break` and comments. The analysis is the textbook backward one over structured
+stack's order), `append`, the `unshared` guard, `break` and comments; an
+in-place store `y[i] = v` is kept while `y` is live. The analysis is the textbook backward one over structured
 code: a branch's live set is the union of its arms', a loop's is iterated to a
 fixed point, and a `break` sees the set live after its loop.
 """
@@ -185,6 +189,20 @@ def _map_stmt(s: Stmt, mapping: dict[str, str]) -> Stmt:
     return s
 
 
+def _dead_store(s: Assign) -> bool:
+    """`y[i] = v` (`y = setitem(y, i, v)`), a store into an array only this function holds.
+
+    Lowering refuses in-place stores into anything the caller can see and refuses reading a view of
+    `y` after a store changed it, so once `y` itself is dead nothing can read what the store wrote.
+    """
+    v = s.value
+    return isinstance(v, Op) and v.prim == "setitem" and bool(v.args) and v.args[0] == Var(s.target) and not _effect_in(v.args[1:])
+
+
+def _effect_in(args: tuple[Expr, ...]) -> bool:
+    return any(_effect(a) for a in args)
+
+
 def _effect(e: Expr | None) -> bool:
     return any(isinstance(x, Op) and x.prim in EFFECTS for x in walk_expr(e))
 
@@ -195,7 +213,7 @@ def _block(stmts: list[Stmt], live: set[str], exit_live: set[str]) -> tuple[list
     live = set(live)
     for s in reversed(stmts):
         if isinstance(s, Assign):
-            if not (set(s.targets) & live or _effect(s.value)):
+            if not (set(s.targets) & live or _effect(s.value) and not _dead_store(s)):
                 continue
             live = (live - set(s.targets)) | names_read(s.value)
         elif isinstance(s, (Return, ExprStmt)):

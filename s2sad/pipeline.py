@@ -7,6 +7,7 @@ cached derivative (`derive`).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable, Sequence
 
 from .cache import CACHE
@@ -15,7 +16,7 @@ from .emit import to_source
 from .errors import WrtError
 from .forward import forward
 from . import aliasing, fold, liveness, optimize
-from .ir import Function
+from .ir import Function, Return, Tup
 from .lower import Lowered, lower
 from .reverse import reverse
 
@@ -70,8 +71,19 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
         lean = liveness.apply(adjoint)
         return fold.apply(lean) if optimize.SETTINGS.fold else lean
     if mode == "forward":
-        return forward(low, wrt, set(scalars))
+        tangent = forward(low, wrt, set(scalars))
+        # "tangent": the output's tangent only (hvp, the diagonal Jacobian); nothing needs the value.
+        return liveness.apply(_tangent_only(tangent)) if variant == "tangent" else tangent
     raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+
+
+def _tangent_only(fn: Function) -> Function:
+    """The tangent program returning `value_dot` alone instead of `(value, value_dot)`."""
+    ret = fn.body[-1]
+    assert isinstance(ret, Return) and isinstance(ret.value, Tup)
+    body = fn.body[:-1] + [Return(ret.value.elts[1], ret.line)]
+    doc = (fn.doc or "").replace("Forward mode (tangent)", "Forward mode (tangent only)")
+    return replace(fn, name=fn.name.replace("_jvp", "_tangent"), body=body, doc=doc)
 
 
 def show(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp") -> str:
@@ -88,7 +100,7 @@ def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: fro
         low = lowered(fn)
         ir = generate(fn, mode, wrt, scalars, variant)
         where = low.source.location
-        label = f"{variant if mode == 'reverse' else 'jvp'} of {fn.__name__} wrt {','.join(wrt)} ({where})"
+        label = f"{variant if mode == 'reverse' or variant == 'tangent' else 'jvp'} of {fn.__name__} wrt {','.join(wrt)} ({where})"
         return compile_ir(ir, label, low.globals_used)
 
     return CACHE.get(fn, key, build)

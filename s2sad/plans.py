@@ -1,0 +1,74 @@
+"""The cheap call path's memos: what a repeated `jvp`, `hvp` or `jacobian` call need not work out again.
+
+Input: a function and its arguments. Output: the plan of a forward-mode call
+(parameter names, the float arguments it differentiates, the compiled tangent
+program of the requested variant and its tangent parameters), kept per function
+and per kind of arguments, so a repeated call skips `inspect.signature` and the
+cache's hashing; gradients kept per function for `hvp`; and `Memo`, a dict that
+`forget_plans` empties with the rest when rules or settings change.
+"""
+from __future__ import annotations
+
+import inspect
+import weakref
+from typing import Any, Callable
+
+from . import optimize, pipeline
+from .arguments import _check_input, _is_float, _is_scalar, _scalars, target
+
+_JVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
+_GRADS: "weakref.WeakKeyDictionary[Any, dict[Any, Any]]" = weakref.WeakKeyDictionary()
+
+
+class Memo(dict):
+    """A per-object memo of the cheap call path (a `jacobian`'s plans), emptied with the others."""
+
+    __hash__ = object.__hash__  # by identity, so the weak set of memos can hold it
+
+    def __init__(self) -> None:
+        super().__init__()
+        _MEMOS.add(self)
+
+
+_MEMOS: "weakref.WeakSet[Memo]" = weakref.WeakSet()
+
+
+def forget_plans() -> None:
+    """Empty the cheap call path's memos (`s2sad.optimize.configure` does, with the cache)."""
+    _JVP_PLANS.clear()
+    _GRADS.clear()
+    for memo in list(_MEMOS):
+        memo.clear()
+
+
+def _memo(table: "weakref.WeakKeyDictionary[Any, dict]", fn: Any) -> dict:
+    if not optimize.SETTINGS.cheap_calls:
+        return {}
+    try:
+        return table.setdefault(fn, {})
+    except TypeError:  # not weak-referenceable: no memo
+        return {}
+
+
+def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "jvp") -> tuple:
+    """(parameter names, wrt names, compiled tangent program or None, its tangent parameters).
+
+    `variant` "jvp" returns `(value, value_dot)`; "tangent" returns `value_dot` alone.
+    """
+    key = (variant, *((_is_scalar(p), _is_float(p)) for p in primals))
+    plans = _memo(_JVP_PLANS, fn)
+    plan = plans.get(key)
+    if plan is not None:
+        pipeline.CACHE.hit()
+        return plan
+    base = target(fn, primals)
+    names = list(inspect.signature(base).parameters)[: len(primals)]
+    for n, p in zip(names, primals):
+        _check_input(n, p)
+    wrt = tuple(n for n, p in zip(names, primals) if _is_float(p))
+    compiled, dot_params = None, []
+    if wrt:
+        compiled = pipeline.derive(base, "forward", wrt, _scalars(base, primals, {}), variant)
+        dot_params = [p.name for p in compiled.__s2sad_ir__.params[-len(wrt):]]
+    plan = plans[key] = (names, wrt, compiled, dot_params)
+    return plan

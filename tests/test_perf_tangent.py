@@ -1,0 +1,86 @@
+"""The "tangent" variant of forward mode (s2sad/pipeline.py, s2sad/liveness.py): the output's tangent
+alone, without the statements that only formed the value. `hvp` and the diagonal forward Jacobian run
+it. Golden text, derivatives against autograd, and dead in-place stores.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad import api, liveness
+from s2sad.ir import Assign, Const, Function, Op, Param, Return, Slice, Var
+
+autograd = pytest.importorskip("autograd")
+anp = autograd.numpy
+
+
+def vector_fn(x):
+    return np.sin(x) * np.tanh(x) + x ** 2
+
+
+def rosenbrock(x):
+    a = x[1:] - x[:-1] ** 2
+    c = 1.0 - x[:-1]
+    return np.sum(100.0 * a ** 2 + c ** 2)
+
+
+def rosenbrock_ag(x):
+    a = x[1:] - x[:-1] ** 2
+    c = 1.0 - x[:-1]
+    return anp.sum(100.0 * a ** 2 + c ** 2)
+
+
+def scratch(x):
+    y = np.zeros(3)
+    y[0] = x[0] * 2.0
+    return np.sum(x ** 2)
+
+
+VECTOR_TANGENT = '''\
+def vector_fn_tangent(x, x_dot):
+    """Forward mode (tangent only) of vector_fn with respect to x."""
+    t1 = np.sin(x)
+    t1_dot = x_dot * np.cos(x)
+    t2 = np.tanh(x)
+    t2_dot = x_dot * (1 - t2 ** 2)
+    t3_dot = t1_dot * t2 + t1 * t2_dot
+    t4_dot = x_dot * 2 * x
+    vector_fn_dot = t3_dot + t4_dot
+    return vector_fn_dot
+'''
+
+
+def test_golden_tangent_variant_drops_the_value():
+    x = np.linspace(-1, 1, 4)
+    jvp_text = s2sad.source(vector_fn, "forward", args=(x,))
+    text = s2sad.source(vector_fn, "tangent", args=(x,))
+    assert "    vector_fn = t3 + t4\n" in jvp_text and "t3 = t1 * t2" in jvp_text
+    assert text.endswith(VECTOR_TANGENT)
+    np.testing.assert_allclose(s2sad.jacobian(vector_fn, mode="forward")(x), autograd.jacobian(
+        lambda x: anp.sin(x) * anp.tanh(x) + x ** 2)(x), rtol=1e-12)
+
+
+def test_hvp_runs_the_tangent_of_the_gradient_without_the_gradient():
+    x = np.linspace(-1.0, 1.5, 6)
+    text = s2sad.source(api.grad_of(rosenbrock, 0), "tangent", args=(x,))
+    # The gradient itself (x_bar, and c, t5 = -2.0 * c behind it) is never formed: only its tangent.
+    assert "    x_bar = " not in text and "x_bar[" not in text and "    c = " not in text
+    assert "    x_bar_dot[:-1] = t8_dot\n" in text and text.endswith("    return x_bar_dot\n")
+    v = np.linspace(0.3, -0.7, 6)
+    want = autograd.grad(lambda x: anp.sum(autograd.grad(rosenbrock_ag)(x) * v))(x)
+    np.testing.assert_allclose(s2sad.hvp(rosenbrock, (x,), v), want, rtol=1e-12)
+
+
+def test_a_dead_in_place_store_goes():
+    text = s2sad.source(scratch, "grad", args=(np.ones(3),))
+    assert "y[0]" not in text and "np.zeros(3)" not in text
+    np.testing.assert_allclose(s2sad.grad(scratch)(np.array([1.0, 2.0, 3.0])), [2.0, 4.0, 6.0])
+
+
+def test_a_live_in_place_store_stays():
+    # y = zeros; y[0:2] = a; return y: the store writes the returned value.
+    body = [Assign("y", Op("zeros", (Const(3),))), Assign("y", Op("setitem", (Var("y"), Slice(None, Const(2), None), Var("a")))),
+            Return(Var("y"))]
+    fn = Function("f", [Param("a")], body)
+    assert liveness.apply(fn).body == body
