@@ -113,5 +113,8 @@ def fix_grad(g: Any, a: Any) -> Any:
 
 def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
     """Which arguments are scalars: the key of a `GradFunction`'s cached entries."""
+    if len(args) == 1 and not kwargs:  # the commonest call, without building a list (~150 ns of ~800)
+        a = args[0]
+        return (a.ndim == 0 if type(a) is np.ndarray else type(a) is float or _is_scalar(a),)
     key = tuple([a.ndim == 0 if type(a) is np.ndarray else type(a) is float or _is_scalar(a) for a in args])
     return key + tuple((k, _is_scalar(v)) for k, v in kwargs.items()) if kwargs else key

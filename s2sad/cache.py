@@ -7,6 +7,8 @@ entries live on the function object itself, so a deleted function's entries go t
 """
 from __future__ import annotations
 
+import itertools
+
 import weakref
 from typing import Any, Callable, NamedTuple
 
@@ -45,6 +47,7 @@ class DerivativeCache:
         self._lock = _lock
         self._owners: "weakref.WeakSet[Any]" = weakref.WeakSet()
         self._strong: dict[Any, dict[Any, Any]] = {}
+        self._fast_hits = itertools.count()  # `next` on it is one atomic C call: no lock on the fast path
         self.hits = 0
         self.misses = 0
 
@@ -81,15 +84,17 @@ class DerivativeCache:
 
     def hit(self) -> None:
         """Count a hit served by a caller's own fast path."""
-        with self._lock:  # `+=` is a read and a write: threads would lose counts
-            self.hits += 1
+        next(self._fast_hits)  # (`+=` is a read and a write: threads would lose counts without the lock it needs)
+
+    def _fast_count(self) -> int:
+        return int(repr(self._fast_hits)[len("count("):-1])  # its repr is the one public view of its value
 
     def info(self) -> CacheInfo:
         """Current statistics."""
         with self._lock:
             tables = [getattr(fn, "__dict__", {}).get(_ATTR, {}) for fn in list(self._owners)]
             size = sum(len(t) - (_KEPT in t) for t in tables + list(self._strong.values()))
-            return CacheInfo(self.hits, self.misses, size)
+            return CacheInfo(self.hits + self._fast_count(), self.misses, size)
 
     def clear(self) -> None:
         """Drop every entry and reset the statistics."""
@@ -99,6 +104,7 @@ class DerivativeCache:
             self._owners = weakref.WeakSet()
             self._strong.clear()
             self.hits = self.misses = 0
+            self._fast_hits = itertools.count()
 
 
 CACHE = DerivativeCache()

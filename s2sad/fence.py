@@ -81,7 +81,7 @@ def _check_stmt(fs: FunctionSource, stmt: ast.stmt) -> None:
 
 
 def _is_append(call: ast.expr) -> bool:
-    """`xs.append(v)` (and `stack.push(v)` in generated code, which s2sad may differentiate again)."""
+    """`xs.append(v)` (`stack.append(v)` in generated code, which s2sad may differentiate again, too)."""
     return (
         isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in ("append", "push")
         and isinstance(call.func.value, ast.Name) and len(call.args) == 1 and not call.keywords

@@ -85,7 +85,7 @@ class Return:
 
 @dataclass
 class ExprStmt:
-    """An expression evaluated for its effect, e.g. `stack.push(x)`."""
+    """An expression evaluated for its effect, e.g. `stack.append(x)`."""
 
     value: Expr
     line: int | None = None

@@ -11,7 +11,7 @@ The same pass serves the "tangent" variant of forward mode, which returns only t
 output's tangent (`hvp` and the diagonal Jacobian need nothing else), so the
 primal statements that only formed the value go.
 
-Kept whatever their targets: expression statements (`stack.push(x)`), pops (the
+Kept whatever their targets: expression statements (`stack.append(x)`), pops (the
 stack's order), `append`, the `unshared` guard, `break` and comments; an
 in-place store `y[i] = v` is kept while `y` is live. The analysis is the textbook backward one over structured
 code: a branch's live set is the union of its arms', a loop's is iterated to a

@@ -60,6 +60,7 @@ class Lowerer(Ownership):
         self.loops = 0
         self.init_ownership()
         self.counters: set[str] = set()
+        self.stacks: set[str] = set()  # names bound to `Stack()` in generated code: their appends are pushes
 
     # -- names ---------------------------------------------------------------
     def fresh(self) -> str:
@@ -155,9 +156,9 @@ class Lowerer(Ownership):
         call = s.value
         if isinstance(call, ast.Constant):
             return  # a docstring
-        # The fence lets only `xs.append(v)` and `stack.push(v)` through.
+        # The fence lets only `xs.append(v)` (and `stack.push(v)`, as generated code once read) through.
         xs = call.func.value.id  # type: ignore[attr-defined]
-        if call.func.attr == "push":  # type: ignore[attr-defined]
+        if call.func.attr == "push" or self.current.get(xs, xs) in self.stacks:  # type: ignore[attr-defined]
             self.emit(ExprStmt(Op("push", (Var(self.current.get(xs, xs)), self.atomize(self.conv.expr(call.args[0])))), self.line))  # type: ignore[attr-defined]
             return
         if xs not in self.current:
@@ -347,6 +348,8 @@ class Lowerer(Ownership):
                     self.shared.add(name)
                 return
             self._track_owned(name, produced)
+            if isinstance(produced, Op) and produced.prim == "Stack":
+                self.stacks.add(name)
             return
         names = [t.id for t in target.elts]  # type: ignore[attr-defined]
         if isinstance(value, (ast.Tuple, ast.List)):

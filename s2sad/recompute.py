@@ -8,10 +8,10 @@ or faster and keeps the stack small:
 
     # before                              # after
     for i in range(100):                  for i in range(100):
-        stack.push(t1)                        t1 = math.sin(x)
+        stack.append(t1)                      t1 = math.sin(x)
         t1 = math.sin(x)                      t2 = t1 * x
-        t2 = t1 * x                           stack.push(x)
-        stack.push(x)                         x = t2 + 0.5
+        t2 = t1 * x                           stack.append(x)
+        stack.append(x)                       x = t2 + 0.5
         x = t2 + 0.5                      ...
     ...                                   for i in reversed(range(100)):
     for i in reversed(range(100)):            t2_bar = x_bar
@@ -77,7 +77,7 @@ def faster(value: Op, scalar: bool) -> bool:
     """True where evaluating `value` again costs less than a push and a pop (about 0.1-0.2 µs).
 
     Measured on CPython 3.11: Python arithmetic on floats (~30 ns) and `math`
-    functions (~70 ns) are cheaper than `stack.push(t); t = stack.pop()`
+    functions (~70 ns) are cheaper than `stack.append(t); t = stack.pop()`
     (~130-220 ns); a NumPy function on a scalar (~270 ns), an index (~150 ns)
     or anything on an array (O(n)) is not.
     """

@@ -15,7 +15,7 @@ contribution its primitive's VJP template gives. The first contribution to
 Forward sweep: the primal statements, plus a `stack` holding exactly what the
 backward sweep reads and the forward sweep overwrites. An assignment inside a
 loop or branch that overwrites a value some earlier statement's adjoint reads
-is preceded by `stack.push(x)`; its adjoint is followed by `x = stack.pop()`.
+is preceded by `stack.append(x)`; its adjoint is followed by `x = stack.pop()`.
 Trip counts of `while` loops and loops with `break` are counted the same way.
 """
 from __future__ import annotations

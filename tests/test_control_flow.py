@@ -108,10 +108,10 @@ def test_rnn_against_autograd(rng):
 def test_stack_records_only_what_the_adjoint_reads():
     text = s2sad.source(cc.sine_loop, args=(0.3,))
     # x is read by the adjoint of sin and *, and t1 by the adjoint of *: both are saved, t2 is not.
-    assert "stack.push(x)" in text and "stack.push(t1)" in text
-    assert "stack.push(t2)" not in text and "stack.push(i)" not in text
+    assert "stack.append(x)" in text and "stack.append(t1)" in text
+    assert "stack.append(t2)" not in text and "stack.append(i)" not in text
     text = s2sad.source(cc.list_sum, args=(0.9,))
-    assert "stack.push(ys" not in text  # the appends are undone by the adjoint itself: the list is never copied
+    assert "stack.append(ys" not in text  # the appends are undone by the adjoint itself: the list is never copied
 
 
 def test_in_place_update_of_an_input_is_refused():
@@ -175,10 +175,10 @@ def sine_loop_vjp(x, sine_loop_bar=1.0):
     stack = Stack()
     t1 = None
     for i in range(10):
-        stack.push(t1)
+        stack.append(t1)
         t1 = np.sin(x)
         t2 = t1 * x
-        stack.push(x)
+        stack.append(x)
         x = t2 + 0.5
     sine_loop = x
     # backward sweep
@@ -278,7 +278,7 @@ def test_stores_and_keyword_calls(fn, args):
 
 def test_overwritten_element_is_restored_for_the_adjoint():
     text = s2sad.source(cc.overwrite_read_element, args=(0.6,))
-    assert "stack.push(y.copy())" in text and "y = stack.pop()" in text
+    assert "stack.append(y.copy())" in text and "y = stack.pop()" in text
 
 
 AUTOGRAD_CASES = ["piecewise", "sine_loop", "babylonian", "nested_break", "while_continue", "augmented",

@@ -65,7 +65,7 @@ def test_golden_before_and_after():
     assert text.endswith(AFTER)
     # The forward sweep records the call's input only: nothing from inside the helper.
     forward = text.split("# backward sweep")[0]
-    assert "t1 = marked_step(x, w)" in forward and forward.count("stack.push(") == 1
+    assert "t1 = marked_step(x, w)" in forward and forward.count("stack.append(") == 1
 
 
 def test_checkpoint_returns_the_function_unchanged():

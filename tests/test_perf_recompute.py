@@ -49,10 +49,10 @@ def math_loop_vjp(x, math_loop_bar=1.0):
     stack = Stack()
     t1 = None
     for i in range(100):
-        stack.push(t1)
+        stack.append(t1)
         t1 = math.sin(x)
         t2 = t1 * x
-        stack.push(x)
+        stack.append(x)
         x = t2 + 0.5
     math_loop = x
     # backward sweep
@@ -75,7 +75,7 @@ def math_loop_vjp(x, math_loop_bar=1.0):
     for i in range(100):
         t1 = math.sin(x)
         t2 = t1 * x
-        stack.push(x)
+        stack.append(x)
         x = t2 + 0.5
     math_loop = x
     # backward sweep
@@ -96,7 +96,7 @@ MEMORY = '''\
     for i in range(n):
         t1 = np.sin(x)
         t2 = t1 * x
-        stack.push(x)
+        stack.append(x)
         x = t2 + 0.5
     array_loop = np.sum(x)
     # backward sweep
@@ -122,8 +122,8 @@ def test_golden_before_and_after(policy):
 def test_fast_policy_keeps_numpy_values_on_the_stack(policy):
     # np.sin of a scalar costs more than a push and a pop, and so does anything on an array.
     policy("fast")
-    assert "stack.push(t1)" in s2sad.source(cc.sine_loop, args=(0.3,))
-    assert "stack.push(t1)" in s2sad.source(array_loop, args=(np.ones(3), 4))
+    assert "stack.append(t1)" in s2sad.source(cc.sine_loop, args=(0.3,))
+    assert "stack.append(t1)" in s2sad.source(array_loop, args=(np.ones(3), 4))
 
 
 def test_memory_policy_recomputes_array_values(policy):
@@ -131,7 +131,7 @@ def test_memory_policy_recomputes_array_values(policy):
     assert s2sad.source(array_loop, args=(np.ones(3), 4)).endswith(MEMORY)
     text = s2sad.source(rnn_rows, wrt=(0, 2), args=(np.ones((3, 3)), np.ones((2, 3)), np.ones((4, 2, 3))))
     assert "t4 = xs[t]" in text.split("# backward sweep")[1]  # the row is indexed again, not saved
-    assert "stack.push(t4)" not in text and "stack.push(t3)" in text  # t3 = h @ W is no elementwise value
+    assert "stack.append(t4)" not in text and "stack.append(t3)" in text  # t3 = h @ W is no elementwise value
 
 
 def test_balanced_default_recomputes_array_values_but_not_numpy_calls_on_numbers(policy):
@@ -140,10 +140,10 @@ def test_balanced_default_recomputes_array_values_but_not_numpy_calls_on_numbers
     assert optimize.Settings().recompute == "balanced"
     policy("balanced")
     assert s2sad.source(array_loop, args=(np.ones(3), 4)).endswith(MEMORY)
-    assert "stack.push(t1)" in s2sad.source(cc.sine_loop, args=(0.3,))
-    assert "stack.push(t1)" not in s2sad.source(math_loop, args=(0.3,))  # math.sin: recomputed
+    assert "stack.append(t1)" in s2sad.source(cc.sine_loop, args=(0.3,))
+    assert "stack.append(t1)" not in s2sad.source(math_loop, args=(0.3,))  # math.sin: recomputed
     text = s2sad.source(rnn_rows, wrt=(0, 2), args=(np.ones((3, 3)), np.ones((2, 3)), np.ones((4, 2, 3))))
-    assert "stack.push(t4)" in text  # the row xs[t] is a view: keeping it costs no array
+    assert "stack.append(t4)" in text  # the row xs[t] is a view: keeping it costs no array
 
 
 def test_balanced_default_halves_the_stack_of_an_array_loop(policy):

@@ -137,7 +137,7 @@ nondiff(builtins.list, "builtin_list", call="list")
 nondiff(builtins.reversed, "reversed", call="reversed")
 nondiff(Stack, "Stack", call="Stack")
 nondiff(unshared, "unshared", call="unshared")  # the guard before `v += e` on a name that may share an array
-nondiff(None, "push", call=".push", method="push")
+nondiff(None, "push", call=".append")  # on a `Stack()`: lowering reads `stack.append(v)` back as a push
 nondiff(None, "pop", call=".pop", method="pop")
 nondiff(None, "and_", call=("boolop", ast.And))
 nondiff(None, "or_", call=("boolop", ast.Or))
