@@ -86,6 +86,13 @@ _JACOBIAN_FORWARD = jacobian_module._forward
 _JACOBIAN_DIAGONAL = jacobian_module._diagonal
 
 
+class _ListStack(list):
+    """`runtime.Stack` as it was: a list subclass (whose `append` CPython does not specialise)."""
+
+    __slots__ = ()
+    push = list.append
+
+
 def _no_diagonal(*args: Any) -> None:
     """`jacobian._diagonal` switched off: every forward Jacobian goes through `_forward`."""
     return None
@@ -113,6 +120,22 @@ def _hvp_call(fn: Callable[..., Any], x: Any, v: Any) -> Callable[[], Any]:
     s2sad.jvp(g, (x,), (v,))
     _, _, compiled, dots = api._jvp_plan(g, (x,))
     return lambda: compiled(x, **{dots[0]: v})[1]
+
+
+def _hvp_variant(fn: Callable[..., Any], x: Any, v: Any) -> Callable[[], Any]:
+    """What `s2sad.hvp` runs under the current settings (the "tangent" variant or the whole jvp), resolved now."""
+    g = s2sad.grad(fn)
+    variant = "tangent" if optimize.SETTINGS.tangent_only else "jvp"
+    _, _, compiled, dots = api._jvp_plan(g, (x,), variant)
+    if variant == "tangent":
+        return lambda: compiled(x, **{dots[0]: v})
+    return lambda: compiled(x, **{dots[0]: v})[1]
+
+
+def _diagonal_pass(fn: Callable[..., Any], x: Any) -> Callable[[], Any]:
+    """The diagonal forward Jacobian's work under the current settings, its tangent program resolved now."""
+    tangent = jacobian_module._tangent_pass(fn, ("x",), frozenset())
+    return lambda: jacobian_module._diagonal(tangent, (x,), 0)
 
 
 # -- the runtime helpers as they were before their fast paths (for the "runtime fast paths" row) --
@@ -290,6 +313,24 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
     row("accumulate", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
         note="`x_bar = x_bar + scatter_add(t1_bar, x, np.s_[1:])` becomes `x_bar[1:] += t1_bar`: no array of zeros "
              "and no pass over all of x per slice")
+    off, on = _both({"fold": True}, {"fold": False}, rosen, "time")
+    row("fold", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
+        note="`c_bar = 2.0 * c; t4_bar = -c_bar` reads `-2.0 * c`, and `t3_bar = -a_bar; t2_bar = t3_bar * 2 * t2` "
+             "reads `t2_bar = a_bar * -2 * t2`: two passes over the array fewer, bit for bit the same gradient")
+    math_loop = lambda: _grad_call(W.scalar_loop_math, (0.3,))  # noqa: E731
+    off, on = _both({"fold": True}, {"fold": False}, math_loop, "time")
+    row("fold", "scalar loop (math)", "gradient time", off, on,
+        note="the copy `t2_bar = x_bar` in the loop body goes; its two readers read `x_bar`")
+    hvp_rosen = lambda: _hvp_call(W.rosenbrock, xr, xr[::-1].copy())  # noqa: E731
+    off, on = _both({"tangent_only": True}, {"tangent_only": False},
+                    lambda: _hvp_variant(W.rosenbrock, xr, xr[::-1].copy()), "time")
+    row("tangent only", f"Rosenbrock HVP, n = {xr.size}", "time", off, on,
+        note="`hvp` runs the tangent of the gradient without the gradient: `x_bar = scatter_add(...)`, `c`, and the "
+             "stores that finish `x_bar` are gone from the forward-over-reverse code")
+    off, on = _both({"tangent_stores": True}, {"tangent_stores": False}, hvp_rosen, "time")
+    row("tangent stores", f"Rosenbrock HVP, n = {xr.size}", "time", off, on,
+        note="`x_bar_dot = zero_at(x_bar_dot, np.s_[:-1]) + scatter_add(t8_dot, x_bar, np.s_[:-1])` (a copy, an array "
+             "of zeros and a sum) becomes `x_bar_dot[:-1] = t8_dot`")
     hvp_call = lambda: _hvp_call(W.rosenbrock, xr, vr)  # noqa: E731
     everything = {"broadcasts": True, "scalar_adjoints": True, "accumulate": True}
     nothing = {"broadcasts": False, "scalar_adjoints": False, "accumulate": False}
@@ -332,6 +373,18 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
         note="when every tangent statement is elementwise and the output has the input's shape, output i depends on input i "
              "alone: one tangent pass seeded with ones gives the diagonal, where the vectorized pass carried an n × n identity "
              "through every statement (`_forward_identity` in benchmarks/passes.py is the code before)")
+
+    xj_t = rng.standard_normal(10 if quick else 100)
+    off, on = _both({"tangent_only": True}, {"tangent_only": False}, lambda: _diagonal_pass(W.vector_fn, xj_t), "time")
+    row("tangent only", f"forward Jacobian, n = {xj_t.size}", "time", off, on,
+        note="the diagonal pass returns the tangent alone: no `vector_fn = t3 + t4`, and `t3 = t1 * t2` only as "
+             "the tangent needs it")
+
+    # the stack: a list subclass with `push` before, a plain list now (generated code says stack.append)
+    off, on = _pair_times(_with_runtime({"Stack": _ListStack}, math_loop), math_loop(), repeats, min_time)
+    row("plain-list stack", "scalar loop (math)", "gradient time", off, on,
+        note="`runtime.Stack()` returns a plain list: CPython 3.11 specialises `append` and `pop` on an exact list "
+             "only, and a scalar loop touches the stack twice per step")
 
     # in-place accumulation, measured on a modified copy of the generated code, not adopted
     plain, fused, count = _in_place(W.elementwise, ("x",), frozenset())

@@ -34,7 +34,9 @@ def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset())
     params += [Param(dot(w), Const(None) if any(p.default is not None for p in fn.params) else None) for w in wrt]
     ret = fn.body[-1]
     assert isinstance(ret, Return)
-    body = _block(fn.body[:-1], act, dot, shape, set())
+    from .optimize import SETTINGS
+
+    body = _block(fn.body[:-1], act, dot, shape, set() if SETTINGS.tangent_stores else None)
     lengths = _tuple_lengths(fn)
     outs = []
     for o in low.outputs:

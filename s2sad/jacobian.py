@@ -93,10 +93,11 @@ def _forward(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, 
 
 def _tangent_pass(base: Callable[..., Any], names: tuple[str, ...], scalars: frozenset[str]) -> tuple[Callable[..., Any], str] | None:
     """The generated tangent program and its tangent parameter, if every tangent statement is elementwise."""
-    compiled = pipeline.derive(base, "forward", names, scalars, "tangent")
+    variant = "tangent" if optimize.SETTINGS.tangent_only else "jvp"
+    compiled = pipeline.derive(base, "forward", names, scalars, variant)
     if not compiled.__s2sad_ir__.meta.get("batchable", False):
         return None
-    return compiled, compiled.__s2sad_ir__.params[-1].name
+    return (lambda *a, **k: compiled(*a, **k)[1]) if variant == "jvp" else compiled, compiled.__s2sad_ir__.params[-1].name
 
 
 def _diagonal(tangent: tuple[Callable[..., Any], str] | None, args: tuple[Any, ...], position: int) -> Any:
@@ -184,4 +185,6 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
     """Pearlmutter's Hessian-vector product: `jvp(grad(fn), primals, (v, 0, ...))[1]`."""
     primals = tuple(primals)
     tangents = tuple(v if i == wrt else np.zeros(np.shape(p)) for i, p in enumerate(primals))
+    if not optimize.SETTINGS.tangent_only:
+        return api.jvp(api.grad_of(fn, wrt), primals, tangents)[1]
     return api._forward(api.grad_of(fn, wrt), primals, tangents, "tangent")

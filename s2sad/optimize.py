@@ -30,6 +30,16 @@ Input and output: an adjoint program (`ir.Function`) in the form
 - **adjoint liveness** (`s2sad/liveness.py`, the "grad" variant): when the
   function's value is known to be a number, `s2sad.grad` runs an adjoint that
   returns only the gradients, without the statements that only formed the value.
+- **fold** (`s2sad/fold.py`, on the "grad" variant): copies, negations and
+  products with a number are substituted into the statements that read them
+  (`t4_bar = -c_bar` after `c_bar = 2.0 * c` reads `t4_bar = -2.0 * c`).
+- **tangent only** (`tangent_only`, in `pipeline.py` and `liveness.py`): `hvp`
+  and the diagonal forward Jacobian run a tangent program that returns the
+  output's tangent alone, without the statements that only formed the value
+  (for `hvp`, the gradient itself).
+- **tangent stores** (`tangent_stores`, in `forward.py`): where the primal
+  stores into an array in place and the tangent is a fresh array nothing else
+  holds, the tangent store is in place too (`x_bar_dot[:-1] = t8_dot`).
 - **checkpoint annotation** (`s2sad/checkpoint.py`): a call of a helper
   marked `@s2sad.checkpoint` gets a comment saying that its adjoint runs the
   helper's forward again from the saved inputs.
@@ -60,13 +70,15 @@ class Settings:
     cheap_calls: bool = True  # keep signatures and jvp/hvp plans per function (api.py)
     liveness: bool = True  # grad of a function whose value is a number skips computing the value: s2sad/liveness.py
     fold: bool = True  # in that "grad" variant, fold copies and scaled copies into their readers: s2sad/fold.py
+    tangent_only: bool = True  # hvp and the diagonal Jacobian run forward mode's "tangent" variant (no value)
+    tangent_stores: bool = True  # forward mode stores a fresh tangent in place where the primal does: forward.py
 
 
 SETTINGS = Settings()
 
 
 def configure(**changes: Any) -> dict[str, Any]:
-    """Change the passes (`recompute="off"`, `"fast"` or `"memory"`); returns the previous settings."""
+    """Change the passes (`recompute="off"`, `fold=False`, ...); returns the previous settings."""
     from .api import forget_plans
     from .pipeline import CACHE
 

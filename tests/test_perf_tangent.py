@@ -84,3 +84,16 @@ def test_a_live_in_place_store_stays():
             Return(Var("y"))]
     fn = Function("f", [Param("a")], body)
     assert liveness.apply(fn).body == body
+
+
+def test_switches_give_the_same_numbers_and_the_old_text():
+    from s2sad import optimize
+
+    x, v = np.linspace(-1.0, 1.5, 6), np.linspace(0.3, -0.7, 6)
+    on = s2sad.hvp(rosenbrock, (x,), v), s2sad.jacobian(vector_fn, mode="forward")(x)
+    with optimize.settings(tangent_only=False, tangent_stores=False):
+        off = s2sad.hvp(rosenbrock, (x,), v), s2sad.jacobian(vector_fn, mode="forward")(x)
+        text = s2sad.source(api.grad_of(rosenbrock, 0), "forward", args=(x,))
+    assert "x_bar_dot = zero_at(x_bar_dot, np.s_[:-1]) + scatter_add(t8_dot, x_bar, np.s_[:-1])" in text
+    for a, b in zip(on, off):
+        np.testing.assert_allclose(a, b, rtol=1e-13)
