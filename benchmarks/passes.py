@@ -134,7 +134,7 @@ def _hvp_variant(fn: Callable[..., Any], x: Any, v: Any) -> Callable[[], Any]:
 
 def _diagonal_pass(fn: Callable[..., Any], x: Any) -> Callable[[], Any]:
     """The diagonal forward Jacobian's work under the current settings, its tangent program resolved now."""
-    tangent = jacobian_module._tangent_pass(fn, ("x",), frozenset())
+    tangent = jacobian_module._tangent_pass(fn, ("x",), frozenset(), 0)
     return lambda: jacobian_module._diagonal(tangent, (x,), 0)
 
 

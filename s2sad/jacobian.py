@@ -91,33 +91,38 @@ def _forward(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, 
     return blocks
 
 
-def _tangent_pass(base: Callable[..., Any], names: tuple[str, ...], scalars: frozenset[str]) -> tuple[Callable[..., Any], str] | None:
-    """The generated tangent program and its tangent parameter, if every tangent statement is elementwise."""
-    variant = "tangent" if optimize.SETTINGS.tangent_only else "jvp"
-    compiled = pipeline.derive(base, "forward", names, scalars, variant)
+def _tangent_pass(base: Callable[..., Any], names: tuple[str, ...], scalars: frozenset[str], position: int) -> Callable[..., Any] | None:
+    """`run(args)`: the output's tangent with input `position`'s seeded with ones, if every tangent statement is elementwise."""
+    compiled = pipeline.derive(base, "forward", names, scalars, "jvp")
     if not compiled.__s2sad_ir__.meta.get("batchable", False):
         return None
-    return (lambda *a, **k: compiled(*a, **k)[1]) if variant == "jvp" else compiled, compiled.__s2sad_ir__.params[-1].name
+    if optimize.SETTINGS.tangent_only:
+        # The derivative of an elementwise function: `x_dot * np.cos(x)` with x_dot = 1 reads `np.cos(x)`.
+        derivative = pipeline.derive(base, "forward", names, scalars, "diagonal")
+        return lambda args: derivative(*args)
+    dot = compiled.__s2sad_ir__.params[-1].name
+    return lambda args: compiled(*args, **{dot: np.ones(np.shape(args[position]))})[1]
 
 
-def _diagonal(tangent: tuple[Callable[..., Any], str] | None, args: tuple[Any, ...], position: int) -> Any:
+def _diagonal(tangent: Callable[..., Any] | None, args: tuple[Any, ...], position: int) -> Any:
     """The Jacobian from one tangent pass seeded with ones, when it is diagonal; None otherwise.
 
     Diagonal: every tangent statement is elementwise and the output has the input's shape, so output
     element j depends on input element j alone. The pass's tangent has the output's shape, so the
-    function is not evaluated for it, and the "tangent" variant does not compute the value at all.
+    function is not evaluated for it, and the "diagonal" variant computes neither the value nor
+    the products with the seed of ones.
     """
     x = args[position]
-    if tangent is None or _size(x) < 2:
+    shape = x.shape if type(x) is np.ndarray else np.shape(x)  # (np.shape and np.size cost ~0.3 µs each)
+    if tangent is None or len(shape) == 0 or shape == (1,):
         return None
-    compiled, dot = tangent
-    shape = np.shape(x)
-    out_dot = compiled(*args, **{dot: np.ones(shape)})
-    if isinstance(out_dot, tuple) or np.shape(out_dot) != shape:  # (a tangent has its output's shape)
+    out_dot = tangent(args)
+    if type(out_dot) is not np.ndarray or out_dot.shape != shape:  # (a tangent has its output's shape)
         return None
-    if not (type(out_dot) is np.ndarray and out_dot.shape == shape):  # np.broadcast_to costs 3-5 µs
-        out_dot = np.broadcast_to(out_dot, shape)
-    return np.diag(out_dot.ravel()).reshape(shape * 2)
+    n = out_dot.size
+    out = np.zeros((n, n), dtype=out_dot.dtype if out_dot.dtype.kind in "fc" else float)
+    out.flat[:: n + 1] = out_dot.ravel()  # np.diag's own recipe, without its Python-level checks
+    return out.reshape(shape * 2)
 
 
 def _finish(a: np.ndarray) -> Any:
@@ -143,10 +148,10 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
         base, names, is_tuple, positions, scalars = plan
         for n, p in zip(names, positions):
             api._check_input(n, args[p])
-        if mode == "forward" and len(positions) == 1 and tangents.get(key, False) is not None:
-            tangent = tangents.get(key, False)  # None marks arguments whose Jacobian is not diagonal
+        tangent = tangents.get(key, False) if mode == "forward" and len(positions) == 1 else None
+        if tangent is not None:  # None marks arguments whose Jacobian is not diagonal
             if tangent is False or not optimize.SETTINGS.cheap_calls:
-                tangent = _tangent_pass(base, names, scalars)
+                tangent = _tangent_pass(base, names, scalars, positions[0])
                 if base is fn:  # (a grad object's target is generated code, which new rules may replace)
                     tangents[key] = tangent
             diagonal = _diagonal(tangent, args, positions[0])

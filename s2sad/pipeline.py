@@ -16,7 +16,7 @@ from .emit import to_source
 from .errors import WrtError
 from .forward import forward
 from . import aliasing, fold, liveness, optimize
-from .ir import Function, Return, Tup
+from .ir import Const, Function, Param, Return, Tup
 from .lower import Lowered, lower
 from .reverse import reverse
 
@@ -72,8 +72,13 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
         return fold.apply(lean) if optimize.SETTINGS.fold else lean
     if mode == "forward":
         tangent = forward(low, wrt, set(scalars))
-        # "tangent": the output's tangent only (hvp, the diagonal Jacobian); nothing needs the value.
-        return liveness.apply(_tangent_only(tangent)) if variant == "tangent" else tangent
+        # "tangent": the output's tangent only (hvp); nothing needs the value. "diagonal": that, seeded
+        # with ones (the diagonal Jacobian of an elementwise function), the seed folded in as 1.0.
+        if variant == "tangent":
+            return liveness.apply(_tangent_only(tangent))
+        if variant == "diagonal":
+            return liveness.apply(_seeded_with_ones(_tangent_only(tangent)))
+        return tangent
     raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
 
 
@@ -84,6 +89,13 @@ def _tangent_only(fn: Function) -> Function:
     body = fn.body[:-1] + [Return(ret.value.elts[1], ret.line)]
     doc = (fn.doc or "").replace("Forward mode (tangent)", "Forward mode (tangent only)")
     return replace(fn, name=fn.name.replace("_jvp", "_tangent"), body=body, doc=doc)
+
+
+def _seeded_with_ones(fn: Function) -> Function:
+    """The tangent program with its one tangent parameter defaulting to 1.0, for `liveness` to fold in."""
+    seed = fn.params[-1]
+    doc = (fn.doc or "").replace("Forward mode (tangent only)", "Forward mode seeded with ones (the elementwise derivative)")
+    return replace(fn, name=fn.name.replace("_tangent", "_derivative"), params=fn.params[:-1] + [Param(seed.name, Const(1.0))], doc=doc)
 
 
 def show(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp") -> str:
@@ -100,7 +112,7 @@ def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: fro
         low = lowered(fn)
         ir = generate(fn, mode, wrt, scalars, variant)
         where = low.source.location
-        label = f"{variant if mode == 'reverse' or variant == 'tangent' else 'jvp'} of {fn.__name__} wrt {','.join(wrt)} ({where})"
+        label = f"{variant if mode == 'reverse' or variant in ('tangent', 'diagonal') else 'jvp'} of {fn.__name__} wrt {','.join(wrt)} ({where})"
         return compile_ir(ir, label, low.globals_used)
 
     return CACHE.get(fn, key, build)

@@ -97,3 +97,41 @@ def test_switches_give_the_same_numbers_and_the_old_text():
     assert "x_bar_dot = zero_at(x_bar_dot, np.s_[:-1]) + scatter_add(t8_dot, x_bar, np.s_[:-1])" in text
     for a, b in zip(on, off):
         np.testing.assert_allclose(a, b, rtol=1e-13)
+
+
+DERIVATIVE = '''\
+def vector_fn_derivative(x):
+    """Forward mode seeded with ones (the elementwise derivative) of vector_fn with respect to x."""
+    t1 = np.sin(x)
+    t1_dot = np.cos(x)
+    t2 = np.tanh(x)
+    t2_dot = 1 - t2 ** 2
+    t3_dot = t1_dot * t2 + t1 * t2_dot
+    t4_dot = 2.0 * x
+    vector_fn_dot = t3_dot + t4_dot
+    return vector_fn_dot
+'''
+
+
+def test_golden_diagonal_jacobian_runs_the_elementwise_derivative():
+    # Seeded with ones and the seed folded in: `x_dot * np.cos(x)` reads `np.cos(x)`, `x_dot * 2 * x` reads `2.0 * x`.
+    from s2sad import pipeline
+
+    assert pipeline.show(vector_fn, "forward", ("x",), frozenset(), "diagonal").endswith(DERIVATIVE)
+    x = np.linspace(-1, 1, 5)
+    want = np.diag(np.cos(x) * np.tanh(x) + np.sin(x) * (1 - np.tanh(x) ** 2) + 2 * x)
+    np.testing.assert_allclose(s2sad.jacobian(vector_fn, mode="forward")(x), want, rtol=1e-13)
+    x2 = np.linspace(-1, 1, 6).reshape(2, 3)  # any shape: out.shape + in.shape
+    np.testing.assert_allclose(s2sad.jacobian(vector_fn, mode="forward")(x2),
+                               autograd.jacobian(lambda x: anp.sin(x) * anp.tanh(x) + x ** 2)(x2), rtol=1e-12)
+
+
+def linear(x):
+    return 3.0 * x
+
+
+def test_a_constant_derivative_falls_back_to_the_general_passes():
+    # The seeded derivative of 3.0 * x is the number 3.0: no shape to check, so the general pass runs.
+    x = np.linspace(-1, 1, 4)
+    np.testing.assert_allclose(s2sad.jacobian(linear, mode="forward")(x), 3.0 * np.eye(4))
+    np.testing.assert_allclose(s2sad.jacobian(linear, mode="forward")(x), 3.0 * np.eye(4))
