@@ -118,7 +118,7 @@ def _hvp_call(fn: Callable[..., Any], x: Any, v: Any) -> Callable[[], Any]:
     """The compiled tangent program of `fn`'s adjoint (forward over reverse), called as `s2sad.hvp` calls it."""
     g = s2sad.grad(fn)
     s2sad.jvp(g, (x,), (v,))
-    _, _, compiled, dots = api._jvp_plan(g, (x,))
+    _, _, compiled, dots, _ = api._jvp_plan(g, (x,))
     return lambda: compiled(x, **{dots[0]: v})[1]
 
 
@@ -126,7 +126,7 @@ def _hvp_variant(fn: Callable[..., Any], x: Any, v: Any) -> Callable[[], Any]:
     """What `s2sad.hvp` runs under the current settings (the "tangent" variant or the whole jvp), resolved now."""
     g = s2sad.grad(fn)
     variant = "tangent" if optimize.SETTINGS.tangent_only else "jvp"
-    _, _, compiled, dots = api._jvp_plan(g, (x,), variant)
+    _, _, compiled, dots, _ = api._jvp_plan(g, (x,), variant)
     if variant == "tangent":
         return lambda: compiled(x, **{dots[0]: v})
     return lambda: compiled(x, **{dots[0]: v})[1]

@@ -27,7 +27,7 @@ from .arguments import (  # noqa: F401 -- the rest of s2sad reaches them as api.
     fix_grad,
     _kinds,
 )
-from .plans import _GRADS, _JVP_PLANS, _MEMOS, Memo, _jvp_plan, _memo, forget_plans  # noqa: F401 -- likewise
+from .plans import _GRADS, _HVP_PLANS, _JVP_PLANS, _MEMOS, Memo, _jvp_plan, _memo, forget_plans  # noqa: F401 -- likewise
 
 Wrt = int | str | Sequence[int | str]
 
@@ -318,19 +318,21 @@ def _forward(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[A
     """`jvp`, or with `variant` "tangent" only `J @ tangents` (what `hvp` needs: the value is not computed)."""
     if len(primals) != len(tangents):
         raise ShapeError(f"jvp got {len(primals)} primals but {len(tangents)} tangents", construct="jvp")
-    names, wrt, compiled, dot_params = _jvp_plan(fn, primals, variant)
-    dots = {}
+    names, wrt, compiled, dot_params, positional = _jvp_plan(fn, primals, variant)
+    dots = []  # in the order of `wrt`, which is the order of the parameters
     for n, p, t in zip(names, primals, tangents):
         _check_input(n, p)
         if n in wrt:
-            if np.shape(t) != np.shape(p):
+            if (t.shape if type(t) is np.ndarray else np.shape(t)) != (p.shape if type(p) is np.ndarray else np.shape(p)):
                 raise ShapeError(f"tangent for {n!r} has shape {np.shape(t)}, but the primal has shape {np.shape(p)}", construct="jvp")
-            dots[n] = t
+            dots.append(t)
     if compiled is None:
         out = fn(*primals)
         zero = tuple(np.zeros_like(o, dtype=float) for o in out) if isinstance(out, tuple) else np.zeros_like(out, dtype=float)
         return (out, zero) if variant == "jvp" else zero
-    return compiled(*primals, **{d: dots[w] for d, w in zip(dot_params, wrt)})
+    if positional:
+        return compiled(*primals, *dots)
+    return compiled(*primals, **dict(zip(dot_params, dots)))
 
 
 def grad_of(fn: Callable[..., Any], wrt: Wrt = 0) -> GradFunction:

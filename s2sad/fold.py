@@ -58,7 +58,44 @@ def _block(body: list[Stmt], reads: Counter[str], binds: Counter[str]) -> list[S
             i += 1
             continue
         out = folded  # the binding at i is gone; look at what is there now
+    return _augmented_stores(out, reads, binds)
+
+
+def _augmented_stores(body: list[Stmt], reads: Counter[str], binds: Counter[str]) -> list[Stmt]:
+    """`v = y[i]; w = v + g; y[i] = w` (v and w read nowhere else) -> `y[i] += g`: one pass, no new array.
+
+    This is how an augmented store reads once lowered (forward over reverse meets the adjoint's
+    `x_bar[:-1] += t2_bar` so); the three statements must be adjacent, so nothing comes between.
+    """
+    out = list(body)
+    k = 0
+    while k + 2 < len(out):
+        a, b, c = out[k:k + 3]
+        if _is_augmented(a, b, c, reads, binds):
+            g = b.value.args[1] if b.value.args[0] == Var(a.target) else b.value.args[0]  # type: ignore[union-attr]
+            if b.value.prim == "subtract" and b.value.args[0] != Var(a.target):  # type: ignore[union-attr]
+                k += 1
+                continue  # g - y[i] is no augmented store
+            update = Op(b.value.prim, (a.value, g))  # type: ignore[union-attr]
+            out[k:k + 3] = [replace(c, value=Op("setitem", (Var(c.target), c.value.args[1], update)))]  # type: ignore[union-attr]
+            reads[a.target] = reads[b.target] = 0  # type: ignore[union-attr]
+        k += 1
     return out
+
+
+def _is_augmented(a: Stmt, b: Stmt, c: Stmt, reads: Counter[str], binds: Counter[str]) -> bool:
+    if not (isinstance(a, Assign) and isinstance(b, Assign) and isinstance(c, Assign)):
+        return False
+    if not all(isinstance(x.target, str) and isinstance(x.value, Op) for x in (a, b, c)):
+        return False
+    y = c.target
+    store, view, total = c.value, a.value, b.value  # type: ignore[union-attr]
+    return (store.prim == "setitem" and store.args[0] == Var(y) and store.args[2] == Var(b.target)  # type: ignore[union-attr]
+            and view.prim == "getitem" and view.args == (Var(y), store.args[1])  # type: ignore[union-attr]
+            and total.prim in ("add", "subtract") and not total.kwargs and Var(a.target) in total.args  # type: ignore[union-attr]
+            and total.args.count(Var(a.target)) == 1 and Var(y) not in total.args  # type: ignore[union-attr]
+            and reads[a.target] == 1 and reads[b.target] == 1 and binds[a.target] == 1 and binds[b.target] == 1  # type: ignore[union-attr]
+            and a.target not in (y, b.target))  # type: ignore[union-attr]
 
 
 def _inner(s: Stmt, reads: Counter[str], binds: Counter[str]) -> Stmt:

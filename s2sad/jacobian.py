@@ -189,7 +189,26 @@ def hessian(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
 def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) -> Any:
     """Pearlmutter's Hessian-vector product: `jvp(grad(fn), primals, (v, 0, ...))[1]`."""
     primals = tuple(primals)
-    tangents = tuple(v if i == wrt else np.zeros(np.shape(p)) for i, p in enumerate(primals))
     if not optimize.SETTINGS.tangent_only:
+        tangents = tuple(v if i == wrt else np.zeros(np.shape(p)) for i, p in enumerate(primals))
         return api.jvp(api.grad_of(fn, wrt), primals, tangents)[1]
-    return api._forward(api.grad_of(fn, wrt), primals, tangents, "tangent")
+    # The cheap call path: one memo lookup gives the tangent program of the gradient and where its
+    # tangents go (`v` for argument `wrt`, zeros for any other float argument).
+    plans = api._memo(api._HVP_PLANS, fn)
+    key = (wrt, *map(api._is_scalar, primals), *map(api._is_float, primals))
+    plan = plans.get(key)
+    if plan is None:
+        names, wrts, compiled, dot_params, positional = api._jvp_plan(api.grad_of(fn, wrt), primals, "tangent")
+        plan = plans[key] = (names, compiled, positional, dot_params, [names.index(w) for w in wrts])
+    else:
+        pipeline.CACHE.hit()
+    names, compiled, positional, dot_params, dotted = plan
+    for n, p in zip(names, primals):
+        api._check_input(n, p)
+    if wrt not in dotted:
+        raise api.InputError(f"hvp: argument {wrt!r} is not a float array or number, so it has no direction", construct="hvp")
+    x = primals[wrt]
+    if (v.shape if type(v) is np.ndarray else np.shape(v)) != (x.shape if type(x) is np.ndarray else np.shape(x)):
+        raise api.ShapeError(f"v has shape {np.shape(v)}, but argument {names[wrt]!r} has shape {np.shape(x)}", construct="hvp")
+    dots = [v if i == wrt else np.zeros(np.shape(primals[i])) for i in dotted]
+    return compiled(*primals, *dots) if positional else compiled(*primals, **dict(zip(dot_params, dots)))

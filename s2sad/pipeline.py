@@ -75,10 +75,12 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
         # "tangent": the output's tangent only (hvp); nothing needs the value. "diagonal": that, seeded
         # with ones (the diagonal Jacobian of an elementwise function), the seed folded in as 1.0.
         if variant == "tangent":
-            return liveness.apply(_tangent_only(tangent))
-        if variant == "diagonal":
-            return liveness.apply(_seeded_with_ones(_tangent_only(tangent)))
-        return tangent
+            lean = liveness.apply(_tangent_only(tangent))
+        elif variant == "diagonal":
+            lean = liveness.apply(_seeded_with_ones(_tangent_only(tangent)))
+        else:
+            return tangent
+        return fold.apply(lean) if optimize.SETTINGS.fold else lean
     raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
 
 

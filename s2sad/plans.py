@@ -18,6 +18,7 @@ from .arguments import _check_input, _is_float, _is_scalar, _scalars, target
 
 _JVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
 _GRADS: "weakref.WeakKeyDictionary[Any, dict[Any, Any]]" = weakref.WeakKeyDictionary()
+_HVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
 
 
 class Memo(dict):
@@ -37,6 +38,7 @@ def forget_plans() -> None:
     """Empty the cheap call path's memos (`s2sad.optimize.configure` does, with the cache)."""
     _JVP_PLANS.clear()
     _GRADS.clear()
+    _HVP_PLANS.clear()
     for memo in list(_MEMOS):
         memo.clear()
 
@@ -51,11 +53,11 @@ def _memo(table: "weakref.WeakKeyDictionary[Any, dict]", fn: Any) -> dict:
 
 
 def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "jvp") -> tuple:
-    """(parameter names, wrt names, compiled tangent program or None, its tangent parameters).
+    """(parameter names, wrt names, compiled tangent program or None, its tangent parameters, positional).
 
     `variant` "jvp" returns `(value, value_dot)`; "tangent" returns `value_dot` alone.
     """
-    key = (variant, *((_is_scalar(p), _is_float(p)) for p in primals))
+    key = (variant, *map(_is_scalar, primals), *map(_is_float, primals))
     plans = _memo(_JVP_PLANS, fn)
     plan = plans.get(key)
     if plan is not None:
@@ -66,9 +68,12 @@ def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "
     for n, p in zip(names, primals):
         _check_input(n, p)
     wrt = tuple(n for n, p in zip(names, primals) if _is_float(p))
-    compiled, dot_params = None, []
+    compiled, dot_params, positional = None, [], False
     if wrt:
         compiled = pipeline.derive(base, "forward", wrt, _scalars(base, primals, {}), variant)
-        dot_params = [p.name for p in compiled.__s2sad_ir__.params[-len(wrt):]]
-    plan = plans[key] = (names, wrt, compiled, dot_params)
+        params = compiled.__s2sad_ir__.params
+        dot_params = [p.name for p in params[-len(wrt):]]
+        # Every primal parameter given: the tangents follow them positionally (no keyword binding per call).
+        positional = len(params) == len(primals) + len(wrt)
+    plan = plans[key] = (names, wrt, compiled, dot_params, positional)
     return plan

@@ -164,3 +164,35 @@ def test_nothing_crosses_a_loop_or_a_return():
     assert fold.apply(_fn(body)).body == body
     returned = [Assign("t", Op("negative", (Var("a"),))), Return(Var("t"))]
     assert fold.apply(_fn(returned)).body == returned
+
+
+def _store(y, index, value):
+    return Assign(y, Op("setitem", (Var(y), index, value)))
+
+
+def test_a_lowered_augmented_store_is_one_again():
+    from s2sad.ir import Slice
+
+    idx = Slice(None, Const(-1), None)
+    body = [Assign("y", Op("zeros", (Const(3),))), Assign("v", Op("getitem", (Var("y"), idx))),
+            Assign("w", Op("add", (Var("v"), Var("a")))), _store("y", idx, Var("w")), Return(Var("y"))]
+    out = fold.apply(_fn(body, ("a",))).body
+    assert out[1] == _store("y", idx, Op("add", (Op("getitem", (Var("y"), idx)), Var("a"))))  # prints y[:-1] += a
+    assert len(out) == 3
+    # g - y[i] is no augmented store, and a view read again stays.
+    minus = body[:2] + [Assign("w", Op("subtract", (Var("a"), Var("v")))), _store("y", idx, Var("w")), Return(Var("y"))]
+    assert fold.apply(_fn(minus, ("a",))).body == minus
+    again = body[:4] + [Return(Op("add", (Var("y"), Var("v"))))]
+    assert fold.apply(_fn(again, ("a",))).body == again
+
+
+def test_hvp_argument_errors():
+    x = np.linspace(-1, 1, 4)
+    with pytest.raises(s2sad.ShapeError, match="v has shape"):
+        s2sad.hvp(rosenbrock, (x,), np.ones(3))
+    with pytest.raises(s2sad.InputError, match="no direction"):
+        s2sad.hvp(lambda_n, (x, 3), x, wrt=1)
+
+
+def lambda_n(x, n):
+    return np.sum(x ** n)
