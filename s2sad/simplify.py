@@ -9,6 +9,7 @@ call's defaults.
 """
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Callable
 
@@ -36,6 +37,28 @@ def _fold(prim: str, a: Expr, b: Expr) -> Expr | None:
     except (KeyError, ZeroDivisionError, OverflowError):
         return None
     return Const(value) if isinstance(value, (int, float)) else None
+
+
+def _power_of_two(e: Expr) -> bool:
+    if not (_num(e) and isinstance(e.value, (int, float))):  # type: ignore[union-attr]
+        return False
+    m, _ = math.frexp(abs(e.value))  # type: ignore[union-attr]
+    return m == 0.5
+
+
+def _exact_product(a: Expr, b: Expr) -> Expr | None:
+    """`(e * k1) * k2` as `e * (k1 * k2)` when k1 or k2 is a power of two, so no rounding moves."""
+    inner, k2 = (a, b) if _num(b) else (b, a) if _num(a) else (None, None)
+    if not (isinstance(inner, Op) and inner.prim == "multiply" and not inner.kwargs):
+        return None
+    x, y = inner.args
+    k1, e = (x, y) if _num(x) else (y, x) if _num(y) else (None, None)
+    if k1 is None or _num(e) or not (_power_of_two(k1) or _power_of_two(k2)):
+        return None
+    k = _fold("multiply", k1, k2)
+    if k is None or not math.isfinite(k.value):  # type: ignore[union-attr]
+        return None
+    return Op("multiply", (e, k))  # type: ignore[arg-type]
 
 
 def simplify(e: Expr, shape: Shapes) -> Expr:
@@ -70,6 +93,10 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
                 return simplify(Op("negative", (a,)), shape)
             if isinstance(a, Op) and a.prim == "negative" and isinstance(b, Op) and b.prim == "negative":
                 return Op("multiply", (a.args[0], b.args[0]))
+            # Two numbers meet where one is a power of two (scaling by it is exact): 200.0 * a * -2 reads a * -400.0.
+            merged = _exact_product(a, b)
+            if merged is not None:
+                return merged
             # The sign goes into the number: -a * 2 reads a * -2 (bit for bit the same, one pass fewer).
             if isinstance(a, Op) and a.prim == "negative" and _num(b):
                 return Op("multiply", (a.args[0], Const(-b.value)))  # type: ignore[union-attr]

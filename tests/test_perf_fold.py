@@ -196,3 +196,18 @@ def test_hvp_argument_errors():
 
 def lambda_n(x, n):
     return np.sum(x ** n)
+
+
+def test_numbers_merge_only_through_a_power_of_two():
+    from s2sad.shapes import unknown
+    from s2sad.simplify import simplify
+
+    def s(e):
+        return simplify(e, lambda _: unknown())
+
+    a = Var("a")
+    assert s(Op("multiply", (Op("multiply", (Const(200.0), a)), Const(-2)))) == Op("multiply", (a, Const(-400.0)))
+    three = Op("multiply", (Op("multiply", (Const(0.1), a)), Const(3.0)))  # (0.1 * a) * 3 may round differently
+    assert s(three) == three
+    x = np.linspace(-7.3, 9.1, 101)
+    np.testing.assert_array_equal((200.0 * x) * -2, x * -400.0)
