@@ -117,42 +117,44 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
 ANALYSIS = """\
 Each target still unmet (or close), with the cause the measurements above point to:
 
-- **Scalar loop (`math`)**, about 1.25-1.3×: the generated code does the hand-written gradient's
-  work (with `recompute`, even its recomputation of `sin(x)`), in the lecture's form of one
-  statement per primitive: per step one multiplication more (`t1_bar = t2_bar * x`,
-  `x_bar = t1 * t2_bar`, then a sum, where a person factors `x_bar * (cos(x) * x + sin(x))`) and
-  a few more names to store and load. `runtime.Stack` is a `list` whose `push` is `list.append`,
-  but CPython 3.11 specialises `pop` only on an exact `list`, which costs ~15 ns more per step.
-  About 0.8 µs of the difference is the API itself (the cached-call table). The loop's text is
-  pinned in tests and the README, so the pass that would fold these statements is not applied.
-- **Logistic regression**, about 1.1× (1.4× before `liveness`): `s2sad.grad` used to compute the
-  loss too, to check that the output is a number; the loss is `np.mean` of everything, a number
-  whatever the arrays, so `grad` now runs the "grad" adjoint without `np.log` and `np.mean`, and the
-  mean's adjoint reads the size of `t4`, which has `t5`'s shape.
-- **Rosenbrock gradient**, about 1.4× (4.9× before `broadcasts`, `scalar_adjoints`, `accumulate`,
-  the runtime fast paths and `liveness`): the value is no longer formed, but the chain rule still
-  goes operation by operation (`t3_bar = -a_bar`, `t2_bar = t3_bar * 2 * t2`, ...), about fifteen
-  passes over 1000 values where the hand-written gradient fuses the derivative into ten.
-- **Rosenbrock HVP**, about 3.4× the closed form (4.2× before the "grad" adjoint was the one
-  differentiated): forward over reverse runs the adjoint and its tangent, about 40 array
-  operations, against the closed form's dozen. It stays under 4× the gradient's time.
-- **Forward Jacobian**, about 3-4× (11× before): the Jacobian of an elementwise function is diagonal,
-  so `s2sad.jacobian` now runs one tangent pass seeded with ones (whose own value gives the output's
-  shape) and keeps its plan per kind of arguments; what remains is the generated tangent code
-  itself (it computes the value alongside, ~7 µs) and `np.diag`, against one `np.diag` of the
-  closed form. Against n separate passes the vectorized pass wins by far more than 5×.
-- **RNN**, 1.2-1.3× from run to run (at the target's edge): the backward sweep is the hand-written
-  one, plus an `unbroadcast` call per step for the bias and a push and pop of each step's hidden
-  state that the hand-written gradient keeps in a list it indexes.
-- **Large elementwise**, about 1.2-1.3×: the value is no longer formed and the seed is folded
-  (`x_bar = 1 - t6 ** 2`), but `np.exp(-x * x)` differentiates as two products (`t2 = -x`,
-  `t3 = t2 * x`), whose two contributions (`t2 * t3_bar`, `-t3_bar * x`) a person merges into
-  `-2 * x * t3_bar`: about 16 passes over 10^6 values against the hand-written 13.
-- **Large elementwise against torch eager**: NumPy's own `sin`, `exp` and `tanh` are slower than
-  PyTorch's kernels on this machine: the hand-written NumPy gradient is slower than torch eager too.
-- **Memory through a long loop**: by default s2sad keeps `t1 = np.sin(x)` of every step, because
-  on arrays that is faster than computing it again; `s2sad.optimize.configure(recompute="memory")`
-  computes such values again and meets the target, for the time shown in the passes table.
+- **Scalar loop (`math`)**, about 1.15-1.2× (1.3× before): the generated code does the
+  hand-written gradient's work, with `recompute` even its recomputation of `sin(x)`; `fold` took
+  out the copy `t2_bar = x_bar`, the stack became a plain list (CPython specialises `append` and
+  `pop` on an exact list only), and a cached call costs about 0.5 µs (a lock-free hit counter).
+  What remains is the lecture's form of one statement per primitive: per step one multiplication
+  more (`t1_bar = x_bar * x`, `x_bar = t1 * x_bar`, then a sum, where a person factors
+  `x_bar * (cos(x) * x + sin(x))`).
+- **Logistic regression**, about 1.05× (1.4× before `liveness`): `grad` runs the "grad" adjoint,
+  without `np.log` and `np.mean`; the mean's adjoint reads the size of `t4`.
+- **Rosenbrock gradient**, about 1.2× (4.9× before `broadcasts`, `scalar_adjoints`, `accumulate`,
+  the runtime fast paths, `liveness` and `fold`): the chain rule still goes operation by operation,
+  about a dozen passes over 1000 values where the hand-written gradient fuses the derivative into ten.
+- **Rosenbrock HVP**, about 1.4-1.5× the closed form (3.4× before this round): `hvp` runs the
+  "tangent" variant of the "grad" adjoint (the gradient itself is never formed), stores the
+  tangent in place (`x_bar_dot[:-1] += t2_bar_dot`, not a copy, an array of zeros and a sum per
+  store), folds signs and numbers (`200.0 * a * -2` reads `a * -400.0`), and keeps one plan per
+  function and kind of arguments. What remains: about 16 array passes against the closed form's
+  dozen, and about 3 µs of the API (checks, the plan lookup).
+- **Forward Jacobian**, about 1.25-1.35× (3.8× before this round): the diagonal pass is now the
+  elementwise derivative itself (the seed of ones folded away: `t1_dot = np.cos(x)`), without the
+  value, and the diagonal is built as `np.diag` does it; binding the signature per call (~13 µs)
+  is gone from the plan. What remains is about 2 µs of the API and `np.diag`'s allocation, which
+  the closed form pays too.
+- **RNN**, 1.2-1.25× from run to run (1.3× before the `"balanced"` recompute policy): per step the
+  backward sweep is the hand-written one plus four `unbroadcast` calls and three
+  `matmul_adjoint_*` calls that test shapes at run time, and the values they read for their shapes
+  (`t3`, `t5`, pushed; `t6 = t3 + t5`, recomputed). Cache entries know which arguments are scalars,
+  not their shapes; specialising on shapes would let the generator drop these.
+- **Large elementwise**, about 1.15-1.2×: `np.exp(-x * x)` differentiates as two products
+  (`t2 = -x`, `t3 = t2 * x`), whose two contributions (`t2 * t3_bar`, `-t3_bar * x`) a person merges
+  into `-2 * x * t3_bar`.
+- **Against torch eager**: on the 1e6-element function NumPy's own `sin`, `exp` and `tanh` are
+  slower than PyTorch's kernels on this machine (the hand-written NumPy gradient is slower than
+  torch eager too); on the MLP both are within a few per cent of the hand-written gradient, whose
+  time is the two large matrix products, so the sign of that ratio changes from run to run.
+- **Memory through a long loop**: the `"balanced"` default computes `t1 = np.sin(x)` again in the
+  backward sweep, as the hand-written gradient does, so the stack keeps one array per step;
+  `recompute="fast"` keeps both (2× the memory, about 10% less time on that loop).
 - **Growth with function size**: s2sad's own stages (lower, reverse with its cleanup passes, emit)
   grow about linearly; CPython's `compile()` of the generated text grows a little faster.
 - **JAX jit** (not one of the targets) is faster than s2sad on several workloads once compiled: it

@@ -133,7 +133,10 @@ class Ownership:
             self.frames[-1][0].add(name)
         self.stale.pop(name, None)
         self.view_of.pop(name, None)
-        if isinstance(e, Var) or isinstance(e, Op) and e.prim in self._VIEWS and e.args and isinstance(e.args[0], Var):
+        if isinstance(e, Var) or isinstance(e, Op) and e.prim in self._VIEWS and e.args and isinstance(e.args[0], Var) \
+                and not (e.prim == "getitem" and _integer_index(e.args[1])):
+            # (`v = y[i]` is a number when y is a vector -- `tmp = y[i]; y[i] = y[j]; y[j] = tmp` swaps --
+            # and a row view of a matrix otherwise, which s2sad cannot tell apart here: not tracked.)
             base = e.name if isinstance(e, Var) else e.args[0].name  # type: ignore[union-attr]
             self.view_of[name] = self.view_of.get(base, base)
         if isinstance(e, Op) and e.prim not in self._VIEWS and not registry.PRIMS[e.prim].spelling.kind == "attr":

@@ -159,3 +159,25 @@ def test_a_tangent_that_is_another_name_is_not_stored_into():
     text = s2sad.source(alias_then_store, "forward", args=(x, w))
     assert "y_dot = broadcast_like(x_dot, y)\n" in text and "y_dot[0] =" not in text
     assert "y_dot = zero_at(y_dot, 0) + scatter_add(t2_dot, y, 0)\n" in text
+
+
+def swap(x):
+    y = x * 1.5
+    tmp = y[0]
+    y[0] = y[2]
+    y[2] = tmp
+    return y * x
+
+
+def test_swapping_two_elements_is_accepted():
+    # `tmp = y[0]` is a number when y is a vector: the store into y[0] does not change it.
+    x = np.linspace(0.5, 2.0, 3)
+    out, out_dot = s2sad.jvp(swap, (x,), (np.ones(3),))
+    np.testing.assert_allclose(out, swap(x))
+    np.testing.assert_allclose(out_dot, _central(swap, (x,), np.ones(3)), rtol=1e-6)
+    g = s2sad.grad(swap_sum)(x)
+    np.testing.assert_allclose(g, [np.sum(_central(swap, (x,), e)) for e in np.eye(3)], rtol=1e-6)
+
+
+def swap_sum(x):
+    return np.sum(swap(x))
