@@ -29,6 +29,8 @@ def _is_float(a: Any) -> bool:
 
 
 def _check_input(name: str, a: Any) -> None:
+    if type(a) is np.ndarray and a.dtype.kind in "fiub" or type(a) is float:
+        return  # the commonest arguments, accepted in two tests (repeated jvp, hvp and jacobian calls check them)
     if isinstance(a, (complex, np.complexfloating)) or (isinstance(a, np.ndarray) and a.dtype.kind == "c"):
         raise InputError(f"argument {name!r} is complex; s2sad differentiates real functions only", construct=name)
     if a is None or (isinstance(a, np.ndarray) and a.dtype.kind not in "biuf"):

@@ -125,6 +125,13 @@ def _diagonal(tangent: Callable[..., Any] | None, args: tuple[Any, ...], positio
     return out.reshape(shape * 2)
 
 
+def _kind(a: Any) -> Any:
+    """What an `hvp` plan depends on in an argument: float array, float number, or (scalar?, float?)."""
+    if type(a) is np.ndarray and a.dtype.kind == "f":
+        return a.ndim != 0
+    return (api._is_scalar(a), api._is_float(a))
+
+
 def _finish(a: np.ndarray) -> Any:
     return float(a) if a.ndim == 0 else a
 
@@ -195,7 +202,7 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
     # The cheap call path: one memo lookup gives the tangent program of the gradient and where its
     # tangents go (`v` for argument `wrt`, zeros for any other float argument).
     plans = api._memo(api._HVP_PLANS, fn)
-    key = (wrt, *map(api._is_scalar, primals), *map(api._is_float, primals))
+    key = (wrt, *map(_kind, primals))
     plan = plans.get(key)
     if plan is None:
         names, wrts, compiled, dot_params, positional = api._jvp_plan(api.grad_of(fn, wrt), primals, "tangent")
