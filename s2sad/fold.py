@@ -16,13 +16,17 @@ constants and signs folded together. This pass substitutes a name bound to a cop
 simplifies them again: `-(2.0 * c)` reads `-2.0 * c` and `-a_bar * 2` reads
 `a_bar * -2`, each bit for bit the same value with one array operation fewer.
 
-Input: the "grad" variant of an adjoint program (`ir.Function`, after
-`liveness`). Output: the same program with those bindings gone. A binding is
+Input: the "grad" variant of an adjoint program, or the "tangent" and "diagonal"
+variants of a tangent program (`ir.Function`, after `liveness`). Output: the same
+program with those bindings gone, and each lowered augmented store
+(`v = y[i]; w = v + g; y[i] = w`, how forward over reverse reads the adjoint's
+`x_bar[1:] += g`) an augmented store again. A binding is
 folded when its name is bound once in the whole function, every read of it is a
 later plain assignment in the same block, nothing in between re-binds the name
 it copies (a statement that re-binds it may still be the last reader: its right
 side is evaluated first), and a scaled copy is read exactly once (so nothing is
-computed twice). Loops, branches, pushes and pops are never crossed.
+computed twice). A fold never crosses a loop or a branch; pushes, pops and comments
+in between are fine (a pop that re-binds the copied name stops it like any assignment).
 """
 from __future__ import annotations
 

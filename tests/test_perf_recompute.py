@@ -216,3 +216,24 @@ def test_unknown_policy_is_refused(policy):
     policy("sometimes")
     with pytest.raises(ValueError, match="recompute must be one of"):
         s2sad.source(math_loop, args=(0.3,))
+
+
+def user_stack(x):
+    stack = []  # a user's list that happens to be called `stack`: its appends are no pushes
+    for i in range(3):
+        stack.append(np.sin(x * i))
+    return np.sum(np.stack(stack) ** 2)
+
+
+def test_generated_stack_is_a_plain_list_read_back_as_pushes():
+    # The adjoint records on `stack = Stack()`, a plain list; forward over it (a Hessian) reads its
+    # `stack.append(...)` back as pushes, while a user's own list named `stack` stays a list.
+    text = s2sad.source(math_loop, "grad", args=(0.3,))
+    assert "stack = Stack()" in text and "stack.append(x)" in text and "x = stack.pop()" in text
+    from s2sad.runtime import Stack
+    assert type(Stack()) is list
+    eps = 1e-5
+    h = s2sad.hessian(math_loop)(0.3)
+    assert h == pytest.approx((s2sad.grad(math_loop)(0.3 + eps) - s2sad.grad(math_loop)(0.3 - eps)) / (2 * eps), rel=1e-6)
+    x = np.linspace(-1, 1, 3)
+    s2sad.check_grads(user_stack, (x,))
