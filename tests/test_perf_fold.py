@@ -17,17 +17,7 @@ from s2sad.ir import Assign, Const, For, Function, Op, Param, Return, Var
 autograd = pytest.importorskip("autograd")
 anp = autograd.numpy
 
-
-def rosenbrock(x):
-    a = x[1:] - x[:-1] ** 2
-    c = 1.0 - x[:-1]
-    return np.sum(100.0 * a ** 2 + c ** 2)
-
-
-def rosenbrock_ag(x):
-    a = x[1:] - x[:-1] ** 2
-    c = 1.0 - x[:-1]
-    return anp.sum(100.0 * a ** 2 + c ** 2)
+from perf_cases import rosenbrock, rosenbrock_ag  # noqa: E402
 
 
 def math_loop(x):

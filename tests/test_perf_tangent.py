@@ -14,21 +14,11 @@ from s2sad.ir import Assign, Const, Function, Op, Param, Return, Slice, Var
 autograd = pytest.importorskip("autograd")
 anp = autograd.numpy
 
+from perf_cases import rosenbrock, rosenbrock_ag  # noqa: E402
+
 
 def vector_fn(x):
     return np.sin(x) * np.tanh(x) + x ** 2
-
-
-def rosenbrock(x):
-    a = x[1:] - x[:-1] ** 2
-    c = 1.0 - x[:-1]
-    return np.sum(100.0 * a ** 2 + c ** 2)
-
-
-def rosenbrock_ag(x):
-    a = x[1:] - x[:-1] ** 2
-    c = 1.0 - x[:-1]
-    return anp.sum(100.0 * a ** 2 + c ** 2)
 
 
 def scratch(x):
