@@ -33,6 +33,9 @@ Input and output: an adjoint program (`ir.Function`) in the form
 - **fold** (`s2sad/fold.py`, on the "grad" variant): copies, negations and
   products with a number are substituted into the statements that read them
   (`t4_bar = -c_bar` after `c_bar = 2.0 * c` reads `t4_bar = -2.0 * c`).
+- **common subexpressions** (`s2sad/cse.py`, on the "grad", "tangent" and
+  "diagonal" variants): a value computed twice (`t4 = x[:-1]` after
+  `t2 = x[:-1]`) is computed once.
 - **tangent only** (`tangent_only`, in `pipeline.py` and `liveness.py`): `hvp`
   and the diagonal forward Jacobian run a tangent program that returns the
   output's tangent alone, without the statements that only formed the value
@@ -70,6 +73,7 @@ class Settings:
     cheap_calls: bool = True  # keep signatures and jvp/hvp plans per function (api.py)
     liveness: bool = True  # grad of a function whose value is a number skips computing the value: s2sad/liveness.py
     fold: bool = True  # in that "grad" variant, fold copies and scaled copies into their readers: s2sad/fold.py
+    cse: bool = True  # in the lean variants, a value computed twice is computed once: s2sad/cse.py
     tangent_only: bool = True  # hvp and the diagonal Jacobian run forward mode's "tangent" variant (no value)
     tangent_stores: bool = True  # forward mode stores a fresh tangent in place where the primal does: forward.py
 

@@ -15,7 +15,7 @@ from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
-from . import aliasing, fold, liveness, optimize
+from . import aliasing, cse, fold, liveness, optimize
 from .ir import Const, Function, Param, Return, Tup
 from .lower import Lowered, lower
 from .reverse import reverse
@@ -68,8 +68,7 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
         # "grad": gradients only, for a function whose value is known to be a number; nothing needs the value.
         if variant != "grad":
             return adjoint
-        lean = liveness.apply(adjoint)
-        return fold.apply(lean) if optimize.SETTINGS.fold else lean
+        return _lean_passes(liveness.apply(adjoint))
     if mode == "forward":
         tangent = forward(low, wrt, set(scalars))
         # "tangent": the output's tangent only (hvp); nothing needs the value. "diagonal": that, seeded
@@ -80,8 +79,15 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
             lean = liveness.apply(_seeded_with_ones(_tangent_only(tangent)))
         else:
             return tangent
-        return fold.apply(lean) if optimize.SETTINGS.fold else lean
+        return _lean_passes(lean)
     raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+
+
+def _lean_passes(fn: Function) -> Function:
+    """The passes the lean variants ("grad", "tangent", "diagonal") get on top of liveness."""
+    if optimize.SETTINGS.cse:
+        fn = cse.apply(fn)
+    return fold.apply(fn) if optimize.SETTINGS.fold else fn
 
 
 def _tangent_only(fn: Function) -> Function:

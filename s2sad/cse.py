@@ -1,0 +1,121 @@
+"""Common-subexpression elimination: a value computed twice is computed once.
+
+    # before                      # after
+    t2 = x[:-1]                   t2 = x[:-1]
+    t3 = t2 ** 2                  t3 = t2 ** 2
+    a = t1 - t3                   a = t1 - t3
+    t4 = x[:-1]                   c = 1.0 - t2
+    c = 1.0 - t4
+
+The user wrote `x[:-1]` twice (Rosenbrock), and a tangent program repeats it
+for the tangents (`t2_dot = x_dot[:-1]`, `t4_dot = x_dot[:-1]`). The second
+binding goes and its readers read the first.
+
+Input: a generated program (`ir.Function`; the pipeline runs this on the "grad",
+"tangent" and "diagonal" variants, so the lecture-form texts keep the Wengert
+list's one line per primitive). Output: the same program with each repeated
+assignment `u = e` dropped where an earlier `t = e` in the same block or an
+enclosing one computes the same value, and `u` renamed `t`. Only values that
+cannot change in between take part: `t`, `u` and every name `e` reads are bound
+once in the whole function and never updated in place, and `e` is one primitive
+without effects (no stack, no store, nothing that makes a new mutable object
+someone may update later).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from typing import Any
+
+from . import registry
+from .ir import Assign, Const, Expr, For, Function, If, Op, Slice, Stmt, Tup, Var, While, names_read, substitute, walk_stmts
+from .liveness import EFFECTS, _exprs
+
+#: Primitives whose result may be updated in place later or that have effects: never merged.
+_FRESH_OBJECTS = frozenset({"Stack", "zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like", "full", "full_like",
+                            "array", "copy", "copy_", "list", "eye", "identity", "arange", "linspace"})
+
+
+def apply(fn: Function) -> Function:
+    """`fn` with each repeated pure assignment replaced by the earlier name."""
+    binds: Counter[str] = Counter()
+    stored: set[str] = set()
+    for s in walk_stmts(fn.body):
+        if isinstance(s, Assign):
+            binds.update(s.targets)
+            if isinstance(s.value, Op) and s.value.prim in EFFECTS:
+                stored.update(s.targets)  # y = setitem(y, ...) or xs = append(xs, ...): updated in place
+        elif isinstance(s, For):
+            binds.update(s.target if isinstance(s.target, tuple) else (s.target,))
+    binds.update(p.name for p in fn.params)
+    stable = {n for n, k in binds.items() if k == 1 and n not in stored}
+    renames: dict[str, str] = {}
+    body = _block(fn.body, {}, stable, renames)
+    if not renames:
+        return fn
+    mapping = {old: Var(new) for old, new in renames.items()}
+    return replace(fn, body=[_rename(s, mapping) for s in body])
+
+
+def _block(body: list[Stmt], seen: dict[Any, tuple[str, set[str]]], stable: set[str], renames: dict[str, str]) -> list[Stmt]:
+    seen = dict(seen)  # what this block computes is not available after it
+    out: list[Stmt] = []
+    for s in body:
+        if isinstance(s, If):
+            out.append(replace(s, body=_block(s.body, seen, stable, renames), orelse=_block(s.orelse, seen, stable, renames)))
+            continue
+        if isinstance(s, (For, While)):
+            out.append(replace(s, body=_block(s.body, seen, stable, renames)))
+            continue
+        if isinstance(s, Assign) and isinstance(s.target, str) and _pure(s.value, stable, renames):
+            value = substitute(s.value, {o: Var(n) for o, n in renames.items()})
+            key = _key(value)
+            if key in seen:
+                renames[s.target] = seen[key][0]
+                continue
+            seen[key] = (s.target, names_read(value))
+        out.append(s)
+        if isinstance(s, Assign):
+            # A name bound here was read before its binding by an entry (in a loop, last iteration's value).
+            bound = set(s.targets)
+            for k in [k for k, (_, reads) in seen.items() if reads & bound]:
+                del seen[k]
+    return out
+
+
+def _pure(e: Expr, stable: set[str], renames: dict[str, str]) -> bool:
+    if not isinstance(e, Op) or e.prim in EFFECTS or e.prim in _FRESH_OBJECTS:
+        return False
+    prim = registry.PRIMS.get(e.prim)
+    if prim is None or prim.user_fn is not None:
+        return False  # a helper call may do anything its source does
+    return all(renames.get(n, n) in stable for n in names_read(e))
+
+
+def _key(e: Any) -> Any:
+    """A hashable key in which 1, 1.0 and True differ (NumPy treats them differently)."""
+    if isinstance(e, Const):
+        return ("const", type(e.value).__name__, repr(e.value))
+    if isinstance(e, Var):
+        return ("var", e.name)
+    if isinstance(e, Op):
+        return ("op", e.prim, tuple(_key(a) for a in e.args), tuple((k, _key(v)) for k, v in e.kwargs))
+    if isinstance(e, Tup):
+        return ("tup", e.kind, tuple(_key(a) for a in e.elts))
+    if isinstance(e, Slice):
+        return ("slice", _key(e.lower), _key(e.upper), _key(e.step))
+    return ("none",) if e is None else ("other", repr(e))
+
+
+def _rename(s: Stmt, mapping: dict[str, Expr]) -> Stmt:
+    if isinstance(s, (If, While)):
+        s = replace(s, test=substitute(s.test, mapping))
+    if isinstance(s, If):
+        return replace(s, body=[_rename(x, mapping) for x in s.body], orelse=[_rename(x, mapping) for x in s.orelse])
+    if isinstance(s, (For, While)):
+        if isinstance(s, For):
+            s = replace(s, iter=substitute(s.iter, mapping))
+        return replace(s, body=[_rename(x, mapping) for x in s.body])
+    if _exprs(s):
+        return replace(s, value=substitute(s.value, mapping))  # type: ignore[union-attr]
+    return s
