@@ -1,7 +1,8 @@
 """Optimisation passes on generated derivative code, and the switches that measure them.
 
 Input and output: an adjoint program (`ir.Function`) in the form
-`reverse.py` produces. The passes are:
+`reverse.py` produces, or for the tangent passes a tangent program in the form
+`forward.py` produces. The passes are:
 
 - **recompute** (`s2sad/recompute.py`, run inside the reverse generator,
   where the forward sweep's saves are decided): a cheap value that a loop
@@ -14,10 +15,10 @@ Input and output: an adjoint program (`ir.Function`) in the form
   where it is faster, so arrays are kept (more memory, a little less
   arithmetic); `"memory"` for every cheap value, indexes and NumPy calls on
   numbers too; `"off"` saves everything.
-- **cheap call path** (`cheap_calls`, in `api.py`): signatures, and what
-  `jvp` and `hvp` work out from a function and the kinds of its arguments,
-  are kept per function, so a repeated call goes straight to the cached
-  generated code.
+- **cheap call path** (`cheap_calls`, in `api.py` and `plans.py`): signatures,
+  and what `jvp`, `hvp` and `jacobian` work out from a function and the kinds
+  of its arguments, are kept per function, so a repeated call goes straight
+  to the cached generated code.
 - **broadcasts** (`s2sad/broadcasts.py`, on the finished adjoint): slices
   that keep as many elements (`x[1:]`, `x[:-1]`) share a shape, so the
   `unbroadcast` calls between their adjoints go.
@@ -30,9 +31,11 @@ Input and output: an adjoint program (`ir.Function`) in the form
 - **adjoint liveness** (`s2sad/liveness.py`, the "grad" variant): when the
   function's value is known to be a number, `s2sad.grad` runs an adjoint that
   returns only the gradients, without the statements that only formed the value.
-- **fold** (`s2sad/fold.py`, on the "grad" variant): copies, negations and
-  products with a number are substituted into the statements that read them
-  (`t4_bar = -c_bar` after `c_bar = 2.0 * c` reads `t4_bar = -2.0 * c`).
+- **fold** (`s2sad/fold.py`, on the "grad", "tangent" and "diagonal"
+  variants): copies, negations and products with a number are substituted
+  into the statements that read them (`t4_bar = -c_bar` after
+  `c_bar = 2.0 * c` reads `t4_bar = -2.0 * c`), and a lowered augmented store
+  is one again (`x_bar_dot[:-1] += t2_bar_dot`).
 - **common subexpressions** (`s2sad/cse.py`, on the "grad", "tangent" and
   "diagonal" variants): a value computed twice (`t4 = x[:-1]` after
   `t2 = x[:-1]`) is computed once.
@@ -47,7 +50,7 @@ Input and output: an adjoint program (`ir.Function`) in the form
   marked `@s2sad.checkpoint` gets a comment saying that its adjoint runs the
   helper's forward again from the saved inputs.
 
-`configure(recompute="off")`, `configure(accumulate=False)` or `configure(liveness=False)` switches a pass
+`configure(recompute="off")`, `configure(accumulate=False)`, `configure(fold=False)` and the like switch a pass
 off (the benchmark suite does, to measure what each pass buys); it empties the
 derivative cache, so every derivative is generated again under the new settings.
 """
