@@ -217,5 +217,7 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
     x = primals[wrt]
     if (v.shape if type(v) is np.ndarray else np.shape(v)) != (x.shape if type(x) is np.ndarray else np.shape(x)):
         raise api.ShapeError(f"v has shape {np.shape(v)}, but argument {names[wrt]!r} has shape {np.shape(x)}", construct="hvp")
+    if positional and len(dotted) == 1:  # the common call: one float argument, its direction v
+        return compiled(*primals, v)
     dots = [v if i == wrt else np.zeros(np.shape(primals[i])) for i in dotted]
     return compiled(*primals, *dots) if positional else compiled(*primals, **dict(zip(dot_params, dots)))

@@ -90,6 +90,9 @@ def scatter_add(g: Any, x: Any, index: Any) -> Any:
     """Adjoint of `x[index]`: zeros shaped like `x` with `g` added at `index` (repeats accumulate)."""
     if type(x) is np.ndarray and x.dtype.kind == "f" and type(g) is np.ndarray and g.dtype == x.dtype:
         out = np.zeros(x.shape, x.dtype)  # the common case: float arrays of one dtype, which is the result's
+        if type(index) is slice:
+            out[index] = g  # (checked here first: a call of _basic_index costs as much as the store)
+            return out
     elif isinstance(x, (list, tuple)) and len({np.shape(e) for e in x}) > 1 or getattr(x, "dtype", None) == object:
         return scatter_add_pieces(g, x, index)  # a list of arrays of different shapes (np.split's pieces)
     else:
