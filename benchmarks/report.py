@@ -140,8 +140,8 @@ Each target still unmet (or close), with the cause the measurements above point 
   value, and the diagonal is built as `np.diag` does it; binding the signature per call (~13 µs)
   is gone from the plan. What remains is about 2 µs of the API and `np.diag`'s allocation, which
   the closed form pays too.
-- **RNN**, 1.2-1.25× from run to run (1.3× before the `"balanced"` recompute policy): per step the
-  backward sweep is the hand-written one plus four `unbroadcast` calls and three
+- **RNN**, about 1.15-1.2× (1.3× before the `"balanced"` recompute policy and `W_bar += g` in
+  place): per step the backward sweep is the hand-written one plus four `unbroadcast` calls and three
   `matmul_adjoint_*` calls that test shapes at run time, and the values they read for their shapes
   (`t3`, `t5`, pushed; `t6 = t3 + t5`, recomputed). Cache entries know which arguments are scalars,
   not their shapes; specialising on shapes would let the generator drop these.

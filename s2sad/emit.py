@@ -151,6 +151,8 @@ def stmt_ast(s: Stmt) -> list[ast.stmt]:
             if v.prim == "setitem":
                 target_sub = ast.Subscript(ast.Name(s.target, ast.Load()), index_ast(v.args[1]), ast.Store())
                 update = _augmented(s.target, v.args[1], v.args[2])
+                if update is not None and v.args[1] == Const(Ellipsis):  # y[...] = y[...] + g (inplace.py): y += g
+                    return [ast.AugAssign(ast.Name(s.target, ast.Store()), update[0], expr_ast(update[1]))]
                 if update is not None:  # y[i] = y[i] + g (accumulate.py) reads best as y[i] += g
                     return [ast.AugAssign(target_sub, update[0], expr_ast(update[1]))]
                 return [ast.Assign([target_sub], expr_ast(v.args[2]))]

@@ -39,6 +39,9 @@ Input and output: an adjoint program (`ir.Function`) in the form
 - **common subexpressions** (`s2sad/cse.py`, on the "grad", "tangent" and
   "diagonal" variants): a value computed twice (`t4 = x[:-1]` after
   `t2 = x[:-1]`) is computed once.
+- **accumulate in place** (`s2sad/inplace.py`, on the "grad" variant): a
+  gradient summed over a loop is added into one array, `W_bar += g`, where
+  no other name can hold that array.
 - **tangent only** (`tangent_only`, in `pipeline.py` and `liveness.py`): `hvp`
   and the diagonal forward Jacobian run a tangent program that returns the
   output's tangent alone, without the statements that only formed the value
@@ -77,6 +80,7 @@ class Settings:
     liveness: bool = True  # grad of a function whose value is a number skips computing the value: s2sad/liveness.py
     fold: bool = True  # in that "grad" variant, fold copies and scaled copies into their readers: s2sad/fold.py
     cse: bool = True  # in the lean variants, a value computed twice is computed once: s2sad/cse.py
+    inplace: bool = True  # in the "grad" variant, loop accumulators are added into in place: s2sad/inplace.py
     tangent_only: bool = True  # hvp and the diagonal Jacobian run forward mode's "tangent" variant (no value)
     tangent_stores: bool = True  # forward mode stores a fresh tangent in place where the primal does: forward.py
 

@@ -15,7 +15,7 @@ from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
-from . import aliasing, cse, fold, liveness, optimize
+from . import aliasing, cse, fold, inplace, liveness, optimize
 from .ir import Const, Function, Param, Return, Tup
 from .lower import Lowered, lower
 from .reverse import reverse
@@ -68,7 +68,8 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
         # "grad": gradients only, for a function whose value is known to be a number; nothing needs the value.
         if variant != "grad":
             return adjoint
-        return _lean_passes(liveness.apply(adjoint))
+        lean = _lean_passes(liveness.apply(adjoint))
+        return inplace.apply(lean) if optimize.SETTINGS.inplace else lean
     if mode == "forward":
         tangent = forward(low, wrt, set(scalars))
         # "tangent": the output's tangent only (hvp); nothing needs the value. "diagonal": that, seeded

@@ -16,7 +16,7 @@ import pytest
 import s2sad
 from s2sad import optimize
 
-PASSES = ("broadcasts", "scalar_adjoints", "accumulate", "liveness", "cse", "fold", "tangent_only", "tangent_stores")
+PASSES = ("broadcasts", "scalar_adjoints", "accumulate", "liveness", "cse", "fold", "inplace", "tangent_only", "tangent_stores")
 
 
 def rosenbrock(x):
