@@ -23,13 +23,13 @@ someone may update later).
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 from typing import Any
 
 from . import registry
-from .ir import Assign, Const, Expr, For, Function, If, Op, Slice, Stmt, Tup, Var, While, names_read, substitute, walk_stmts
-from .liveness import EFFECTS, _exprs
+from .ir import (Assign, Const, Expr, For, Function, If, Op, Slice, Stmt, Tup, Var, While, name_counts, names_read, substitute,
+                 substitute_stmt, walk_stmts)
+from .liveness import EFFECTS
 
 #: Primitives whose result may be updated in place later or that have effects: never merged.
 _FRESH_OBJECTS = frozenset({"Stack", "zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like", "full", "full_like",
@@ -38,23 +38,18 @@ _FRESH_OBJECTS = frozenset({"Stack", "zeros", "ones", "empty", "zeros_like", "on
 
 def apply(fn: Function) -> Function:
     """`fn` with each repeated pure assignment replaced by the earlier name."""
-    binds: Counter[str] = Counter()
-    stored: set[str] = set()
-    for s in walk_stmts(fn.body):
-        if isinstance(s, Assign):
-            binds.update(s.targets)
-            if isinstance(s.value, Op) and s.value.prim in EFFECTS:
-                stored.update(s.targets)  # y = setitem(y, ...) or xs = append(xs, ...): updated in place
-        elif isinstance(s, For):
-            binds.update(s.target if isinstance(s.target, tuple) else (s.target,))
+    binds, _ = name_counts(fn.body)
     binds.update(p.name for p in fn.params)
+    # y = setitem(y, ...) or xs = append(xs, ...): updated in place, so two of them are never one value
+    stored = {t for s in walk_stmts(fn.body) if isinstance(s, Assign) and isinstance(s.value, Op) and s.value.prim in EFFECTS
+              for t in s.targets}
     stable = {n for n, k in binds.items() if k == 1 and n not in stored}
     renames: dict[str, str] = {}
     body = _block(fn.body, {}, stable, renames)
     if not renames:
         return fn
-    mapping = {old: Var(new) for old, new in renames.items()}
-    return replace(fn, body=[_rename(s, mapping) for s in body])
+    mapping: dict[str, Expr] = {old: Var(new) for old, new in renames.items()}
+    return replace(fn, body=[substitute_stmt(s, mapping) for s in body])
 
 
 def _block(body: list[Stmt], seen: dict[Any, tuple[str, set[str]]], stable: set[str], renames: dict[str, str]) -> list[Stmt]:
@@ -105,17 +100,3 @@ def _key(e: Any) -> Any:
     if isinstance(e, Slice):
         return ("slice", _key(e.lower), _key(e.upper), _key(e.step))
     return ("none",) if e is None else ("other", repr(e))
-
-
-def _rename(s: Stmt, mapping: dict[str, Expr]) -> Stmt:
-    if isinstance(s, (If, While)):
-        s = replace(s, test=substitute(s.test, mapping))
-    if isinstance(s, If):
-        return replace(s, body=[_rename(x, mapping) for x in s.body], orelse=[_rename(x, mapping) for x in s.orelse])
-    if isinstance(s, (For, While)):
-        if isinstance(s, For):
-            s = replace(s, iter=substitute(s.iter, mapping))
-        return replace(s, body=[_rename(x, mapping) for x in s.body])
-    if _exprs(s):
-        return replace(s, value=substitute(s.value, mapping))  # type: ignore[union-attr]
-    return s

@@ -34,21 +34,14 @@ import numbers
 from collections import Counter
 from dataclasses import replace
 
-from .ir import Assign, Const, Expr, For, Function, If, Op, Stmt, Var, While, substitute, walk_expr, walk_stmts
-from .liveness import _exprs
+from .ir import Assign, Const, Expr, For, Function, If, Op, Stmt, Var, While, name_counts, stmt_exprs, substitute, walk_expr
 from .shapes import unknown
 from .simplify import simplify
 
 
 def apply(fn: Function) -> Function:
     """`fn` with single-block copies and scaled copies substituted into their readers."""
-    reads: Counter[str] = Counter()
-    binds: Counter[str] = Counter()
-    for s in walk_stmts(fn.body):
-        for e in _exprs(s):
-            reads.update(x.name for x in walk_expr(e) if isinstance(x, Var))
-        names = s.targets if isinstance(s, Assign) else (s.target if isinstance(s.target, tuple) else (s.target,)) if isinstance(s, For) else ()
-        binds.update(names)
+    binds, reads = name_counts(fn.body)
     return replace(fn, body=_block(fn.body, reads, binds))
 
 
@@ -142,7 +135,7 @@ def _fold(body: list[Stmt], i: int, reads: Counter[str], binds: Counter[str]) ->
     seen = 0
     for j in range(i + 1, len(body)):
         x = body[j]
-        n = sum(1 for e in _exprs(x) for y in walk_expr(e) if isinstance(y, Var) and y.name == t)
+        n = sum(1 for e in stmt_exprs(x) for y in walk_expr(e) if isinstance(y, Var) and y.name == t)
         if n:
             if not isinstance(x, Assign):
                 return None  # read by a push, a branch test or a loop: left alone

@@ -24,8 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from .ir import Assign, Const, For, Function, If, Op, Return, Stmt, Var, While, names_read, walk_stmts
-from .liveness import _exprs
+from .ir import Assign, Const, For, Function, If, Op, Return, Stmt, Var, While, name_counts, names_read, walk_stmts
 
 _ALL = Const(Ellipsis)
 
@@ -39,18 +38,8 @@ def apply(fn: Function) -> Function:
             inits.setdefault(s.target, s)
     if not inits:
         return fn
-    binds: Counter[str] = Counter()
-    sums: Counter[str] = Counter()
-    reads: Counter[str] = Counter()
-    for s in walk_stmts(fn.body):
-        if isinstance(s, Assign):
-            binds.update(s.targets)
-            if _is_sum(s):
-                sums[s.target] += 1  # type: ignore[index]
-        elif isinstance(s, For):
-            binds.update(s.target if isinstance(s.target, tuple) else (s.target,))
-        for e in _exprs(s):
-            reads.update(n for n in names_read(e))
+    binds, reads = name_counts(fn.body)
+    sums = Counter(s.target for s in walk_stmts(fn.body) if isinstance(s, Assign) and _is_sum(s))
     ret = fn.body[-1]
     returned = names_read(ret.value) if isinstance(ret, Return) else set()
     chosen = {a for a in inits if sums[a] and binds[a] == 1 + sums[a] and reads[a] == sums[a] + (a in returned)

@@ -13,6 +13,7 @@ the same printer, `emit.to_source`.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Union
 
@@ -118,6 +119,11 @@ class For:
     body: list["Stmt"]
     line: int | None = None
 
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The names each iteration binds."""
+        return self.target if isinstance(self.target, tuple) else (self.target,)
+
 
 @dataclass
 class While:
@@ -202,6 +208,43 @@ def substitute(expr: Expr, mapping: dict[str, Expr]) -> Expr:
     return expr
 
 
+def stmt_exprs(s: Stmt) -> list[Expr]:
+    """The expressions a statement itself evaluates (not those of the blocks inside it)."""
+    if isinstance(s, (Assign, Return, ExprStmt)):
+        return [s.value]
+    if isinstance(s, (If, While)):
+        return [s.test]
+    if isinstance(s, For):
+        return [s.iter]
+    return []
+
+
+def substitute_stmt(s: Stmt, mapping: dict[str, Expr]) -> Stmt:
+    """`s` (blocks inside it too) with every read of a `Var` named in `mapping` replaced."""
+    if isinstance(s, (Assign, Return, ExprStmt)):
+        return replace(s, value=substitute(s.value, mapping))
+    if isinstance(s, If):
+        return replace(s, test=substitute(s.test, mapping), body=[substitute_stmt(x, mapping) for x in s.body],
+                       orelse=[substitute_stmt(x, mapping) for x in s.orelse])
+    if isinstance(s, While):
+        return replace(s, test=substitute(s.test, mapping), body=[substitute_stmt(x, mapping) for x in s.body])
+    if isinstance(s, For):
+        return replace(s, iter=substitute(s.iter, mapping), body=[substitute_stmt(x, mapping) for x in s.body])
+    return s
+
+
+def name_counts(body: list[Stmt]) -> tuple[Counter[str], Counter[str]]:
+    """(how many statements bind each name, how many times each name is read) over `body` and its blocks."""
+    binds: Counter[str] = Counter()
+    reads: Counter[str] = Counter()
+    for s in walk_stmts(body):
+        if isinstance(s, (Assign, For)):
+            binds.update(s.targets)
+        for e in stmt_exprs(s):
+            reads.update(x.name for x in walk_expr(e) if isinstance(x, Var))
+    return binds, reads
+
+
 def walk_stmts(body: list[Stmt]) -> Iterator[Stmt]:
     """Every statement in `body`, recursing into blocks, in program order."""
     for s in body:
@@ -260,6 +303,7 @@ def check_wengert(fn: Function) -> None:
 __all__ = [
     "Var", "Const", "Op", "Tup", "Slice", "Expr", "Atom",
     "Assign", "Return", "ExprStmt", "Comment", "If", "For", "While", "Break", "Stmt",
-    "Param", "Function", "walk_expr", "walk_stmts", "names_read", "substitute",
+    "Param", "Function", "walk_expr", "walk_stmts", "names_read", "substitute", "substitute_stmt",
+    "stmt_exprs", "name_counts",
     "is_atom", "check_wengert", "IRError", "replace",
 ]

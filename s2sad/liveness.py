@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from . import registry
 from .ir import (Assign, Break, Comment, Const, Expr, ExprStmt, For, Function, If, Op, Return, Stmt, Tup, Var, While,
-                 names_read, substitute, walk_expr, walk_stmts)
+                 names_read, stmt_exprs, substitute, walk_expr, walk_stmts)
 
 EFFECTS = frozenset({"push", "pop", "setitem", "append", "unshared"})
 # Reads that need only a value's shape: `np.size(t5)` in a mean's adjoint.
@@ -108,13 +108,13 @@ def _shape_reads(body: list[Stmt], params: set[str]) -> list[Stmt]:
                 collect(s.orelse, in_loop)
             elif isinstance(s, (For, While)):
                 if isinstance(s, For):
-                    looped.update(s.target if isinstance(s.target, tuple) else (s.target,))
+                    looped.update(s.targets)
                 collect(s.body, True)
 
     collect(body, False)
     other_reads: set[str] = set()
     for s in walk_stmts(body):
-        for e in _exprs(s):
+        for e in stmt_exprs(s):
             other_reads |= _reads_outside_shapes(e)
 
     def source(v: str) -> str | None:
@@ -139,16 +139,6 @@ def _shape_reads(body: list[Stmt], params: set[str]) -> list[Stmt]:
     if not mapping:
         return body
     return [_map_stmt(s, mapping) for s in body]
-
-
-def _exprs(s: Stmt) -> list[Expr]:
-    if isinstance(s, (Assign, Return, ExprStmt)):
-        return [s.value]
-    if isinstance(s, (If, While)):
-        return [s.test]
-    if isinstance(s, For):
-        return [s.iter]
-    return []
 
 
 def _reads_outside_shapes(e: Expr) -> set[str]:
@@ -196,11 +186,8 @@ def _dead_store(s: Assign) -> bool:
     `y` after a store changed it, so once `y` itself is dead nothing can read what the store wrote.
     """
     v = s.value
-    return isinstance(v, Op) and v.prim == "setitem" and bool(v.args) and v.args[0] == Var(s.target) and not _effect_in(v.args[1:])
-
-
-def _effect_in(args: tuple[Expr, ...]) -> bool:
-    return any(_effect(a) for a in args)
+    return isinstance(v, Op) and v.prim == "setitem" and bool(v.args) and v.args[0] == Var(s.target) \
+        and not any(_effect(a) for a in v.args[1:])
 
 
 def _effect(e: Expr | None) -> bool:
@@ -240,7 +227,7 @@ def _block(stmts: list[Stmt], live: set[str], exit_live: set[str]) -> tuple[list
 
 def _loop(s: For | While, after: set[str]) -> tuple[For | While | None, set[str]]:
     """The loop with a dead-free body, and the names live before it."""
-    targets = set(s.target if isinstance(s.target, tuple) else (s.target,)) if isinstance(s, For) else set()
+    targets = set(s.targets) if isinstance(s, For) else set()
     test = names_read(s.test) if isinstance(s, While) else set()
     head = after | test  # live where each iteration starts (and where the loop ends)
     while True:
