@@ -27,7 +27,7 @@ from .arguments import (  # noqa: F401 -- the rest of s2sad reaches them as api.
     fix_grad,
     _kinds,
 )
-from .plans import _GRADS, _HVP_PLANS, _JVP_PLANS, _MEMOS, Memo, _jvp_plan, _memo, forget_plans  # noqa: F401 -- likewise
+from .plans import _GRADS, _HVP_PLANS, _JVP_PLANS, _MEMOS, Memo, _jvp_plan, _memo, forget_plans, kind  # noqa: F401 -- likewise
 
 Wrt = int | str | Sequence[int | str]
 
@@ -318,7 +318,12 @@ def _forward(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[A
     """`jvp`, or with `variant` "tangent" only `J @ tangents` (what `hvp` needs: the value is not computed)."""
     if len(primals) != len(tangents):
         raise ShapeError(f"jvp got {len(primals)} primals but {len(tangents)} tangents", construct="jvp")
-    names, wrt, compiled, dot_params, positional = _jvp_plan(fn, primals, variant)
+    return _run_tangent(_jvp_plan(fn, primals, variant), fn, primals, tangents, variant)
+
+
+def _run_tangent(plan: tuple, fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, ...], variant: str) -> Any:
+    """Check the arguments against a `_jvp_plan` and run its tangent program (`jvp` and `hvp` share this)."""
+    names, wrt, compiled, dot_params, positional = plan
     dots = []  # in the order of `wrt`, which is the order of the parameters
     for n, p, t in zip(names, primals, tangents):
         _check_input(n, p)

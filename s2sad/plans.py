@@ -13,6 +13,8 @@ import inspect
 import weakref
 from typing import Any, Callable
 
+import numpy as np
+
 from . import optimize, pipeline
 from .arguments import _check_input, _is_float, _is_scalar, _scalars, target
 
@@ -52,12 +54,19 @@ def _memo(table: "weakref.WeakKeyDictionary[Any, dict]", fn: Any) -> dict:
         return {}
 
 
+def kind(a: Any) -> Any:
+    """What a forward-mode plan depends on in an argument: float array, 0-d float array, or (scalar?, float?)."""
+    if type(a) is np.ndarray and a.dtype.kind == "f":
+        return a.ndim != 0
+    return (_is_scalar(a), _is_float(a))
+
+
 def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "jvp") -> tuple:
     """(parameter names, wrt names, compiled tangent program or None, its tangent parameters, positional).
 
     `variant` "jvp" returns `(value, value_dot)`; "tangent" returns `value_dot` alone.
     """
-    key = (variant, *map(_is_scalar, primals), *map(_is_float, primals))
+    key = (variant, *map(kind, primals))
     plans = _memo(_JVP_PLANS, fn)
     plan = plans.get(key)
     if plan is not None:
