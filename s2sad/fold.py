@@ -30,13 +30,12 @@ in between are fine (a pop that re-binds the copied name stops it like any assig
 """
 from __future__ import annotations
 
-import numbers
 from collections import Counter
 from dataclasses import replace
 
 from .ir import Assign, Const, Expr, For, Function, If, Op, Stmt, Var, While, name_counts, stmt_exprs, substitute, walk_expr
 from .shapes import unknown
-from .simplify import simplify
+from .simplify import is_number, simplify
 
 
 def apply(fn: Function) -> Function:
@@ -111,15 +110,11 @@ def _foldable(value: Expr) -> str | None:
         return value.args[0].name
     if isinstance(value, Op) and value.prim == "multiply" and not value.kwargs:
         a, b = value.args
-        if isinstance(a, Var) and _number(b):
+        if isinstance(a, Var) and is_number(b):
             return a.name
-        if isinstance(b, Var) and _number(a):
+        if isinstance(b, Var) and is_number(a):
             return b.name
     return None
-
-
-def _number(e: Expr) -> bool:
-    return isinstance(e, Const) and isinstance(e.value, numbers.Number) and not isinstance(e.value, bool)
 
 
 def _fold(body: list[Stmt], i: int, reads: Counter[str], binds: Counter[str]) -> list[Stmt] | None:

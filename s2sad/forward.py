@@ -14,6 +14,7 @@ from .activity import Activity, analyze
 from .calls import call_tangent
 from .ir import Assign, Const, Expr, ExprStmt, For, Function, If, Op, Param, Return, Stmt, Tup, Var, While, names_read, walk_expr, walk_stmts
 from .lower import Lowered
+from .optimize import SETTINGS
 from .naming import Namer, used_names
 from .shapes import infer, shape_fn
 from .simplify import simplify
@@ -34,8 +35,6 @@ def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset())
     params += [Param(dot(w), Const(None) if any(p.default is not None for p in fn.params) else None) for w in wrt]
     ret = fn.body[-1]
     assert isinstance(ret, Return)
-    from .optimize import SETTINGS
-
     body = _block(fn.body[:-1], act, dot, shape, set() if SETTINGS.tangent_stores else None)
     lengths = _tuple_lengths(fn)
     outs = []
@@ -85,7 +84,7 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape, owned: set[str] 
                 continue
             start = len(body)
             body.extend(_block([stmt], act, dot, shape))
-            _track_owned(stmt, body[start:], dot, owned)
+            _update_owned(stmt, body[start:], dot, owned)
             continue
         if isinstance(stmt, If):
             body.append(If(stmt.test, _block(stmt.body, act, dot, shape), _block(stmt.orelse, act, dot, shape), stmt.line))
@@ -149,7 +148,7 @@ def _store_in_place(stmt: Stmt, act: Activity, dot: Namer, owned: set[str]) -> b
     return v.prim == "setitem" and v.args[0] == Var(stmt.target) and stmt.target in act.varied and dot(stmt.target) in owned
 
 
-def _track_owned(stmt: Stmt, emitted: list[Stmt], dot: Namer, owned: set[str]) -> None:
+def _update_owned(stmt: Stmt, emitted: list[Stmt], dot: Namer, owned: set[str]) -> None:
     """Update `owned` (see `_block`) with the statements emitted for one primal statement."""
     if not isinstance(stmt, Assign):
         if isinstance(stmt, (If, For, While)):

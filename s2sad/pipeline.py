@@ -121,7 +121,7 @@ def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: fro
         low = lowered(fn)
         ir = generate(fn, mode, wrt, scalars, variant)
         where = low.source.location
-        label = f"{variant if mode == 'reverse' or variant in ('tangent', 'diagonal') else 'jvp'} of {fn.__name__} wrt {','.join(wrt)} ({where})"
+        label = f"{variant} of {fn.__name__} wrt {','.join(wrt)} ({where})"
         return compile_ir(ir, label, low.globals_used)
 
     return CACHE.get(fn, key, build)

@@ -19,16 +19,17 @@ from .ir import Const, Expr, Op, Slice, Tup
 Shapes = Callable[[Expr], frozenset]
 
 
-def _num(e: Expr) -> bool:
+def is_number(e: Expr) -> bool:
+    """A number written in the code (not a bool)."""
     return isinstance(e, Const) and isinstance(e.value, numbers.Number) and not isinstance(e.value, bool)
 
 
 def _is(e: Expr, value: float) -> bool:
-    return _num(e) and e.value == value  # type: ignore[union-attr]
+    return is_number(e) and e.value == value  # type: ignore[union-attr]
 
 
 def _fold(prim: str, a: Expr, b: Expr) -> Expr | None:
-    if not (_num(a) and _num(b)):
+    if not (is_number(a) and is_number(b)):
         return None
     x, y = a.value, b.value  # type: ignore[union-attr]
     try:
@@ -40,7 +41,7 @@ def _fold(prim: str, a: Expr, b: Expr) -> Expr | None:
 
 
 def _power_of_two(e: Expr) -> bool:
-    if not (_num(e) and isinstance(e.value, (int, float))):  # type: ignore[union-attr]
+    if not (is_number(e) and isinstance(e.value, (int, float))):  # type: ignore[union-attr]
         return False
     m, _ = math.frexp(abs(e.value))  # type: ignore[union-attr]
     return m == 0.5
@@ -48,12 +49,12 @@ def _power_of_two(e: Expr) -> bool:
 
 def _exact_product(a: Expr, b: Expr) -> Expr | None:
     """`(e * k1) * k2` as `e * (k1 * k2)` when k1 or k2 is a power of two, so no rounding moves."""
-    inner, k2 = (a, b) if _num(b) else (b, a) if _num(a) else (None, None)
+    inner, k2 = (a, b) if is_number(b) else (b, a) if is_number(a) else (None, None)
     if not (isinstance(inner, Op) and inner.prim == "multiply" and not inner.kwargs):
         return None
     x, y = inner.args
-    k1, e = (x, y) if _num(x) else (y, x) if _num(y) else (None, None)
-    if k1 is None or _num(e) or not (_power_of_two(k1) or _power_of_two(k2)):
+    k1, e = (x, y) if is_number(x) else (y, x) if is_number(y) else (None, None)
+    if k1 is None or is_number(e) or not (_power_of_two(k1) or _power_of_two(k2)):
         return None
     k = _fold("multiply", k1, k2)
     if k is None or not math.isfinite(k.value):  # type: ignore[union-attr]
@@ -98,9 +99,9 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
             if merged is not None:
                 return merged
             # The sign goes into the number: -a * 2 reads a * -2 (bit for bit the same, one pass fewer).
-            if isinstance(a, Op) and a.prim == "negative" and _num(b):
+            if isinstance(a, Op) and a.prim == "negative" and is_number(b):
                 return Op("multiply", (a.args[0], Const(-b.value)))  # type: ignore[union-attr]
-            if _num(a) and isinstance(b, Op) and b.prim == "negative":
+            if is_number(a) and isinstance(b, Op) and b.prim == "negative":
                 return Op("multiply", (Const(-a.value), b.args[0]))  # type: ignore[union-attr]
         if p == "divide" and _is(b, 1):
             return a
@@ -126,7 +127,7 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
             return a
         if p in ("broadcast_like", "broadcast_like_") and shape(a) == shape(b):
             return a
-    if p == "getitem" and isinstance(args[0], Tup) and _num(args[1]) and isinstance(args[1].value, int):
+    if p == "getitem" and isinstance(args[0], Tup) and is_number(args[1]) and isinstance(args[1].value, int):
         return args[0].elts[args[1].value]  # type: ignore[union-attr]
     if p in ("size", "size_attr") and len(args) == 1 and not kwargs and not shape(args[0]):
         return Const(1)  # a number has one element (the size of a full reduction's result, in a mean's adjoint)
@@ -134,11 +135,11 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
         (a,) = args
         if isinstance(a, Op) and a.prim == "negative":
             return a.args[0]
-        if _num(a):
+        if is_number(a):
             return Const(-a.value)  # type: ignore[union-attr]
-        if isinstance(a, Op) and a.prim == "multiply" and not a.kwargs and any(_num(x) for x in a.args):
+        if isinstance(a, Op) and a.prim == "multiply" and not a.kwargs and any(is_number(x) for x in a.args):
             x, y = a.args  # -(2.0 * c) reads -2.0 * c
-            return Op("multiply", (Const(-x.value), y) if _num(x) else (x, Const(-y.value)))  # type: ignore[union-attr]
+            return Op("multiply", (Const(-x.value), y) if is_number(x) else (x, Const(-y.value)))  # type: ignore[union-attr]
     if p == "unsum_" and len(args) >= 2 and not kwargs and all(_default_arg(p, i, x) for i, x in enumerate(args) if i >= 2):
         if not shape(args[1]):  # summing a scalar: the adjoint passes straight through
             return args[0]
