@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from .ir import Assign, Const, Expr, For, Function, If, Op, Stmt, Var, While, name_counts, stmt_exprs, substitute, walk_expr
+from .ir import Assign, Expr, For, Function, If, Op, Stmt, Var, While, name_counts, stmt_exprs, substitute, walk_expr
 from .shapes import unknown
 from .simplify import is_number, simplify
 
