@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Union
+from typing import Any, Callable, Iterator, Union
 
 
 @dataclass(frozen=True)
@@ -219,18 +219,22 @@ def stmt_exprs(s: Stmt) -> list[Expr]:
     return []
 
 
+def map_stmt(s: Stmt, f: "Callable[[Expr], Expr]") -> Stmt:
+    """`s` (blocks inside it too) with `f` applied to every expression a statement evaluates."""
+    if isinstance(s, (Assign, Return, ExprStmt)):
+        return replace(s, value=f(s.value))
+    if isinstance(s, If):
+        return replace(s, test=f(s.test), body=[map_stmt(x, f) for x in s.body], orelse=[map_stmt(x, f) for x in s.orelse])
+    if isinstance(s, While):
+        return replace(s, test=f(s.test), body=[map_stmt(x, f) for x in s.body])
+    if isinstance(s, For):
+        return replace(s, iter=f(s.iter), body=[map_stmt(x, f) for x in s.body])
+    return s
+
+
 def substitute_stmt(s: Stmt, mapping: dict[str, Expr]) -> Stmt:
     """`s` (blocks inside it too) with every read of a `Var` named in `mapping` replaced."""
-    if isinstance(s, (Assign, Return, ExprStmt)):
-        return replace(s, value=substitute(s.value, mapping))
-    if isinstance(s, If):
-        return replace(s, test=substitute(s.test, mapping), body=[substitute_stmt(x, mapping) for x in s.body],
-                       orelse=[substitute_stmt(x, mapping) for x in s.orelse])
-    if isinstance(s, While):
-        return replace(s, test=substitute(s.test, mapping), body=[substitute_stmt(x, mapping) for x in s.body])
-    if isinstance(s, For):
-        return replace(s, iter=substitute(s.iter, mapping), body=[substitute_stmt(x, mapping) for x in s.body])
-    return s
+    return map_stmt(s, lambda e: substitute(e, mapping))
 
 
 def name_counts(body: list[Stmt]) -> tuple[Counter[str], Counter[str]]:
@@ -303,7 +307,7 @@ def check_wengert(fn: Function) -> None:
 __all__ = [
     "Var", "Const", "Op", "Tup", "Slice", "Expr", "Atom",
     "Assign", "Return", "ExprStmt", "Comment", "If", "For", "While", "Break", "Stmt",
-    "Param", "Function", "walk_expr", "walk_stmts", "names_read", "substitute", "substitute_stmt",
+    "Param", "Function", "walk_expr", "walk_stmts", "names_read", "substitute", "substitute_stmt", "map_stmt",
     "stmt_exprs", "name_counts",
     "is_atom", "check_wengert", "IRError", "replace",
 ]

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from . import registry
 from .ir import (Assign, Break, Comment, Const, Expr, ExprStmt, For, Function, If, Op, Return, Stmt, Tup, Var, While,
-                 names_read, stmt_exprs, substitute, walk_expr, walk_stmts)
+                 map_stmt, names_read, stmt_exprs, substitute, walk_expr, walk_stmts)
 
 EFFECTS = frozenset({"push", "pop", "setitem", "append", "unshared"})
 # Reads that need only a value's shape: `np.size(t5)` in a mean's adjoint.
@@ -138,7 +138,7 @@ def _shape_reads(body: list[Stmt], params: set[str]) -> list[Stmt]:
             mapping[v] = u
     if not mapping:
         return body
-    return [_map_stmt(s, mapping) for s in body]
+    return [map_stmt(s, lambda e: _map_expr(e, mapping)) for s in body]
 
 
 def _reads_outside_shapes(e: Expr) -> set[str]:
@@ -164,19 +164,6 @@ def _map_expr(e: Expr, mapping: dict[str, str]) -> Expr:
     if isinstance(e, Tup):
         return replace(e, elts=tuple(_map_expr(a, mapping) for a in e.elts))
     return e
-
-
-def _map_stmt(s: Stmt, mapping: dict[str, str]) -> Stmt:
-    if isinstance(s, (Assign, Return, ExprStmt)):
-        return replace(s, value=_map_expr(s.value, mapping))
-    if isinstance(s, If):
-        return replace(s, test=_map_expr(s.test, mapping), body=[_map_stmt(x, mapping) for x in s.body],
-                       orelse=[_map_stmt(x, mapping) for x in s.orelse])
-    if isinstance(s, While):
-        return replace(s, test=_map_expr(s.test, mapping), body=[_map_stmt(x, mapping) for x in s.body])
-    if isinstance(s, For):
-        return replace(s, iter=_map_expr(s.iter, mapping), body=[_map_stmt(x, mapping) for x in s.body])
-    return s
 
 
 def _dead_store(s: Assign) -> bool:
