@@ -224,6 +224,11 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
     def row(name: str, workload: str, measure_name: str, off: float, on: float, unit: str = "s", note: str = "") -> None:
         rows.append({"pass": name, "workload": workload, "measure": measure_name, "unit": unit, "off": off, "on": on, "note": note})
 
+    def switch(flag: str, make: Callable[[], Callable[[], Any]], name: str, workload: str, measure_name: str, note: str = "") -> None:
+        """Time `make()` with the pass `flag` off and on, side by side, and add the row."""
+        off, on = _both({flag: True}, {flag: False}, make, "time")
+        row(name, workload, measure_name, off, on, note=note)
+
     # recompute, "balanced" (the default): numbers where a push and a pop cost more; elementwise values on arrays
     off, on = _both({"recompute": "balanced"}, {"recompute": "off"}, lambda: _grad_call(W.scalar_loop_math, (0.3,)), "time")
     row("recompute (balanced, default)", "scalar loop (math)", "gradient time", off, on,
@@ -280,12 +285,10 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
     xr = rng.standard_normal(10 if quick else 1000)
     vr = rng.standard_normal(xr.size)
     rosen = lambda: _grad_call(W.rosenbrock, (xr,))  # noqa: E731
-    off, on = _both({"broadcasts": True}, {"broadcasts": False}, rosen, "time")
-    row("broadcasts", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
+    switch("broadcasts", rosen, "broadcasts", f"Rosenbrock gradient, n = {xr.size}", "gradient time",
         note="`x[1:]` and `x[:-1]` have one shape, so `unbroadcast(a_bar, t1)` becomes `a_bar` (four such calls); "
              "it also lets `scalar_adjoints` apply, which an `unbroadcast` of the spread seed would stop")
-    off, on = _both({"scalar_adjoints": True}, {"scalar_adjoints": False}, rosen, "time")
-    row("scalar_adjoints", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
+    switch("scalar_adjoints", rosen, "scalar_adjoints", f"Rosenbrock gradient, n = {xr.size}", "gradient time",
         note="`t9_bar = unsum(rosenbrock_bar, t9)` becomes `t9_bar = rosenbrock_bar`: no array of copies of the seed, "
              "and `t8_bar * 2 * t7` multiplies two numbers before it meets an array")
     n_obs, dim = (100, 10) if quick else (1000, 100)
@@ -293,47 +296,37 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
     y = np.where(rng.random(n_obs) > 0.5, 1.0, -1.0)
     w = rng.standard_normal(dim) * 0.1
     logistic = lambda: _grad_call(W.logistic, (w, X, y))  # noqa: E731
-    off, on = _both({"scalar_adjoints": True}, {"scalar_adjoints": False}, logistic, "time")
-    row("scalar_adjoints", f"logistic regression, X {n_obs}×{dim}", "gradient time", off, on,
+    switch("scalar_adjoints", logistic, "scalar_adjoints", f"logistic regression, X {n_obs}×{dim}", "gradient time",
         note="the mean's adjoint `unsum(logistic_bar * (np.size(logistic) / np.size(t5)), t5)` stays the number")
     n = 10_000 if quick else 1_000_000
     xe = rng.standard_normal(n)
     elementwise = lambda: _grad_call(W.elementwise, (xe,))  # noqa: E731
-    off, on = _both({"scalar_adjoints": True}, {"scalar_adjoints": False}, elementwise, "time")
-    row("scalar_adjoints", f"elementwise, {n:.0e}", "gradient time", off, on)
-    off, on = _both({"liveness": True}, {"liveness": False}, rosen, "time")
-    row("liveness", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
+    switch("scalar_adjoints", elementwise, "scalar_adjoints", f"elementwise, {n:.0e}", "gradient time")
+    switch("liveness", rosen, "liveness", f"Rosenbrock gradient, n = {xr.size}", "gradient time",
         note="`s2sad.grad` of a function whose value is provably a number (here `np.sum` of everything) runs the "
              "\"grad\" adjoint: the forward sweep stops at `c = 1.0 - t4`, without `t5 = a ** 2` ... `rosenbrock = np.sum(t8)`, "
              "which only formed the value")
-    off, on = _both({"liveness": True}, {"liveness": False}, logistic, "time")
-    row("liveness", f"logistic regression, X {n_obs}×{dim}", "gradient time", off, on,
+    switch("liveness", logistic, "liveness", f"logistic regression, X {n_obs}×{dim}", "gradient time",
         note="no `t5 = np.log(t4)` and no `np.mean(t5)`: the mean's adjoint reads the size of t4, which has t5's shape")
-    off, on = _both({"accumulate": True}, {"accumulate": False}, rosen, "time")
-    row("accumulate", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
+    switch("accumulate", rosen, "accumulate", f"Rosenbrock gradient, n = {xr.size}", "gradient time",
         note="`x_bar = x_bar + scatter_add(t1_bar, x, np.s_[1:])` becomes `x_bar[1:] += t1_bar`: no array of zeros "
              "and no pass over all of x per slice")
-    off, on = _both({"fold": True}, {"fold": False}, rosen, "time")
-    row("fold", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
+    switch("fold", rosen, "fold", f"Rosenbrock gradient, n = {xr.size}", "gradient time",
         note="`c_bar = 2.0 * c; t4_bar = -c_bar` reads `-2.0 * c`, and `t3_bar = -a_bar; t2_bar = t3_bar * 2 * t2` "
              "reads `t2_bar = a_bar * -2 * t2`: two passes over the array fewer, bit for bit the same gradient")
-    off, on = _both({"cse": True}, {"cse": False}, rosen, "time")
-    row("common subexpressions", f"Rosenbrock gradient, n = {xr.size}", "gradient time", off, on,
+    switch("cse", rosen, "common subexpressions", f"Rosenbrock gradient, n = {xr.size}", "gradient time",
         note="`t4 = x[:-1]` repeats `t2 = x[:-1]`: it goes, and `c = 1.0 - t2`")
     math_loop = lambda: _grad_call(W.scalar_loop_math, (0.3,))  # noqa: E731
-    off, on = _both({"fold": True}, {"fold": False}, math_loop, "time")
-    row("fold", "scalar loop (math)", "gradient time", off, on,
+    switch("fold", math_loop, "fold", "scalar loop (math)", "gradient time",
         note="the copy `t2_bar = x_bar` in the loop body goes; its two readers read `x_bar`")
     hvp_rosen = lambda: _hvp_call(W.rosenbrock, xr, xr[::-1].copy())  # noqa: E731
-    off, on = _both({"tangent_only": True}, {"tangent_only": False},
-                    lambda: _hvp_variant(W.rosenbrock, xr, xr[::-1].copy()), "time")
-    row("tangent only", f"Rosenbrock HVP, n = {xr.size}", "time", off, on,
+    switch("tangent_only", lambda: _hvp_variant(W.rosenbrock, xr, xr[::-1].copy()),
+           "tangent only", f"Rosenbrock HVP, n = {xr.size}", "time",
         note="`hvp` runs the tangent of the gradient without the gradient: `x_bar = scatter_add(...)`, `c`, and the "
              "stores that finish `x_bar` are gone from the forward-over-reverse code")
-    off, on = _both({"tangent_stores": True}, {"tangent_stores": False}, hvp_rosen, "time")
-    row("tangent stores", f"Rosenbrock HVP, n = {xr.size}", "time", off, on,
-        note="`x_bar_dot = zero_at(x_bar_dot, np.s_[:-1]) + scatter_add(t8_dot, x_bar, np.s_[:-1])` (a copy, an array "
-             "of zeros and a sum) becomes `x_bar_dot[:-1] = t8_dot`")
+    switch("tangent_stores", hvp_rosen, "tangent stores", f"Rosenbrock HVP, n = {xr.size}", "time",
+        note="`x_bar_dot = zero_at(x_bar_dot, np.s_[:-1]) + scatter_add(t7_dot, x_bar, np.s_[:-1])` (a copy, an array "
+             "of zeros and a sum) becomes `x_bar_dot[:-1] = t7_dot`")
     hvp_call = lambda: _hvp_call(W.rosenbrock, xr, vr)  # noqa: E731
     everything = {"broadcasts": True, "scalar_adjoints": True, "accumulate": True}
     nothing = {"broadcasts": False, "scalar_adjoints": False, "accumulate": False}
@@ -378,8 +371,8 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
              "through every statement (`_forward_identity` in benchmarks/passes.py is the code before)")
 
     xj_t = rng.standard_normal(10 if quick else 100)
-    off, on = _both({"tangent_only": True}, {"tangent_only": False}, lambda: _diagonal_pass(W.vector_fn, xj_t), "time")
-    row("tangent only", f"forward Jacobian, n = {xj_t.size}", "time", off, on,
+    switch("tangent_only", lambda: _diagonal_pass(W.vector_fn, xj_t),
+           "tangent only", f"forward Jacobian, n = {xj_t.size}", "time",
         note="the diagonal pass returns the tangent alone: no `vector_fn = t3 + t4`, and `t3 = t1 * t2` only as "
              "the tangent needs it")
 
@@ -399,8 +392,7 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
              "cannot prove in general. The measured change is within the noise, so it is not adopted for such sums; "
              "for a loop's accumulator, which it can prove, it is (\"accumulate in place\" below)")
     # ... but adopted where it is provably safe: a loop's accumulator that nothing else reads (s2sad/inplace.py)
-    off, on = _both({"inplace": True}, {"inplace": False}, rnn, "time")
-    row("accumulate in place", f"RNN, {xs.shape[0]} steps", "gradient time", off, on,
+    switch("inplace", rnn, "accumulate in place", f"RNN, {xs.shape[0]} steps", "gradient time",
         note="`W_bar = W_bar + matmul_adjoint_b(...)` in the loop becomes `W_bar += matmul_adjoint_b(...)` (and the "
              "same for U_bar, b_bar), their zeros made float: one array each instead of a new one per step")
     return rows
