@@ -328,6 +328,8 @@ def _run_tangent(plan: tuple, fn: Callable[..., Any], primals: tuple[Any, ...], 
     for n, p, t in zip(names, primals, tangents):
         _check_input(n, p)
         if n in wrt:
+            if type(t) is list or type(t) is tuple:  # a list's `*` and `+` repeat and join: give it array arithmetic
+                t = np.asarray(t, dtype=float)
             if (t.shape if type(t) is np.ndarray else np.shape(t)) != (p.shape if type(p) is np.ndarray else np.shape(p)):
                 raise ShapeError(f"tangent for {n!r} has shape {np.shape(t)}, but the primal has shape {np.shape(p)}", construct="jvp")
             dots.append(t)

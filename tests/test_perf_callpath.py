@@ -30,6 +30,30 @@ def test_repeated_hvp_reuses_its_plan():
     np.testing.assert_array_equal(first, again)
 
 
+def test_hvp_calls_off_the_cheap_path_get_the_full_checks():
+    s2sad.hvp(rosen, (X,), V)  # a plan exists now
+    with pytest.raises(s2sad.ShapeError, match="v has shape"):
+        s2sad.hvp(rosen, (X,), np.ones(3))
+    with pytest.raises(s2sad.ShapeError, match="v has shape"):
+        s2sad.hvp(rosen, (X,), list(V[:3]))
+    # Primals spelt as a list, v as a list, and wrt given by keyword all agree with the array call.
+    want = s2sad.hvp(rosen, (X,), V)
+    np.testing.assert_array_equal(s2sad.hvp(rosen, [X], list(V)), want)
+    np.testing.assert_array_equal(s2sad.hvp(rosen, [X], tuple(V)), want)
+    np.testing.assert_array_equal(s2sad.hvp(rosen, (X,), V, wrt=0), want)
+
+
+def head_twice(x):
+    return x[:2] * 2
+
+
+def test_a_tangent_given_as_a_list_gets_array_arithmetic():
+    # `x_dot[:2] * 2` on a list would repeat it (a shape error at best, a wrong tangent at worst).
+    for t in ([1.0, 2.0, 3.0], (1.0, 2.0, 3.0)):
+        value, tangent = s2sad.jvp(head_twice, (np.ones(3),), (t,))
+        np.testing.assert_array_equal(tangent, [2.0, 4.0])
+
+
 def test_plans_give_the_same_results_as_the_long_path():
     with optimize.settings(cheap_calls=False):
         slow = s2sad.hvp(rosen, (X,), V), s2sad.jvp(cube, (0.5, 2.0), (1.0, 0.0)), s2sad.jacobian(rosen)(X)
