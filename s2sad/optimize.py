@@ -79,6 +79,7 @@ class Settings:
     cheap_calls: bool = True  # keep signatures and jvp/hvp plans per function (api.py)
     liveness: bool = True  # grad of a function whose value is a number skips computing the value: s2sad/liveness.py
     fold: bool = True  # in that "grad" variant, fold copies and scaled copies into their readers: s2sad/fold.py
+    collect: bool = True  # in the lean variants, like terms are one product, 2 * x * t3_bar: s2sad/collect.py
     cse: bool = True  # in the lean variants, a value computed twice is computed once: s2sad/cse.py
     inplace: bool = True  # in the "grad" variant, loop accumulators are added into in place: s2sad/inplace.py
     tangent_only: bool = True  # hvp and the diagonal Jacobian run forward mode's "tangent" variant (no value)

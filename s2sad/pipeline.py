@@ -15,7 +15,7 @@ from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
-from . import aliasing, cse, fold, inplace, liveness, optimize
+from . import aliasing, collect, cse, fold, inplace, liveness, optimize
 from .ir import Const, Function, Param, Return, Tup
 from .lower import Lowered, lower
 from .reverse import reverse
@@ -69,7 +69,7 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
         if variant != "grad":
             return adjoint
         lean = _lean_passes(liveness.apply(adjoint))
-        return inplace.apply(lean) if optimize.SETTINGS.inplace else lean
+        return inplace.apply(lean, scalars) if optimize.SETTINGS.inplace else lean
     if mode == "forward":
         tangent = forward(low, wrt, set(scalars))
         # "tangent": the output's tangent only (hvp); nothing needs the value. "diagonal": that, seeded
@@ -88,7 +88,9 @@ def _lean_passes(fn: Function) -> Function:
     """The passes the lean variants ("grad", "tangent", "diagonal") get on top of liveness."""
     if optimize.SETTINGS.cse:
         fn = cse.apply(fn)
-    return fold.apply(fn) if optimize.SETTINGS.fold else fn
+    if optimize.SETTINGS.fold:
+        fn = fold.apply(fn)
+    return collect.apply(fn) if optimize.SETTINGS.collect else fn
 
 
 def _tangent_only(fn: Function) -> Function:

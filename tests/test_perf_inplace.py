@@ -82,3 +82,78 @@ def test_an_accumulator_read_elsewhere_stays():
     out = inplace.apply(ok).body
     assert out[0].value.kwargs == (("dtype", Const(float)),)
     assert out[1].body[0].value.prim == "setitem"
+
+
+# -- straight-line chains ----------------------------------------------------------------------
+
+from benchmarks.workloads import elementwise  # noqa: E402
+
+
+def elementwise_ag(x):
+    return anp.sum(anp.sin(x) * anp.exp(-x * x) + anp.tanh(x))
+
+
+def test_golden_a_straight_line_chain_is_summed_in_place():
+    with optimize.settings(inplace=False, collect=False):  # (collect.py would merge two of the sums first)
+        before = s2sad.source(elementwise, "grad")
+    with optimize.settings(collect=False):
+        after = s2sad.source(elementwise, "grad")
+    chain_before = "    x_bar = 1 - t6 ** 2\n    t3_bar = t1 * t4\n    t2_bar = t3_bar * x\n    x_bar = x_bar + t2 * t3_bar\n" \
+                   "    x_bar = x_bar - t2_bar\n    x_bar = x_bar + t4 * np.cos(x)\n"
+    chain_after = "    x_bar = 1 - t6 ** 2\n    t3_bar = t1 * t4\n    t2_bar = t3_bar * x\n    x_bar += t2 * t3_bar\n" \
+                  "    x_bar -= t2_bar\n    x_bar += t4 * np.cos(x)\n"
+    assert chain_before in before and chain_after in after
+
+
+@pytest.mark.parametrize("x", [np.linspace(-1.5, 2.0, 7), 0.7, np.float64(-0.3)])
+def test_chain_gradients_agree_with_autograd_and_with_the_pass_off(x):
+    on = s2sad.grad(elementwise)(x)
+    with optimize.settings(inplace=False):
+        off = s2sad.grad(elementwise)(x)
+    np.testing.assert_allclose(on, off, rtol=1e-15)
+    np.testing.assert_allclose(on, autograd.grad(elementwise_ag)(x), rtol=1e-12)
+    # forward over it: hvp of the in-place chain against differences of the gradient
+    if np.ndim(x):
+        v = np.cos(np.arange(7.0))
+        g, eps = s2sad.grad(elementwise), 1e-6
+        np.testing.assert_allclose(s2sad.hvp(elementwise, (x,), v), (g(x + eps * v) - g(x - eps * v)) / (2 * eps), rtol=1e-6, atol=1e-8)
+
+
+def _chain(first, *more, params=("x", "g", "n")):
+    sums = [Assign("a", Op(p, (Var("a"), g))) for p, g in more]
+    return Function("f", [Param(p) for p in params], [Assign("a", first), *sums, Return(Var("a"))])
+
+
+def _summed_in_place(fn, scalars=frozenset()):
+    return [s.value.prim == "setitem" for s in inplace.apply(fn, scalars).body[1:-1]]
+
+
+def test_which_chains_are_summed_in_place():
+    sin_x = Op("sin", (Var("x"),))
+    g = Op("multiply", (Var("x"), Const(2.0)))
+    # a fresh float array, contributions of its shape: both sums in place
+    assert _summed_in_place(_chain(sin_x, ("add", g), ("subtract", g))) == [True, True]
+    # arithmetic is float through a float operand, here a name bound to a float ufunc
+    t = Function("f", [Param("x")], [Assign("t", sin_x), Assign("a", Op("multiply", (Var("t"), Var("x")))),
+                                     Assign("a", Op("add", (Var("a"), g))), Return(Var("a"))])
+    assert inplace.apply(t).body[2].value.prim == "setitem"
+    # the first value may be the caller's array, an int array, or of unknown dtype: the sums stay
+    assert _summed_in_place(_chain(Var("x"), ("add", g))) == [False]
+    assert _summed_in_place(_chain(Op("multiply", (Var("n"), Const(2))), ("add", g))) == [False]
+    assert _summed_in_place(_chain(Op("multiply", (Var("n"), Var("x"))), ("add", g))) == [False]
+    # a contribution with a shape the accumulator may not have (x and g broadcast): `+=` could not grow it
+    bigger = Op("multiply", (Var("x"), Var("g")))
+    assert _summed_in_place(_chain(sin_x, ("add", bigger))) == [False]
+    # a scalar accumulator takes array contributions only as a new value: nothing in place
+    assert _summed_in_place(_chain(sin_x, ("add", g)), frozenset({"x"})) == [True]
+    assert _summed_in_place(_chain(sin_x, ("add", Var("g"))), frozenset({"x"})) == [False]
+
+
+def test_a_chain_read_elsewhere_or_summed_in_a_block_stays():
+    sin_x, g = Op("sin", (Var("x"),)), Op("multiply", (Var("x"), Const(2.0)))
+    view = Assign("v", Op("getitem", (Var("a"), Const(slice(1, None)))))  # a view would see the update
+    fn = Function("f", [Param("x")], [Assign("a", sin_x), view, Assign("a", Op("add", (Var("a"), g))),
+                                      Return(Op("add", (Var("a"), Var("v"))))])
+    assert inplace.apply(fn).body == fn.body
+    looped = Function("f", [Param("x")], [Assign("a", sin_x), _loop([Assign("a", Op("add", (Var("a"), g)))]), Return(Var("a"))])
+    assert inplace.apply(looped).body == looped.body

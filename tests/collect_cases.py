@@ -1,0 +1,22 @@
+"""Functions for tests/test_perf_collect.py: each uses a variable twice in one product."""
+import numpy as np
+
+
+def gaussian(x):
+    return np.sum(np.exp(-x * x / 2))
+
+
+def square_sum(x):
+    return np.sum(x * x)
+
+
+def cubic(x):
+    return x * x * 3.0 + np.sin(x) * x
+
+
+def bump(x):
+    return np.sum(np.sin(x) * np.exp(-x * x) + np.tanh(x))
+
+
+def weighted(x, w):
+    return np.sum(w * x * x - x * w)
