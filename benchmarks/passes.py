@@ -14,7 +14,6 @@ says so.
 from __future__ import annotations
 
 import importlib
-import re
 import statistics
 from typing import Any, Callable
 
@@ -202,16 +201,6 @@ def _forward_identity(base: Callable[..., Any], names: tuple[str, ...], args: tu
     return [[np.moveaxis(od, 0, -1).reshape(np.shape(o) + np.shape(x))]]
 
 
-def _in_place(fn: Callable[..., Any], wrt: tuple[str, ...], scalars: frozenset[str]) -> tuple[Callable[..., Any], Callable[..., Any], int]:
-    """The generated gradient, and a copy whose `x_bar = x_bar + e` lines read `x_bar += e`."""
-    compiled = pipeline.derive(fn, "reverse", wrt, scalars, "vjp")
-    text = compiled.__s2sad_source__
-    fused, count = re.subn(r"^(\s*)(\w+_bar) = \2 ([+-]) ", r"\1\2 \3= ", text, flags=re.M)
-    namespace: dict[str, Any] = {}
-    exec(compile(fused, f"<in-place {fn.__name__}>", "exec"), namespace)
-    return compiled, namespace[compiled.__name__], count
-
-
 def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, Any]]:
     """Every pass, off and on."""
     rows: list[dict[str, Any]] = []
@@ -382,15 +371,16 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
         note="`runtime.Stack()` returns a plain list: CPython 3.11 specialises `append` and `pop` on an exact list "
              "only, and a scalar loop touches the stack twice per step")
 
-    # in-place accumulation, measured on a modified copy of the generated code, not adopted
-    plain, fused, count = _in_place(W.elementwise, ("x",), frozenset())
-    off, on = _pair_times(lambda: plain(xe), lambda: fused(xe), repeats, min_time)
-    assert np.allclose(plain(xe), fused(xe))
-    row("in-place accumulation (measured, not adopted)", f"elementwise, {n:.0e}", "gradient time", off, on,
-        note=f"`x_bar = x_bar + e` → `x_bar += e` ({count} lines) saves one allocation per accumulation; "
-             "safe only when x_bar is an array this adjoint owns, of the final shape and dtype, which s2sad's shape facts "
-             "cannot prove in general. The measured change is within the noise, so it is not adopted for such sums; "
-             "for a loop's accumulator, which it can prove, it is (\"accumulate in place\" below)")
+    # like terms (s2sad/collect.py), then in-place sums of a straight-line chain (s2sad/inplace.py)
+    switch("collect", elementwise, "collect like terms", f"elementwise, {n:.0e}", "gradient time",
+        note="`t2_bar = t3_bar * x; x_bar += t2 * t3_bar; x_bar -= t2_bar` (t2 = -x: the two contributions of "
+             "`-x * x`) is `x_bar -= 2 * x * t3_bar`: one array operation and one temporary fewer")
+    xs_small = xe[:1000].copy()
+    switch("inplace", elementwise, "accumulate in place (a chain)", f"elementwise, {n:.0e}", "gradient time",
+        note="`x_bar = x_bar + t4 * np.cos(x)` → `x_bar += t4 * np.cos(x)`, where the shape facts prove x_bar a fresh "
+             "float array of its final shape: one allocation fewer per sum (its pages are reused at this size)")
+    switch("inplace", lambda: _grad_call(W.elementwise, (xs_small,)), "accumulate in place (a chain)",
+           "elementwise, 1e+03", "gradient time", note="the same code on a thousand elements")
     # ... but adopted where it is provably safe: a loop's accumulator that nothing else reads (s2sad/inplace.py)
     switch("inplace", rnn, "accumulate in place", f"RNN, {xs.shape[0]} steps", "gradient time",
         note="`W_bar = W_bar + matmul_adjoint_b(...)` in the loop becomes `W_bar += matmul_adjoint_b(...)` (and the "

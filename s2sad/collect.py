@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Union
 
-from .ir import Assign, Const, Expr, Function, Op, Stmt, Var, map_stmt, name_counts, names_read, stmt_exprs
+from .ir import Assign, Const, Expr, Function, Op, Stmt, Var, map_stmt, name_counts, names_read
 
 Number = Union[int, float]
 Term = tuple[Number, tuple[Expr, ...]]  # coefficient, factors in their first order

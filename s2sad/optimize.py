@@ -39,9 +39,13 @@ Input and output: an adjoint program (`ir.Function`) in the form
 - **common subexpressions** (`s2sad/cse.py`, on the "grad", "tangent" and
   "diagonal" variants): a value computed twice (`t4 = x[:-1]` after
   `t2 = x[:-1]`) is computed once.
+- **collect like terms** (`s2sad/collect.py`, on the "grad", "tangent" and
+  "diagonal" variants): two contributions that are one product up to sign and
+  order are one (`x_bar -= 2 * x * t3_bar` for the two of `-x * x`).
 - **accumulate in place** (`s2sad/inplace.py`, on the "grad" variant): a
   gradient summed over a loop is added into one array, `W_bar += g`, where
-  no other name can hold that array.
+  no other name can hold that array; so is a straight-line chain of sums that
+  starts from a fresh float array of its final shape.
 - **tangent only** (`tangent_only`, in `pipeline.py` and `liveness.py`): `hvp`
   and the diagonal forward Jacobian run a tangent program that returns the
   output's tangent alone, without the statements that only formed the value
@@ -81,7 +85,7 @@ class Settings:
     fold: bool = True  # in that "grad" variant, fold copies and scaled copies into their readers: s2sad/fold.py
     collect: bool = True  # in the lean variants, like terms are one product, 2 * x * t3_bar: s2sad/collect.py
     cse: bool = True  # in the lean variants, a value computed twice is computed once: s2sad/cse.py
-    inplace: bool = True  # in the "grad" variant, loop accumulators are added into in place: s2sad/inplace.py
+    inplace: bool = True  # in the "grad" variant, accumulators are added into in place: s2sad/inplace.py
     tangent_only: bool = True  # hvp and the diagonal Jacobian run forward mode's "tangent" variant (no value)
     tangent_stores: bool = True  # forward mode stores a fresh tangent in place where the primal does: forward.py
 
