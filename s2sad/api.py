@@ -107,7 +107,11 @@ class GradFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # The cheap call path: once per kind of arguments, `_first_call` resolves wrt, checks the
         # arguments and finds the compiled code; a repeated call only runs it and fixes the gradients.
-        entry = self._fast.get(_kinds(args, kwargs))
+        if len(args) == 1 and not kwargs:  # the commonest call, its key made here (a call of _kinds is ~100 ns)
+            a = args[0]
+            entry = self._fast.get((a.ndim == 0,) if type(a) is np.ndarray else _kinds(args, kwargs))
+        else:
+            entry = self._fast.get(_kinds(args, kwargs))
         if entry is None:
             return self._first_call(args, kwargs)
         _hit()
@@ -178,7 +182,10 @@ def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool) -> 
         p, name = positions[0], wrt[0]
 
         def fix_one(g: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-            g = fix_grad(g, args[p] if p < len(args) else kwargs.get(name))
+            a = args[p] if p < len(args) else kwargs.get(name)
+            # fix_grad's first test, inline: a fresh array of the argument's shape and dtype is the answer
+            if not (type(a) is np.ndarray and type(g) is np.ndarray and g.base is None and g.dtype is a.dtype and g.shape == a.shape):
+                g = fix_grad(g, a)
             return (g,) if is_tuple else g
 
         return fix_one
