@@ -105,10 +105,11 @@ class _Terms:
 
 def _product(coef: Number, factors: tuple[Expr, ...]) -> Expr:
     """`2 * x * t3_bar`: the number first, then the factors in the first term's order."""
-    out: Expr = Const(coef) if coef not in (1, -1) else factors[0]
-    for f in factors if coef not in (1, -1) else factors[1:]:
+    sign_only = type(coef) is int and coef in (1, -1)  # a float 1.0 stays: it makes an int array float
+    out: Expr = factors[0] if sign_only else Const(coef)
+    for f in factors[1:] if sign_only else factors:
         out = Op("multiply", (out, f))
-    return Op("negative", (out,)) if coef == -1 else out
+    return Op("negative", (out,)) if sign_only and coef == -1 else out
 
 
 def _update(s: Stmt) -> tuple[str, int, Expr] | None:

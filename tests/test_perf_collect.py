@@ -93,6 +93,9 @@ def test_like_terms_inside_an_expression():
     assert collect.apply(same).body == [Return(_mul(_mul(Const(2), X), Y))]
     opposite = _fn([Return(Op("subtract", (_mul(X, Y), Op("negative", (_mul(Y, X),)))))])
     assert collect.apply(opposite).body == [Return(_mul(_mul(Const(2), X), Y))]
+    # half and half of an int array: the float 1.0 stays, so the sum stays float
+    halves = _fn([Return(Op("add", (_mul(Const(0.5), X), _mul(X, Const(0.5)))))])
+    assert collect.apply(halves).body == [Return(_mul(Const(1.0), X))]
     # different numbers (0.1 x + 0.2 x is not 0.3 x bit for bit), different factors, or a difference of
     # equal terms (x*y - y*x is NaN for inf, not 0) stay as they are
     for e in (Op("add", (_mul(Const(0.1), X), _mul(Const(0.2), X))), Op("add", (_mul(X, Y), _mul(X, X))),
