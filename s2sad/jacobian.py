@@ -119,10 +119,19 @@ def _diagonal(tangent: Callable[..., Any] | None, args: tuple[Any, ...], positio
     out_dot = tangent(args)
     if type(out_dot) is not np.ndarray or out_dot.shape != shape:  # (a tangent has its output's shape)
         return None
+    return _spread(out_dot, shape)
+
+
+def _spread(out_dot: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The diagonal Jacobian whose diagonal is `out_dot`, shaped `shape + shape`."""
     n = out_dot.size
     out = np.zeros((n, n), dtype=out_dot.dtype if out_dot.dtype.kind in "fc" else float)
     out.flat[:: n + 1] = out_dot.ravel()  # np.diag's own recipe, without its Python-level checks
     return out.reshape(shape * 2)
+
+
+_ONE_DIAGONAL = "one array, diagonal"  # a `jacobian`'s memo key of its cheapest call path
+_hit = pipeline.CACHE.hit
 
 
 def _finish(a: np.ndarray) -> Any:
@@ -137,8 +146,20 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
     plans = api.Memo()  # argument kinds -> plan, for a plain function (as grad keeps its entries)
     tangents = api.Memo()  # argument kinds -> the elementwise tangent pass, or None (no diagonal case)
 
-    @api._user_errors
     def jac(*args: Any) -> Any:
+        # The cheapest call path: one float array whose Jacobian was diagonal before -- its tangent pass
+        # and the checks the full path makes, in three tests. Anything else takes the full path.
+        if len(args) == 1 and _ONE_DIAGONAL in tangents:
+            x = args[0]
+            if type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim and x.shape != (1,):
+                out_dot = tangents[_ONE_DIAGONAL](args)
+                if type(out_dot) is np.ndarray and out_dot.shape == x.shape:
+                    _hit()
+                    return _spread(out_dot, x.shape)
+        return full(args)
+
+    @api._user_errors
+    def full(args: tuple[Any, ...]) -> Any:
         key = api._kinds(args, {})
         plan = plans.get(key) if optimize.SETTINGS.cheap_calls else None
         if plan is None:
@@ -156,6 +177,8 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
                     tangents[key] = tangent
             diagonal = _diagonal(tangent, args, positions[0])
             if diagonal is not None:
+                if len(args) == 1 and key == (False,) and not is_tuple and base is fn and optimize.SETTINGS.cheap_calls:
+                    tangents[_ONE_DIAGONAL] = tangent
                 return (diagonal,) if is_tuple else diagonal
             tangents[key] = None  # the general passes from now on
         out = base(*args)
@@ -186,7 +209,6 @@ def hessian(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
 
 
 _ONE_ARRAY = (0, True)  # the plan key of the commonest call: one float array, wrt=0 (see plans.kind)
-_hit = pipeline.CACHE.hit
 
 
 def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) -> Any:

@@ -202,3 +202,25 @@ def test_matrix_product_adjoints_for_every_rank():
         prod = (lambda p, q: np.matmul(p, q)) if sb else (lambda p, q: p * q)
         assert np.sum(matmul_adjoint_a(y, a, b) * da) == pytest.approx(np.sum(y * prod(da, b)))
         assert np.sum(matmul_adjoint_b(y, a, b) * db) == pytest.approx(np.sum(y * prod(a, db)))
+
+
+def waves(x):
+    return np.sin(x) * np.tanh(x) + x ** 2
+
+
+def test_a_repeated_diagonal_jacobian_takes_the_cheap_path_with_the_same_results():
+    jac = s2sad.jacobian(waves, mode="forward")
+    rev = s2sad.jacobian(waves, mode="reverse")
+    first = jac(X)
+    before = s2sad.cache_info()
+    again = jac(X)
+    assert s2sad.cache_info().hits > before.hits
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_allclose(again, rev(X), rtol=1e-13)
+    # other shapes, an int array and a one-element array: the same answers as the reverse-mode Jacobian
+    for x in (X.reshape(2, 3), np.arange(-2, 3), np.array([0.3])):
+        np.testing.assert_allclose(jac(x), rev(x), rtol=1e-13)
+    with pytest.raises(s2sad.InputError, match="complex"):
+        jac(X + 1j)
+    with optimize.settings(cheap_calls=False):
+        np.testing.assert_allclose(jac(X), first, rtol=1e-15)
