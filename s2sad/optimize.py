@@ -42,6 +42,9 @@ Input and output: an adjoint program (`ir.Function`) in the form
 - **collect like terms** (`s2sad/collect.py`, on the "grad", "tangent" and
   "diagonal" variants): two contributions that are one product up to sign and
   order are one (`x_bar -= 2 * x * t3_bar` for the two of `-x * x`).
+- **factor** (`s2sad/factor.py`, on the lean variants): an adjoint scaled by
+  one use of its variable and then updated by another is factored out,
+  `x_bar = x_bar * (t1 + x * math.cos(x))`, one product fewer.
 - **accumulate in place** (`s2sad/inplace.py`, on the "grad" variant): a
   gradient summed over a loop is added into one array, `W_bar += g`, where
   no other name can hold that array; so is a straight-line chain of sums that
@@ -84,6 +87,7 @@ class Settings:
     liveness: bool = True  # grad of a function whose value is a number skips computing the value: s2sad/liveness.py
     fold: bool = True  # in that "grad" variant, fold copies and scaled copies into their readers: s2sad/fold.py
     collect: bool = True  # in the lean variants, like terms are one product, 2 * x * t3_bar: s2sad/collect.py
+    factor: bool = True  # in the lean variants, an adjoint factored out of its updates, x_bar * (t1 + ...): s2sad/factor.py
     cse: bool = True  # in the lean variants, a value computed twice is computed once: s2sad/cse.py
     inplace: bool = True  # in the "grad" variant, accumulators are added into in place: s2sad/inplace.py
     tangent_only: bool = True  # hvp and the diagonal Jacobian run forward mode's "tangent" variant (no value)

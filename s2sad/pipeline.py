@@ -15,7 +15,7 @@ from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
-from . import aliasing, collect, cse, fold, inplace, liveness, optimize
+from . import aliasing, collect, cse, factor, fold, inplace, liveness, optimize
 from .ir import Const, Function, Param, Return, Tup
 from .lower import Lowered, lower
 from .reverse import reverse
@@ -90,7 +90,9 @@ def _lean_passes(fn: Function) -> Function:
         fn = cse.apply(fn)
     if optimize.SETTINGS.fold:
         fn = fold.apply(fn)
-    return collect.apply(fn) if optimize.SETTINGS.collect else fn
+    if optimize.SETTINGS.collect:
+        fn = collect.apply(fn)
+    return factor.apply(fn) if optimize.SETTINGS.factor else fn
 
 
 def _tangent_only(fn: Function) -> Function:

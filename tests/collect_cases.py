@@ -1,4 +1,6 @@
 """Functions for tests/test_perf_collect.py: each uses a variable twice in one product."""
+import math
+
 import numpy as np
 
 
@@ -20,3 +22,25 @@ def bump(x):
 
 def weighted(x, w):
     return np.sum(w * x * x - x * w)
+
+
+def sin_loop(x):
+    for i in range(20):
+        x = math.sin(x) * x + 0.5
+    return x
+
+
+def np_loop(x):
+    for i in range(20):
+        x = np.sin(x) * x + 0.5
+    return x
+
+
+def wave_sum(x):
+    return np.sum(x * np.sin(x))
+
+
+def twice_in_a_loop(x, y):
+    for i in range(3):
+        x = x * y * x
+    return x

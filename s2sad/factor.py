@@ -1,0 +1,134 @@
+"""Factor an adjoint out of its own update: `x_bar = x_bar * (t1 + x * math.cos(x))`.
+
+When a variable is used twice in one product, as in the lecture's loop step
+`x = math.sin(x) * x + 0.5`, each use scales the incoming adjoint by its own
+partial, and the reverse generator writes one statement per rule:
+
+    # before                                   # after
+    t1_bar = x_bar * x                         x_bar = x_bar * (t1 + x * math.cos(x))
+    x_bar = t1 * x_bar
+    x_bar = x_bar + t1_bar * math.cos(x)
+
+A person factors the adjoint out: one product fewer per step, and the chain
+rule as it is written on the board (the sum of the partials, times the adjoint).
+The two forms round differently, as any two orders of a sum do.
+
+Input: a lean variant (`ir.Function`, after `collect`). Output: the same
+program where, in any block, a product `a = c * P` (or `P * c`) with a name c
+-- the adjoint itself, `x_bar = t1 * x_bar`, or another, `x_bar = t2_bar * t1`
+-- absorbs the update `a = a + t * S` that follows it when `t = c * R` is bound
+before it in the same block and read only there: the product becomes
+`a = c * (P + R * S)` and the two statements go (and the next update may follow).
+Nothing between `t` and the product re-binds c or what R reads, nothing
+between the product and the update reads `a` or re-binds what S reads, and P
+does not read `a`.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from .ir import Assign, Expr, For, Function, If, Op, Stmt, Var, While, name_counts, names_read, stmt_exprs
+
+
+def apply(fn: Function) -> Function:
+    """`fn` with each adjoint factored out of the updates that follow its scaling."""
+    _, reads = name_counts(fn.body)
+    body = _block(fn.body, reads)
+    return fn if body == fn.body else replace(fn, body=body)
+
+
+def _block(body: list[Stmt], reads: Counter[str]) -> list[Stmt]:
+    out = [_inner(s, reads) for s in body]
+    i = 0
+    while i < len(out):
+        merged = _absorb(out, i, reads)
+        if merged is None:
+            i += 1
+        else:
+            out, i = merged  # the scaling (now at index i) may absorb the next update too
+    return out
+
+
+def _inner(s: Stmt, reads: Counter[str]) -> Stmt:
+    if isinstance(s, If):
+        return replace(s, body=_block(s.body, reads), orelse=_block(s.orelse, reads))
+    if isinstance(s, (For, While)):
+        return replace(s, body=_block(s.body, reads))
+    return s
+
+
+def _product_with(e: Expr, a: str) -> Expr | None:
+    """R for `a * R` or `R * a` (R not reading a), else None."""
+    if isinstance(e, Op) and e.prim == "multiply" and not e.kwargs and len(e.args) == 2:
+        x, y = e.args
+        if x == Var(a) and a not in names_read(y):
+            return y
+        if y == Var(a) and a not in names_read(x):
+            return x
+    return None
+
+
+def _absorb(body: list[Stmt], i: int, reads: Counter[str]) -> tuple[list[Stmt], int] | None:
+    """`body` with the product bound at `i` and the next update of its name merged, and the product's new index."""
+    s = body[i]
+    v = s.value if isinstance(s, Assign) and isinstance(s.target, str) else None
+    if not (isinstance(v, Op) and v.prim == "multiply" and not v.kwargs and len(v.args) == 2):
+        return None
+    a = s.target  # type: ignore[union-attr]
+    j = next((j for j in range(i + 1, len(body)) if _touches(body[j], a)), None)
+    update = body[j].value if j is not None and isinstance(body[j], Assign) and body[j].target == a else None  # type: ignore[union-attr]
+    if not (isinstance(update, Op) and update.prim == "add" and not update.kwargs and update.args[0] == Var(a)
+            and a not in names_read(update.args[1])):
+        return None
+    for c, p in ((v.args[0], v.args[1]), (v.args[1], v.args[0])):
+        if not isinstance(c, Var) or a in names_read(p):
+            continue  # the common factor c is a name: the adjoint itself (`a = P * a`) or another (`a = c * P`)
+        for t, s_factor in _factors_of(update.args[1]):
+            k = _binding(body, j, t)
+            if k is None or k == i or reads[t] != 1:
+                continue
+            r = _product_with(body[k].value, c.name)  # type: ignore[union-attr]
+            if r is None:
+                continue
+            between = body[k + 1:i] if k < i else body[i + 1:k]  # R moves from k to i: it and c keep their values
+            if any(set(x.targets) & (names_read(r) | {c.name}) for x in between if isinstance(x, Assign)) or _control(between):
+                continue
+            moved_down = names_read(s_factor) if s_factor is not None else set()  # S keeps its value from i to j
+            if any(set(x.targets) & moved_down for x in body[i + 1:j] if isinstance(x, Assign)) or _control(body[i + 1:j]):
+                continue
+            partial = r if s_factor is None else Op("multiply", (r, s_factor))
+            out = list(body)
+            out[i] = replace(s, value=Op("multiply", (c, Op("add", (p, partial)))))
+            for gone in sorted((j, k), reverse=True):  # type: ignore[type-var]
+                del out[gone]
+            reads[t] = 0
+            return out, i - 1 if k < i else i
+    return None
+
+
+def _factors_of(q: Expr) -> list[tuple[str, Expr | None]]:
+    """(t, S) for `q` = t * S or S * t, or (t, None) for `q` = t."""
+    if isinstance(q, Var):
+        return [(q.name, None)]
+    if isinstance(q, Op) and q.prim == "multiply" and not q.kwargs and len(q.args) == 2:
+        x, y = q.args
+        return ([(x.name, y)] if isinstance(x, Var) else []) + ([(y.name, x)] if isinstance(y, Var) else [])
+    return []
+
+
+def _binding(body: list[Stmt], i: int, t: str) -> int | None:
+    """The index of the one binding of `t` before index `i` of this block, or None."""
+    found = [k for k in range(i) if isinstance(body[k], Assign) and t in body[k].targets]  # type: ignore[union-attr]
+    return found[0] if len(found) == 1 else None
+
+
+def _touches(s: Stmt, a: str) -> bool:
+    """True when `s` reads or binds `a` (or is control flow, which may)."""
+    if not isinstance(s, Assign):
+        return True
+    return a in s.targets or any(a in names_read(e) for e in stmt_exprs(s))
+
+
+def _control(stmts: list[Stmt]) -> bool:
+    return any(not isinstance(x, Assign) for x in stmts)
