@@ -121,37 +121,43 @@ Each target still unmet (or close), with the cause the measurements above point 
   hand-written gradient's work, with `recompute` even its recomputation of `sin(x)`; `fold` took
   out the copy `t2_bar = x_bar`, the stack became a plain list (CPython specialises `append` and
   `pop` on an exact list only), and a cached call costs about 0.5 µs (a lock-free hit counter).
-  What remains is the lecture's form of one statement per primitive: per step one multiplication
-  more (`t1_bar = x_bar * x`, `x_bar = t1 * x_bar`, then a sum, where a person factors
-  `x_bar * (cos(x) * x + sin(x))`).
+  `factor` now writes the step as a person does, `x_bar = x_bar * (t1 + x * math.cos(x))` (it
+  was `t1_bar = x_bar * x`, `x_bar = t1 * x_bar` and a sum: one multiplication more per step).
+  What remains is about 1 µs of the API around a 14 µs call, measured in place (0.5 µs with a
+  stub for the generated code).
 - **Logistic regression**, about 1.05× (1.4× before `liveness`): `grad` runs the "grad" adjoint,
   without `np.log` and `np.mean`; the mean's adjoint reads the size of `t4`.
 - **Rosenbrock gradient**, about 1.2× (4.9× before `broadcasts`, `scalar_adjoints`, `accumulate`,
   the runtime fast paths, `liveness` and `fold`): the chain rule still goes operation by operation,
   about a dozen passes over 1000 values where the hand-written gradient fuses the derivative into ten.
-- **Rosenbrock HVP**, about 1.4-1.5× the closed form (3.4× before this round): `hvp` runs the
+- **Rosenbrock HVP**, about 1.1-1.15× the closed form (3.4× two rounds ago): `hvp` runs the
   "tangent" variant of the "grad" adjoint (the gradient itself is never formed), stores the
   tangent in place (`x_bar_dot[:-1] += t2_bar_dot`, not a copy, an array of zeros and a sum per
   store), folds signs and numbers (`200.0 * a * -2` reads `a * -400.0`), and keeps one plan per
-  function and kind of arguments. What remains: about 16 array passes against the closed form's
-  dozen, and about 3 µs of the API (checks, the plan lookup).
-- **Forward Jacobian**, about 1.25-1.35× (3.8× before this round): the diagonal pass is now the
+  function and kind of arguments; a repeated call with one float array and its direction finds its
+  plan in one lookup and three tests. The generated program alone runs as fast as the closed form.
+- **Forward Jacobian**, about 1.1-1.15× (3.8× two rounds ago): the diagonal pass is now the
   elementwise derivative itself (the seed of ones folded away: `t1_dot = np.cos(x)`), without the
   value, and the diagonal is built as `np.diag` does it; binding the signature per call (~13 µs)
-  is gone from the plan. What remains is about 2 µs of the API and `np.diag`'s allocation, which
-  the closed form pays too.
+  is gone from the plan, and a repeated call with one float array whose Jacobian was diagonal goes
+  straight to its tangent pass. What remains is about 1 µs of the API.
 - **RNN**, about 1.15-1.2× (1.3× before the `"balanced"` recompute policy and `W_bar += g` in
   place): per step the backward sweep is the hand-written one plus four `unbroadcast` calls and three
   `matmul_adjoint_*` calls that test shapes at run time, and the values they read for their shapes
   (`t3`, `t5`, pushed; `t6 = t3 + t5`, recomputed). Cache entries know which arguments are scalars,
   not their shapes; specialising on shapes would let the generator drop these.
-- **Large elementwise**, about 1.15-1.2×: `np.exp(-x * x)` differentiates as two products
-  (`t2 = -x`, `t3 = t2 * x`), whose two contributions (`t2 * t3_bar`, `-t3_bar * x`) a person merges
-  into `-2 * x * t3_bar`.
-- **Against torch eager**: on the 1e6-element function NumPy's own `sin`, `exp` and `tanh` are
-  slower than PyTorch's kernels on this machine (the hand-written NumPy gradient is slower than
-  torch eager too); on the MLP both are within a few per cent of the hand-written gradient, whose
-  time is the two large matrix products, so the sign of that ratio changes from run to run.
+- **Large elementwise**, about 1.05-1.1× (1.2× before `collect`): the two contributions of
+  `np.exp(-x * x)` (`t2 * t3_bar` with `t2 = -x`, and `-t3_bar * x`) are one product,
+  `x_bar -= 2 * x * t3_bar`, and the chain of sums into `x_bar` is made in place.
+- **Against torch eager**: on the 1e6-element function NumPy's float64 `sin` and `cos` take
+  about 8.5 ms each where PyTorch's take 0.9 ms; the two alone are 60% of the gradient, so s2sad
+  and torch eager trade places from run to run (a hand-tuned NumPy version with every operation in
+  place was measured at 1.02× torch). On the MLP both are within a few per cent of the
+  hand-written gradient, whose time is the two large matrix products, so the sign of that ratio
+  changes from run to run. In some processes glibc's `malloc` returns the memory of the MLP
+  gradient's larger intermediates to the system after each call (744 minor page faults per call,
+  2.9 ms instead of 2.2 ms; the hand-written gradient, with fewer arrays alive, had none); the
+  README gives the environment setting that prevents it.
 - **Memory through a long loop**: the `"balanced"` default computes `t1 = np.sin(x)` again in the
   backward sweep, as the hand-written gradient does, so the stack keeps one array per step;
   `recompute="fast"` keeps both (2× the memory, about 10% less time on that loop).
