@@ -16,9 +16,10 @@ The two forms round differently, as any two orders of a sum do.
 Input: a lean variant (`ir.Function`, after `collect`). Output: the same
 program where, in any block, a product `a = c * P` (or `P * c`) with a name c
 -- the adjoint itself, `x_bar = t1 * x_bar`, or another, `x_bar = t2_bar * t1`
--- absorbs the update `a = a + t * S` that follows it when `t = c * R` is bound
-before it in the same block and read only there: the product becomes
-`a = c * (P + R * S)` and the two statements go (and the next update may follow).
+-- or an update `a = a ± c * P`, absorbs the update `a = a ± t * S` that follows
+it when `t = c * R` is bound before that update in the same block and read only
+there: the product becomes `a = c * (P ± R * S)` (the update `a = a ± c * (P ± R * S)`)
+and `t` and the second update go (and the next update may follow).
 Nothing between `t` and the product re-binds c or what R reads, nothing
 between the product and the update reads `a` or re-binds what S reads, and P
 does not read `a`.
@@ -69,23 +70,34 @@ def _product_with(e: Expr, a: str) -> Expr | None:
     return None
 
 
+def _update(s: Stmt, a: str) -> tuple[int, Expr] | None:
+    """(sign, g) for `a = a + g` or `a = a - g`, g not reading a."""
+    v = s.value if isinstance(s, Assign) and s.target == a else None
+    if isinstance(v, Op) and v.prim in ("add", "subtract") and not v.kwargs and v.args[0] == Var(a) and a not in names_read(v.args[1]):
+        return (1 if v.prim == "add" else -1), v.args[1]
+    return None
+
+
 def _absorb(body: list[Stmt], i: int, reads: Counter[str]) -> tuple[list[Stmt], int] | None:
-    """`body` with the product bound at `i` and the next update of its name merged, and the product's new index."""
+    """`body` with the product at `i` and the next update of its name merged, and the product's new index."""
     s = body[i]
-    v = s.value if isinstance(s, Assign) and isinstance(s.target, str) else None
+    if not (isinstance(s, Assign) and isinstance(s.target, str)):
+        return None
+    a = s.target
+    first = _update(s, a)  # `a = a ± c * P`, or else `a = c * P` itself
+    v = first[1] if first else s.value
     if not (isinstance(v, Op) and v.prim == "multiply" and not v.kwargs and len(v.args) == 2):
         return None
-    a = s.target  # type: ignore[union-attr]
     j = next((j for j in range(i + 1, len(body)) if _touches(body[j], a)), None)
-    update = body[j].value if j is not None and isinstance(body[j], Assign) and body[j].target == a else None  # type: ignore[union-attr]
-    if not (isinstance(update, Op) and update.prim == "add" and not update.kwargs and update.args[0] == Var(a)
-            and a not in names_read(update.args[1])):
+    second = _update(body[j], a) if j is not None else None
+    if second is None:
         return None
+    sign = first[0] * second[0] if first else second[0]  # of R * S against P, inside the parentheses
     for c, p in ((v.args[0], v.args[1]), (v.args[1], v.args[0])):
-        if not isinstance(c, Var) or a in names_read(p):
+        if not isinstance(c, Var) or a in names_read(p) or first and c.name == a:
             continue  # the common factor c is a name: the adjoint itself (`a = P * a`) or another (`a = c * P`)
-        for t, s_factor in _factors_of(update.args[1]):
-            k = _binding(body, j, t)
+        for t, s_factor in _factors_of(second[1]):
+            k = _binding(body, j, t)  # type: ignore[arg-type]
             if k is None or k == i or reads[t] != 1:
                 continue
             r = _product_with(body[k].value, c.name)  # type: ignore[union-attr]
@@ -98,8 +110,10 @@ def _absorb(body: list[Stmt], i: int, reads: Counter[str]) -> tuple[list[Stmt], 
             if any(set(x.targets) & moved_down for x in body[i + 1:j] if isinstance(x, Assign)) or _control(body[i + 1:j]):
                 continue
             partial = r if s_factor is None else Op("multiply", (r, s_factor))
+            product = Op("multiply", (c, Op("add" if sign > 0 else "subtract", (p, partial))))
+            value = product if not first else Op("add" if first[0] > 0 else "subtract", (Var(a), product))
             out = list(body)
-            out[i] = replace(s, value=Op("multiply", (c, Op("add", (p, partial)))))
+            out[i] = replace(s, value=value)
             for gone in sorted((j, k), reverse=True):  # type: ignore[type-var]
                 del out[gone]
             reads[t] = 0

@@ -12,7 +12,7 @@ import s2sad
 from s2sad import factor, optimize
 from s2sad.ir import Assign, Const, For, Function, Op, Param, Return, Var
 
-from collect_cases import np_loop, sin_loop, twice_in_a_loop, wave_sum
+from collect_cases import branchy, exp_weights, np_loop, self_square, sin_loop, tanh_mix, three_factors, twice_in_a_loop, wave_sum
 
 autograd = pytest.importorskip("autograd")
 
@@ -47,7 +47,9 @@ def test_golden_a_first_product_takes_its_common_factor_out():
 
 
 CASES = [(sin_loop, (0.3,)), (sin_loop, (-1.2,)), (np_loop, (0.7,)), (np_loop, (np.linspace(-1, 1, 5),)),
-         (wave_sum, (np.linspace(-2, 2, 7),)), (twice_in_a_loop, (0.4, 0.9))]
+         (wave_sum, (np.linspace(-2, 2, 7),)), (twice_in_a_loop, (0.4, 0.9)), (three_factors, (0.6, 1.1)),
+         (self_square, (0.3, 0.2)), (tanh_mix, (0.5, 1.3)), (branchy, (0.7, 0.4)), (branchy, (-0.7, 0.4)),
+         (exp_weights, (np.linspace(-1, 1, 5), np.linspace(2, 3, 5)))]
 
 
 @pytest.mark.parametrize("f, args", CASES, ids=lambda c: getattr(c, "__name__", ""))
@@ -113,3 +115,21 @@ def test_names_that_change_in_between_stay():
 def test_control_flow_in_between_stays():
     fn = _steps(For("i", Op("range", (Const(2),)), [Assign("z", _mul(X, Const(2.0)))]))
     assert factor.apply(fn).body == fn.body
+
+
+def test_an_update_takes_the_common_factor_of_the_next_one_and_signs_follow():
+    # t = x * z; a = a + x * y; a = a - t * y  ->  a = a + x * (y - z * y)
+    z = Var("z")
+    body = [Assign("t", _mul(X, z)), Assign("a", Op("add", (A, _mul(X, Y)))),
+            Assign("a", Op("subtract", (A, _mul(Var("t"), Y)))), Return(A)]
+    out = factor.apply(Function("f", [Param(p) for p in "axyz"], body)).body
+    assert out == [Assign("a", Op("add", (A, _mul(X, Op("subtract", (Y, _mul(z, Y))))))), Return(A)]
+    # a - x * y, then a - t * y: a - x * (y + z * y)
+    body[1] = Assign("a", Op("subtract", (A, _mul(X, Y))))
+    out = factor.apply(Function("f", [Param(p) for p in "axyz"], body)).body
+    assert out == [Assign("a", Op("subtract", (A, _mul(X, Op("add", (Y, _mul(z, Y))))))), Return(A)]
+
+
+def test_golden_a_difference_of_partials():
+    text = s2sad.source(three_factors, "grad", wrt=(0, 1), args=(0.6, 1.1))
+    assert "        x_bar = t2_bar * (t1 - x * np.sin(x))\n" in text
