@@ -1,6 +1,7 @@
-"""Functions for tests/test_perf_collect.py: each uses a variable twice in one product."""
-import math
+"""Functions for the tests of collect.py and factor.py: each uses a variable twice in one product.
 
+(The benchmark's workloads -- the scalar loops, the elementwise function -- are used as they are.)
+"""
 import numpy as np
 
 
@@ -16,24 +17,8 @@ def cubic(x):
     return x * x * 3.0 + np.sin(x) * x
 
 
-def bump(x):
-    return np.sum(np.sin(x) * np.exp(-x * x) + np.tanh(x))
-
-
 def weighted(x, w):
     return np.sum(w * x * x - x * w)
-
-
-def sin_loop(x):
-    for i in range(20):
-        x = math.sin(x) * x + 0.5
-    return x
-
-
-def np_loop(x):
-    for i in range(20):
-        x = np.sin(x) * x + 0.5
-    return x
 
 
 def wave_sum(x):

@@ -12,7 +12,8 @@ import s2sad
 from s2sad import collect, optimize
 from s2sad.ir import Assign, Const, For, Function, Op, Param, Return, Var
 
-from collect_cases import bump, cubic, gaussian, square_sum, weighted
+from benchmarks.workloads import elementwise
+from collect_cases import cubic, gaussian, square_sum, weighted
 
 autograd = pytest.importorskip("autograd")
 
@@ -28,8 +29,8 @@ def _off(call):
 
 
 def test_golden_the_two_contributions_of_minus_x_times_x_are_one():
-    before = _off(lambda: s2sad.source(bump, "grad"))
-    after = s2sad.source(bump, "grad")
+    before = _off(lambda: s2sad.source(elementwise, "grad"))
+    after = s2sad.source(elementwise, "grad")
     assert "    t2_bar = t3_bar * x\n    x_bar += t2 * t3_bar\n    x_bar -= t2_bar\n" in before
     assert "    x_bar -= 2 * x * t3_bar\n    x_bar += t4 * np.cos(x)\n" in after and "t2_bar" not in after
 
@@ -47,7 +48,7 @@ def test_golden_a_first_binding_merges_and_sums_inside_an_expression_merge():
 
 
 CASES = [(gaussian, (np.linspace(-2, 2, 7),)), (square_sum, (np.linspace(-1, 3, 5),)), (cubic, (0.7,)),
-         (bump, (np.linspace(-1.5, 2.0, 9),)), (bump, (-0.4,)),
+         (elementwise, (np.linspace(-1.5, 2.0, 9),)), (elementwise, (-0.4,)),
          (weighted, (np.linspace(-1, 1, 6), np.linspace(2, 3, 6)))]
 
 
@@ -62,7 +63,7 @@ def test_gradients_agree_with_autograd_and_with_the_pass_off(f, args):
         np.testing.assert_allclose(a, c, rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("f", [gaussian, bump, square_sum])
+@pytest.mark.parametrize("f", [gaussian, elementwise, square_sum])
 def test_forward_over_the_collected_adjoint(f):
     x, v = np.linspace(-1.2, 1.4, 6), np.cos(np.arange(6.0))
     got = s2sad.hvp(f, (x,), v)

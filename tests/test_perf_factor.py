@@ -12,7 +12,8 @@ import s2sad
 from s2sad import factor, optimize
 from s2sad.ir import Assign, Const, For, Function, Op, Param, Return, Var
 
-from collect_cases import branchy, exp_weights, np_loop, self_square, sin_loop, tanh_mix, three_factors, twice_in_a_loop, wave_sum
+from benchmarks.workloads import scalar_loop_math, scalar_loop_np
+from collect_cases import branchy, exp_weights, self_square, tanh_mix, three_factors, twice_in_a_loop, wave_sum
 
 autograd = pytest.importorskip("autograd")
 
@@ -29,14 +30,14 @@ def _off(call):
 
 
 def test_golden_the_loop_step_reads_like_the_hand_written_one():
-    before = _off(lambda: s2sad.source(sin_loop, "grad", args=(0.3,)))
-    after = s2sad.source(sin_loop, "grad", args=(0.3,))
+    before = _off(lambda: s2sad.source(scalar_loop_math, "grad", args=(0.3,)))
+    after = s2sad.source(scalar_loop_math, "grad", args=(0.3,))
     assert "        t1_bar = x_bar * x\n        x_bar = t1 * x_bar\n        x_bar = x_bar + t1_bar * math.cos(x)\n" in before
     assert after.endswith("        x = stack.pop()\n        t1 = math.sin(x)\n        x_bar = x_bar * (t1 + x * math.cos(x))\n"
                           "    return x_bar\n")
-    assert "        x_bar = x_bar * (t1 + x * np.cos(x))\n        t1 = stack.pop()\n" in s2sad.source(np_loop, "grad", args=(0.3,))
+    assert "        x_bar = x_bar * (t1 + x * np.cos(x))\n        t1 = stack.pop()\n" in s2sad.source(scalar_loop_np, "grad", args=(0.3,))
     # the lecture-form adjoint keeps one statement per rule
-    assert "t1_bar = t2_bar * x\n        x_bar = t1 * t2_bar\n" in s2sad.source(sin_loop, args=(0.3,))
+    assert "t1_bar = t2_bar * x\n        x_bar = t1 * t2_bar\n" in s2sad.source(scalar_loop_math, args=(0.3,))
 
 
 def test_golden_a_first_product_takes_its_common_factor_out():
@@ -46,7 +47,7 @@ def test_golden_a_first_product_takes_its_common_factor_out():
     assert "    x_bar = t2_bar * (t1 + x * np.cos(x))\n    return x_bar\n" in after
 
 
-CASES = [(sin_loop, (0.3,)), (sin_loop, (-1.2,)), (np_loop, (0.7,)), (np_loop, (np.linspace(-1, 1, 5),)),
+CASES = [(scalar_loop_math, (0.3,)), (scalar_loop_math, (-1.2,)), (scalar_loop_np, (0.7,)), (scalar_loop_np, (np.linspace(-1, 1, 5),)),
          (wave_sum, (np.linspace(-2, 2, 7),)), (twice_in_a_loop, (0.4, 0.9)), (three_factors, (0.6, 1.1)),
          (self_square, (0.3, 0.2)), (tanh_mix, (0.5, 1.3)), (branchy, (0.7, 0.4)), (branchy, (-0.7, 0.4)),
          (exp_weights, (np.linspace(-1, 1, 5), np.linspace(2, 3, 5)))]
@@ -55,7 +56,7 @@ CASES = [(sin_loop, (0.3,)), (sin_loop, (-1.2,)), (np_loop, (0.7,)), (np_loop, (
 @pytest.mark.parametrize("f, args", CASES, ids=lambda c: getattr(c, "__name__", ""))
 def test_gradients_agree_with_autograd_and_with_the_pass_off(f, args):
     wrt = tuple(range(len(args))) if len(args) > 1 else 0
-    if f is np_loop and np.ndim(args[0]):  # an array output: its Jacobian's diagonal, through vjp
+    if f is scalar_loop_np and np.ndim(args[0]):  # an array output: its Jacobian's diagonal, through vjp
         value, back = s2sad.vjp(f, args[0])
         on, off = back(np.ones_like(value))[0], _off(lambda: s2sad.vjp(f, args[0])[1](np.ones_like(value))[0])
         want = autograd.grad(lambda x: autograd.numpy.sum(_twin(f)(x)))(args[0])
@@ -69,8 +70,8 @@ def test_gradients_agree_with_autograd_and_with_the_pass_off(f, args):
 def test_forward_over_the_factored_adjoint():
     # hessian and hvp run forward mode over the "grad" adjoint, the factored update included
     for x in (0.3, -0.8):
-        h = s2sad.hessian(sin_loop)(x)
-        assert h == pytest.approx(float(autograd.hessian(_twin(sin_loop))(x)), rel=1e-9)
+        h = s2sad.hessian(scalar_loop_math)(x)
+        assert h == pytest.approx(float(autograd.hessian(_twin(scalar_loop_math))(x)), rel=1e-9)
     x, v = np.linspace(-1, 1, 6), np.cos(np.arange(6.0))
     np.testing.assert_allclose(s2sad.hvp(wave_sum, (x,), v), autograd.hessian_tensor_product(_twin(wave_sum))(x, v),
                                rtol=1e-11)
