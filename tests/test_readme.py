@@ -36,6 +36,9 @@ def test_readme_control_flow_and_composition_snippets_are_real_output():
 
     text = readme()
     assert LOOP_ADJOINT in text
+    from control_cases import sine_loop
+    grad_form = s2sad.source(sine_loop, "grad", args=(0.3,))
+    assert grad_form[grad_form.index("    # backward sweep"):] in text
     assert s2sad.source(s2sad.grad(tf.cubic_sine), mode="forward", args=(0.7,)) in text
 
 
