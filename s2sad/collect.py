@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Union
 
-from .ir import Assign, Const, Expr, Function, Op, Stmt, Var, map_stmt, name_counts, names_read
+from .ir import Assign, Const, Expr, Function, Op, Stmt, Var, map_stmt, name_counts, names_read, update_of
 
 Number = Union[int, float]
 Term = tuple[Number, tuple[Expr, ...]]  # coefficient, factors in their first order
@@ -112,28 +112,19 @@ def _product(coef: Number, factors: tuple[Expr, ...]) -> Expr:
     return Op("negative", (out,)) if sign_only and coef == -1 else out
 
 
-def _update(s: Stmt) -> tuple[str, int, Expr] | None:
-    """(a, sign, g) for `a = a + g` or `a = a - g`, g not reading a."""
-    if isinstance(s, Assign) and isinstance(s.target, str) and isinstance(s.value, Op) and not s.value.kwargs \
-            and s.value.prim in ("add", "subtract") and s.value.args[0] == Var(s.target) \
-            and s.target not in names_read(s.value.args[1]):
-        return s.target, 1 if s.value.prim == "add" else -1, s.value.args[1]
-    return None
-
-
 def _chains(body: list[Stmt], terms: _Terms) -> list[Stmt]:
     """Merge `a = p` / `a = a ± p` with the next `a = a ± q` when p and q are like terms."""
     out = list(body)
     j = 0
     while j < len(out):
-        upd = _update(out[j])
+        upd = update_of(out[j])
         i = _previous_binding(out, j, upd[0]) if upd else None
         s_i = out[i] if i is not None else None
         if upd is None or not isinstance(s_i, Assign):
             j += 1
             continue
         a, sign_q, q = upd
-        first = _update(s_i)
+        first = update_of(s_i)
         p, sign_p = (first[2], first[1]) if first else (s_i.value, 1)
         # p moves down from i to j: nothing in between may re-bind what it reads (nor may it read a).
         between = {t for s in out[i + 1:j] for t in s.targets}  # type: ignore[union-attr]

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from .ir import Assign, Expr, For, Function, If, Op, Stmt, Var, While, name_counts, names_read, stmt_exprs
+from .ir import Assign, Expr, For, Function, If, Op, Stmt, Var, While, name_counts, names_read, stmt_exprs, update_of
 
 
 def apply(fn: Function) -> Function:
@@ -72,10 +72,8 @@ def _product_with(e: Expr, a: str) -> Expr | None:
 
 def _update(s: Stmt, a: str) -> tuple[int, Expr] | None:
     """(sign, g) for `a = a + g` or `a = a - g`, g not reading a."""
-    v = s.value if isinstance(s, Assign) and s.target == a else None
-    if isinstance(v, Op) and v.prim in ("add", "subtract") and not v.kwargs and v.args[0] == Var(a) and a not in names_read(v.args[1]):
-        return (1 if v.prim == "add" else -1), v.args[1]
-    return None
+    u = update_of(s)
+    return (u[1], u[2]) if u is not None and u[0] == a else None
 
 
 def _absorb(body: list[Stmt], i: int, reads: Counter[str]) -> tuple[list[Stmt], int] | None:

@@ -237,6 +237,15 @@ def substitute_stmt(s: Stmt, mapping: dict[str, Expr]) -> Stmt:
     return map_stmt(s, lambda e: substitute(e, mapping))
 
 
+def update_of(s: Stmt) -> tuple[str, int, Expr] | None:
+    """(a, sign, g) for an accumulation `a = a + g` (sign 1) or `a = a - g` (sign -1), g not reading a."""
+    v = s.value if isinstance(s, Assign) and isinstance(s.target, str) else None
+    if isinstance(v, Op) and v.prim in ("add", "subtract") and not v.kwargs and len(v.args) == 2 \
+            and v.args[0] == Var(s.target) and s.target not in names_read(v.args[1]):  # type: ignore[union-attr]
+        return s.target, (1 if v.prim == "add" else -1), v.args[1]  # type: ignore[union-attr, return-value]
+    return None
+
+
 def name_counts(body: list[Stmt]) -> tuple[Counter[str], Counter[str]]:
     """(how many statements bind each name, how many times each name is read) over `body` and its blocks."""
     binds: Counter[str] = Counter()
