@@ -188,7 +188,8 @@ def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool) -> 
             if type(a) is float:
                 if type(g) is not float:
                     g = float(g)
-            elif not (type(a) is np.ndarray and type(g) is np.ndarray and g.base is None and g.dtype is a.dtype and g.shape == a.shape):
+            elif not (type(a) is np.ndarray and type(g) is np.ndarray and g.base is None and g.dtype is a.dtype and g.shape == a.shape
+                      and a.dtype.kind == "f"):
                 g = fix_grad(g, a)
             return (g,) if is_tuple else g
 

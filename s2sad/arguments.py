@@ -97,8 +97,8 @@ def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
 def fix_grad(g: Any, a: Any) -> Any:
     """`g` with the shape and dtype of the argument `a` (ints promote to float)."""
     if type(a) is np.ndarray:  # the cheap call path: the commonest cases first
-        if type(g) is np.ndarray and g.shape == a.shape and g.dtype is a.dtype and g.base is None:
-            return g  # a fresh array (no base, so writeable) of the argument's shape and dtype
+        if type(g) is np.ndarray and g.dtype is a.dtype and g.base is None and g.shape == a.shape and a.dtype.kind == "f":
+            return g  # a fresh array (no base, so writeable) of the argument's shape and float dtype
     elif type(a) is float:
         return g if type(g) is float else float(g)
     if isinstance(a, np.ndarray):

@@ -47,7 +47,7 @@ def apply(fn: Function) -> Function:
     if not spots:
         return fn
     env, _ = facts(fn, split)
-    arrays = _arrays(fn)
+    arrays = _arrays(fn) | _not_sequences(fn, split)
     changed = False
     for k in spots:
         s = backward[k]
@@ -132,7 +132,8 @@ def _numeric(e: Expr, arrays: set[str]) -> bool:
     """True for a value that is certainly an array or a number, never a list (`2.0 * [1, 2]` fails).
 
     Parameters may be lists (s2sad accepts lists as arrays), so a name counts only
-    when each of its assignments is elementwise arithmetic, whose result is an array or a number.
+    when each of its assignments is elementwise arithmetic, whose result is an array or a number,
+    or when it is a parameter the forward sweep already used as no list could be (`_not_sequences`).
     """
     if isinstance(e, Const):
         return isinstance(e.value, (int, float)) and not isinstance(e.value, bool)
@@ -159,6 +160,40 @@ def _arrays(fn: Function) -> set[str]:
             for t in s.target if isinstance(s.target, tuple) else (s.target,):  # type: ignore[union-attr]
                 ok[t] = False
     return {t for t, good in ok.items() if good}
+
+
+def _not_sequences(fn: Function, split: int) -> set[str]:
+    """Parameters the forward sweep has already combined as no list or tuple could be: `x ** 2`, `-x`,
+    `x - 1.0`, `x * 2.0`, `x * x` raise TypeError on a list (`x * 2` and `x + x` do not: they repeat and join).
+
+    Only top-level statements before the backward sweep count (they have run by then), and only
+    parameters the function never re-binds.
+    """
+    bound = {t for s in walk_stmts(fn.body) if isinstance(s, Assign) for t in s.targets}
+    params = {p.name for p in fn.params} - bound
+    out: set[str] = set()
+    for s in fn.body[:split]:
+        e = s.value if isinstance(s, Assign) else None
+        if not isinstance(e, Op) or e.kwargs or e.prim not in registry.PRIMS:
+            continue
+        kind = registry.PRIMS[e.prim].spelling.kind
+        if kind == "unary" and len(e.args) == 1 and isinstance(e.args[0], Var):
+            out.add(e.args[0].name)
+        elif kind == "binop" and len(e.args) == 2:
+            for x, other in ((e.args[0], e.args[1]), (e.args[1], e.args[0])):
+                if isinstance(x, Var) and _fails_on_a_sequence(e.prim, x, other):
+                    out.add(x.name)
+    return out & params
+
+
+def _fails_on_a_sequence(prim: str, x: Var, other: Expr) -> bool:
+    """True when `x <prim> other` (either order) raises TypeError for a list or tuple x."""
+    if other == x:
+        return prim != "add"  # x + x joins; x * x, x - x, x / x, x ** x raise
+    if isinstance(other, Const) and type(other.value) in (int, float):
+        # A number: a sequence times an int repeats; every other operator with a number raises.
+        return not (prim == "multiply" and type(other.value) is int)
+    return False
 
 
 def _exprs(s: Any) -> list[Expr]:

@@ -39,8 +39,8 @@ def test_golden_a_first_binding_merges_and_sums_inside_an_expression_merge():
     before, after = _off(lambda: s2sad.source(gaussian, "grad")), s2sad.source(gaussian, "grad")
     assert "    t1_bar = t2_bar * x\n    x_bar = t1 * t2_bar\n    x_bar -= t1_bar\n" in before
     assert "    t2_bar = t4 / 2\n    x_bar = -2 * x * t2_bar\n    return x_bar\n" in after
-    assert "x_bar = t1_bar * x + x * t1_bar" in _off(lambda: s2sad.source(square_sum, "grad"))
-    assert "x_bar = 2 * t1_bar * x" in s2sad.source(square_sum, "grad")
+    assert "    x_bar = x + x\n" in _off(lambda: s2sad.source(square_sum, "grad"))
+    assert "    x_bar = 2 * x\n" in s2sad.source(square_sum, "grad")
     assert "x_bar = x_bar + (3.0 * x + x * 3.0)" in _off(lambda: s2sad.source(cubic, "grad"))
     assert "x_bar = x_bar + 6.0 * x" in s2sad.source(cubic, "grad")
     # the lecture-form adjoint keeps one statement per rule

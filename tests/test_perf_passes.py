@@ -174,6 +174,45 @@ def test_a_list_argument_keeps_its_spread_seed():
     np.testing.assert_allclose(s2sad.grad(list_argument)([1.0, 2.0]), [2.0, 4.0])
 
 
+def sum_of_squares(x):
+    return np.sum(x ** 2)
+
+
+def sum_of_doubles(x, w):
+    return np.sum(x * 2 * w)
+
+
+def test_a_parameter_the_forward_sweep_used_as_no_list_can_be_meets_the_number():
+    # `x ** 2` would have raised on a list, so x is an array or a number when the backward sweep runs:
+    # the sum's adjoint stays the number, and the "grad" variant reads as one writes it.
+    assert "t1_bar = sum_of_squares_bar\n" in backward(sum_of_squares, (X,))
+    assert "    x_bar = 2.0 * x\n    return x_bar\n" in s2sad.source(sum_of_squares, "grad", args=(X,))
+    np.testing.assert_allclose(s2sad.grad(sum_of_squares)(X), 2 * X)
+    # `x * 2` repeats a list rather than raising, and `t1 * w` proves nothing about w: the seed stays spread
+    assert "unsum(sum_of_doubles_bar, " in backward(sum_of_doubles, (X, X))
+
+
+def test_the_operations_counted_as_proof_do_raise_on_lists():
+    from s2sad.ir import Const, Var
+    from s2sad.scalar_adjoints import _fails_on_a_sequence
+
+    ops = {"power": lambda a, b: a ** b, "subtract": lambda a, b: a - b, "divide": lambda a, b: a / b,
+           "multiply": lambda a, b: a * b, "add": lambda a, b: a + b, "floor_divide": lambda a, b: a // b,
+           "remainder": lambda a, b: a % b}
+    x = Var("x")
+    for prim, op in ops.items():
+        for other in (Const(2), Const(2.0), x):
+            value = [1.0, 2.0] if other is x else other.value
+            for left, right in (([1.0, 2.0], value), (value, [1.0, 2.0])):
+                try:
+                    op(left, right)
+                    raised = False
+                except TypeError:
+                    raised = True
+                if _fails_on_a_sequence(prim, x, other):
+                    assert raised, (prim, left, right)
+
+
 def test_a_number_never_reaches_a_matrix_product():
     assert "t1_bar = unsum(sum_of_product_bar, t1)" in backward(sum_of_product, (np.eye(3), np.ones(3)))
     # ... but it may meet arrays on its way there: h_bar stays a number, t1_bar is an array.
