@@ -291,6 +291,9 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
     xe = rng.standard_normal(n)
     elementwise = lambda: _grad_call(W.elementwise, (xe,))  # noqa: E731
     switch("scalar_adjoints", elementwise, "scalar_adjoints", f"elementwise, {n:.0e}", "gradient time")
+    switch("scalar_adjoints", lambda: _grad_call(W.sum_of_squares, (xe,)), "scalar_adjoints", f"np.sum(x ** 2), {n:.0e}",
+           "gradient time", note="`x ** 2` would raise on a list, so x is an array when the backward sweep runs: the "
+                                 "gradient is `x_bar = 2.0 * x`, not `t1 = x ** 2`, a spread seed and two products")
     switch("liveness", rosen, "liveness", f"Rosenbrock gradient, n = {xr.size}", "gradient time",
         note="`s2sad.grad` of a function whose value is provably a number (here `np.sum` of everything) runs the "
              "\"grad\" adjoint: the forward sweep stops at `c = 1.0 - t4`, without `t5 = a ** 2` ... `rosenbrock = np.sum(t8)`, "

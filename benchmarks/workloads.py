@@ -174,6 +174,10 @@ def elementwise_grad(x):
     return (np.cos(x) - 2 * x * np.sin(x)) * e + (1 - t ** 2)
 
 
+def sum_of_squares(x):
+    return np.sum(x ** 2)  # (benchmarks/passes.py: the scalar adjoint reaching a parameter)
+
+
 # -- a long loop over arrays: reverse mode's memory ------------------------------------
 
 
