@@ -62,7 +62,9 @@ def _block(body: list[Stmt], seen: dict[Any, tuple[str, set[str]]], stable: set[
         if isinstance(s, (For, While)):
             out.append(replace(s, body=_block(s.body, seen, stable, renames)))
             continue
-        if isinstance(s, Assign) and isinstance(s.target, str) and _pure(s.value, stable, renames):
+        # Both names must be bound once: a re-bound one (a value the backward sweep computes again,
+        # `t5 = y - 1.0`) would take the renaming to its other binding's readers too.
+        if isinstance(s, Assign) and isinstance(s.target, str) and s.target in stable and _pure(s.value, stable, renames):
             value = substitute(s.value, {o: Var(n) for o, n in renames.items()})
             key = _key(value)
             if key in seen:

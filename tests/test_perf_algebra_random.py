@@ -18,7 +18,8 @@ from s2sad import optimize
 
 autograd = pytest.importorskip("autograd")
 
-FACTORS = ["x", "y", "np.sin(x)", "np.cos(x)", "np.tanh(x)", "np.exp(-x * x)", "0.5", "x * y", "-x", "(x - y)"]
+FACTORS = ["x", "y", "np.sin(x)", "np.cos(x)", "np.tanh(x)", "np.exp(-x * x)", "0.5", "x * y", "-x", "(x - y)", "x ** 2",
+           "(y - 1.0)", "x * 2"]
 
 
 def _expression(r: random.Random) -> str:

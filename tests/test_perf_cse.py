@@ -72,3 +72,19 @@ def test_straight_line_repeat_is_renamed():
             Assign("v", Op("add", (Var("t"), Var("u")))), Return(Var("v"))]
     out = cse.apply(Function("f", [Param("a")], body)).body
     assert out == [body[0], Assign("v", Op("add", (Var("t"), Var("t")))), Return(Var("v"))]
+
+
+def shifted_twice(x, y):
+    for i in range(3):
+        x = np.tanh(x) * (y - 1.0) - np.tanh(x) * (y - 1.0) * y
+    return x
+
+
+def test_a_value_the_backward_sweep_computes_again_is_not_merged():
+    # `y - 1.0` twice in the loop step: the backward sweep computes the second again (recompute), so its
+    # name is bound twice and renaming it to the first would leave a reader of a name never bound (found
+    # by tests/test_perf_algebra_random.py: UnboundLocalError).
+    got = s2sad.grad(shifted_twice, (0, 1))(0.4, 0.7)
+    want = _off(lambda: s2sad.grad(shifted_twice, (0, 1))(0.4, 0.7))
+    np.testing.assert_allclose(got, want, rtol=1e-14)
+    s2sad.check_grads(shifted_twice, (0.4, 0.7))
