@@ -54,6 +54,10 @@ def apply(fn: Function) -> Function:
 
 def _block(body: list[Stmt], seen: dict[Any, tuple[str, set[str]]], stable: set[str], renames: dict[str, str]) -> list[Stmt]:
     seen = dict(seen)  # what this block computes is not available after it
+    readers: dict[str, set[Any]] = {}  # name -> the keys of `seen` whose values read it (so a binding finds them at once)
+    for key, (_, names) in seen.items():
+        for n in names:
+            readers.setdefault(n, set()).add(key)
     out: list[Stmt] = []
     for s in body:
         if isinstance(s, If):
@@ -71,12 +75,14 @@ def _block(body: list[Stmt], seen: dict[Any, tuple[str, set[str]]], stable: set[
                 renames[s.target] = seen[key][0]
                 continue
             seen[key] = (s.target, names_read(value))
+            for n in seen[key][1]:
+                readers.setdefault(n, set()).add(key)
         out.append(s)
         if isinstance(s, Assign):
             # A name bound here was read before its binding by an entry (in a loop, last iteration's value).
-            bound = set(s.targets)
-            for k in [k for k, (_, reads) in seen.items() if reads & bound]:
-                del seen[k]
+            for t in s.targets:
+                for k in readers.pop(t, ()):
+                    seen.pop(k, None)
     return out
 
 

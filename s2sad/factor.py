@@ -34,28 +34,32 @@ from .ir import Assign, Expr, For, Function, If, Op, Stmt, Var, While, name_coun
 
 def apply(fn: Function) -> Function:
     """`fn` with each adjoint factored out of the updates that follow its scaling."""
-    _, reads = name_counts(fn.body)
-    body = _block(fn.body, reads)
+    binds, reads = name_counts(fn.body)
+    body = _block(fn.body, binds, reads)
     return fn if body == fn.body else replace(fn, body=body)
 
 
-def _block(body: list[Stmt], reads: Counter[str]) -> list[Stmt]:
-    out = [_inner(s, reads) for s in body]
+def _block(body: list[Stmt], binds: Counter[str], reads: Counter[str]) -> list[Stmt]:
+    out = [_inner(s, binds, reads) for s in body]
+    # Which names this block updates: only a product of one of those can absorb anything, and looking
+    # for the update of every other name would make the pass quadratic in the block's length.
+    updated = Counter(u[0] for u in map(update_of, out) if u is not None)
     i = 0
     while i < len(out):
-        merged = _absorb(out, i, reads)
+        merged = _absorb(out, i, binds, reads) if updated[getattr(out[i], "target", None)] else None
         if merged is None:
             i += 1
         else:
             out, i = merged  # the scaling (now at index i) may absorb the next update too
+            updated[out[i].target] -= 1  # type: ignore[union-attr]
     return out
 
 
-def _inner(s: Stmt, reads: Counter[str]) -> Stmt:
+def _inner(s: Stmt, binds: Counter[str], reads: Counter[str]) -> Stmt:
     if isinstance(s, If):
-        return replace(s, body=_block(s.body, reads), orelse=_block(s.orelse, reads))
+        return replace(s, body=_block(s.body, binds, reads), orelse=_block(s.orelse, binds, reads))
     if isinstance(s, (For, While)):
-        return replace(s, body=_block(s.body, reads))
+        return replace(s, body=_block(s.body, binds, reads))
     return s
 
 
@@ -76,7 +80,7 @@ def _update(s: Stmt, a: str) -> tuple[int, Expr] | None:
     return (u[1], u[2]) if u is not None and u[0] == a else None
 
 
-def _absorb(body: list[Stmt], i: int, reads: Counter[str]) -> tuple[list[Stmt], int] | None:
+def _absorb(body: list[Stmt], i: int, binds: Counter[str], reads: Counter[str]) -> tuple[list[Stmt], int] | None:
     """`body` with the product at `i` and the next update of its name merged, and the product's new index."""
     s = body[i]
     if not (isinstance(s, Assign) and isinstance(s.target, str)):
@@ -95,8 +99,8 @@ def _absorb(body: list[Stmt], i: int, reads: Counter[str]) -> tuple[list[Stmt], 
         if not isinstance(c, Var) or a in names_read(p) or first and c.name == a:
             continue  # the common factor c is a name: the adjoint itself (`a = P * a`) or another (`a = c * P`)
         for t, s_factor in _factors_of(second[1]):
-            k = _binding(body, j, t)  # type: ignore[arg-type]
-            if k is None or k == i or reads[t] != 1:
+            k = _binding(body, j, t) if binds[t] == 1 and reads[t] == 1 else None  # type: ignore[arg-type]
+            if k is None or k == i:
                 continue
             r = _product_with(body[k].value, c.name)  # type: ignore[union-attr]
             if r is None:
@@ -130,9 +134,11 @@ def _factors_of(q: Expr) -> list[tuple[str, Expr | None]]:
 
 
 def _binding(body: list[Stmt], i: int, t: str) -> int | None:
-    """The index of the one binding of `t` before index `i` of this block, or None."""
-    found = [k for k in range(i) if isinstance(body[k], Assign) and t in body[k].targets]  # type: ignore[union-attr]
-    return found[0] if len(found) == 1 else None
+    """The index of the binding of `t` (bound once in the function) before index `i` of this block, or None."""
+    for k in range(i - 1, -1, -1):  # (it is usually a line or two up)
+        if isinstance(body[k], Assign) and t in body[k].targets:  # type: ignore[union-attr]
+            return k
+    return None
 
 
 def _touches(s: Stmt, a: str) -> bool:

@@ -189,7 +189,8 @@ def _block(stmts: list[Stmt], live: set[str], exit_live: set[str]) -> tuple[list
         if isinstance(s, Assign):
             if not (set(s.targets) & live or _effect(s.value) and not _dead_store(s)):
                 continue
-            live = (live - set(s.targets)) | names_read(s.value)
+            live.difference_update(s.targets)  # (in place: a new set per statement made the pass quadratic)
+            live |= names_read(s.value)
         elif isinstance(s, (Return, ExprStmt)):
             live |= names_read(s.value)
         elif isinstance(s, Break):

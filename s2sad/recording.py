@@ -24,9 +24,10 @@ def saved(body: list[Stmt], params: set[str], reads: dict[int, set[str]], counte
 
     def walk(stmts: list[Stmt], loops: tuple[int, ...]) -> None:
         for s in stmts:
-            defined_before[id(s)] = set(seen)
             order.append((s, loops))
             if isinstance(s, Assign):
+                # Only its own targets matter (`_overwrites`): a copy of all of `seen` per statement was quadratic.
+                defined_before[id(s)] = {t for t in s.targets if t in seen}
                 seen.update(s.targets)
             elif isinstance(s, If):
                 # The branches exclude each other: neither defines names for the other.
