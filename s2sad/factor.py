@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from .ir import Assign, Expr, For, Function, If, Op, Stmt, Var, While, name_counts, names_read, stmt_exprs, update_of
+from .ir import Assign, Expr, Function, Op, Stmt, Var, map_blocks, name_counts, names_read, stmt_exprs, update_of
 
 
 def apply(fn: Function) -> Function:
@@ -40,7 +40,7 @@ def apply(fn: Function) -> Function:
 
 
 def _block(body: list[Stmt], binds: Counter[str], reads: Counter[str]) -> list[Stmt]:
-    out = [_inner(s, binds, reads) for s in body]
+    out = [map_blocks(s, lambda b: _block(b, binds, reads)) for s in body]
     # Which names this block updates: only a product of one of those can absorb anything, and looking
     # for the update of every other name would make the pass quadratic in the block's length.
     updated = Counter(u[0] for u in map(update_of, out) if u is not None)
@@ -53,14 +53,6 @@ def _block(body: list[Stmt], binds: Counter[str], reads: Counter[str]) -> list[S
             out, i = merged  # the scaling (now at index i) may absorb the next update too
             updated[out[i].target] -= 1  # type: ignore[union-attr]
     return out
-
-
-def _inner(s: Stmt, binds: Counter[str], reads: Counter[str]) -> Stmt:
-    if isinstance(s, If):
-        return replace(s, body=_block(s.body, binds, reads), orelse=_block(s.orelse, binds, reads))
-    if isinstance(s, (For, While)):
-        return replace(s, body=_block(s.body, binds, reads))
-    return s
 
 
 def _product_with(e: Expr, a: str) -> Expr | None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from .ir import Assign, Expr, For, Function, If, Op, Stmt, Var, While, name_counts, stmt_exprs, substitute, walk_expr
+from .ir import Assign, Expr, For, Function, If, Op, Stmt, Var, While, map_blocks, name_counts, stmt_exprs, substitute, walk_expr
 from .shapes import unknown
 from .simplify import is_number, simplify
 
@@ -45,7 +45,7 @@ def apply(fn: Function) -> Function:
 
 
 def _block(body: list[Stmt], reads: Counter[str], binds: Counter[str]) -> list[Stmt]:
-    out = [_inner(s, reads, binds) for s in body]
+    out = [map_blocks(s, lambda b: _block(b, reads, binds)) for s in body]
     i = 0
     while i < len(out):
         s = out[i]
@@ -92,14 +92,6 @@ def _is_augmented(a: Stmt, b: Stmt, c: Stmt, reads: Counter[str], binds: Counter
             and total.args.count(Var(a.target)) == 1 and Var(y) not in total.args  # type: ignore[union-attr]
             and reads[a.target] == 1 and reads[b.target] == 1 and binds[a.target] == 1 and binds[b.target] == 1  # type: ignore[union-attr]
             and a.target not in (y, b.target))  # type: ignore[union-attr]
-
-
-def _inner(s: Stmt, reads: Counter[str], binds: Counter[str]) -> Stmt:
-    if isinstance(s, If):
-        return replace(s, body=_block(s.body, reads, binds), orelse=_block(s.orelse, reads, binds))
-    if isinstance(s, (For, While)):
-        return replace(s, body=_block(s.body, reads, binds))
-    return s
 
 
 def _foldable(value: Expr) -> str | None:

@@ -232,6 +232,15 @@ def map_stmt(s: Stmt, f: "Callable[[Expr], Expr]") -> Stmt:
     return s
 
 
+def map_blocks(s: Stmt, f: "Callable[[list[Stmt]], list[Stmt]]") -> Stmt:
+    """`s` with `f` applied to each block directly inside it (a branch's arms, a loop's body)."""
+    if isinstance(s, If):
+        return replace(s, body=f(s.body), orelse=f(s.orelse))
+    if isinstance(s, (For, While)):
+        return replace(s, body=f(s.body))
+    return s
+
+
 def substitute_stmt(s: Stmt, mapping: dict[str, Expr]) -> Stmt:
     """`s` (blocks inside it too) with every read of a `Var` named in `mapping` replaced."""
     return map_stmt(s, lambda e: substitute(e, mapping))
