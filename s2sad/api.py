@@ -47,7 +47,6 @@ def _user_errors(f: Callable[..., Any]) -> Callable[..., Any]:
 
 _SCALAR_TYPES = (float, np.float64, np.float32)  # scalar outputs, checked first on the cheap call path
 _hit = pipeline.CACHE.hit  # the cache object lives as long as the module: its bound method does too
-_A_NUMBER = (True,)  # the `_kinds` key of one float argument
 
 
 class GradFunction:
@@ -108,11 +107,7 @@ class GradFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # The cheap call path: once per kind of arguments, `_first_call` resolves wrt, checks the
         # arguments and finds the compiled code; a repeated call only runs it and fixes the gradients.
-        if len(args) == 1 and not kwargs:  # the commonest call, its key made here (a call of _kinds is ~100 ns)
-            a = args[0]
-            entry = self._fast.get((a.ndim == 0,) if type(a) is np.ndarray else _A_NUMBER if type(a) is float else _kinds(args, kwargs))
-        else:
-            entry = self._fast.get(_kinds(args, kwargs))
+        entry = self._fast.get(_kinds(args, kwargs))
         if entry is None:
             return self._first_call(args, kwargs)
         _hit()
@@ -183,14 +178,7 @@ def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool) -> 
         p, name = positions[0], wrt[0]
 
         def fix_one(g: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-            a = args[p] if p < len(args) else kwargs.get(name)
-            # fix_grad's first test, inline: a fresh array of the argument's shape and dtype is the answer
-            if type(a) is float:
-                if type(g) is not float:
-                    g = float(g)
-            elif not (type(a) is np.ndarray and type(g) is np.ndarray and g.base is None and g.dtype is a.dtype and g.shape == a.shape
-                      and a.dtype.kind == "f"):
-                g = fix_grad(g, a)
+            g = fix_grad(g, args[p] if p < len(args) else kwargs.get(name))
             return (g,) if is_tuple else g
 
         return fix_one
