@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Union
 
-from .ir import Assign, Const, Expr, Function, Op, Stmt, Var, map_stmt, name_counts, names_read, update_of
+from .ir import Assign, Const, Expr, Function, Op, Stmt, Var, map_stmt, name_counts, names_read, touches, update_of
 
 Number = Union[int, float]
 Term = tuple[Number, tuple[Expr, ...]]  # coefficient, factors in their first order
@@ -149,6 +149,6 @@ def _previous_binding(body: list[Stmt], j: int, a: str) -> int | None:
         s = body[i]
         if isinstance(s, Assign) and s.target == a:
             return i
-        if not isinstance(s, Assign) or a in s.targets or a in names_read(s.value):
+        if touches(s, a):
             return None
     return None

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from .ir import Assign, Expr, Function, Op, Stmt, Var, map_blocks, name_counts, names_read, stmt_exprs, update_of
+from .ir import Assign, Expr, Function, Op, Stmt, Var, map_blocks, name_counts, names_read, touches, update_of
 
 
 def apply(fn: Function) -> Function:
@@ -57,13 +57,7 @@ def _block(body: list[Stmt], binds: Counter[str], reads: Counter[str]) -> list[S
 
 def _product_with(e: Expr, a: str) -> Expr | None:
     """R for `a * R` or `R * a` (R not reading a), else None."""
-    if isinstance(e, Op) and e.prim == "multiply" and not e.kwargs and len(e.args) == 2:
-        x, y = e.args
-        if x == Var(a) and a not in names_read(y):
-            return y
-        if y == Var(a) and a not in names_read(x):
-            return x
-    return None
+    return next((r for t, r in _factors_of(e) if t == a and r is not None and a not in names_read(r)), None)
 
 
 def _update(s: Stmt, a: str) -> tuple[int, Expr] | None:
@@ -82,7 +76,7 @@ def _absorb(body: list[Stmt], i: int, binds: Counter[str], reads: Counter[str]) 
     v = first[1] if first else s.value
     if not (isinstance(v, Op) and v.prim == "multiply" and not v.kwargs and len(v.args) == 2):
         return None
-    j = next((j for j in range(i + 1, len(body)) if _touches(body[j], a)), None)
+    j = next((j for j in range(i + 1, len(body)) if touches(body[j], a)), None)
     second = _update(body[j], a) if j is not None else None
     if second is None:
         return None
@@ -131,13 +125,6 @@ def _binding(body: list[Stmt], i: int, t: str) -> int | None:
         if isinstance(body[k], Assign) and t in body[k].targets:  # type: ignore[union-attr]
             return k
     return None
-
-
-def _touches(s: Stmt, a: str) -> bool:
-    """True when `s` reads or binds `a` (or is control flow, which may)."""
-    if not isinstance(s, Assign):
-        return True
-    return a in s.targets or any(a in names_read(e) for e in stmt_exprs(s))
 
 
 def _control(stmts: list[Stmt]) -> bool:

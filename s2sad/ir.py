@@ -255,6 +255,13 @@ def update_of(s: Stmt) -> tuple[str, int, Expr] | None:
     return None
 
 
+def touches(s: Stmt, name: str) -> bool:
+    """True when `s` reads or binds `name`, or is control flow (whose blocks may)."""
+    if not isinstance(s, Assign):
+        return True
+    return name in s.targets or name in names_read(s.value)
+
+
 def name_counts(body: list[Stmt]) -> tuple[Counter[str], Counter[str]]:
     """(how many statements bind each name, how many times each name is read) over `body` and its blocks."""
     binds: Counter[str] = Counter()
@@ -326,6 +333,6 @@ __all__ = [
     "Var", "Const", "Op", "Tup", "Slice", "Expr", "Atom",
     "Assign", "Return", "ExprStmt", "Comment", "If", "For", "While", "Break", "Stmt",
     "Param", "Function", "walk_expr", "walk_stmts", "names_read", "substitute", "substitute_stmt", "map_stmt",
-    "stmt_exprs", "name_counts",
+    "stmt_exprs", "name_counts", "map_blocks", "update_of", "touches",
     "is_atom", "check_wengert", "IRError", "replace",
 ]

@@ -131,8 +131,6 @@ def _spread(out_dot: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 _ONE_DIAGONAL = "one array, diagonal"  # a `jacobian`'s memo key of its cheapest call path
-_hit = pipeline.CACHE.hit
-_SETTINGS = optimize.SETTINGS  # (one object for the process: configure changes its fields)
 
 
 def _finish(a: np.ndarray) -> Any:
@@ -150,12 +148,12 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
     def jac(*args: Any) -> Any:
         # The cheapest call path: one float array whose Jacobian was diagonal before -- its tangent pass
         # and the checks the full path makes, in three tests. Anything else takes the full path.
-        if len(args) == 1 and _ONE_DIAGONAL in tangents and _SETTINGS.cheap_calls:
+        if len(args) == 1 and _ONE_DIAGONAL in tangents and optimize.SETTINGS.cheap_calls:
             x = args[0]
             if type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim and x.shape != (1,):
                 out_dot = tangents[_ONE_DIAGONAL](args)
                 if type(out_dot) is np.ndarray and out_dot.shape == x.shape:
-                    _hit()
+                    pipeline.CACHE.hit()
                     return _spread(out_dot, x.shape)
         return full(args)
 
@@ -216,7 +214,7 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
     """Pearlmutter's Hessian-vector product: `jvp(grad(fn), primals, (v, 0, ...))[1]`."""
     # The cheapest call path, for a repeated call with one float array and its direction: one weak-dict
     # lookup and the checks `_run_tangent` would make, in three tests. Anything else takes the full path.
-    if wrt == 0 and len(primals) == 1 and type(v) is np.ndarray and _SETTINGS.cheap_calls:
+    if wrt == 0 and len(primals) == 1 and type(v) is np.ndarray and optimize.SETTINGS.cheap_calls:
         x = primals[0]
         if type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim and v.shape == x.shape:
             try:
@@ -225,7 +223,7 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
                 pass
             else:
                 if plan[4]:  # positional (a compiled program exists: x is a float array)
-                    _hit()
+                    pipeline.CACHE.hit()
                     try:
                         return plan[2](x, v)
                     except api.S2SADError as exc:  # as `_user_errors` says it
