@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .ir import Assign, Comment, Const, Expr, For, Function, If, Op, Slice, Stmt, Tup, Var, While, names_read, walk_expr, walk_stmts
+from .ir import Assign, Comment, Const, Expr, For, Function, If, Op, Slice, Stmt, Tup, Var, While, names_read, stmt_exprs, walk_expr, walk_stmts
 from .shapes import infer, shape_fn
 from .simplify import simplify
 
@@ -41,7 +41,7 @@ def apply(fn: Function) -> Function:
     split = _backward_start(fn.body)
     if split is None or not any(_sliced(s) for s in walk_stmts(fn.body[:split])):
         return fn  # no slices: the generator already had every fact
-    if not any(isinstance(e, Op) and e.prim in SHAPED for s in walk_stmts(fn.body[split:]) for x in _exprs(s) for e in walk_expr(x)):
+    if not any(isinstance(e, Op) and e.prim in SHAPED for s in walk_stmts(fn.body[split:]) for x in stmt_exprs(s) for e in walk_expr(x)):
         return fn
     env, refined = facts(fn, split)
     if not refined:
@@ -81,7 +81,7 @@ def facts(fn: Function, split: int) -> tuple[dict[str, frozenset[str]], bool]:
         env = {n: frozenset(a for atom in sh for a in same.get(atom, (atom,))) for n, sh in env.items()}
     # An adjoint has its variable's shape: `v_bar` (or `v_bar_` when `v_bar` was taken).
     assigned_forward = {t for s in walk_stmts(forward) for t in _bound(s)}
-    read_forward = {n for s in walk_stmts(forward) for e in _exprs(s) for n in names_read(e)}
+    read_forward = {n for s in walk_stmts(forward) for e in stmt_exprs(s) for n in names_read(e)}
     known = assigned_forward | params
     for n in {t for s in walk_stmts(backward) for t in _bound(s)} | params:
         v = _primal_of(n)
@@ -151,12 +151,4 @@ def _backward_start(body: list[Stmt]) -> int | None:
 
 
 def _bound(s: Stmt) -> tuple[str, ...]:
-    if isinstance(s, Assign):
-        return s.targets
-    if isinstance(s, For):
-        return s.target if isinstance(s.target, tuple) else (s.target,)
-    return ()
-
-
-def _exprs(s: Stmt) -> list[Expr]:
-    return [e for e in (getattr(s, "value", None), getattr(s, "test", None), getattr(s, "iter", None)) if e is not None and not isinstance(e, str)]
+    return s.targets if isinstance(s, (Assign, For)) else ()

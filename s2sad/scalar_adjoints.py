@@ -27,11 +27,9 @@ helper, an index, a `return`, a loop -- keeps the `unsum`.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from . import registry
 from .broadcasts import _backward_start, facts
-from .ir import Assign, Const, Expr, Function, Op, Stmt, Var, names_read, walk_stmts
+from .ir import Assign, Const, Expr, Function, Op, Stmt, Var, name_counts, names_read, stmt_exprs, walk_stmts
 from .shapes import SCALAR, expr_shape
 
 _NUMBER = Var("<the number>")  # stands for a replaced `unsum` when its statement is checked
@@ -93,7 +91,7 @@ def _safe(block: list[Stmt], k: int, first: Assign, env: dict[str, frozenset[str
     numbers: dict[str, frozenset[str]] = {}  # names now holding a number, and the shape they stood for
     for s in [first] + block[k + 1:]:
         if not isinstance(s, Assign) or not isinstance(s.target, str):
-            if any(names_read(e) & set(numbers) for x in walk_stmts([s]) for e in _exprs(x)):
+            if any(names_read(e) & set(numbers) for x in walk_stmts([s]) for e in stmt_exprs(x)):
                 return False  # a return, a push, a branch or a loop would see the number
             continue
         y, e = s.target, s.value
@@ -169,8 +167,8 @@ def _not_sequences(fn: Function, split: int) -> set[str]:
     Only top-level statements before the backward sweep count (they have run by then), and only
     parameters the function never re-binds.
     """
-    bound = {t for s in walk_stmts(fn.body) if isinstance(s, Assign) for t in s.targets}
-    params = {p.name for p in fn.params} - bound
+    binds, _ = name_counts(fn.body)
+    params = {p.name for p in fn.params if not binds[p.name]}
     out: set[str] = set()
     for s in fn.body[:split]:
         e = s.value if isinstance(s, Assign) else None
@@ -194,7 +192,3 @@ def _fails_on_a_sequence(prim: str, x: Var, other: Expr) -> bool:
         # A number: a sequence times an int repeats; every other operator with a number raises.
         return not (prim == "multiply" and type(other.value) is int)
     return False
-
-
-def _exprs(s: Any) -> list[Expr]:
-    return [e for e in (getattr(s, "value", None), getattr(s, "test", None), getattr(s, "iter", None)) if e is not None and not isinstance(e, str)]
