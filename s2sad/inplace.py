@@ -35,11 +35,11 @@ from collections import Counter
 from dataclasses import replace
 
 from . import shapes
-from .ir import Assign, Const, Expr, For, Function, If, Op, Return, Stmt, Var, While, name_counts, names_read, update_of, walk_stmts
+from .ir import Assign, Const, Expr, Function, Op, Return, Stmt, Var, map_blocks, name_counts, names_read, update_of, walk_stmts
 
 _ALL = Const(Ellipsis)
 # Results that are always a new array (or a number): arithmetic, float whenever an operand is float ...
-_ARITHMETIC = {"add", "subtract", "multiply", "negative", "power", "square", "absolute", "divide"}
+_ARITHMETIC = {"add", "subtract", "multiply", "negative", "power", "square", "absolute"}
 # ... and ufuncs whose result is float for any real operand.
 _FLOAT_UFUNCS = {"sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh", "arcsinh",
                  "arccosh", "arctanh", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "cbrt",
@@ -81,15 +81,14 @@ def _rewrite(s: Stmt, chosen: set[str], inits: dict[str, Assign]) -> Stmt:
     if isinstance(s, Assign) and isinstance(s.target, str) and s.target in chosen:
         if s is inits[s.target]:
             return replace(s, value=replace(s.value, kwargs=(("dtype", Const(float)),)))  # type: ignore[arg-type]
-        if _is_sum(s):
-            a, g = Var(s.target), s.value.args[1]  # type: ignore[union-attr]
-            return replace(s, value=Op("setitem", (a, _ALL, Op("add", (Op("getitem", (a, _ALL)), g)))))
-        return s
-    if isinstance(s, If):
-        return replace(s, body=[_rewrite(x, chosen, inits) for x in s.body], orelse=[_rewrite(x, chosen, inits) for x in s.orelse])
-    if isinstance(s, (For, While)):
-        return replace(s, body=[_rewrite(x, chosen, inits) for x in s.body])
-    return s
+        return _in_place(s) if _is_sum(s) else s
+    return map_blocks(s, lambda b: [_rewrite(x, chosen, inits) for x in b])
+
+
+def _in_place(s: Assign) -> Assign:
+    """`a = a ± g` as the in-place store `a = setitem(a, ..., a[...] ± g)`, which prints `a ±= g`."""
+    a, v = Var(s.target), s.value  # type: ignore[arg-type]
+    return replace(s, value=Op("setitem", (a, _ALL, Op(v.prim, (Op("getitem", (a, _ALL)), v.args[1])))))  # type: ignore[union-attr]
 
 
 def _chains(fn: Function, scalars: frozenset[str]) -> Function:
@@ -118,9 +117,7 @@ def _chains(fn: Function, scalars: frozenset[str]) -> Function:
         return fn
     body = list(fn.body)
     for i in updates:
-        s = body[i]
-        a, v = Var(s.target), s.value  # type: ignore[union-attr]
-        body[i] = replace(s, value=Op("setitem", (a, _ALL, Op(v.prim, (Op("getitem", (a, _ALL)), v.args[1])))))  # type: ignore[union-attr]
+        body[i] = _in_place(body[i])  # type: ignore[arg-type]
     return replace(fn, body=body)
 
 
