@@ -85,7 +85,7 @@ class Settings:
     accumulate: bool = True  # add slice adjoints in place, x_bar[1:] += g: s2sad/accumulate.py
     cheap_calls: bool = True  # keep signatures and jvp/hvp plans per function (api.py)
     liveness: bool = True  # grad of a function whose value is a number skips computing the value: s2sad/liveness.py
-    fold: bool = True  # in that "grad" variant, fold copies and scaled copies into their readers: s2sad/fold.py
+    fold: bool = True  # in the lean variants, fold copies and scaled copies into their readers: s2sad/fold.py
     collect: bool = True  # in the lean variants, like terms are one product, 2 * x * t3_bar: s2sad/collect.py
     factor: bool = True  # in the lean variants, an adjoint factored out of its updates, x_bar * (t1 + ...): s2sad/factor.py
     cse: bool = True  # in the lean variants, a value computed twice is computed once: s2sad/cse.py
