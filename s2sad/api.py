@@ -24,6 +24,7 @@ from .arguments import (  # noqa: F401 -- the rest of s2sad reaches them as api.
     _check_input,
     target,
     _scalars,
+    _layouts,
     fix_grad,
     _kinds,
 )
@@ -92,6 +93,7 @@ class GradFunction:
         if _returns_tuple(pipeline.lowered(base)):
             raise _not_scalar(self.fn, "a tuple")
         scalars = _scalars(base, args, kwargs)
+        layouts = _layouts(base, args, kwargs)
         valued = True
         if _saves_on_stack(base) and set(wrt) <= scalars:
             # Reverse over a generated adjoint with loops is not supported, but for scalar
@@ -99,9 +101,9 @@ class GradFunction:
             compiled = _forward_value_and_grad(base, wrt, scalars)
         elif not self.with_value and _lean(base, scalars):
             # The value is a number whatever the arrays: nothing to check, so nothing computes it.
-            compiled, valued = pipeline.derive(base, "reverse", wrt, scalars, "grad"), False
+            compiled, valued = pipeline.derive(base, "reverse", wrt, scalars, "grad", layouts), False
         else:
-            compiled = pipeline.derive(base, "reverse", wrt, scalars, "value_and_grad")
+            compiled = pipeline.derive(base, "reverse", wrt, scalars, "value_and_grad", layouts)
         return compiled, positions, is_tuple, wrt, valued
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -272,7 +274,7 @@ def vjp(fn: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tup
     for n, a in zip(names, primals):
         _check_input(n, a)
     wrt = tuple(names)
-    compiled = pipeline.derive(base, "reverse", wrt, _scalars(base, primals, {}), "vjp")
+    compiled = pipeline.derive(base, "reverse", wrt, _scalars(base, primals, {}), "vjp", _layouts(base, primals, {}))
     low = pipeline.lowered(base)
     seeds = [p.name for p in compiled.__s2sad_ir__.params[-len(low.outputs):]]
     out = fn(*primals)
@@ -378,7 +380,8 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
     """The generated source of `fn` for `mode` ("reverse", "forward", "wengert", "grad" or "tangent").
 
     With example `args`, the code is specialised the way a call with those
-    arguments would be (scalar arguments need no `unbroadcast`); without
+    arguments would be (scalar arguments need no `unbroadcast`; in reverse mode
+    the arrays' ranks and axes of length one decide the others); without
     them, parameters annotated `float` count as scalars. "grad" is the adjoint
     `s2sad.grad` runs when the value is known to be a number: without the
     statements that only form the value. "tangent" is forward mode returning
@@ -395,11 +398,12 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
         names, _ = pipeline.resolve_wrt(base, wrt)
     from .display import Code
 
+    layouts = _layouts(base, args_t, {}) if args is not None else frozenset()
     if mode == "grad":
-        return Code(pipeline.show(base, "reverse", names, scalars, "grad"))
+        return Code(pipeline.show(base, "reverse", names, scalars, "grad", layouts))
     if mode == "tangent":
         return Code(pipeline.show(base, "forward", names, scalars, "tangent"))
-    return Code(pipeline.show(base, mode, names, scalars))
+    return Code(pipeline.show(base, mode, names, scalars, layouts=layouts if mode == "reverse" else frozenset()))
 
 
 class Differentiable:

@@ -1,8 +1,9 @@
 """Arguments and targets: what the API checks and resolves before any derivative runs.
 
 Input: the user's function and arguments. Output: the plain Python function whose
-source s2sad reads (`target`), which arguments are scalars (`_scalars`, `_kinds`: the
-keys derivatives are specialised and cached on), user-input errors (`_check_input`),
+source s2sad reads (`target`), which arguments are scalars and what layouts the
+arrays have (`_scalars`, `_layouts`, `_kinds`: the keys derivatives are specialised
+and cached on), user-input errors (`_check_input`),
 and each gradient given its argument's shape and dtype (`fix_grad`).
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import optimize, registry
+from . import layouts, optimize, registry
 from .errors import InputError, NonDifferentiableError, SourceUnavailableError
 
 
@@ -83,7 +84,8 @@ def _call_of(prim: registry.Primitive) -> Callable[..., Any]:
     return call
 
 
-def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset[str]:
+def _bound(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Parameter name -> argument for a call of `fn`, defaults included."""
     try:
         sig = optimize.signature(fn)
         # No arguments: a call site inside another function's source, where nothing is known yet.
@@ -91,7 +93,18 @@ def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
     except TypeError as exc:
         raise InputError(f"cannot call {fn.__name__}: {exc}", construct=fn.__name__) from None
     bound.apply_defaults()
-    return frozenset(n for n, v in bound.arguments.items() if _is_scalar(v))
+    return bound.arguments
+
+
+def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset[str]:
+    return frozenset(n for n, v in _bound(fn, args, kwargs).items() if _is_scalar(v))
+
+
+def _layouts(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset:
+    """The array arguments' layouts (ranks and axes of length one), which reverse mode specialises on."""
+    if not optimize.SETTINGS.layouts:
+        return frozenset()
+    return frozenset((n, layouts.of_value(v)) for n, v in _bound(fn, args, kwargs).items() if isinstance(v, np.ndarray) and v.ndim)
 
 
 def fix_grad(g: Any, a: Any) -> Any:
@@ -113,10 +126,19 @@ def fix_grad(g: Any, a: Any) -> Any:
     return g
 
 
+def _kind(a: Any) -> Any:
+    """0 for a number; an array's rank, or its axes of length one when it has any; -1 for anything else."""
+    if type(a) is np.ndarray:
+        return a.ndim if 1 not in a.shape else tuple(d == 1 for d in a.shape)
+    return 0 if type(a) is float or _is_scalar(a) else -1
+
+
 def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
-    """Which arguments are scalars: the key of a `GradFunction`'s cached entries."""
+    """Which arguments are scalars, and the arrays' layouts: the key of a `GradFunction`'s cached entries."""
     if len(args) == 1 and not kwargs:  # the commonest call, without building a list (~150 ns of ~800)
         a = args[0]
-        return (a.ndim == 0 if type(a) is np.ndarray else type(a) is float or _is_scalar(a),)
-    key = tuple([a.ndim == 0 if type(a) is np.ndarray else type(a) is float or _is_scalar(a) for a in args])
-    return key + tuple((k, _is_scalar(v)) for k, v in kwargs.items()) if kwargs else key
+        if type(a) is np.ndarray:
+            return (a.ndim if 1 not in a.shape else tuple(d == 1 for d in a.shape),)
+        return (0 if type(a) is float or _is_scalar(a) else -1,)
+    key = tuple([_kind(a) for a in args])
+    return key + tuple((k, _kind(v)) for k, v in kwargs.items()) if kwargs else key

@@ -176,7 +176,7 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
                     tangents[key] = tangent
             diagonal = _diagonal(tangent, args, positions[0])
             if diagonal is not None:
-                if len(args) == 1 and key == (False,) and not is_tuple and base is fn and optimize.SETTINGS.cheap_calls:
+                if len(args) == 1 and key != (0,) and not is_tuple and base is fn and optimize.SETTINGS.cheap_calls:
                     tangents[_ONE_DIAGONAL] = tangent
                 return (diagonal,) if is_tuple else diagonal
             tangents[key] = None  # the general passes from now on

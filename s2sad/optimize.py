@@ -22,6 +22,12 @@ Input and output: an adjoint program (`ir.Function`) in the form
 - **broadcasts** (`s2sad/broadcasts.py`, on the finished adjoint): slices
   that keep as many elements (`x[1:]`, `x[:-1]`) share a shape, so the
   `unbroadcast` calls between their adjoints go.
+- **layouts** (`s2sad/layouts.py`, inside the reverse generator, for
+  `s2sad.grad`, `value_and_grad`, `vjp` and `source(..., args=...)`): the
+  arguments' ranks and axes of length one decide each `unbroadcast` and
+  product adjoint, which then read as the sum or product they are
+  (`b_bar += np.sum(t7_bar, axis=0)`, `h_bar = t7_bar @ W.T`); values kept
+  only for their shapes are no longer recorded.
 - **scalar adjoints** (`s2sad/scalar_adjoints.py`): the adjoint of a sum
   over every axis stays the number it is (`t_bar = s_bar`, not
   `unsum(s_bar, t)`) while the elementwise code that reads it meets arrays of
@@ -81,6 +87,7 @@ class Settings:
 
     recompute: str = "balanced"  # "balanced", "fast", "memory" or "off": see s2sad/recompute.py
     broadcasts: bool = True  # drop the unbroadcasts that slices make unneeded: s2sad/broadcasts.py
+    layouts: bool = True  # specialise reverse mode on the arrays' ranks and unit axes: s2sad/layouts.py
     scalar_adjoints: bool = True  # keep the adjoint of a whole-array sum a number: s2sad/scalar_adjoints.py
     accumulate: bool = True  # add slice adjoints in place, x_bar[1:] += g: s2sad/accumulate.py
     cheap_calls: bool = True  # keep signatures and jvp/hvp plans per function (api.py)

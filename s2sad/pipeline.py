@@ -1,7 +1,8 @@
 """The pipeline in one place: source -> fence -> lower -> transform -> emit -> compile -> cache.
 
 Input: a Python function (or an s2sad-generated one), a mode ("wengert",
-"reverse", "forward"), the `wrt` parameter names and the scalar parameters.
+"reverse", "forward"), the `wrt` parameter names, the scalar parameters and,
+for reverse mode, the array parameters' layouts (`layouts.py`).
 Output: the IR of any stage (`generate`), its text (`show`) or the compiled,
 cached derivative (`derive`).
 """
@@ -17,6 +18,7 @@ from .errors import WrtError
 from .forward import forward
 from . import aliasing, collect, cse, factor, fold, inplace, liveness, optimize
 from .ir import Const, Function, Param, Return, Tup
+from .layouts import Layouts
 from .lower import Lowered, lower
 from .reverse import reverse
 
@@ -57,14 +59,15 @@ def _where(fn: Callable[..., Any]) -> dict[str, Any]:
     return {"filename": code.co_filename, "lineno": code.co_firstlineno} if code else {}
 
 
-def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp") -> Function:
-    """The IR of `fn` at the given stage."""
+def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp",
+             layouts: Layouts = frozenset()) -> Function:
+    """The IR of `fn` at the given stage; reverse mode specialises on the parameters' `layouts` too."""
     low = lowered(fn)
     if mode == "wengert":
         return low.fn
     low = aliasing.specialize(low, scalars)
     if mode == "reverse":
-        adjoint = optimize.adjoint(reverse(low, wrt, set(scalars), variant))
+        adjoint = optimize.adjoint(reverse(low, wrt, set(scalars), variant, layouts))
         # "grad": gradients only, for a function whose value is known to be a number; nothing needs the value.
         if variant != "grad":
             return adjoint
@@ -111,19 +114,21 @@ def _seeded_with_ones(fn: Function) -> Function:
     return replace(fn, name=fn.name.replace("_tangent", "_derivative"), params=fn.params[:-1] + [Param(seed.name, Const(1.0))], doc=doc)
 
 
-def show(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp") -> str:
+def show(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp",
+         layouts: Layouts = frozenset()) -> str:
     """The text of `fn` at the given stage, ready to paste into a file."""
-    ir = generate(fn, mode, wrt, scalars, variant)
+    ir = generate(fn, mode, wrt, scalars, variant, layouts)
     return to_source(ir, header=mode != "wengert")
 
 
-def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: frozenset[str], variant: str = "vjp") -> Callable[..., Any]:
+def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: frozenset[str], variant: str = "vjp",
+           layouts: Layouts = frozenset()) -> Callable[..., Any]:
     """The compiled, cached derivative of `fn`."""
-    key = (fn.__code__, mode, variant, wrt, scalars)
+    key = (fn.__code__, mode, variant, wrt, scalars, layouts)
 
     def build() -> Callable[..., Any]:
         low = lowered(fn)
-        ir = generate(fn, mode, wrt, scalars, variant)
+        ir = generate(fn, mode, wrt, scalars, variant, layouts)
         where = low.source.location
         label = f"{variant} of {fn.__name__} wrt {','.join(wrt)} ({where})"
         return compile_ir(ir, label, low.globals_used)

@@ -33,6 +33,7 @@ from .ir import (
 )
 from .lower import Lowered
 from .naming import Namer, used_names
+from .layouts import Facts, Layouts, describe, facts as layout_facts
 from .shapes import infer, shape_fn
 from .simplify import simplify
 from .template import bind, instantiate
@@ -79,8 +80,8 @@ def _assigned(body: list[Stmt]) -> set[str]:
 class Reverse:
     """Builds the adjoint of one lowered function."""
 
-    def __init__(self, low: Lowered, wrt: tuple[str, ...], scalars: set[str], variant: str) -> None:
-        self.low, self.wrt, self.variant = low, wrt, variant
+    def __init__(self, low: Lowered, wrt: tuple[str, ...], scalars: set[str], variant: str, params: dict | None = None) -> None:
+        self.low, self.wrt, self.variant, self.params = low, wrt, variant, params or {}
         fn = low.fn
         for x in walk_stmts(fn.body):
             if isinstance(x, Assign) and isinstance(x.value, Op) and x.value.prim == "pop":
@@ -94,7 +95,8 @@ class Reverse:
         self.bar = Namer(self.primal_names, "bar")
         env = infer(fn, scalars)
         env.update({self.bar(v): s for v, s in list(env.items())})  # an adjoint has its variable's shape
-        self.shape = shape_fn(env)
+        # Given the arguments' layouts, the simplifier also writes out the broadcasts and products they decide.
+        self.shape = layout_facts(fn, env, {**params, **{n: () for n in scalars}}) if params else shape_fn(env)
         self.reads: dict[int, set[str]] = {}  # forward statement -> primal names its adjoint reads
         self.loops: dict[int, _Loop] = {}
         self.stack = self.bar.fresh("stack")
@@ -375,6 +377,8 @@ class Reverse:
             result = Tup((value, result))
         body.append(Return(result, ret.line))
         doc = f"Reverse mode (adjoint) of {fn.name} with respect to {', '.join(self.wrt)}."
+        if isinstance(self.shape, Facts) and self.shape.used:  # the code is right only for arrays like these
+            doc += "\n\n    " + describe({p.name: self.params[p.name] for p in fn.params if p.name in self.params})
         return Function(f"{fn.name}_{self.variant}", params, body, doc)
 
 
@@ -412,6 +416,7 @@ def _loop_depths(body: list[Stmt], depth: int, out: dict[int, int]) -> None:
             _loop_depths(s.orelse, depth, out)
 
 
-def reverse(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset(), variant: str = "vjp") -> Function:  # type: ignore[assignment]
-    """Generate the adjoint of `low.fn` with respect to the parameters `wrt`."""
-    return Reverse(low, wrt, set(scalars), variant).run()
+def reverse(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset(), variant: str = "vjp",  # type: ignore[assignment]
+            layouts: Layouts = frozenset()) -> Function:
+    """Generate the adjoint of `low.fn` with respect to the parameters `wrt` (`layouts`: see `layouts.py`)."""
+    return Reverse(low, wrt, set(scalars), variant, dict(layouts)).run()

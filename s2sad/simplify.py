@@ -4,8 +4,8 @@ Input: an IR expression (a template with actual arguments substituted) and a
 shape oracle. Output: an equivalent expression without the noise a template
 leaves behind: `x * 1`, `x + 0`, `x ** 1`, `--x`, folded constants such as
 `2 - 1`, `g * (1 / n)` for `g / n`, `np.size` of a number, `unbroadcast(g, x)`
-where no broadcasting can have happened, and trailing arguments that equal a
-call's defaults.
+where no broadcasting can have happened (or, given layout facts, the sum it
+does: `layouts.py`), and trailing arguments that equal a call's defaults.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import math
 import numbers
 from typing import Callable
 
-from . import registry
+from . import layouts, registry
 from .ir import Const, Expr, Op, Slice, Tup
 
 Shapes = Callable[[Expr], frozenset]
@@ -140,6 +140,10 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
         if isinstance(a, Op) and a.prim == "multiply" and not a.kwargs and any(is_number(x) for x in a.args):
             x, y = a.args  # -(2.0 * c) reads -2.0 * c
             return Op("multiply", (Const(-x.value), y) if is_number(x) else (x, Const(-y.value)))  # type: ignore[union-attr]
+    if p in layouts.REFINED and isinstance(shape, layouts.Facts) and not kwargs:
+        refined = layouts.refine(p, args, shape)  # the arguments' ranks and unit axes decide it
+        if refined is not None:
+            return refined
     if p == "unsum_" and len(args) >= 2 and not kwargs and all(_default_arg(p, i, x) for i, x in enumerate(args) if i >= 2):
         if not shape(args[1]):  # summing a scalar: the adjoint passes straight through
             return args[0]
