@@ -84,15 +84,16 @@ def _call_of(prim: registry.Primitive) -> Callable[..., Any]:
     return call
 
 
-def _bound(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Parameter name -> argument for a call of `fn`, defaults included."""
+def _bound(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], defaults: bool = True) -> dict[str, Any]:
+    """Parameter name -> argument for a call of `fn`, with the defaults of the others if `defaults`."""
     try:
         sig = optimize.signature(fn)
         # No arguments: a call site inside another function's source, where nothing is known yet.
         bound = sig.bind(*args, **kwargs) if args or kwargs else sig.bind_partial()
     except TypeError as exc:
         raise InputError(f"cannot call {fn.__name__}: {exc}", construct=fn.__name__) from None
-    bound.apply_defaults()
+    if defaults:
+        bound.apply_defaults()
     return bound.arguments
 
 
@@ -104,7 +105,9 @@ def _layouts(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
     """The array arguments' layouts (ranks and axes of length one), which reverse mode specialises on."""
     if not optimize.SETTINGS.layouts:
         return frozenset()
-    return frozenset((n, layouts.of_value(v)) for n, v in _bound(fn, args, kwargs).items() if isinstance(v, np.ndarray) and v.ndim)
+    # Exactly the arrays `_kinds` keys on: plain ndarrays passed in the call (not defaults, not subclasses).
+    bound = _bound(fn, args, kwargs, defaults=False)
+    return frozenset((n, layouts.of_value(v)) for n, v in bound.items() if type(v) is np.ndarray and v.ndim)
 
 
 def fix_grad(g: Any, a: Any) -> Any:

@@ -209,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="s2sad", description="Source-to-source automatic differentiation for Python.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def common(p: argparse.ArgumentParser, args_help: str = "example arguments, to specialise on scalars") -> None:
+    def common(p: argparse.ArgumentParser, args_help: str = "example arguments, to specialise on scalars and array layouts") -> None:
         p.add_argument("target", help="FILE.py:FUNC or package.module:FUNC")
         p.add_argument("--wrt", help="parameter names or indices, comma-separated (default: the decorator's, else 0)")
         p.add_argument("--args", nargs="+", metavar="VALUE", help=args_help)

@@ -285,3 +285,11 @@ def test_random_broadcasting_programs(tmp_path, seed):
     _, pullback = s2sad.vjp(f, *args)
     jtu = pullback(1.0)
     assert np.isclose(jv, sum(np.sum(x * y) for x, y in zip(v, jtu)), rtol=1e-9, atol=1e-11), message
+
+
+def test_readme_shows_the_real_rnn_backward_step():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme.split("a TA would write:\n\n```python\n", 1)[1].split("```", 1)[0]
+    assert block in s2sad.source(rnn, "grad", wrt=(0, 1, 2), args=_rnn_args())
