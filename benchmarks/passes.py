@@ -237,9 +237,20 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
     rnn_args = (rng_r.standard_normal((64, 64)) / 8, rng_r.standard_normal((32, 64)) / 6, np.zeros(64),
                 np.zeros((16, 64)), rng_r.standard_normal((5 if quick else 50, 16, 32)))
     rnn_loop = lambda: _grad_call(W.rnn, rnn_args, (0, 1, 2))  # noqa: E731
-    off, on = _both({"recompute": "balanced"}, {"recompute": "fast"}, rnn_loop, "time")
+    off, on = _both({"recompute": "balanced", "layouts": False}, {"recompute": "fast", "layouts": False}, rnn_loop, "time")
     row("recompute (balanced, default, against \"fast\")", f"RNN, {rnn_args[4].shape[0]} steps", "gradient time", off, on,
-        note="`t6 = t3 + t5` is added again instead of kept: a smaller stack, which here is faster too")
+        note="with `layouts` off (with it on, the backward sweep reads neither value): `t6 = t3 + t5` is added again "
+             "instead of kept, a smaller stack, which here is faster too")
+    switch("layouts", rnn_loop, "layouts", f"RNN, {rnn_args[4].shape[0]} steps", "gradient time",
+           note="the arrays' ranks decide every broadcast and product adjoint: `b_bar += t7_bar.sum(axis=0)`, "
+                "`h_bar = t7_bar @ W.T`, `W_bar += h.T @ t7_bar` instead of `unbroadcast` and `matmul_adjoint_*` calls "
+                "that test shapes at run time, and `h @ W`, `xs[t] @ U` are no longer saved each step for their shapes")
+    d_in, hid, k, batch = (20, 16, 4, 8) if quick else (784, 256, 10, 128)
+    mlp_args = (rng_r.standard_normal((d_in, hid)) / np.sqrt(d_in), np.zeros(hid), rng_r.standard_normal((hid, k)) / np.sqrt(hid),
+                np.zeros(k), rng_r.standard_normal((batch, d_in)), np.eye(k)[rng_r.integers(0, k, batch)])
+    switch("layouts", lambda: _grad_call(W.mlp, mlp_args, (0, 1, 2, 3)), "layouts", f"MLP {d_in}-{hid}-{k}, batch {batch}",
+           "gradient time", note="`b1_bar = t2_bar.sum(axis=0)`, `W1_bar = X.T @ t2_bar`, the softmax's row sums "
+                                 "`(...).sum(axis=1, keepdims=True)`: the same work, without the helpers' shape tests")
     # recompute, "memory": every cheap value, indexes and NumPy calls on numbers too
     inline = lambda: _grad_call(W.step_loop_inline, (xa, wa, steps), (0, 1))  # noqa: E731
     off, on = _both({"recompute": "memory"}, {"recompute": "off"}, inline, peak_memory)

@@ -197,7 +197,7 @@ def _autograd(names: list[str]) -> str:
         return "yes"
     if any(n in AUTOGRAD_REVERSE_ONLY for n in names):
         return "reverse only"
-    if any(n.startswith(("x ", "-x", "x[", "x.T")) for n in names):
+    if any(n.startswith(("x ", "-x", "x[", "x.T", "x.sum(")) for n in names):
         return "yes"
     return "--"
 

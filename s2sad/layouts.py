@@ -8,7 +8,7 @@ matrix product's adjoint applies (`g @ W.T`, not `matmul_adjoint_a(g, h, W)`):
 
     # the arguments' layouts unknown                # known (what s2sad.grad runs)
     t6 = t3 + t5                                    t7_bar = h_bar * (1 - h ** 2)
-    t6_bar = unbroadcast(t7_bar, t6)                b_bar += np.sum(t7_bar, axis=0)
+    t6_bar = unbroadcast(t7_bar, t6)                b_bar += t7_bar.sum(axis=0)
     b_bar += unbroadcast(t7_bar, b)                 U_bar += t4.T @ t7_bar
     t3_bar = unbroadcast(t6_bar, t3)                h_bar = t7_bar @ W.T
     h_bar = matmul_adjoint_a(t3_bar, h, W)          W_bar += h.T @ t7_bar
@@ -29,6 +29,7 @@ length, zero included) or None (not known); a layout of None has an unknown rank
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Iterable, Optional
 
 import numpy as np
@@ -99,7 +100,9 @@ def facts(fn: Function, env: dict[str, frozenset[str]], params: dict[str, Layout
 def _infer(fn: Function, params: dict[str, Layout]) -> dict[str, Layout]:
     """A layout for every name of `fn`: the join over its bindings, to a fixed point through loops."""
     known: dict[str, Any] = dict(params)
-    counters = {t for s in walk_stmts(fn.body) if isinstance(s, For) and _is_range(s.iter) for t in s.targets}
+    # Loop counters of `range` are ints (an index that drops an axis), unless the name is bound elsewhere too.
+    bound = Counter(t for s in walk_stmts(fn.body) if isinstance(s, (Assign, For)) for t in s.targets)
+    counters = {t for s in walk_stmts(fn.body) if isinstance(s, For) and _is_range(s.iter) for t in s.targets if bound[t] == 1}
     for _ in range(20):
         sites: dict[str, list[Layout]] = {}
         for s in walk_stmts(fn.body):
@@ -144,6 +147,8 @@ def _expr(e: Expr, known: dict[str, Any], counters: set[str]) -> Any:
     if prim.shape == "scalar":
         return ()
     if prim.shape == "elementwise":
+        if any(not isinstance(v, Const) for _, v in e.kwargs):
+            return None  # an operand given by keyword: not followed
         args = [_expr(a, known, counters) for a in e.args]
         return _UNSEEN if _UNSEEN in args else broadcast(args)
     if not e.args:
@@ -152,14 +157,18 @@ def _expr(e: Expr, known: dict[str, Any], counters: set[str]) -> Any:
     if x is _UNSEEN or x is None:
         return x
     if prim.shape == "reduce":
-        return _reduced(x, _arg(prim, e, 1), _arg(prim, e, 2))
+        prim._load()
+        if "axis" not in prim.params:
+            return None
+        return _reduced(x, _arg(prim, e, prim.params.index("axis")),
+                        _arg(prim, e, prim.params.index("keepdims")) if "keepdims" in prim.params else None)
     if e.prim in ("matmul", "dot") and len(e.args) == 2:
         y = _expr(e.args[1], known, counters)
         return y if y is _UNSEEN else _product(x, y, e.prim == "dot")
     if e.prim == "T" or (e.prim == "transpose" and _arg(prim, e, 1) in (None, Const(None))):
         return x[::-1]
     if e.prim == "getitem" and len(e.args) == 2:
-        return _indexed(x, e.args[1], counters)
+        return () if x == () else _indexed(x, e.args[1], counters)  # an item of a number-like value: `x.shape[0]`
     return None
 
 
@@ -284,10 +293,11 @@ def _unbroadcast(g: Expr, v: Expr, facts: Facts) -> Expr | None:
         return None
     if not lv:
         return Op("sum", (g,))  # v is a number: everything is summed
+    # g is an array here (it has axes to sum over): its own `.sum` costs half of `np.sum`'s dispatch.
     out = g
     if lead:
-        out = Op("sum", (out,), (("axis", Const(0 if lead == 1 else tuple(range(lead)))),))
+        out = Op("sum_method", (out,), (("axis", Const(0 if lead == 1 else tuple(range(lead)))),))
     if kept:
         axis = Const(kept[0] if len(kept) == 1 else tuple(kept))
-        out = Op("sum", (out,), (("axis", axis), ("keepdims", Const(True))))
+        out = Op("sum_method", (out,), (("axis", axis), ("keepdims", Const(True))))
     return out

@@ -26,7 +26,7 @@ Input and output: an adjoint program (`ir.Function`) in the form
   `s2sad.grad`, `value_and_grad`, `vjp` and `source(..., args=...)`): the
   arguments' ranks and axes of length one decide each `unbroadcast` and
   product adjoint, which then read as the sum or product they are
-  (`b_bar += np.sum(t7_bar, axis=0)`, `h_bar = t7_bar @ W.T`); values kept
+  (`b_bar += t7_bar.sum(axis=0)`, `h_bar = t7_bar @ W.T`); values kept
   only for their shapes are no longer recorded.
 - **scalar adjoints** (`s2sad/scalar_adjoints.py`): the adjoint of a sum
   over every axis stays the number it is (`t_bar = s_bar`, not

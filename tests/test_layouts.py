@@ -1,7 +1,7 @@
 """Reverse mode specialised on the arrays' ranks and axes of length one (s2sad/layouts.py).
 
 Golden text for the recurrent net and the MLP (the adjoints read as the lecture's backprop:
-`b_bar += np.sum(t7_bar, axis=0)`, `h_bar = t7_bar @ W.T`), then seeded random broadcasting
+`b_bar += t7_bar.sum(axis=0)`, `h_bar = t7_bar @ W.T`), then seeded random broadcasting
 programs against autograd and against the pass switched off, the cache key (one grad object
 called with arrays of other layouts), and the cases the layouts cannot decide.
 """
@@ -72,7 +72,7 @@ def rnn_grad(W, U, b, h0, xs):
     for t in reversed(range(t2)):
         t7_bar = h_bar * (1 - h ** 2)
         h = stack.pop()
-        b_bar += np.sum(t7_bar, axis=0)
+        b_bar += t7_bar.sum(axis=0)
         U_bar += t4.T @ t7_bar
         t4 = stack.pop()
         h_bar = t7_bar @ W.T
@@ -115,9 +115,9 @@ def test_golden_mlp_backward_sweep():
     args = (rng.standard_normal((5, 4)), np.zeros(4), rng.standard_normal((4, 3)), np.zeros(3),
             rng.standard_normal((6, 5)), np.eye(3)[rng.integers(0, 3, 6)])
     text = s2sad.source(mlp, "grad", wrt=(0, 1, 2, 3), args=args)
-    for line in ("    t5_bar = np.sum(-p_bar * e / t5 ** 2, axis=1, keepdims=True)\n",
-                 "    b2_bar = np.sum(logits_bar, axis=0)\n", "    h_bar = logits_bar @ W2.T\n", "    W2_bar = h.T @ logits_bar\n",
-                 "    t2_bar = h_bar * (1 - h ** 2)\n", "    b1_bar = np.sum(t2_bar, axis=0)\n", "    W1_bar = X.T @ t2_bar\n"):
+    for line in ("    t5_bar = (-p_bar * e / t5 ** 2).sum(axis=1, keepdims=True)\n",
+                 "    b2_bar = logits_bar.sum(axis=0)\n", "    h_bar = logits_bar @ W2.T\n", "    W2_bar = h.T @ logits_bar\n",
+                 "    t2_bar = h_bar * (1 - h ** 2)\n", "    b1_bar = t2_bar.sum(axis=0)\n", "    W1_bar = X.T @ t2_bar\n"):
         assert line in text
     assert "unbroadcast" not in text and "matmul_adjoint" not in text
 
@@ -160,7 +160,7 @@ def test_each_layout_gets_its_own_code(shapes):
 def test_a_batch_of_one_keeps_its_sum():
     # x (1, 4) + b (3, 1): both arrays are broadcast, so both adjoints are sums.
     text = s2sad.source(affine, "grad", wrt=(0, 1), args=(np.ones((1, 4)), np.ones((3, 1))))
-    assert "    x_bar = np.sum(t1_bar, axis=0, keepdims=True)\n    b_bar = np.sum(t1_bar, axis=1, keepdims=True)\n" in text
+    assert "    x_bar = t1_bar.sum(axis=0, keepdims=True)\n    b_bar = t1_bar.sum(axis=1, keepdims=True)\n" in text
     assert "Specialised to arrays shaped x (1, *), b (*, 1), where * is any length but one." in text
 
 

@@ -43,6 +43,7 @@ def dot_method(a, b): return a.dot(b)
 def sum_(x): return np.sum(x)
 def sum_axis(x, axis, keepdims): return np.sum(x, axis=axis, keepdims=keepdims)
 def sum_method(x): return x.sum(axis=0)
+def sum_method_keepdims(x): return x.sum(axis=1, keepdims=True) * x
 def mean_(x): return np.mean(x)
 def mean_axis(x, axis, keepdims): return np.mean(x, axis=axis, keepdims=keepdims)
 def mean_method(x): return x.mean(axis=1)
@@ -72,7 +73,8 @@ for _a, _b in [((3, 4), (4, 2)), ((4,), (4, 2)), ((3, 4), (4,)), ((4,), (4,)), (
 for _a, _b in [((3, 4), (4, 2)), ((4,), (4, 2)), ((3, 4), (4,)), ((4,), (4,)), ((), (3,))]:
     CASES.append(Case("dot", dot_, (I.normal(*_a), I.normal(*_b))))
 CASES.append(Case("dot", dot_method, (I.normal(3, 4), I.normal(4))))
-CASES += unary_cases("sum", sum_, I.normal) + [Case("sum", sum_method, (I.normal(3, 4),))]
+CASES += unary_cases("sum", sum_, I.normal) + [Case("sum_method", sum_method, (I.normal(3, 4),)),
+                                                Case("sum_method", sum_method_keepdims, (I.normal(3, 4),))]
 CASES += unary_cases("mean", mean_, I.normal) + [Case("mean", mean_method, (I.normal(3, 4),))]
 for _ax in (0, 1, -1, (0, 2)):
     for _kd in (False, True):
