@@ -156,6 +156,8 @@ def _expr(e: Expr, known: dict[str, Any], counters: set[str]) -> Any:
     x = _expr(e.args[0], known, counters)
     if x is _UNSEEN or x is None:
         return x
+    if prim.shape == "like_first":
+        return x
     if prim.shape == "reduce":
         prim._load()
         if "axis" not in prim.params:

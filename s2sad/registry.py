@@ -58,7 +58,7 @@ class Primitive:
     defaults: dict[str, Any] = field(default_factory=dict)
     nondiff: bool = False
     elementwise: bool = False
-    shape: str | None = None  # "elementwise" | "scalar" | "reduce" | None (unknown)
+    shape: str | None = None  # "elementwise" | "scalar" | "reduce" | "like_first" (its first argument's) | None (unknown)
     source: Any = None  # the rule class, parsed lazily into templates
     fn: Any = None  # the Python object the primitive evaluates
     outputs: int | None = None  # for a primitive returning a tuple: its length

@@ -35,7 +35,7 @@ from .lower import Lowered
 from .naming import Namer, used_names
 from .layouts import Facts, Layouts, describe, facts as layout_facts
 from .shapes import infer, shape_fn
-from .simplify import simplify
+from .simplify import simplify, spread_meets_its_shape
 from .template import bind, instantiate
 
 VARIANTS = ("vjp", "value_and_grad")
@@ -194,7 +194,8 @@ class Reverse:
         nb = self.bar(name)
         if nb in defined:
             negated, rest = _split_negation(expr)
-            out.append(Assign(nb, Op("subtract" if negated else "add", (Var(nb), rest)), line))
+            op = "subtract" if negated else "add"
+            out.append(Assign(nb, spread_meets_its_shape(op, Var(nb), rest, self.shape) or Op(op, (Var(nb), rest)), line))
         else:
             out.append(Assign(nb, expr, line))
             defined.add(nb)

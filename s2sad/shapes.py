@@ -43,6 +43,8 @@ def expr_shape(e: Expr | None, env: dict[str, frozenset[str]]) -> frozenset[str]
             return out
         if prim.shape == "scalar":
             return SCALAR
+        if prim.shape == "like_first" and e.args:
+            return expr_shape(e.args[0], env)
         if prim.name == "getitem" and not expr_shape(e.args[0], env):
             return SCALAR  # indexing a scalar-like value, such as a shape tuple
         if prim.shape == "reduce":

@@ -103,6 +103,9 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
                 return Op("multiply", (a.args[0], Const(-b.value)))  # type: ignore[union-attr]
             if is_number(a) and isinstance(b, Op) and b.prim == "negative":
                 return Op("multiply", (Const(-a.value), b.args[0]))  # type: ignore[union-attr]
+        spread = spread_meets_its_shape(p, a, b, shape)
+        if spread is not None:
+            return spread
         if p == "divide" and _is(b, 1):
             return a
         if p == "multiply" and isinstance(b, Op) and b.prim == "divide" and _is(b.args[0], 1):
@@ -148,6 +151,22 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
         if not shape(args[1]):  # summing a scalar: the adjoint passes straight through
             return args[0]
     return Op(p, *_drop_defaults(p, args, kwargs))
+
+
+_BROADCASTING = frozenset({"add", "subtract", "multiply", "divide"})
+
+
+def spread_meets_its_shape(p: str, a: Expr, b: Expr, shape: Shapes) -> Expr | None:
+    """`e_bar + unsum(g, e, 1, True)` as `e_bar + g`: the kept axes broadcast anyway against an
+    operand of `e`'s shape, so the spread copy is not needed (softmax's row sums, max's ties)."""
+    if p not in _BROADCASTING:
+        return None
+    for spread, other, first in ((a, b, True), (b, a, False)):
+        if (isinstance(spread, Op) and spread.prim == "unsum_" and len(spread.args) == 4 and not spread.kwargs
+                and spread.args[3] == Const(True) and shape(spread.args[1]) <= shape(other)):
+            g = spread.args[0]  # the adjoint of a sum with keepdims=True: an array, never a list or a float
+            return Op(p, (g, other) if first else (other, g))
+    return None
 
 
 def _default_arg(prim_name: str, i: int, value: Expr) -> bool:

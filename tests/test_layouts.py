@@ -117,7 +117,9 @@ def test_golden_mlp_backward_sweep():
     text = s2sad.source(mlp, "grad", wrt=(0, 1, 2, 3), args=args)
     for line in ("    t5_bar = (-p_bar * e / t5 ** 2).sum(axis=1, keepdims=True)\n",
                  "    b2_bar = logits_bar.sum(axis=0)\n", "    h_bar = logits_bar @ W2.T\n", "    W2_bar = h.T @ logits_bar\n",
-                 "    t2_bar = h_bar * (1 - h ** 2)\n", "    b1_bar = t2_bar.sum(axis=0)\n", "    W1_bar = X.T @ t2_bar\n"):
+                 "    t2_bar = h_bar * (1 - h ** 2)\n",
+                 # A row sum's adjoint meets an array of the row's shape: it broadcasts, no spread copy.
+                 "    e_bar = e_bar + t5_bar\n", "    logits_bar = logits_bar + m_bar * tie_weights(logits, m, 1, True)\n", "    b1_bar = t2_bar.sum(axis=0)\n", "    W1_bar = X.T @ t2_bar\n"):
         assert line in text
     assert "unbroadcast" not in text and "matmul_adjoint" not in text
 

@@ -266,7 +266,7 @@ class trace:
 
 
 # Where the extremum or the median sits: piecewise constant.
-nondiff(tie_weights, "tie_weights", call="tie_weights")
+nondiff(tie_weights, "tie_weights", call="tie_weights", shape="like_first")  # weights shaped like x
 nondiff(median_weights, "median_weights", call="median_weights")
 
 # -- positions, counts and comparisons of values: no derivative --------------------------------
