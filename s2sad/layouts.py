@@ -75,9 +75,13 @@ def _join(a: Layout, b: Layout) -> Layout:
 class Facts:
     """A shape oracle (`shapes.shape_fn`'s shape sets) that also knows each atom's layout."""
 
-    def __init__(self, env: dict[str, frozenset[str]], atoms: dict[str, Layout]) -> None:
-        self.env, self.atoms = env, atoms
+    def __init__(self, env: dict[str, frozenset[str]], atoms: dict[str, Layout], names: dict[str, Layout]) -> None:
+        self.env, self.atoms, self.names = env, atoms, names
         self.used = False  # whether a rewrite relied on the layouts (the generated docstring then says so)
+
+    def arrays(self) -> frozenset[str]:
+        """Names that hold NumPy arrays: a known rank of one or more comes only from the array arguments."""
+        return frozenset(n for n, lay in self.names.items() if lay)
 
     def __call__(self, e: Expr) -> frozenset[str]:
         return expr_shape(e, self.env)
@@ -94,7 +98,7 @@ def facts(fn: Function, env: dict[str, frozenset[str]], params: dict[str, Layout
     for shape in env.values():
         for a in shape:
             atoms[a] = names.get(a[1:]) if a.startswith("?") else params.get(a)
-    return Facts(env, atoms)
+    return Facts(env, atoms, names)
 
 
 def _infer(fn: Function, params: dict[str, Layout]) -> dict[str, Layout]:

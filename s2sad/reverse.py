@@ -380,7 +380,9 @@ class Reverse:
         doc = f"Reverse mode (adjoint) of {fn.name} with respect to {', '.join(self.wrt)}."
         if isinstance(self.shape, Facts) and self.shape.used:  # the code is right only for arrays like these
             doc += "\n\n    " + describe({p.name: self.params[p.name] for p in fn.params if p.name in self.params})
-        return Function(f"{fn.name}_{self.variant}", params, body, doc)
+        # Names the layouts show are NumPy arrays (computed from the array arguments), for `scalar_adjoints`.
+        meta = {"arrays": self.shape.arrays()} if isinstance(self.shape, Facts) else {}
+        return Function(f"{fn.name}_{self.variant}", params, body, doc, meta)
 
 
 def _merge_same_argument(parts: list[tuple[Expr, Expr]], shape) -> list[tuple[Expr, Expr]]:  # type: ignore[no-untyped-def]

@@ -22,7 +22,8 @@ axis) of a scalar `g` is replaced by `g`, when the shape facts
 statement that reads the number, or a name computed from it, is elementwise
 along the way, and either its result has its old shape anyway (another
 operand has that shape) or it is a plain assignment whose target is then
-treated the same way. A number that would reach anything else -- another
+treated the same way. (Given the arguments' layouts, `layouts.py` names more
+values that are surely arrays, not lists.) A number that would reach anything else -- another
 helper, an index, a `return`, a loop -- keeps the `unsum`.
 """
 from __future__ import annotations
@@ -45,7 +46,7 @@ def apply(fn: Function) -> Function:
     if not spots:
         return fn
     env, _ = facts(fn, split)
-    arrays = _arrays(fn) | _not_sequences(fn, split)
+    arrays = _arrays(fn) | _not_sequences(fn, split) | fn.meta.get("arrays", frozenset())
     changed = False
     for k in spots:
         s = backward[k]
