@@ -107,19 +107,22 @@ def _infer(fn: Function, params: dict[str, Layout]) -> dict[str, Layout]:
     # Loop counters of `range` are ints (an index that drops an axis), unless the name is bound elsewhere too.
     bound = Counter(t for s in walk_stmts(fn.body) if isinstance(s, (Assign, For)) for t in s.targets)
     counters = {t for s in walk_stmts(fn.body) if isinstance(s, For) and _is_range(s.iter) for t in s.targets if bound[t] == 1}
-    for _ in range(20):
+    strict = False  # first a value not seen yet is skipped (a loop-carried one); at the end it is unknown
+    for _ in range(40):
         sites: dict[str, list[Layout]] = {}
         for s in walk_stmts(fn.body):
             if isinstance(s, Assign):
                 if isinstance(s.target, str):
                     value = _expr(s.value, known, counters)
+                    if value is _UNSEEN and strict:
+                        value = None  # it reads a global, or a name nothing binds: nothing is known
                     if value is not _UNSEEN:
                         sites.setdefault(s.target, []).append(value)
                 else:
                     for t in s.targets:
                         sites.setdefault(t, []).append(None)
             elif isinstance(s, For):
-                it = None if not isinstance(s.iter, Var) else known.get(s.iter.name, _UNSEEN)
+                it = None if not isinstance(s.iter, Var) else known.get(s.iter.name)
                 row = () if _is_range(s.iter) else it[1:] if isinstance(it, tuple) and it else None
                 for t in s.targets:
                     sites.setdefault(t, []).append(row if len(s.targets) == 1 else None)
@@ -130,7 +133,9 @@ def _infer(fn: Function, params: dict[str, Layout]) -> dict[str, Layout]:
                 joined = _join(joined, v)
             result[t] = joined
         if result == known:
-            return known
+            if strict:
+                return known
+            strict = True
         known = result
     return {}  # no fixed point: know nothing
 

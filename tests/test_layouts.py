@@ -294,3 +294,29 @@ def test_readme_shows_the_real_rnn_backward_step():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     block = readme.split("a TA would write:\n\n```python\n", 1)[1].split("```", 1)[0]
     assert block in s2sad.source(rnn, "grad", wrt=(0, 1, 2), args=_rnn_args())
+
+
+G = np.array([0.5])  # a module-level array: the layouts know nothing of it
+
+
+def rebound_from_a_global(x, c):
+    y = x * 2.0
+    if c > 0:
+        y = G * x[0]  # y is (1,) on this path, (3,) on the other
+    return np.sum(np.sin(y + x))
+
+
+def test_a_name_also_bound_from_a_global_has_no_known_layout():
+    # Regression: the binding that reads G was skipped as "not seen yet", so y looked (3,)-shaped and
+    # y + x needed no unbroadcast: y's adjoint came out (3,) and x[0]'s three times too big.
+    x = np.array([0.1, 0.2, 0.3])
+
+    def ref(x, c):
+        y = x * 2.0
+        if c > 0:
+            y = G * x[0]
+        return anp.sum(anp.sin(y + x))
+
+    for c in (1.0, -1.0):
+        np.testing.assert_allclose(s2sad.grad(rebound_from_a_global)(x, c), autograd.grad(ref)(x, c), rtol=1e-12)
+    assert "y_bar = unbroadcast(t3_bar, y)" in s2sad.source(rebound_from_a_global, "grad", args=(x, 1.0))

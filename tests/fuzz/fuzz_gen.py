@@ -269,6 +269,7 @@ class Builder:
             kinds += [k for k, ok in (
                 ("arith", any(o in m.binops for o in "+-*")),
                 ("neg", m.negative),
+                ("repeat", "*" in m.binops),
                 ("unary", any(f.elementwise or S == () for f in m.unary)),
                 ("div", "/" in m.binops),
                 ("pow", "**" in m.binops),
@@ -311,6 +312,16 @@ class Builder:
         if self.draw(st.booleans()):
             a, b = b, a
         return E(f"({a.text} {op} {b.text})")
+
+    def e_repeat(self, S: Shape, d: int) -> E:
+        """A product that reads one value twice (`x * e * x`, `e * x - x * x`): the like terms and
+        common factors that the lean passes (collect.py, factor.py) rewrite."""
+        v = self.e_leaf(S).text
+        e = self.expr(self.shaped(sub_shapes(S)), d).text
+        forms = ["{v} * {v}", "{v} * {e} * {v}", "{v} * ({e} + {v})", "{e} * {v} * {v}"]
+        if "-" in self.m.binops:
+            forms += ["{e} * {v} - {v} * {v}", "({v} - {e}) * {v}"]
+        return E("(" + self.choice(forms).format(v=v, e=e) + ")")
 
     def e_neg(self, S: Shape, d: int) -> E:
         return E(f"(-{self.expr(S, d).text})")
