@@ -84,13 +84,15 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
         if folded is not None:
             return folded
         if p == "multiply":
-            if _is(a, 1):
+            # A comparison's booleans keep their product with 1 or -1: it makes them numbers
+            # (`-(x == y)` raises in NumPy, and a bool gradient would not add in place).
+            if _is(a, 1) and not _boolean(b):
                 return b
-            if _is(b, 1):
+            if _is(b, 1) and not _boolean(a):
                 return a
-            if _is(a, -1):
+            if _is(a, -1) and not _boolean(b):
                 return simplify(Op("negative", (b,)), shape)
-            if _is(b, -1):
+            if _is(b, -1) and not _boolean(a):
                 return simplify(Op("negative", (a,)), shape)
             if isinstance(a, Op) and a.prim == "negative" and isinstance(b, Op) and b.prim == "negative":
                 return Op("multiply", (a.args[0], b.args[0]))
@@ -151,6 +153,15 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
         if not shape(args[1]):  # summing a scalar: the adjoint passes straight through
             return args[0]
     return Op(p, *_drop_defaults(p, args, kwargs))
+
+
+_BOOLEAN = frozenset({"isclose", "isfinite", "isinf", "isnan", "logical_and", "logical_not", "logical_or", "logical_xor",
+                      "signbit", "builtin_bool", "and_", "or_", "not_", "any", "all", "array_equal", "allclose"})
+
+
+def _boolean(e: Expr) -> bool:
+    """True for a comparison or a logical function: a bool (array)."""
+    return isinstance(e, Op) and (e.prim in _BOOLEAN or registry.PRIMS[e.prim].spelling.kind == "compare")
 
 
 _BROADCASTING = frozenset({"add", "subtract", "multiply", "divide"})

@@ -102,6 +102,13 @@ def _same(a: Any, b: Any) -> bool:
     return np.shape(a) == np.shape(b) and bool(np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True))
 
 
+def _kinds(a: Any) -> Any:
+    """The types, shapes and dtypes of a result, without its values."""
+    if isinstance(a, tuple):
+        return tuple(_kinds(x) for x in a)
+    return type(a), np.shape(a), getattr(a, "dtype", None)
+
+
 def _close(a: Any, b: Any, rtol: float, atol: float) -> bool:
     if isinstance(a, tuple) or isinstance(b, tuple):
         return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and all(_close(x, y, rtol, atol) for x, y in zip(a, b))
@@ -293,8 +300,12 @@ def _check(source: str, args: tuple[Any, ...], *, autograd: bool, name: str, see
                     raise fail("grad type", f"argument {i} is {a.dtype}{a.shape}, its gradient {getattr(g, 'dtype', type(g))}{np.shape(g)}")
                 if not _close(np.asarray(g) * u, adj_f[i], 1e-9, 1e-12 * max(1.0, absdot(u, g))):
                     raise fail("grad vs vjp", f"argument {i}: grad*u = {np.asarray(g) * u!r}, vjp {adj_f[i]!r}")
-            if not _same(s2sad.grad(f, wrt=wrt)(*args), grads):
-                raise fail("grad vs value_and_grad", "the two gradients differ")
+            # The "grad" variant's collect and factor passes round differently (2 * x * t for
+            # x * t + t * x, x_bar * (a + b) for two updates): the same values up to rounding.
+            lean = s2sad.grad(f, wrt=wrt)(*args)
+            size = max([1.0, terms] + [float(np.max(np.abs(g), initial=0.0)) for g in (grads if isinstance(grads, tuple) else (grads,))])
+            if not _close(lean, grads, 1e-11, 1e-13 * size) or _kinds(lean) != _kinds(grads):
+                raise fail("grad vs value_and_grad", f"the two gradients differ: {lean!r} and {grads!r}")
         ran.add("own_result")
 
         # 4. generated source compiles, round-trips, and the exported module runs without s2sad

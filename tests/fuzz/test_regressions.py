@@ -630,3 +630,39 @@ def test_the_generator_spreads_the_values_it_takes_the_std_of():
 
     collect()
     assert seen and all("np.arange(" in line for line in seen)
+
+
+def test_a_comparison_times_the_seed_stays_a_number():
+    # Found by the long profile (shrunk): -np.fmax(x0, x0). The seed -1.0 met fmax's `g * (x == ans)`,
+    # and the simplifier wrote -1 * b as -b: `-(x0 == t1)`, which NumPy refuses for booleans (TypeError).
+    source = "import math\nimport numpy as np\n\ndef f(x0):\n    return -np.fmax(x0, x0)\n"
+    check(source, (0.2739233746429086,), autograd=True)
+    f = load(source).f
+    assert s2sad.grad(f)(0.27) == -1.0
+    text = s2sad.source(f, "grad", args=(0.27,))
+    assert "-1.0 * (x0 == t1)" in text and "-(x0 == t1)" not in text
+    g = s2sad.grad(_relu_sum)(np.array([-1.0, 2.0]))  # the seed times (x > 0): a float array, not booleans
+    assert g.dtype == np.float64 and list(g) == [0.0, 1.0]
+
+
+def _relu_sum(x):
+    return np.sum(np.maximum(x, 0.0))
+
+
+def test_grad_and_value_and_grad_agree_up_to_the_lean_passes_rounding():
+    # Found by the long profile once its programs read one value twice in a product: the "grad"
+    # variant collects and factors (x0 * (-2 * t1 + t2_bar * 2)), value_and_grad does not, and the two
+    # gradients differed in the last bit. The oracle now compares them to rounding, not bit for bit.
+    source = """\
+import math
+import numpy as np
+
+def f(x0):
+    v0 = x0
+    x0 = -((x0 + x0) * x0 * x0)
+    v1 = x0
+    return x0
+"""
+    check(source, (0.023643249400513433,), autograd=True)
+    f = load(source).f
+    np.testing.assert_allclose(s2sad.grad(f)(0.0236), -6 * 0.0236 ** 2, rtol=1e-14)
