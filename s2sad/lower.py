@@ -139,9 +139,10 @@ class Lowerer(Ownership):
             # the same unless another name (or the caller) holds the object too.
             if name in self.shared:
                 self.guard_unshared(name, s)
-            elif self.frames:
+            elif self.frames and name not in self.frames[-1][0]:
                 # The next iteration may alias it before it runs again: kept or dropped when the
-                # whole loop has been lowered.
+                # whole loop has been lowered. (A name this iteration has surely re-bound already,
+                # on every path, holds this iteration's value: what the previous one aliased is gone.)
                 self.frames[-1][2].append((name, self.guard_unshared(name, s), self.body))
         load_target = copy.deepcopy(s.target)
         for n in ast.walk(load_target):

@@ -64,10 +64,11 @@ def saved(body: list[Stmt], params: set[str], reads: dict[int, set[str]], counte
     return result
 
 def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> set[int]:
-    """`t = a[i]` statements whose result the backward sweep reads after `a[i] = ...` changed it.
+    """`t = a[i]` and `t = a` statements whose result the backward sweep reads after `a[i] = ...` changed it.
 
     Basic indexing gives a view: `v0[0] *= x` lowers to `t2 = v0[0]; t3 = t2 * x; v0[0] = t3`, and
-    the store changes t2 too, which the adjoint of `t2 * x` reads. Where the primal reads the view
+    the store changes t2 too, which the adjoint of `t2 * x` reads. So does a plain alias, such as the
+    arms of `x1[:2] *= x1 if c else x1` (`t2 = x1` in each). Where the primal reads the view
     only before the store (as here), the view is taken as a copy; a view the user's code reads after
     the store is Python's aliasing, which s2sad does not follow (see the README).
     """
@@ -78,22 +79,34 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> set[int]:
                        | names_read(getattr(x, "iter", None)))
     copies: set[int] = set()
 
+    def alias(s: Stmt) -> str | None:
+        """`a` for `t = a[index]` (a view of a) or `t = a` (a itself), when the backward sweep reads t."""
+        if not (isinstance(s, Assign) and isinstance(s.target, str) and s.target in read):
+            return None
+        v = s.value
+        if isinstance(v, Op) and v.prim == "getitem" and isinstance(v.args[0], Var):
+            return v.args[0].name
+        return v.name if isinstance(v, Var) else None
+
     def block(stmts: list[Stmt]) -> None:
         for k, s in enumerate(stmts):
             for inner in (getattr(s, "body", None), getattr(s, "orelse", None)):
                 if inner:
                     block(inner)
-            if not (isinstance(s, Assign) and isinstance(s.target, str) and s.target in read and isinstance(s.value, Op)
-                    and s.value.prim == "getitem" and isinstance(s.value.args[0], Var)):
-                continue
-            t, a = s.target, s.value.args[0].name
-            store = next((j for j in range(k + 1, len(stmts)) if isinstance(stmts[j], Assign) and stmts[j].targets == (a,)
-                          and isinstance(stmts[j].value, Op) and stmts[j].value.prim == "setitem"), None)
-            # Straight-line statements between view and store, which are all of the view's readers.
-            between = stmts[k + 1:store] if store is not None else [None]
-            if all(isinstance(x, Assign) for x in between) and \
-                    sum(t in names_read(x.value) for x in between) == readers[t]:
-                copies.add(id(s))
+            # The alias itself, or one made in each arm of an if (`x1 if c else x1` lowers so).
+            made = [s] if isinstance(s, Assign) else [x for x in s.body + s.orelse if isinstance(x, Assign)] if isinstance(s, If) else []
+            for x in made:
+                a = alias(x)
+                if a is None:
+                    continue
+                t = x.target
+                store = next((j for j in range(k + 1, len(stmts)) if isinstance(stmts[j], Assign) and stmts[j].targets == (a,)
+                              and isinstance(stmts[j].value, Op) and stmts[j].value.prim == "setitem"), None)
+                # Straight-line statements between alias and store, which are all of the alias's readers.
+                between = stmts[k + 1:store] if store is not None else [None]
+                if all(isinstance(y, Assign) for y in between) and \
+                        sum(t in names_read(y.value) for y in between) == readers[t]:  # type: ignore[union-attr]
+                    copies.add(id(x))
 
     block(primal)
     return copies

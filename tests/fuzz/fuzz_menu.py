@@ -298,7 +298,8 @@ def menu() -> Menu:
     unary, binary, reductions = [], [], []
     methods: dict[str, list[str]] = {}
     for name, p in registry._METHODS.items():
-        methods.setdefault(p.name, []).append(name)
+        # `x.sum()` is its own primitive (sum_method, which keeps the spelling): a method of np.sum's.
+        methods.setdefault(p.name.removesuffix("_method"), []).append(name)
     for p in sorted(prims.values(), key=lambda q: q.name):
         if p.nondiff or p.user_fn is not None or p.spelling.kind != "call" or not p.spelling.path:
             continue

@@ -666,3 +666,48 @@ def f(x0):
     check(source, (0.023643249400513433,), autograd=True)
     f = load(source).f
     np.testing.assert_allclose(s2sad.grad(f)(0.0236), -6 * 0.0236 ** 2, rtol=1e-14)
+
+
+def test_an_alias_made_in_both_arms_of_an_if_is_copied_before_a_store():
+    # Found by the long profile (shrunk): `x1[:2] *= x1 if x0 < 0.0 else x1` lowers to `t2 = x1_1` in
+    # each arm, then `x1_1[:2] = t3 * t2`. The store changed t2 under the backward sweep, which read
+    # the new values: a wrong gradient. The arms' aliases are now taken as copies, as views are.
+    source = """\
+import math
+import numpy as np
+
+def f(x0, x1, x2):
+    x1 = np.abs(x1)
+    x1[:2] *= x1 if x0 < 0.0 else x1
+    return x1
+"""
+    args = (1.4554425309821815, np.array([-0.46042657, -0.91805295]), 0.5247914532927936)
+    check(source, args, autograd=True)
+    f = load(source).f
+    assert "t2 = x1_1.copy()" in s2sad.source(f, "reverse", wrt=(1,), args=args)
+    _, pullback = s2sad.vjp(f, *args)
+    np.testing.assert_allclose(pullback(np.ones(2))[1], 2 * args[1], rtol=1e-12)  # d|x|^2/dx
+
+
+def test_a_name_the_iteration_re_binds_needs_no_sharing_guard():
+    # Found by the long profile (shrunk): `v2 = x1 * np.ones(...); v2 += i1; v3 = v2` in a loop. The
+    # guard before `v2 += i1` was kept because the loop's end shares v2 with v3 -- but every iteration
+    # re-binds v2 to a fresh array before the `+=`, so what the last one shared is gone. Gradients raised.
+    source = """\
+import math
+import numpy as np
+
+def f(x0, x1):
+    for i1 in range(1):
+        v2 = x1 * np.ones((2, 3))
+        v2 += i1
+        v3 = v2
+    return 0.5 + np.sum(x0)
+"""
+    args = (np.array([0.27392337, -0.46042657]), np.array([[-0.91805295, -0.96694473, 0.62654048]]))
+    check(source, args, autograd=True)
+    assert "unshared(" not in s2sad.source(load(source).f, "reverse", wrt=(0, 1), args=args)
+    # Re-bound on one path only: the previous iteration's alias may still be there, so the guard stays.
+    conditional = source.replace("        v2 = x1 * np.ones((2, 3))\n", "        if i1 > 5:\n            v2 = x1 * np.ones((2, 3))\n")
+    conditional = conditional.replace("    for i1 in range(1):\n", "    v2 = x1 * np.ones((2, 3))\n    for i1 in range(1):\n")
+    assert "unshared(" in s2sad.source(load(conditional).f, "reverse", wrt=(0, 1), args=args)
