@@ -5,7 +5,9 @@ shape oracle. Output: an equivalent expression without the noise a template
 leaves behind: `x * 1`, `x + 0`, `x ** 1`, `--x`, folded constants such as
 `2 - 1`, `g * (1 / n)` for `g / n`, `np.size` of a number, `unbroadcast(g, x)`
 where no broadcasting can have happened (or, given layout facts, the sum it
-does: `layouts.py`), and trailing arguments that equal a call's defaults.
+does: `layouts.py`), `e_bar + unsum(g, e, 1, True)` as `e_bar + g` (the kept
+axis broadcasts anyway), and trailing arguments that equal a call's defaults.
+A comparison's product with 1 or -1 stays: it turns booleans into numbers.
 """
 from __future__ import annotations
 

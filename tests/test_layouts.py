@@ -7,7 +7,6 @@ called with arrays of other layouts), and the cases the layouts cannot decide.
 """
 from __future__ import annotations
 
-import importlib.util
 import random
 
 import numpy as np
@@ -15,25 +14,12 @@ import pytest
 
 import s2sad
 from s2sad import layouts, optimize
+from program_files import load_module
+
+from benchmarks.workloads import mlp, rnn  # the benchmark's functions: what the README's numbers time
 
 autograd = pytest.importorskip("autograd")
 anp = pytest.importorskip("autograd.numpy")
-
-
-def rnn(W, U, b, h0, xs):
-    h = h0
-    for t in range(xs.shape[0]):
-        h = np.tanh(h @ W + xs[t] @ U + b)
-    return np.sum(h ** 2)
-
-
-def mlp(W1, b1, W2, b2, X, Y):
-    h = np.tanh(X @ W1 + b1)
-    logits = h @ W2 + b2
-    m = np.max(logits, axis=1, keepdims=True)
-    e = np.exp(logits - m)
-    p = e / np.sum(e, axis=1, keepdims=True)
-    return -np.sum(Y * np.log(p)) / X.shape[0]
 
 
 def _rnn_args(batch: int = 2):
@@ -253,13 +239,7 @@ def _draw(r: random.Random) -> tuple[str, dict[str, tuple[int, ...]]]:
 
 
 def _load(tmp_path, text: str, name: str, module):
-    path = tmp_path / f"{name}.py"
-    path.write_text(text.replace("import numpy as np", "") if module is not np else text)
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    mod.np = module
-    spec.loader.exec_module(mod)
-    return mod.f
+    return load_module(tmp_path, text, name, module).f
 
 
 @pytest.mark.parametrize("seed", range(60))

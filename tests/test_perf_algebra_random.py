@@ -7,7 +7,6 @@ arrays. Seeded, so a failure reproduces; the program's text is in the assertion 
 """
 from __future__ import annotations
 
-import importlib.util
 import random
 
 import numpy as np
@@ -15,6 +14,7 @@ import pytest
 
 import s2sad
 from s2sad import optimize
+from program_files import load_module
 
 autograd = pytest.importorskip("autograd")
 
@@ -47,13 +47,7 @@ def _program(seed: int) -> str:
 
 
 def _load(tmp_path, text: str, name: str, numpy_module):
-    path = tmp_path / f"{name}.py"
-    path.write_text(text.replace("import numpy as np", "") if numpy_module is not np else text)
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    mod.np = numpy_module
-    spec.loader.exec_module(mod)
-    return mod
+    return load_module(tmp_path, text, name, numpy_module)
 
 
 @pytest.mark.parametrize("seed", range(40))
