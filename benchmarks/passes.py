@@ -400,6 +400,6 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
            "elementwise, 1e+03", "gradient time", note="the same code on a thousand elements")
     # ... but adopted where it is provably safe: a loop's accumulator that nothing else reads (s2sad/inplace.py)
     switch("inplace", rnn, "accumulate in place", f"RNN, {xs.shape[0]} steps", "gradient time",
-        note="`W_bar = W_bar + matmul_adjoint_b(...)` in the loop becomes `W_bar += matmul_adjoint_b(...)` (and the "
+        note="`W_bar = W_bar + h.T @ t7_bar` in the loop becomes `W_bar += h.T @ t7_bar` (and the "
              "same for U_bar, b_bar), their zeros made float: one array each instead of a new one per step")
     return rows

@@ -153,12 +153,15 @@ Each target still unmet (or close), with the cause the measurements above point 
 - **Against torch eager**: on the 1e6-element function NumPy's float64 `sin` and `cos` take
   about 8.5 ms each where PyTorch's take 0.9 ms; the two alone are 60% of the gradient, so s2sad
   and torch eager trade places from run to run (a hand-tuned NumPy version with every operation in
-  place was measured at 1.02× torch). On the MLP both are within a few per cent of the
-  hand-written gradient, whose time is the two large matrix products, so the sign of that ratio
-  changes from run to run. In some processes glibc's `malloc` returns the memory of the MLP
-  gradient's larger intermediates to the system after each call (744 minor page faults per call,
-  2.9 ms instead of 2.2 ms; the hand-written gradient, with fewer arrays alive, had none); the
-  README gives the environment setting that prevents it.
+  place was measured at 1.02× torch). On the MLP torch eager is level with the hand-written
+  gradient, whose time is the two large matrix products (about 0.8 ms each), and s2sad is about 5%
+  behind both: its adjoint of the softmax goes operation by operation (a row sum's and the max's
+  adjoints, about 60 µs) where the hand-written one is the closed form `(p - Y) / n`. Reusing the
+  dead temporaries in place (`t1 += b1`, `np.tanh(t1, out=t1)`) was measured by editing the
+  generated code: 2% faster, still level with torch, so it was not made a pass. In some processes
+  glibc's `malloc` returns the memory of the MLP gradient's larger intermediates to the system after
+  each call (744 minor page faults per call, 2.9 ms instead of 2.2 ms; the hand-written gradient,
+  with fewer arrays alive, had none); the README gives the environment setting that prevents it.
 - **Memory through a long loop**: the `"balanced"` default computes `t1 = np.sin(x)` again in the
   backward sweep, as the hand-written gradient does, so the stack keeps one array per step;
   `recompute="fast"` keeps both (2× the memory, about 10% less time on that loop).

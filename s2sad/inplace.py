@@ -4,7 +4,7 @@
     W_bar = np.zeros_like(W)                   W_bar = np.zeros_like(W, dtype=float)
     for t in reversed(range(t2)):              for t in reversed(range(t2)):
         ...                                        ...
-        W_bar = W_bar + matmul_adjoint_b(...)      W_bar += matmul_adjoint_b(...)
+        W_bar = W_bar + h.T @ t7_bar               W_bar += h.T @ t7_bar
 
 Each `W_bar = W_bar + g` makes a new array of W's size every step; `+=` adds into
 the one array, as a hand-written gradient does (about 5-9% of the RNN's gradient).
