@@ -300,3 +300,13 @@ def test_a_name_also_bound_from_a_global_has_no_known_layout():
     for c in (1.0, -1.0):
         np.testing.assert_allclose(s2sad.grad(rebound_from_a_global)(x, c), autograd.grad(ref)(x, c), rtol=1e-12)
     assert "y_bar = unbroadcast(t3_bar, y)" in s2sad.source(rebound_from_a_global, "grad", args=(x, 1.0))
+
+
+def test_keyword_arrays_key_their_layouts_too():
+    g = s2sad.grad(affine, wrt=(0, 1))
+    ref = autograd.grad(lambda x, b: anp.sum(anp.tanh(x + b) ** 2), (0, 1))
+    x = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+    for b in (np.linspace(0.0, 1.0, 4), np.linspace(0.0, 1.0, 3).reshape(3, 1), np.array([[0.5]])):
+        for got, want in zip(g(x=x, b=b), ref(x, b)):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    assert len(g._fast) == 3
