@@ -172,18 +172,20 @@ class Lowerer(Ownership):
     def _If(self, s: ast.If) -> None:
         test = self.test_atom(self.conv.expr(s.test))
         self.depth += 1
-        owned, shared, stale = set(self.owned), set(self.shared), dict(self.stale)
+        owned, shared, stale, views = set(self.owned), set(self.shared), dict(self.stale), dict(self.view_of)
         rebound = set(self.frames[-1][0]) if self.frames else set()
         body = self.block(s.body)
         owned_body, self.owned = self.owned, owned
         shared_body, self.shared = self.shared, shared  # each branch starts from the state before the if
         stale_body, self.stale = self.stale, stale
+        views_body, self.view_of = self.view_of, views
         if self.frames:
             rebound_body, self.frames[-1] = self.frames[-1][0], (set(rebound), *self.frames[-1][1:])
         orelse = self.block(s.orelse)
         self.owned &= owned_body  # owned after the if only if owned after either branch
         self.shared |= shared_body
         self.stale.update(stale_body)  # changed after the if if changed in either branch
+        self.merge_views(views_body)
         if self.frames:
             self.frames[-1][0].intersection_update(rebound_body)
         self.depth -= 1

@@ -33,7 +33,7 @@ class Ownership:
         # Views: which array each view (or view of a view) looks into, and the views that an in-place
         # store `y[i] = v` has since changed under their names -- NumPy shows them the new values, while
         # s2sad's derivative would see the old ones, so reading one is refused (`read_local`).
-        self.view_of: dict[str, str] = {}
+        self.view_of: dict[str, frozenset[str]] = {}  # a view -> the arrays it may look into (one per path)
         self.stale: dict[str, tuple[str, int | None]] = {}
         self.early_reads: list[set[str]] = []  # per enclosing loop: names read before the body re-binds them
         self.stmt_node: ast.AST | None = None
@@ -110,10 +110,15 @@ class Ownership:
             early.add(name)
         return name
 
+    def merge_views(self, body: dict[str, frozenset[str]]) -> None:
+        """After an if (the else arm's views current, `body` the other arm's): a view of what either arm left it viewing."""
+        for view, roots in body.items():
+            self.view_of[view] = self.view_of.get(view, frozenset()) | roots
+
     def mark_stale(self, name: str, user: str) -> None:
         """After the in-place store `user[i] = v` into `name`: every view of it now shows other values."""
-        for view, root in self.view_of.items():
-            if root == name:
+        for view, roots in self.view_of.items():
+            if name in roots:
                 self.stale[view] = (user, self.line)
 
     def _stale_error(self, user: str, name: str, node: ast.AST | None) -> None:
@@ -138,7 +143,7 @@ class Ownership:
             # (`v = y[i]` is a number when y is a vector -- `tmp = y[i]; y[i] = y[j]; y[j] = tmp` swaps --
             # and a row view of a matrix otherwise, which s2sad cannot tell apart here: not tracked.)
             base = e.name if isinstance(e, Var) else e.args[0].name  # type: ignore[union-attr]
-            self.view_of[name] = self.view_of.get(base, base)
+            self.view_of[name] = self.view_of.get(base, frozenset({base}))
         if isinstance(e, Op) and e.prim not in self._VIEWS and not registry.PRIMS[e.prim].spelling.kind == "attr":
             self.owned.add(name)
             self.shared.discard(name)

@@ -711,3 +711,37 @@ def f(x0, x1):
     conditional = source.replace("        v2 = x1 * np.ones((2, 3))\n", "        if i1 > 5:\n            v2 = x1 * np.ones((2, 3))\n")
     conditional = conditional.replace("    for i1 in range(1):\n", "    v2 = x1 * np.ones((2, 3))\n    for i1 in range(1):\n")
     assert "unshared(" in s2sad.source(load(conditional).f, "reverse", wrt=(0, 1), args=args)
+
+
+def test_views_made_in_one_arm_do_not_leak_into_the_other():
+    # Found by the long profile (seed 780, shrunk by hand): after an early return the rest of the body is
+    # lowered in each arm. The view relations of one arm (the swap `x0, buf3 = (buf3, x0)`) leaked into
+    # the next, so `v0 = x0` counted as a view of buf3 and the store `buf3[0] = 0.5` refused a valid
+    # program. Each arm of an if now starts from the views before it, and after it a name is a view
+    # of whatever either arm left it viewing.
+    source = """\
+import numpy as np
+
+def f(x0, c):
+    v0 = 0.5 * np.ones((3,))
+    buf3 = np.zeros((2, 3))
+    if c > 5:
+        if c > 10:
+            return np.sum(x0)
+    else:
+        v0 = x0
+    if c > 1:
+        buf3[0] = 0.5
+    else:
+        x0, buf3 = (buf3, x0)
+    return np.sum(v0)
+"""
+    x = np.array([0.27392337, -0.46042657, -0.91805295])
+    for c in (2.0, 7.0, 20.0):
+        check(source, (x, c))
+    f = load(source).f
+    assert list(s2sad.grad(f)(x, 2.0)) == [1.0, 1.0, 1.0]
+    # A view that one arm makes and the other arm's store changes is still refused where it is read.
+    refused = source.replace("        v0 = x0\n", "        v0 = buf3[:1]\n")
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="is a view of 'buf3'"):
+        s2sad.grad(load(refused).f)(x, 2.0)
