@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .ir import Assign, Const, For, If, Op, Stmt, Var, While, names_read, walk_stmts
+from .ir import Assign, Const, For, If, Op, Stmt, Tup, Var, While, names_read, walk_stmts
 
 
 def saved(body: list[Stmt], params: set[str], reads: dict[int, set[str]], counters: set[str]) -> set[int]:
@@ -63,21 +63,29 @@ def saved(body: list[Stmt], params: set[str], reads: dict[int, set[str]], counte
             result.add(id(s))
     return result
 
-def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> set[int]:
+def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, str]:
     """`t = a[i]` and `t = a` statements whose result the backward sweep reads after `a[i] = ...` changed it.
 
     Basic indexing gives a view: `v0[0] *= x` lowers to `t2 = v0[0]; t3 = t2 * x; v0[0] = t3`, and
     the store changes t2 too, which the adjoint of `t2 * x` reads. So does a plain alias, such as the
-    arms of `x1[:2] *= x1 if c else x1` (`t2 = x1` in each). Where the primal reads the view
-    only before the store (as here), the view is taken as a copy; a view the user's code reads after
-    the store is Python's aliasing, which s2sad does not follow (see the README).
+    arms of `x1[:2] *= x1 if c else x1` (`t2 = x1` in each), and so does a store after the loop whose
+    body took the view (`t4 = v0[1]` in a loop, `v0[1] = v2` after it). Where the primal reads the view
+    only right after taking it (straight-line, before any store in its block), the view is taken as a
+    copy; a view the user's code reads after the store is Python's aliasing, which s2sad does not
+    follow (see the README).
+
+    Returns statement id -> the copying primitive: `copy_` (`.copy()`) for arrays, `copy_copy`
+    (`copy.copy`) for an item of a list, which may be a float that has no `.copy()`.
     """
     read = set().union(*reads.values()) if reads else set()
     readers: Counter[str] = Counter()  # name -> how many primal statements read it
     for x in walk_stmts(primal):
         readers.update(names_read(getattr(x, "value", None)) | names_read(getattr(x, "test", None))
                        | names_read(getattr(x, "iter", None)))
-    copies: set[int] = set()
+    copies: dict[int, str] = {}
+    stored = {s.targets[0] for s in walk_stmts(primal) if isinstance(s, Assign) and isinstance(s.value, Op) and s.value.prim == "setitem"}
+    lists = {s.target for s in walk_stmts(primal) if isinstance(s, Assign) and isinstance(s.target, str)
+             and (isinstance(s.value, Tup) and s.value.kind == "list" or isinstance(s.value, Op) and s.value.prim == "builtin_list")}
 
     def alias(s: Stmt) -> str | None:
         """`a` for `t = a[index]` (a view of a) or `t = a` (a itself), when the backward sweep reads t."""
@@ -97,16 +105,17 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> set[int]:
             made = [s] if isinstance(s, Assign) else [x for x in s.body + s.orelse if isinstance(x, Assign)] if isinstance(s, If) else []
             for x in made:
                 a = alias(x)
-                if a is None:
+                if a is None or a not in stored:
                     continue
                 t = x.target
                 store = next((j for j in range(k + 1, len(stmts)) if isinstance(stmts[j], Assign) and stmts[j].targets == (a,)
                               and isinstance(stmts[j].value, Op) and stmts[j].value.prim == "setitem"), None)
-                # Straight-line statements between alias and store, which are all of the alias's readers.
-                between = stmts[k + 1:store] if store is not None else [None]
+                # Straight-line statements between the alias and the store (or the block's end: the store
+                # comes after the loop), which are all of the alias's readers.
+                between = stmts[k + 1:store] if store is not None else stmts[k + 1:]
                 if all(isinstance(y, Assign) for y in between) and \
                         sum(t in names_read(y.value) for y in between) == readers[t]:  # type: ignore[union-attr]
-                    copies.add(id(x))
+                    copies[id(x)] = "copy_copy" if a in lists and isinstance(x.value, Op) else "copy_"
 
     block(primal)
     return copies

@@ -101,7 +101,7 @@ class Reverse:
         self.loops: dict[int, _Loop] = {}
         self.stack = self.bar.fresh("stack")
         self.depth_of: dict[int, int] = {}  # loop -> how many loops enclose it
-        self.copied_views: set[int] = set()  # `t = a[i]` taken as a copy (see `_views_to_copy`)
+        self.copied_views: dict[int, str] = {}  # `t = a[i]` taken as a copy, and how (see `recording.views_to_copy`)
         bindings = Counter(p.name for p in fn.params)
         for x in walk_stmts(fn.body):
             if isinstance(x, Assign):
@@ -281,7 +281,8 @@ class Reverse:
                     in_place = isinstance(s.value, Op) and s.value.prim in ("setitem", "append")
                     for name in s.targets:
                         out.append(push(Op("copy_", (Var(name),)) if in_place else Var(name)))
-                out.append(Assign(s.target, Op("copy_", (s.value,)), s.line) if id(s) in self.copied_views else s)
+                copy = self.copied_views.get(id(s))
+                out.append(Assign(s.target, Op(copy, (s.value,)), s.line) if copy else s)
             elif isinstance(s, If):
                 out.append(If(s.test, self.forward(s.body, saved, inits, loop, target), self.forward(s.orelse, saved, inits, loop, target), s.line))
             elif isinstance(s, (For, While)):

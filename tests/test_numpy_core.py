@@ -3,6 +3,7 @@ the runtime helpers that rules emit) and the program-structure primitives
 (builtins, the math module, in-place updates), for the registry walk."""
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -137,6 +138,7 @@ def append_to_list(x, y):
 
 
 def copy_method(x): return x.copy() * x
+def copy_copy_(x): return copy.copy(x) * x
 def zero_at_(g): return runtime.zero_at(g, 1)
 
 
@@ -147,5 +149,7 @@ CASES += [
     Case("setitem", set_item_slice, (I.normal(5), I.normal(2))),
     Case("append", append_to_list, (I.normal(3), I.normal(3))),
     Case("copy_", copy_method, (I.normal(3),)),
+    Case("copy_copy", copy_copy_, (I.normal(3),)),
+    Case("copy_copy", copy_copy_, (I.normal(),)),
     Case("zero_at_", zero_at_, (I.normal(3),)),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import math
 
 import numpy as np
@@ -144,6 +145,16 @@ nondiff(None, "or_", call=("boolop", ast.Or))
 nondiff(None, "not_", unary=ast.Not)
 nondiff(math.floor, "math_floor", call="math.floor")
 nondiff(math.ceil, "math_ceil", call="math.ceil")
+
+
+@defrule(copy.copy, name="copy_copy", call="copy.copy")
+class copy_copy:
+    # What the forward sweep takes of a list's item that a later store would change (a float has no `.copy()`).
+    def vjp(g, ans, x):
+        return g
+
+    def jvp(ans, x, x_dot):
+        return x_dot
 
 
 @defrule(None, name="copy_", call=".copy", method="copy")

@@ -566,7 +566,14 @@ class Builder:
             return self.s_assign()
         self.features.add("swap")
         A, B = self.scope[a].shape, self.scope[b].shape
-        second = self.expr(A, self.depth()).text if not self.loops and self.draw(st.booleans()) else a
+        if not self.loops and self.draw(st.booleans()):
+            e = self.expr(A, self.depth())
+            second = e.text
+            for n in e.alias if A != () else ():
+                if n in self.scope and n not in (a, b):
+                    self.scope[n].fresh = False  # b now holds n's array too: `n += e` would change b
+        else:
+            second = a
         self.emit(f"{a}, {b} = {b}, {second}")
         if self.loops:
             self.loop_assigned |= {a, b}

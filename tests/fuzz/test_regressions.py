@@ -745,3 +745,69 @@ def f(x0, c):
     refused = source.replace("        v0 = x0\n", "        v0 = buf3[:1]\n")
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="is a view of 'buf3'"):
         s2sad.grad(load(refused).f)(x, 2.0)
+
+
+def test_a_view_taken_in_a_loop_and_changed_by_a_store_after_it_is_copied():
+    # Found by the long profile (seed 785): `t4 = v0[1]` (a row) in a while loop, `v0[1] = v2` after the
+    # loop. The backward sweep read the last row view, which the store had changed: the gradient was
+    # [4.27, 2.61, 1.57] against central differences' [2.24, -1.08, -3.15]. The view and the store were
+    # in different blocks, which `views_to_copy` did not look across.
+    source = """\
+import math
+import numpy as np
+
+def f(x0, x1):
+    v0 = x0 * np.ones((2, 3))
+    v2 = 0.5 + np.sum(x0)
+    k1 = 0
+    while v2 < 1.0 and k1 < 1:
+        k1 += 1
+        v2 = v2 + ((v0[1] @ x0) ** 2 + 0.5)
+    v3 = v2
+    v0[1] = v2
+    return v2
+"""
+    args = (np.array([0.27392337, -0.46042657, -0.91805295]), np.array([-0.96694473, 0.62654048, 0.82551115]))
+    check(source, args)
+    f = load(source).f
+    assert "t4 = v0[1].copy()" in s2sad.source(f, "reverse", wrt=(0,), args=args)
+
+
+def test_an_item_of_a_list_a_store_changes_is_copied_with_copy_copy():
+    # Found while fixing the case above: the copy of a list's item was `ys[0].copy()`, an AttributeError
+    # from generated code when the item is a float. A list's item is now taken with `copy.copy`.
+    source = """\
+import numpy as np
+
+def f(x):
+    ys = [x, 2.0 * x]
+    v = ys[0]
+    w = v * x
+    ys[0] = 3.0
+    return w + ys[1]
+"""
+    check(source, (0.7,), autograd=True)
+    f = load(source).f
+    assert s2sad.grad(f)(0.7) == pytest.approx(3.4)
+    text = s2sad.source(f, "reverse", args=(0.7,))
+    assert "import copy\n" in text and "v = copy.copy(ys[0])" in text
+
+
+def test_a_swap_that_shares_an_array_refuses_its_augmented_update():
+    # Found by the long profile (seed 785): `v0, buf1 = (buf1, v4)` makes buf1 another name for v4's
+    # array, so `v4 += 0.5` would change buf1 too. s2sad refuses that, as the README says; the generator
+    # had not marked v4 as shared after the swap (now it does).
+    source = """\
+import numpy as np
+
+def f(x0, x1):
+    buf1 = np.zeros((3,))
+    v4 = x1 * 2.0
+    if x0[0] < 10.0:
+        v0, buf1 = (buf1, v4)
+        v4 += 0.5
+    return np.sum(x0) + np.sum(v4)
+"""
+    f = load(source).f
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="another name .* holds the same array"):
+        s2sad.grad(f)(np.array([0.2, 0.3, 0.4]), np.array([1.0, 2.0, 3.0]))
