@@ -75,9 +75,11 @@ class Ownership:
         for name, guard, body in augmented:
             if name in self.shared:
                 continue
-            if self.frames:
-                self.frames[-1][2].append((name, guard, body))
+            if self.frames and name not in self.frames[-1][0]:
+                self.frames[-1][2].append((name, guard, body))  # the enclosing loop's next iteration decides
             else:
+                # No enclosing loop, or its iteration surely re-bound the name before this loop: whatever
+                # the enclosing loop shares it with later is gone by the time the `+=` runs again.
                 body[:] = [st for st in body if st is not guard]
 
     def guard_unshared(self, name: str, node: ast.AugAssign) -> Assign:

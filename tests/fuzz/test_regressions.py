@@ -811,3 +811,29 @@ def f(x0, x1):
     f = load(source).f
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="another name .* holds the same array"):
         s2sad.grad(f)(np.array([0.2, 0.3, 0.4]), np.array([1.0, 2.0, 3.0]))
+
+
+def test_an_outer_iteration_that_re_binds_first_drops_an_inner_loops_guard():
+    # Found by the long profile (seed 787): `buf1 += i0` in an inner loop, `buf1 = v4` (shared) at the end
+    # of the outer loop, but `buf1 = np.zeros(...)` at the top of every outer iteration. The inner loop
+    # handed its guard to the outer loop, which kept it because of the sharing at its end. A loop now
+    # drops a guard when its enclosing iteration surely re-bound the name before the inner loop began.
+    source = """\
+import math
+import numpy as np
+
+def f(x0, n):
+    for i0 in range(n):
+        buf1 = np.zeros((2, 2))
+        buf1[0] = i0
+        ys2 = []
+        for i3 in range(1):
+            ys2.append(buf1 * 1.0)
+            buf1 += i0
+        v4 = sum(ys2)
+        buf1 = v4
+    v5 = 0.5
+    return v5 + np.sum(x0 * buf1[0, :1])
+"""
+    check(source, (np.array([0.27392337, -0.46042657, -0.91805295]), 2))
+    assert "unshared(" not in s2sad.source(load(source).f, "reverse", wrt=(0,), args=(np.ones(3), 2))
