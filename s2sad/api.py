@@ -403,7 +403,7 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
         return Code(pipeline.show(base, "reverse", names, scalars, "grad", layouts))
     if mode == "tangent":
         return Code(pipeline.show(base, "forward", names, scalars, "tangent"))
-    return Code(pipeline.show(base, mode, names, scalars, layouts=layouts if mode == "reverse" else frozenset()))
+    return Code(pipeline.show(base, mode, names, scalars, layouts=layouts))  # (only reverse mode reads them)
 
 
 class Differentiable:

@@ -143,5 +143,5 @@ def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
         if type(a) is np.ndarray:
             return (a.ndim if 1 not in a.shape else tuple(d == 1 for d in a.shape),)
         return (0 if type(a) is float or _is_scalar(a) else -1,)
-    key = tuple([(a.ndim if 1 not in a.shape else tuple(d == 1 for d in a.shape)) if type(a) is np.ndarray else _kind(a) for a in args])
+    key = tuple([_kind(a) for a in args])
     return key + tuple((k, _kind(v)) for k, v in kwargs.items()) if kwargs else key

@@ -58,6 +58,7 @@ class Primitive:
     defaults: dict[str, Any] = field(default_factory=dict)
     nondiff: bool = False
     elementwise: bool = False
+    boolean: bool = False  # its value is a bool or bool array (a comparison, `np.isnan`): `1 * b` is not `b`
     shape: str | None = None  # "elementwise" | "scalar" | "reduce" | "like_first" (its first argument's) | None (unknown)
     source: Any = None  # the rule class, parsed lazily into templates
     fn: Any = None  # the Python object the primitive evaluates
@@ -238,6 +239,7 @@ def defrule(
     elementwise: bool = False,
     shape: str | None = None,
     nondiff: bool = False,
+    boolean: bool = False,
     outputs: int | None = None,
     rewrite: Callable[..., Any] | None = None,
 ) -> Callable[[type], type]:
@@ -267,6 +269,7 @@ def defrule(
             spelling=spelling,
             nondiff=nondiff,
             elementwise=elementwise,
+            boolean=boolean or compare is not None,
             shape="elementwise" if elementwise else shape,
             source=None if nondiff else cls,
             fn=objs[0] if objs else None,

@@ -80,8 +80,8 @@ def _assigned(body: list[Stmt]) -> set[str]:
 class Reverse:
     """Builds the adjoint of one lowered function."""
 
-    def __init__(self, low: Lowered, wrt: tuple[str, ...], scalars: set[str], variant: str, params: dict | None = None) -> None:
-        self.low, self.wrt, self.variant, self.params = low, wrt, variant, params or {}
+    def __init__(self, low: Lowered, wrt: tuple[str, ...], scalars: set[str], variant: str, layouts: dict | None = None) -> None:
+        self.low, self.wrt, self.variant, self.layouts = low, wrt, variant, layouts or {}
         fn = low.fn
         for x in walk_stmts(fn.body):
             if isinstance(x, Assign) and isinstance(x.value, Op) and x.value.prim == "pop":
@@ -96,7 +96,7 @@ class Reverse:
         env = infer(fn, scalars)
         env.update({self.bar(v): s for v, s in list(env.items())})  # an adjoint has its variable's shape
         # Given the arguments' layouts, the simplifier also writes out the broadcasts and products they decide.
-        self.shape = layout_facts(fn, env, {**params, **{n: () for n in scalars}}) if params else shape_fn(env)
+        self.shape = layout_facts(fn, env, {**self.layouts, **{n: () for n in scalars}}) if self.layouts else shape_fn(env)
         self.reads: dict[int, set[str]] = {}  # forward statement -> primal names its adjoint reads
         self.loops: dict[int, _Loop] = {}
         self.stack = self.bar.fresh("stack")
@@ -380,7 +380,7 @@ class Reverse:
         body.append(Return(result, ret.line))
         doc = f"Reverse mode (adjoint) of {fn.name} with respect to {', '.join(self.wrt)}."
         if isinstance(self.shape, Facts) and self.shape.used:  # the code is right only for arrays like these
-            doc += "\n\n    " + describe({p.name: self.params[p.name] for p in fn.params if p.name in self.params})
+            doc += "\n\n    " + describe({p.name: self.layouts[p.name] for p in fn.params if p.name in self.layouts})
         # Names the layouts show are NumPy arrays (computed from the array arguments), for `scalar_adjoints`.
         meta = {"arrays": self.shape.arrays()} if isinstance(self.shape, Facts) else {}
         return Function(f"{fn.name}_{self.variant}", params, body, doc, meta)

@@ -157,13 +157,9 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
     return Op(p, *_drop_defaults(p, args, kwargs))
 
 
-_BOOLEAN = frozenset({"isclose", "isfinite", "isinf", "isnan", "logical_and", "logical_not", "logical_or", "logical_xor",
-                      "signbit", "builtin_bool", "and_", "or_", "not_", "any", "all", "array_equal", "allclose"})
-
-
 def _boolean(e: Expr) -> bool:
-    """True for a comparison or a logical function: a bool (array)."""
-    return isinstance(e, Op) and (e.prim in _BOOLEAN or registry.PRIMS[e.prim].spelling.kind == "compare")
+    """True for a comparison or a logical function (the registry's `boolean`): a bool (array)."""
+    return isinstance(e, Op) and registry.PRIMS[e.prim].boolean
 
 
 _BROADCASTING = frozenset({"add", "subtract", "multiply", "divide"})

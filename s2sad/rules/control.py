@@ -133,30 +133,23 @@ class math_fabs:
 
 nondiff(builtins.int, "builtin_int", call="int")
 nondiff(builtins.range, "range", call="range")
-nondiff(builtins.bool, "builtin_bool", call="bool")
+nondiff(builtins.bool, "builtin_bool", call="bool", boolean=True)
 nondiff(builtins.list, "builtin_list", call="list")
 nondiff(builtins.reversed, "reversed", call="reversed")
 nondiff(Stack, "Stack", call="Stack")
 nondiff(unshared, "unshared", call="unshared")  # the guard before `v += e` on a name that may share an array
 nondiff(None, "push", call=".append")  # on a `Stack()`: lowering reads `stack.append(v)` back as a push
 nondiff(None, "pop", call=".pop", method="pop")
-nondiff(None, "and_", call=("boolop", ast.And))
-nondiff(None, "or_", call=("boolop", ast.Or))
-nondiff(None, "not_", unary=ast.Not)
+nondiff(None, "and_", call=("boolop", ast.And), boolean=True)
+nondiff(None, "or_", call=("boolop", ast.Or), boolean=True)
+nondiff(None, "not_", unary=ast.Not, boolean=True)
 nondiff(math.floor, "math_floor", call="math.floor")
 nondiff(math.ceil, "math_ceil", call="math.ceil")
 
 
+# `copy.copy` (the same rules): what the forward sweep takes of a list's item that a later store would
+# change, since a float has no `.copy()`.
 @defrule(copy.copy, name="copy_copy", call="copy.copy")
-class copy_copy:
-    # What the forward sweep takes of a list's item that a later store would change (a float has no `.copy()`).
-    def vjp(g, ans, x):
-        return g
-
-    def jvp(ans, x, x_dot):
-        return x_dot
-
-
 @defrule(None, name="copy_", call=".copy", method="copy")
 class copy_:
     def vjp(g, ans, x):

@@ -227,19 +227,12 @@ class math_sqrt:
 # -- reductions -----------------------------------------------------------------------
 
 
+# `x.sum(axis=0)` is a primitive of its own with the same rules, so it keeps its spelling; `layouts.py`
+# writes it for an adjoint it knows is an array: on small arrays the method costs about 1 µs where
+# `np.sum` costs 2 (in a loop, at every step).
+@defrule(None, name="sum_method", call=".sum", method="sum", shape="reduce")
 @defrule(np.sum, shape="reduce")
 class sum:  # noqa: A001
-    def vjp(g, ans, x, axis=None, keepdims=False):
-        return unsum(g, x, axis, keepdims)
-
-    def jvp(ans, x, axis=None, keepdims=False, x_dot=None):
-        return np.sum(x_dot, axis=axis, keepdims=keepdims)
-
-
-@defrule(None, name="sum_method", call=".sum", method="sum", shape="reduce")
-class sum_method:
-    # `x.sum(axis=0)` keeps its spelling, and `layouts.py` writes it for an adjoint it knows is an array:
-    # on small arrays the method costs about 1 µs where `np.sum` costs 2 (in a loop, at every step).
     def vjp(g, ans, x, axis=None, keepdims=False):
         return unsum(g, x, axis, keepdims)
 

@@ -278,4 +278,5 @@ for _fn, _name in [
     (np.allclose, "allclose"), (np.array_equal, "array_equal"), (np.unique, "unique"),
     (np.digitize, "digitize"), (np.bincount, "bincount"),
 ]:
-    nondiff(_fn, _name, method=_name if _name in ("argmax", "argmin", "argsort", "nonzero", "any", "all") else None)
+    nondiff(_fn, _name, method=_name if _name in ("argmax", "argmin", "argsort", "nonzero", "any", "all") else None,
+            boolean=_name in ("any", "all", "isclose", "allclose", "array_equal"))
