@@ -398,6 +398,15 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
              "float array of its final shape: one allocation fewer per sum (its pages are reused at this size)")
     switch("inplace", lambda: _grad_call(W.elementwise, (xs_small,)), "accumulate in place (a chain)",
            "elementwise, 1e+03", "gradient time", note="the same code on a thousand elements")
+    # writing into dead temporaries with out= (s2sad/reuse.py)
+    switch("reuse", elementwise, "reuse dead temporaries (out=)", f"elementwise, {n:.0e}", "gradient time",
+        note="`t4 = np.exp(t3, out=t3)`, `x_bar = np.subtract(1, t6 ** 2, out=t6)`, `x_bar += np.multiply(t4, "
+             "np.cos(x), out=t4)`: six arrays of 1e6 fewer per call; what that saves depends on whether the "
+             "allocator has handed freed memory back to the system (page faults on every new array)")
+    switch("reuse", lambda: _grad_call(W.mlp, mlp_args, (0, 1, 2, 3)), "reuse dead temporaries (out=)",
+           f"MLP {d_in}-{hid}-{k}, batch {batch}", "gradient time",
+           note="`t2 = np.add(t1, b1, out=t1)`, `h = np.tanh(t2, out=t2)`, `t2_bar = np.multiply(h_bar, 1 - h ** 2, "
+                "out=h_bar)`: the batch's hidden activations are made in one array instead of three")
     # ... but adopted where it is provably safe: a loop's accumulator that nothing else reads (s2sad/inplace.py)
     switch("inplace", rnn, "accumulate in place", f"RNN, {xs.shape[0]} steps", "gradient time",
         note="`W_bar = W_bar + h.T @ t7_bar` in the loop becomes `W_bar += h.T @ t7_bar` (and the "

@@ -25,6 +25,7 @@ from .arguments import (  # noqa: F401 -- the rest of s2sad reaches them as api.
     target,
     _scalars,
     _layouts,
+    _dtypes,
     fix_grad,
     _kinds,
 )
@@ -101,7 +102,7 @@ class GradFunction:
             compiled = _forward_value_and_grad(base, wrt, scalars)
         elif not self.with_value and _lean(base, scalars):
             # The value is a number whatever the arrays: nothing to check, so nothing computes it.
-            compiled, valued = pipeline.derive(base, "reverse", wrt, scalars, "grad", layouts), False
+            compiled, valued = pipeline.derive(base, "reverse", wrt, scalars, "grad", layouts, _dtypes(base, args, kwargs)), False
         else:
             compiled = pipeline.derive(base, "reverse", wrt, scalars, "value_and_grad", layouts)
         return compiled, positions, is_tuple, wrt, valued
@@ -384,7 +385,8 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
     the arrays' ranks and axes of length one decide the others); without
     them, parameters annotated `float` count as scalars. "grad" is the adjoint
     `s2sad.grad` runs when the value is known to be a number: without the
-    statements that only form the value. "tangent" is forward mode returning
+    statements that only form the value (given `args`, also specialised on
+    the arrays' dtypes, writing into dead temporaries). "tangent" is forward mode returning
     the output's tangent alone, which `hvp` and the diagonal Jacobian run.
     """
     modes = (*pipeline.MODES, "grad", "tangent")
@@ -400,7 +402,8 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
 
     layouts = _layouts(base, args_t, {}) if args is not None else frozenset()
     if mode == "grad":
-        return Code(pipeline.show(base, "reverse", names, scalars, "grad", layouts))
+        dtypes = _dtypes(base, args_t, {}) if args is not None else frozenset()
+        return Code(pipeline.show(base, "reverse", names, scalars, "grad", layouts, dtypes))
     if mode == "tangent":
         return Code(pipeline.show(base, "forward", names, scalars, "tangent"))
     return Code(pipeline.show(base, mode, names, scalars, layouts=layouts))  # (only reverse mode reads them)

@@ -2,7 +2,7 @@
 
 Input: the user's function and arguments. Output: the plain Python function whose
 source s2sad reads (`target`), which arguments are scalars and what layouts the
-arrays have (`_scalars`, `_layouts`, `_kinds`: the keys derivatives are specialised
+arrays have and their dtypes (`_scalars`, `_layouts`, `_dtypes`, `_kinds`: the keys derivatives are specialised
 and cached on), user-input errors (`_check_input`),
 and each gradient given its argument's shape and dtype (`fix_grad`).
 """
@@ -110,6 +110,14 @@ def _layouts(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
     return frozenset((n, layouts.of_value(v)) for n, v in bound.items() if type(v) is np.ndarray and v.ndim)
 
 
+def _dtypes(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset:
+    """The array arguments' dtypes, which the "grad" variant's reuse of dead temporaries specialises on."""
+    if not (optimize.SETTINGS.layouts and optimize.SETTINGS.reuse):
+        return frozenset()
+    bound = _bound(fn, args, kwargs, defaults=False)
+    return frozenset((n, v.dtype.str) for n, v in bound.items() if type(v) is np.ndarray and v.ndim)
+
+
 def fix_grad(g: Any, a: Any) -> Any:
     """`g` with the shape and dtype of the argument `a` (ints promote to float)."""
     if type(a) is np.ndarray:  # the cheap call path: the commonest cases first
@@ -130,9 +138,9 @@ def fix_grad(g: Any, a: Any) -> Any:
 
 
 def _kind(a: Any) -> Any:
-    """0 for a number; an array's rank, or its axes of length one when it has any; -1 for anything else."""
+    """0 for a number; for an array its dtype and its rank, or its axes of length one when it has any; -1 for anything else."""
     if type(a) is np.ndarray:
-        return a.ndim if 1 not in a.shape else tuple(d == 1 for d in a.shape)
+        return a.dtype.char, (a.ndim if 1 not in a.shape else tuple(d == 1 for d in a.shape))
     return 0 if type(a) is float or _is_scalar(a) else -1
 
 
@@ -141,7 +149,7 @@ def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
     if len(args) == 1 and not kwargs:  # the commonest call, without building a list (~150 ns of ~800)
         a = args[0]
         if type(a) is np.ndarray:
-            return (a.ndim if 1 not in a.shape else tuple(d == 1 for d in a.shape),)
+            return (a.dtype.char, a.ndim if 1 not in a.shape else tuple(d == 1 for d in a.shape))
         return (0 if type(a) is float or _is_scalar(a) else -1,)
     key = tuple([_kind(a) for a in args])
     return key + tuple((k, _kind(v)) for k, v in kwargs.items()) if kwargs else key

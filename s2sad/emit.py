@@ -106,6 +106,9 @@ def _op_ast(e: Op) -> ast.expr:
     prim = registry.PRIMS[e.prim]
     sp = prim.spelling
     args = [expr_ast(a) for a in e.args]
+    if e.kwargs and sp.kind in ("binop", "unary"):
+        # An operator given `out=` (reuse.py) prints as the NumPy ufunc it is: np.multiply(t2, x, out=t2).
+        return ast.Call(_path(f"np.{prim.name}"), args, [ast.keyword(k, expr_ast(v)) for k, v in e.kwargs])
     if sp.kind == "binop":
         return ast.BinOp(args[0], sp.op(), args[1])
     if sp.kind == "unary":
@@ -231,6 +234,8 @@ def imports(fn: Function) -> list[str]:
                 roots.add("np")
             if isinstance(sub, Op):
                 sp = registry.PRIMS[sub.prim].spelling
+                if sub.kwargs and sp.kind in ("binop", "unary"):
+                    roots.add("np")  # printed as its ufunc, np.multiply(..., out=...)
                 if sp.kind == "call" and sp.path:
                     root = sp.path.split(".")[0]
                     if "." in sp.path:

@@ -167,6 +167,8 @@ def _expr(e: Expr, known: dict[str, Any], counters: set[str]) -> Any:
         return x
     if prim.shape == "like_first":
         return x
+    if e.prim in ("unsum_", "unbroadcast_") and len(e.args) >= 2:
+        return _expr(e.args[1], known, counters)  # an adjoint spread or summed to the shape of its second argument
     if prim.shape == "reduce":
         prim._load()
         if "axis" not in prim.params:

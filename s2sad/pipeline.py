@@ -2,7 +2,8 @@
 
 Input: a Python function (or an s2sad-generated one), a mode ("wengert",
 "reverse", "forward"), the `wrt` parameter names, the scalar parameters and,
-for reverse mode, the array parameters' layouts (`layouts.py`).
+for reverse mode, the array parameters' layouts (`layouts.py`) and, for its
+"grad" variant, their dtypes (`reuse.py`).
 Output: the IR of any stage (`generate`), its text (`show`) or the compiled,
 cached derivative (`derive`).
 """
@@ -11,12 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
 from .cache import CACHE
 from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
-from . import aliasing, collect, cse, factor, fold, inplace, liveness, optimize
+from . import aliasing, collect, cse, factor, fold, inplace, liveness, optimize, reuse
 from .ir import Const, Function, Param, Return, Tup
 from .layouts import Layouts
 from .lower import Lowered, lower
@@ -60,8 +63,9 @@ def _where(fn: Callable[..., Any]) -> dict[str, Any]:
 
 
 def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp",
-             layouts: Layouts = frozenset()) -> Function:
-    """The IR of `fn` at the given stage; reverse mode specialises on the parameters' `layouts` too."""
+             layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> Function:
+    """The IR of `fn` at the given stage; reverse mode specialises on the parameters' `layouts` (and,
+    for the "grad" variant, their `dtypes`: `reuse.py`) too."""
     low = lowered(fn)
     if mode == "wengert":
         return low.fn
@@ -72,7 +76,10 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
         if variant != "grad":
             return adjoint
         lean = _lean_passes(liveness.apply(adjoint))
-        return inplace.apply(lean, scalars) if optimize.SETTINGS.inplace else lean
+        lean = inplace.apply(lean, scalars) if optimize.SETTINGS.inplace else lean
+        if optimize.SETTINGS.reuse and dtypes:
+            lean = reuse.apply(lean, {**dict(layouts), **{n: () for n in scalars}}, {n: np.dtype(d) for n, d in dtypes})
+        return lean
     if mode == "forward":
         tangent = forward(low, wrt, set(scalars))
         # "tangent": the output's tangent only (hvp); nothing needs the value. "diagonal": that, seeded
@@ -115,20 +122,20 @@ def _seeded_with_ones(fn: Function) -> Function:
 
 
 def show(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp",
-         layouts: Layouts = frozenset()) -> str:
+         layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> str:
     """The text of `fn` at the given stage, ready to paste into a file."""
-    ir = generate(fn, mode, wrt, scalars, variant, layouts)
+    ir = generate(fn, mode, wrt, scalars, variant, layouts, dtypes)
     return to_source(ir, header=mode != "wengert")
 
 
 def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: frozenset[str], variant: str = "vjp",
-           layouts: Layouts = frozenset()) -> Callable[..., Any]:
+           layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> Callable[..., Any]:
     """The compiled, cached derivative of `fn`."""
-    key = (fn.__code__, mode, variant, wrt, scalars, layouts)
+    key = (fn.__code__, mode, variant, wrt, scalars, layouts, dtypes)
 
     def build() -> Callable[..., Any]:
         low = lowered(fn)
-        ir = generate(fn, mode, wrt, scalars, variant, layouts)
+        ir = generate(fn, mode, wrt, scalars, variant, layouts, dtypes)
         where = low.source.location
         label = f"{variant} of {fn.__name__} wrt {','.join(wrt)} ({where})"
         return compile_ir(ir, label, low.globals_used)
