@@ -455,6 +455,7 @@ __all__ += [
 from . import runtime_linalg  # noqa: E402 -- after the helpers it uses are defined
 from .runtime_linalg import (  # noqa: E402, F401 -- re-exported
     mT,
+    cofactors,
     lower_half,
     eigengap_inverse,
     from_triangle,

@@ -9,12 +9,25 @@ from typing import Any
 
 import numpy as np
 
-from .runtime import _float_dtype, broadcast_like, safe_divide, tie_weights, unbroadcast, unsum
+from .runtime import _float_dtype, broadcast_like, prod_others, safe_divide, tie_weights, unbroadcast, unsum
 
 
 def mT(x: Any) -> Any:
     """The transpose of the last two axes (a stack of matrices): NumPy 2's `x.mT`."""
     return np.swapaxes(x, -1, -2)
+
+
+def cofactors(x: Any, ans: Any) -> Any:
+    """The matrix of cofactors of `x` (the gradient of `det`, `ans` = det(x)), singular `x` included."""
+    try:
+        return ans[..., None, None] * mT(np.linalg.inv(x)) if np.ndim(ans) else ans * mT(np.linalg.inv(x))
+    except np.linalg.LinAlgError:
+        # det(x) * inv(x).T has no inverse to use at a singular x, but the cofactors are still a
+        # polynomial in x. With x = U diag(s) Vt, adj(x) = det(U) det(Vt) Vt.T diag(prod of the other s) U.T.
+        u, s, vt = np.linalg.svd(x)
+        signs = np.linalg.det(u) * np.linalg.det(vt)
+        adj = signs[..., None, None] * (mT(vt) * prod_others(s, axis=-1)[..., None, :]) @ mT(u)
+        return mT(adj)
 
 
 def lower_half(x: Any) -> Any:
@@ -221,6 +234,7 @@ def skew_lower(c: Any) -> Any:
 
 __all__ = [
     "mT",
+    "cofactors",
     "lower_half",
     "eigengap_inverse",
     "from_triangle",

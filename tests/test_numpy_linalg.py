@@ -74,6 +74,7 @@ def mT_(x): return runtime.mT(x)
 def lower_half_(x): return runtime.lower_half(x)
 def skew_lower_(x): return runtime.skew_lower(x)
 def eigengap_inverse_(w): return runtime.eigengap_inverse(w)
+def cofactors_(a, d): return runtime.cofactors(a, d)
 def from_triangle_(x): return runtime.from_triangle(x, "U")
 def triangle_adjoint_(s): return runtime.triangle_adjoint(s)
 def block_triangular_(a, e): return runtime.block_triangular(a, e)
@@ -113,6 +114,7 @@ CASES += [
     Case("mT_", mT_, (I.normal(2, 3, 4),)), Case("lower_half_", lower_half_, (I.normal(3, 3),)),
     Case("skew_lower_", skew_lower_, (I.normal(3, 3),)),
     Case("eigengap_inverse_", eigengap_inverse_, (np.array([0.5, 1.5, 3.0]) + 0.1 * I.normal(3),)),
+    Case("cofactors_", cofactors_, (I.normal(3, 3), 1.5)), Case("cofactors_", cofactors_, (I.normal(2, 3, 3), I.normal(2)), label="stacked"),
     Case("from_triangle_", from_triangle_, (I.normal(3, 3),)), Case("triangle_adjoint_", triangle_adjoint_, (I.normal(3, 3),)),
     Case("block_triangular_", block_triangular_, (I.normal(3, 3), I.normal(3, 3))),
     Case("upper_right_", upper_right_, (I.normal(2, 4, 4),)), Case("diagonal_blocks_sum_", diagonal_blocks_sum_, (I.normal(4, 4),)),
@@ -170,3 +172,55 @@ def svd_values_only(a):
 def test_svd_without_vectors_is_refused_clearly():
     with pytest.raises(s2sad.S2SADError, match="compute_uv"):
         s2sad.grad(svd_values_only)(np.eye(2))
+
+
+# -- det at a singular matrix: its gradient is the matrix of cofactors, which needs no inverse ------
+
+
+def _cofactors_by_minors(a):
+    n = a.shape[0]
+    return np.array([[(-1) ** (i + j) * np.linalg.det(np.delete(np.delete(a, i, 0), j, 1)) for j in range(n)] for i in range(n)])
+
+
+def _det_plus_sum(a):
+    return np.linalg.det(a) + np.sum(a)
+
+
+@pytest.mark.parametrize("a", [
+    np.array([[1.0, 2.0], [2.0, 4.0]]),                                  # rank one
+    np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]),        # rank two
+    np.outer([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]),                          # rank one: every cofactor is zero
+    np.zeros((3, 3)),
+], ids=["2x2-rank1", "3x3-rank2", "3x3-rank1", "zeros"])
+def test_det_gradient_at_a_singular_matrix(a):
+    got = s2sad.grad(_det_plus_sum)(a)
+    np.testing.assert_allclose(got, _cofactors_by_minors(a) + 1.0, atol=1e-10)
+    # det is a polynomial: central differences are exact up to rounding
+    eps, num = 1e-5, np.zeros_like(a)
+    for idx in np.ndindex(a.shape):
+        d = np.zeros_like(a)
+        d[idx] = eps
+        num[idx] = (_det_plus_sum(a + d) - _det_plus_sum(a - d)) / (2 * eps)
+    np.testing.assert_allclose(got, num, atol=1e-6)
+
+
+def test_det_gradient_of_a_stack_with_one_singular_matrix():
+    rng = np.random.default_rng(11)
+    stack = rng.standard_normal((3, 3, 3))
+    stack[1] = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
+    got = s2sad.grad(_det_of_stack)(stack)
+    np.testing.assert_allclose(got, np.stack([_cofactors_by_minors(m) for m in stack]), atol=1e-10)
+
+
+def _det_of_stack(s):
+    return np.sum(np.linalg.det(s))
+
+
+def test_det_hessian_and_hvp_against_autograd():
+    autograd = pytest.importorskip("autograd")
+    anp = pytest.importorskip("autograd.numpy")
+    rng = np.random.default_rng(12)
+    a, v = rng.standard_normal((3, 3)), rng.standard_normal((3, 3))
+    want = autograd.hessian(lambda m: anp.linalg.det(m) + anp.sum(m))(a)
+    np.testing.assert_allclose(s2sad.hessian(_det_plus_sum)(a), want, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(s2sad.hvp(_det_plus_sum, (a,), v), np.tensordot(want, v, 2), rtol=1e-9, atol=1e-12)

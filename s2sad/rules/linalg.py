@@ -23,6 +23,7 @@ from ..ir import Const, Expr, Op, Tup
 from ..registry import defrule, nondiff
 from ..runtime import (
     block_triangular,
+    cofactors,
     diagonal_blocks_sum,
     eigengap_inverse,
     from_triangle,
@@ -52,8 +53,9 @@ class inv:
 
 @defrule(np.linalg.det)
 class det:
+    # d det(x) / dx is the matrix of cofactors, det(x) * inv(x).T where x is invertible (and defined where not).
     def vjp(g, ans, x):
-        return np.expand_dims(g * ans, (-2, -1)) * mT(np.linalg.inv(x))
+        return np.expand_dims(g, (-2, -1)) * cofactors(x, ans)
 
     def jvp(ans, x, x_dot):
         return ans * np.trace(np.linalg.solve(x, x_dot), axis1=-2, axis2=-1)
@@ -304,6 +306,16 @@ class lower_half_:
 
     def jvp(ans, x, x_dot):
         return lower_half(x_dot)
+
+
+@defrule(cofactors, call="cofactors")
+class cofactors_:
+    # ans = d * inv(x).T with d = det(x) passed in: the second derivative of det, where x is invertible.
+    def vjp(g, ans, x, d):
+        return -(mT(np.linalg.inv(x)) @ mT(g) @ ans), np.sum(g * mT(np.linalg.inv(x)), axis=(-2, -1))
+
+    def jvp(ans, x, d, x_dot, d_dot):
+        return -(ans @ mT(x_dot) @ mT(np.linalg.inv(x))), np.expand_dims(d_dot, (-2, -1)) * mT(np.linalg.inv(x))
 
 
 @defrule(skew_lower, call="skew_lower")
