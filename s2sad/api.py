@@ -104,7 +104,7 @@ class GradFunction:
             # The value is a number whatever the arrays: nothing to check, so nothing computes it.
             compiled, valued = pipeline.derive(base, "reverse", wrt, scalars, "grad", layouts, _dtypes(base, args, kwargs)), False
         else:
-            compiled = pipeline.derive(base, "reverse", wrt, scalars, "value_and_grad", layouts)
+            compiled = pipeline.derive(base, "reverse", wrt, scalars, "value_and_grad", layouts, _dtypes(base, args, kwargs))
         return compiled, positions, is_tuple, wrt, valued
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

@@ -78,8 +78,12 @@ derivative code can be differentiated again; the registry walk checks every
 case at order 2 in all four compositions (forward and reverse over forward and
 reverse). The exceptions: `np.linalg.norm` with a matrix `ord`, or a numeric
 `ord` and no `axis` (first order only; asking for more is a clear
-`NonDifferentiableError`), and the second derivatives of `prod` and `cumprod`
-at an exact zero (NaN).
+`NonDifferentiableError`), the second derivatives of `prod` and `cumprod`
+at an exact zero (NaN), and the second derivative of `det` at a singular
+matrix (`LinAlgError`). The first derivative of `det` is the matrix of
+cofactors (`cofactors(x, ans)` in the generated code), which is computed from
+an SVD where `x` has no inverse, so a singular matrix gets its gradient
+(autograd's `det * inv(x).T` raises `LinAlgError` there).
 
 **Limits.** `np.einsum` needs constant subscripts (up to six operands).
 `np.linalg.svd` assumes distinct singular values and `full_matrices=False`

@@ -55,7 +55,8 @@ Input and output: an adjoint program (`ir.Function`) in the form
   gradient summed over a loop is added into one array, `W_bar += g`, where
   no other name can hold that array; so is a straight-line chain of sums that
   starts from a fresh float array of its final shape.
-- **reuse dead temporaries** (`s2sad/reuse.py`, on the "grad" variant, given
+- **reuse dead temporaries** (`s2sad/reuse.py`, on the "grad" and
+  "value_and_grad" variants that `s2sad.grad` and `value_and_grad` run, given
   the arguments' layouts and dtypes): an elementwise result is written into
   an operand that nothing reads afterwards and no other name can see, with
   NumPy's `out=` (`t4 = np.exp(t3, out=t3)`), instead of into a new array.
@@ -101,7 +102,7 @@ class Settings:
     factor: bool = True  # in the lean variants, an adjoint factored out of its updates, x_bar * (t1 + ...): s2sad/factor.py
     cse: bool = True  # in the lean variants, a value computed twice is computed once: s2sad/cse.py
     inplace: bool = True  # in the "grad" variant, accumulators are added into in place: s2sad/inplace.py
-    reuse: bool = True  # in the "grad" variant, a result is written into a dead temporary (out=): s2sad/reuse.py
+    reuse: bool = True  # in what grad and value_and_grad run, a result goes into a dead temporary (out=): s2sad/reuse.py
     tangent_only: bool = True  # hvp and the diagonal Jacobian run forward mode's "tangent" variant (no value)
     tangent_stores: bool = True  # forward mode stores a fresh tangent in place where the primal does: forward.py
 

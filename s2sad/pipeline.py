@@ -73,13 +73,12 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
     if mode == "reverse":
         adjoint = optimize.adjoint(reverse(low, wrt, set(scalars), variant, layouts))
         # "grad": gradients only, for a function whose value is known to be a number; nothing needs the value.
-        if variant != "grad":
-            return adjoint
-        lean = _lean_passes(liveness.apply(adjoint))
-        lean = inplace.apply(lean, scalars) if optimize.SETTINGS.inplace else lean
-        if optimize.SETTINGS.reuse and dtypes:
-            lean = reuse.apply(lean, {**dict(layouts), **{n: () for n in scalars}}, {n: np.dtype(d) for n, d in dtypes})
-        return lean
+        if variant == "grad":
+            adjoint = _lean_passes(liveness.apply(adjoint))
+            adjoint = inplace.apply(adjoint, scalars) if optimize.SETTINGS.inplace else adjoint
+        if optimize.SETTINGS.reuse and dtypes:  # given only for what s2sad.grad and value_and_grad run
+            adjoint = reuse.apply(adjoint, {**dict(layouts), **{n: () for n in scalars}}, {n: np.dtype(d) for n, d in dtypes})
+        return adjoint
     if mode == "forward":
         tangent = forward(low, wrt, set(scalars))
         # "tangent": the output's tangent only (hvp); nothing needs the value. "diagonal": that, seeded

@@ -231,3 +231,18 @@ def test_random_programs_use_the_pass():
             f = load_module(Path(d), text, f"reuse_use_{seed}").f
             used += "out=" in s2sad.source(f, "grad", wrt=(0, 1, 2), args=args)
     assert used >= 20
+
+
+def test_value_and_grad_reuses_too():
+    """What value_and_grad runs (the value kept, its seed f_bar=1.0 a Python float) writes into dead temporaries too."""
+    x = np.linspace(-1.0, 1.0, 9)
+    vg = s2sad.value_and_grad(elementwise)
+    value, grad = vg(x)
+    (compiled, _, _), = vg._fast.values()
+    text = compiled.__s2sad_source__
+    assert "t4 = np.exp(t3, out=t3)" in text and "x_bar = np.multiply(t6_bar, 1 - t6 ** 2, out=t6)" in text
+    with optimize.settings(reuse=False):
+        value_off, grad_off = s2sad.value_and_grad(elementwise)(x)
+    assert value == value_off
+    np.testing.assert_array_equal(grad, grad_off)
+    np.testing.assert_allclose(grad, autograd.grad(lambda x: anp.sum(anp.sin(x) * anp.exp(-x * x) + anp.tanh(x)))(x), rtol=1e-12)
