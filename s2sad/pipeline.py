@@ -3,7 +3,7 @@
 Input: a Python function (or an s2sad-generated one), a mode ("wengert",
 "reverse", "forward"), the `wrt` parameter names, the scalar parameters and,
 for reverse mode, the array parameters' layouts (`layouts.py`) and, for its
-"grad" variant, their dtypes (`reuse.py`).
+"grad" and "value_and_grad" variants, their dtypes (`reuse.py`).
 Output: the IR of any stage (`generate`), its text (`show`) or the compiled,
 cached derivative (`derive`).
 """

@@ -382,7 +382,11 @@ class Reverse:
         if isinstance(self.shape, Facts) and self.shape.used:  # the code is right only for arrays like these
             doc += "\n\n    " + describe({p.name: self.layouts[p.name] for p in fn.params if p.name in self.layouts})
         # Names the layouts show are NumPy arrays (computed from the array arguments), for `scalar_adjoints`.
-        meta = {"arrays": self.shape.arrays()} if isinstance(self.shape, Facts) else {}
+        meta: dict = {}
+        if isinstance(self.shape, Facts):
+            # and every name's layout, with the sentence to add should a later pass rely on them
+            meta = {"arrays": self.shape.arrays(), "layouts": self.shape.names,
+                    "specialised": describe({p.name: self.layouts[p.name] for p in fn.params if p.name in self.layouts})}
         return Function(f"{fn.name}_{self.variant}", params, body, doc, meta)
 
 

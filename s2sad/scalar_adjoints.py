@@ -23,10 +23,14 @@ statement that reads the number, or a name computed from it, is elementwise
 along the way, and either its result has its old shape anyway (another
 operand has that shape) or it is a plain assignment whose target is then
 treated the same way. (Given the arguments' layouts, `layouts.py` names more
-values that are surely arrays, not lists.) A number that would reach anything else -- another
+values that are surely arrays, not lists, and an operand with no axis of
+length one and the result's rank decides the result's shape by itself: the
+MLP's loss seed meets `Y` as a number, `t6_bar = Y * -t9_bar`.) A number that would reach anything else -- another
 helper, an index, a `return`, a loop -- keeps the `unsum`.
 """
 from __future__ import annotations
+
+from typing import Any
 
 from . import registry
 from .broadcasts import _backward_start, facts
@@ -47,17 +51,53 @@ def apply(fn: Function) -> Function:
         return fn
     env, _ = facts(fn, split)
     arrays = _arrays(fn) | _not_sequences(fn, split) | fn.meta.get("arrays", frozenset())
+    layouts = _Layouts(fn.meta.get("layouts", {}))
     changed = False
     for k in spots:
         s = backward[k]
         new = _without_unsum(s.value, env)  # type: ignore[union-attr]
         marked = _without_unsum(s.value, env, _NUMBER)  # type: ignore[union-attr]
-        if new is not None and _elementwise_to(marked, {_NUMBER.name}, arrays) and _safe(backward, k, Assign(s.target, new, s.line), env, arrays):  # type: ignore[union-attr]
+        if new is not None and _elementwise_to(marked, {_NUMBER.name}, arrays) \
+                and _safe(backward, k, Assign(s.target, new, s.line), env, arrays, layouts, s.value):  # type: ignore[union-attr]
             backward = backward[:k] + [Assign(s.target, new, s.line)] + backward[k + 1:]  # type: ignore[union-attr]
             changed = True
     if not changed:
         return fn
-    return Function(fn.name, fn.params, fn.body[:split] + backward, fn.doc, dict(fn.meta))
+    doc = fn.doc
+    if layouts.used and fn.meta.get("specialised") and fn.meta["specialised"] not in (doc or ""):
+        doc = (doc or "") + "\n\n    " + fn.meta["specialised"]  # the code is right only for arrays like these
+    return Function(fn.name, fn.params, fn.body[:split] + backward, doc, dict(fn.meta))
+
+
+class _Layouts:
+    """The primal names' layouts (`layouts.py`), and whether a decision relied on them."""
+
+    def __init__(self, names: dict) -> None:
+        self.names, self.used = names, False
+
+    def decides(self, e: Expr, numbers: dict[str, Any]) -> bool:
+        """True when an operand of `e` that is not a number has no axis of length one and the rank of
+        the result, so it gives the result its shape with or without the numbers' arrays."""
+        if not isinstance(e, Op) or not self.names:
+            return False
+        ranks, full = [], False
+        for a in e.args:
+            if isinstance(a, Var) and a.name in numbers:
+                lay = numbers[a.name]
+            elif isinstance(a, Const):
+                lay = ()
+            elif isinstance(a, Var):
+                lay = self.names.get(a.name)
+                full = full or (isinstance(lay, tuple) and all(x is False for x in lay) and bool(lay))
+            else:
+                return False
+            if not isinstance(lay, tuple):
+                return False
+            ranks.append(len(lay))
+        rank = max(ranks, default=0)
+        ok = full and any(isinstance(a, Var) and a.name not in numbers and self.names.get(a.name) == (False,) * rank for a in e.args)
+        self.used = self.used or ok
+        return ok
 
 
 def _unsums(e: Expr) -> list[Op]:
@@ -86,10 +126,12 @@ def _without_unsum(e: Expr, env: dict[str, frozenset[str]], mark: Var | None = N
     return None
 
 
-def _safe(block: list[Stmt], k: int, first: Assign, env: dict[str, frozenset[str]], arrays: set[str]) -> bool:
+def _safe(block: list[Stmt], k: int, first: Assign, env: dict[str, frozenset[str]], arrays: set[str],
+          layouts: "_Layouts | None" = None, unsum: Expr | None = None) -> bool:
     """True when replacing `block[k]` by `first` changes no value the rest of the block computes
     (the caller has checked `first` itself)."""
     numbers: dict[str, frozenset[str]] = {}  # names now holding a number, and the shape they stood for
+    stood: dict[str, Any] = {}  # ... and the layout of that shape, where the layouts know it
     for s in [first] + block[k + 1:]:
         if not isinstance(s, Assign) or not isinstance(s.target, str):
             if any(names_read(e) & set(numbers) for x in walk_stmts([s]) for e in stmt_exprs(x)):
@@ -105,11 +147,24 @@ def _safe(block: list[Stmt], k: int, first: Assign, env: dict[str, frozenset[str
         if old_shape is None:
             return False
         new_shape = expr_shape(e, {**env, **{n: SCALAR for n in numbers}})
-        if new_shape == old_shape:
+        if new_shape == old_shape or (s is not first and layouts is not None and layouts.decides(e, stood)):
             numbers.pop(y, None)  # another operand gives the result its shape: the values are the same
+            stood.pop(y, None)
         else:
             numbers[y] = old_shape  # a number standing for an array of this shape
+            stood[y] = _stood_layout(s is first, unsum, e, stood, layouts)
     return True
+
+
+def _stood_layout(first: bool, unsum: Expr | None, e: Expr, stood: dict[str, Any], layouts: "_Layouts | None") -> Any:
+    """The layout of the array a number stands for: `t`'s in `unsum(g, t)`; else its source's, through copies."""
+    if layouts is None:
+        return None
+    if first:
+        spread = _unsums(unsum)[0] if unsum is not None and _unsums(unsum) else None
+        x = spread.args[1] if spread is not None else None
+        return layouts.names.get(x.name) if isinstance(x, Var) and isinstance(unsum, Op) and unsum.prim == "unsum_" else None
+    return stood.get(e.name) if isinstance(e, Var) else None
 
 
 def _elementwise_to(e: Expr, numbers: set[str], arrays: set[str]) -> bool:

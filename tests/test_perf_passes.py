@@ -188,8 +188,16 @@ def test_a_parameter_the_forward_sweep_used_as_no_list_can_be_meets_the_number()
     assert "t1_bar = sum_of_squares_bar\n" in backward(sum_of_squares, (X,))
     assert "    x_bar = 2.0 * x\n    return x_bar\n" in s2sad.source(sum_of_squares, "grad", args=(X,))
     np.testing.assert_allclose(s2sad.grad(sum_of_squares)(X), 2 * X)
-    # `x * 2` repeats a list rather than raising, and `t1 * w` proves nothing about w: the seed stays spread
-    assert "unsum(sum_of_doubles_bar, " in backward(sum_of_doubles, (X, X))
+    # `x * 2` repeats a list rather than raising, and `t1 * w` proves nothing about w: the seed stays spread ...
+    assert "unsum(sum_of_doubles_bar, " in backward(sum_of_doubles, (X, X), layouts=False)
+    # ... unless the arguments' layouts show w is an array with no axis of length one: then `t2_bar * w`
+    # has t1's shape anyway (scalar_adjoints.py, `_Layouts.decides`)
+    text = backward(sum_of_doubles, (X, X))
+    assert text.startswith("    t2_bar = sum_of_doubles_bar\n    t1_bar = t2_bar * w\n"), text
+    full = s2sad.source(sum_of_doubles, args=(X, X))
+    assert "unsum" not in full and "Specialised to arrays shaped x (*,), w (*,)" in full  # it says what it relied on
+    np.testing.assert_allclose(s2sad.grad(sum_of_doubles)(X, X), 2 * X)
+    assert "unsum(sum_of_doubles_bar, " in backward(sum_of_doubles, (X, X[:1]))  # w of length one: (6,) * (1,)
 
 
 def test_the_operations_counted_as_proof_do_raise_on_lists():
