@@ -77,7 +77,8 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
             adjoint = _lean_passes(liveness.apply(adjoint))
             adjoint = inplace.apply(adjoint, scalars) if optimize.SETTINGS.inplace else adjoint
         if optimize.SETTINGS.reuse and dtypes:  # given only for what s2sad.grad and value_and_grad run
-            adjoint = reuse.apply(adjoint, {**dict(layouts), **{n: () for n in scalars}}, {n: np.dtype(d) for n, d in dtypes})
+            seeds = frozenset(p.name for p in adjoint.params) - {p.name for p in low.fn.params}
+            adjoint = reuse.apply(adjoint, {**dict(layouts), **{n: () for n in scalars}}, {n: np.dtype(d) for n, d in dtypes}, seeds)
         return adjoint
     if mode == "forward":
         tangent = forward(low, wrt, set(scalars))

@@ -22,9 +22,8 @@ right only for arrays like them: `s2sad.grad` caches it under both, and the
 docstring says which dtypes it was written for.
 
 Input: the "grad" variant of an adjoint program (after `inplace`) or the
-"value_and_grad" one, and the layouts and dtypes of its array parameters (a
-parameter defaulting to a float, the seed `f_bar=1.0` the API leaves alone,
-counts as that Python float). Output: the same program where,
+"value_and_grad" one, and the layouts and dtypes of its array parameters (its
+seed `f_bar=1.0`, which the API leaves alone, counts as that Python float). Output: the same program where,
 in the function's top-level straight-line statements, the outermost
 elementwise ufunc of a statement (or of the contribution `g` in `a += g`)
 writes into an operand `a` when: `a` is bound once, at the top level, to a
@@ -54,8 +53,9 @@ _OPERATORS = {"add": operator.add, "subtract": operator.sub, "multiply": operato
               "power": operator.pow, "negative": operator.neg}
 
 
-def apply(fn: Function, layouts: dict[str, Any], dtypes: dict[str, np.dtype]) -> Function:
-    """`fn` with each qualifying ufunc writing its result into a dead operand (see the module docstring)."""
+def apply(fn: Function, layouts: dict[str, Any], dtypes: dict[str, np.dtype], seeds: frozenset[str] = frozenset()) -> Function:
+    """`fn` with each qualifying ufunc writing its result into a dead operand (see the module docstring);
+    `seeds` are parameters the caller leaves at their float defaults (value_and_grad's `f_bar=1.0`)."""
     if not dtypes:
         return fn
     safe = _safe_names(fn)
@@ -64,8 +64,8 @@ def apply(fn: Function, layouts: dict[str, Any], dtypes: dict[str, np.dtype]) ->
     last = {n: i for i, s in enumerate(fn.body) for x in stmt_exprs(s) for n in names_read(x)}
     known: dict[str, Any] = dict(layouts)  # name -> layout, in the order the statements run
     types: dict[str, Any] = dict(dtypes)  # name -> dtype, or a sample Python number
-    for p in fn.params:  # the seed of value_and_grad, `f_bar=1.0`, which the API leaves at its default
-        if p.name not in types and p.name not in layouts and isinstance(p.default, Const) and type(p.default.value) is float:
+    for p in fn.params:  # a user's float default may be overridden by a NumPy scalar, whose dtype counts
+        if p.name in seeds and isinstance(p.default, Const) and type(p.default.value) is float:
             types[p.name], known[p.name] = p.default.value, ()
     owned: set[str] = set()  # safe names holding a new array that no other name holds
     body = list(fn.body)

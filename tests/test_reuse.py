@@ -246,3 +246,18 @@ def test_value_and_grad_reuses_too():
     assert value == value_off
     np.testing.assert_array_equal(grad, grad_off)
     np.testing.assert_allclose(grad, autograd.grad(lambda x: anp.sum(anp.sin(x) * anp.exp(-x * x) + anp.tanh(x)))(x), rtol=1e-12)
+
+
+def _scaled(x, scale=2.0):
+    return np.sum(np.tanh(x * scale) * x)
+
+
+def test_a_float_default_may_be_a_numpy_scalar():
+    """`scale=2.0` given as np.float64 with a float32 x: x * scale is float64, so it must not go into
+    a float32 temporary (only value_and_grad's own seed is taken for the Python float it defaults to)."""
+    x = np.linspace(-1.0, 1.0, 5).astype(np.float32)
+    for scale in (2.0, np.float64(2.0), np.float32(2.0)):
+        got = s2sad.value_and_grad(_scaled)(x, scale)[1]
+        with optimize.settings(reuse=False):
+            want = s2sad.value_and_grad(_scaled)(x, scale)[1]
+        np.testing.assert_array_equal(got, want)
