@@ -170,11 +170,14 @@ def _float_dtype(x: Any) -> Any:
 
 def tie_weights(x: Any, ans: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Where `x` attains the extremum `ans` of a reduction: 1/k at each of k ties, else 0."""
-    x = np.asarray(x)
+    x = x if type(x) is np.ndarray else np.asarray(x)
     if axis is not None and not keepdims:
         ans = np.expand_dims(ans, tuple(a % x.ndim for a in ((axis,) if np.ndim(axis) == 0 else axis)))
     hit = x == ans  # broadcasting puts each extremum beside its row (no spread copy of `ans`)
-    return (hit / np.sum(hit, axis=axis, keepdims=True)).astype(_float_dtype(x), copy=False)
+    if type(hit) is not np.ndarray:
+        hit = np.asarray(hit)
+    weights = hit / hit.sum(axis=axis, keepdims=True)  # float64; the method spares np.sum's dispatch
+    return weights if x.dtype == np.float64 else weights.astype(_float_dtype(x), copy=False)
 
 
 def prod_others(x: Any, axis: Any = None) -> Any:
