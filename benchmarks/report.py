@@ -147,21 +147,27 @@ Each target still unmet (or close), with the cause the measurements above point 
   `h_bar = t7_bar @ W.T`, `W_bar += h.T @ t7_bar`. Before, four `unbroadcast` and three
   `matmul_adjoint_*` calls tested shapes at run time every step, and `h @ W` and `xs[t] @ U` were
   saved each step only so that their shapes were known.
-- **Large elementwise**, about 1.05-1.1× (1.2× before `collect`): the two contributions of
+- **Large elementwise**, about 1.0-1.05× (1.2× before `collect`): the two contributions of
   `np.exp(-x * x)` (`t2 * t3_bar` with `t2 = -x`, and `-t3_bar * x`) are one product,
-  `x_bar -= 2 * x * t3_bar`, and the chain of sums into `x_bar` is made in place.
-- **Against torch eager**: on the 1e6-element function NumPy's float64 `sin` and `cos` take
-  about 8.5 ms each where PyTorch's take 0.9 ms; the two alone are 60% of the gradient, so s2sad
-  and torch eager trade places from run to run (a hand-tuned NumPy version with every operation in
-  place was measured at 1.02× torch). On the MLP torch eager is level with the hand-written
-  gradient, whose time is the two large matrix products (about 0.8 ms each), and s2sad is about 5%
-  behind both: its adjoint of the softmax goes operation by operation (a row sum's and the max's
-  adjoints, about 60 µs) where the hand-written one is the closed form `(p - Y) / n`. Reusing the
-  dead temporaries in place (`t1 += b1`, `np.tanh(t1, out=t1)`) was measured by editing the
-  generated code: 2% faster, still level with torch, so it was not made a pass. In some processes
-  glibc's `malloc` returns the memory of the MLP gradient's larger intermediates to the system after
-  each call (744 minor page faults per call, 2.9 ms instead of 2.2 ms; the hand-written gradient,
-  with fewer arrays alive, had none); the README gives the environment setting that prevents it.
+  `x_bar -= 2 * x * t3_bar`, the chain of sums into `x_bar` is made in place, and `reuse` writes six
+  results into dead temporaries (`t4 = np.exp(t3, out=t3)`, `x_bar = np.subtract(1, t6 ** 2, out=t6)`).
+  What that last pass saves depends on the allocator: in this suite's process freed arrays are
+  handed straight back, so it is within the noise; in a process where glibc returns their memory to
+  the system and every new array faults its pages in, it made the gradient 15% faster than the
+  hand-written one (24.6 ms against 29.0 ms without it, 27.9 ms hand-written; measured side by side).
+- **Against torch eager**: on the 1e6-element function NumPy's float64 `sin` and `cos` are scalar
+  libm calls, about 8.4 ms each for 1e6 values (float32 ones take 0.4 ms: NumPy vectorises those
+  only), against about 1-2 ms for PyTorch's; the two are three quarters of s2sad's gradient, so the
+  two trade places from run to run however little else s2sad does. On the MLP the time is the two
+  784×128×256 matrix products (about 0.85 ms each): s2sad does the hand-written gradient's work
+  (the loss seed meets `Y` as a number, so `log(p)` is not computed for its shape, and `reuse` makes
+  the hidden layer one array instead of three) and is level with it. Whether that beats torch eager
+  depends on whose BLAS is faster on the machine: on the Xeon of the 2026-12-01 06:22 run, torch's
+  MKL matched NumPy's OpenBLAS (torch 1.87 ms, hand-written 1.89 ms, s2sad 1.98 ms then); on this
+  run's machine OpenBLAS is faster. In some processes glibc's `malloc` returns the memory of the
+  MLP gradient's larger intermediates to the system after each call (before `reuse`: 744 minor page
+  faults per call, 2.9-3.0 ms instead of 1.9 ms); the README gives the environment setting that
+  prevents it.
 - **Memory through a long loop**: the `"balanced"` default computes `t1 = np.sin(x)` again in the
   backward sweep, as the hand-written gradient does, so the stack keeps one array per step;
   `recompute="fast"` keeps both (2× the memory, about 10% less time on that loop).

@@ -111,7 +111,7 @@ def _layouts(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
 
 
 def _dtypes(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset:
-    """The array arguments' dtypes, which the "grad" variant's reuse of dead temporaries specialises on."""
+    """The array arguments' dtypes, on which what grad and value_and_grad run specialises (reuse.py)."""
     if not (optimize.SETTINGS.layouts and optimize.SETTINGS.reuse):
         return frozenset()
     bound = _bound(fn, args, kwargs, defaults=False)

@@ -379,14 +379,14 @@ class Reverse:
             result = Tup((value, result))
         body.append(Return(result, ret.line))
         doc = f"Reverse mode (adjoint) of {fn.name} with respect to {', '.join(self.wrt)}."
-        if isinstance(self.shape, Facts) and self.shape.used:  # the code is right only for arrays like these
-            doc += "\n\n    " + describe({p.name: self.layouts[p.name] for p in fn.params if p.name in self.layouts})
-        # Names the layouts show are NumPy arrays (computed from the array arguments), for `scalar_adjoints`.
         meta: dict = {}
         if isinstance(self.shape, Facts):
-            # and every name's layout, with the sentence to add should a later pass rely on them
-            meta = {"arrays": self.shape.arrays(), "layouts": self.shape.names,
-                    "specialised": describe({p.name: self.layouts[p.name] for p in fn.params if p.name in self.layouts})}
+            sentence = describe({p.name: self.layouts[p.name] for p in fn.params if p.name in self.layouts})
+            if self.shape.used:  # the code is right only for arrays like these
+                doc += "\n\n    " + sentence
+            # Names the layouts show are NumPy arrays (computed from the array arguments) and every name's
+            # layout, for `scalar_adjoints`, with the sentence to add should it rely on them.
+            meta = {"arrays": self.shape.arrays(), "layouts": self.shape.names, "specialised": sentence}
         return Function(f"{fn.name}_{self.variant}", params, body, doc, meta)
 
 
