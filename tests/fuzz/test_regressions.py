@@ -837,3 +837,25 @@ def f(x0, n):
 """
     check(source, (np.array([0.27392337, -0.46042657, -0.91805295]), 2))
     assert "unshared(" not in s2sad.source(load(source).f, "reverse", wrt=(0,), args=(np.ones(3), 2))
+
+
+def test_det_of_a_numerically_singular_matrix_in_forward_mode():
+    # Found by the long profile (seed 790): `(3.0 ** x) * ones` is rank one with entries near 3e18, so
+    # adding 2I leaves it singular in floating point; det's tangent `ans * trace(solve(x, x_dot))` raised
+    # LinAlgError (its adjoint, `ans * inv(x).T`, did too). Both now use the matrix of cofactors, which an
+    # SVD gives where there is no inverse.
+    source = """\
+import numpy as np
+
+def f(x0):
+    k2 = 0
+    while x0 < 1.0 and k2 < 1:
+        k2 += 1
+        x0 = x0 + (k2 ** 2 + 2.0)
+    k3 = 0
+    while k3 < 2:
+        k3 += 1
+        x0 = np.linalg.det((k2 ** 2 + 2.0) ** (x0 * np.ones((2, 2))) * 0.3 + 2.0 * np.eye(2))
+    return x0
+"""
+    check(source, (0.2739233746429086,), autograd=True)
