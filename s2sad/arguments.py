@@ -140,7 +140,7 @@ def fix_grad(g: Any, a: Any) -> Any:
 def _kind(a: Any) -> Any:
     """0 for a number; for an array its dtype and its rank, or its axes of length one when it has any; -1 for anything else."""
     if type(a) is np.ndarray:
-        return a.dtype.char, (a.ndim if 1 not in a.shape else tuple(d == 1 for d in a.shape))
+        return (a.dtype, a.ndim) if 1 not in a.shape else (a.dtype, tuple(d == 1 for d in a.shape))
     return 0 if type(a) is float or _is_scalar(a) else -1
 
 
@@ -149,7 +149,7 @@ def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
     if len(args) == 1 and not kwargs:  # the commonest call, without building a list (~150 ns of ~800)
         a = args[0]
         if type(a) is np.ndarray:
-            return (a.dtype.char, a.ndim if 1 not in a.shape else tuple(d == 1 for d in a.shape))
+            return (a.dtype, a.ndim) if 1 not in a.shape else (a.dtype, tuple(d == 1 for d in a.shape))
         return (0 if type(a) is float or _is_scalar(a) else -1,)
     key = tuple([_kind(a) for a in args])
     return key + tuple((k, _kind(v)) for k, v in kwargs.items()) if kwargs else key
