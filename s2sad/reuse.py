@@ -4,9 +4,10 @@ Every NumPy operation makes a new array. When an operand of an elementwise
 operation is a temporary that nothing reads afterwards, has the result's
 shape and dtype, and that no other name can see, the result can be written
 into it instead, as NumPy's `out=` allows; a hand-tuned gradient does the same.
-On arrays of a million elements this saves about 15% of the elementwise
-benchmark's gradient (each new array of that size costs page faults once the
-allocator has handed the memory of a freed one back to the system):
+On arrays of a million elements this saved about 15% of the elementwise
+benchmark's gradient in a process where each new array of that size costs page
+faults (the allocator handed the memory of a freed one back to the system);
+where freed memory is kept, it is within the noise:
 
     # before                                 # after
     t2 = -x                                  t2 = -x
@@ -18,13 +19,16 @@ allocator has handed the memory of a freed one back to the system):
 
 Whether a result has an operand's shape and dtype depends on the arguments,
 so the pass needs their layouts (`layouts.py`) and dtypes, and the code is
-right only for arrays like them: `s2sad.grad` caches it under both, and the
-docstring says which dtypes it was written for.
+right only for arrays like them: `s2sad.grad` and `value_and_grad` cache it
+under both, and the docstring says which dtypes it was written for. Loops are
+left alone (their arrays are read again by the next iteration or the backward
+sweep), and so are inner operations of a statement: only its outermost one
+writes into a temporary.
 
 Input: the "grad" variant of an adjoint program (after `inplace`) or the
 "value_and_grad" one, and the layouts and dtypes of its array parameters (its
-seed `f_bar=1.0`, which the API leaves alone, counts as that Python float). Output: the same program where,
-in the function's top-level straight-line statements, the outermost
+seed `f_bar=1.0`, which the API leaves alone, counts as that Python float).
+Output: the same program where, in the function's top-level straight-line statements, the outermost
 elementwise ufunc of a statement (or of the contribution `g` in `a += g`)
 writes into an operand `a` when: `a` is bound once, at the top level, to a
 new array (an elementwise result, a product or a reduction with axes left)
