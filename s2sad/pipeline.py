@@ -65,7 +65,7 @@ def _where(fn: Callable[..., Any]) -> dict[str, Any]:
 def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp",
              layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> Function:
     """The IR of `fn` at the given stage; reverse mode specialises on the parameters' `layouts` (and,
-    for the "grad" variant, their `dtypes`: `reuse.py`) too."""
+    given them, on their `dtypes`: `reuse.py`) too."""
     low = lowered(fn)
     if mode == "wengert":
         return low.fn
