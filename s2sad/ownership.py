@@ -140,6 +140,12 @@ class Ownership:
             self.frames[-1][0].add(name)
         self.stale.pop(name, None)
         self.view_of.pop(name, None)
+        for view, roots in list(self.view_of.items()):
+            if name in roots:  # `name` now holds another array: a store into it no longer reaches the view
+                if roots == {name}:
+                    del self.view_of[view]
+                else:
+                    self.view_of[view] = roots - {name}
         if isinstance(e, Var) or isinstance(e, Op) and e.prim in self._VIEWS and e.args and isinstance(e.args[0], Var) \
                 and not (e.prim == "getitem" and _integer_index(e.args[1])):
             # (`v = y[i]` is a number when y is a vector -- `tmp = y[i]; y[i] = y[j]; y[j] = tmp` swaps --

@@ -284,7 +284,11 @@ class Reverse:
                 copy = self.copied_views.get(id(s))
                 out.append(Assign(s.target, Op(copy, (s.value,)), s.line) if copy else s)
             elif isinstance(s, If):
-                out.append(If(s.test, self.forward(s.body, saved, inits, loop, target), self.forward(s.orelse, saved, inits, loop, target), s.line))
+                # Each arm initialises the loop names it needs (the tail after an early return is copied into
+                # every arm); after the If, a name is initialised only if both arms did it.
+                then_inits, else_inits = set(inits), set(inits)
+                out.append(If(s.test, self.forward(s.body, saved, then_inits, loop, target), self.forward(s.orelse, saved, else_inits, loop, target), s.line))
+                inits.intersection_update(then_inits | else_inits)
             elif isinstance(s, (For, While)):
                 info = self.loops.get(id(s), _Loop())
                 for name in sorted(_assigned(s.body) & inits):

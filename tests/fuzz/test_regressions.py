@@ -859,3 +859,63 @@ def f(x0):
     return x0
 """
     check(source, (0.2739233746429086,), autograd=True)
+
+
+def test_a_loop_copied_into_several_arms_initialises_its_target_in_each():
+    # Found by the long profile (seed 796, reduced by hand): the code after a nested early return is
+    # copied into each arm, and each copy of `for y in ys` pushes y's previous value; only the first
+    # copy was preceded by `y = None`, so the others raised UnboundLocalError from generated code.
+    source = """\
+import numpy as np
+
+def f(x, ys):
+    if x[0] > 10.0:
+        if x[1] > 10.0:
+            return np.sum(x)
+    for y in ys:
+        x = x * y
+    return np.sum(x)
+"""
+    ys = np.array([0.5, 1.5])
+    for x in (np.array([1.0, 2.0]), np.array([11.0, 2.0])):
+        check(source, (x, ys))
+        gx, gy = s2sad.grad(load(source).f, wrt=(0, 1))(x, ys)
+        np.testing.assert_allclose(gx, np.full(2, 0.75))
+        np.testing.assert_allclose(gy, np.sum(x) * ys[::-1])
+
+
+def test_a_store_into_a_re_bound_name_leaves_the_old_arrays_views_alone():
+    # Found by the long profile (seed 796): `v0 = x0`, then in one arm `x0 = x0 + 0.5; x0[0] = 0.5`.
+    # The store changes the new array, not the one v0 names, but the view map still tied v0 to the name
+    # x0, so reading v0 after the if was refused. Re-binding a name now unties the views of its old array.
+    source = """\
+import numpy as np
+
+def f(x0):
+    v0 = x0
+    if 0.5 < 0.0:
+        v1 = 0.5
+    else:
+        x0 = x0 + 0.5
+        x0[0] = 0.5
+    x0, v0 = (v0, x0)
+    return 0.5 + np.sum(x0)
+"""
+    check(source, (np.array([0.27392337, -0.46042657, -0.91805295]),))
+    straight = """\
+import numpy as np
+
+def f(x):
+    y = x * 1.0
+    v = y[:2]
+    y = y + 1.0
+    y[0] = 5.0
+    return np.sum(v * y[:2])
+"""
+    x = np.array([0.27, -0.46, -0.91])
+    check(straight, (x,))
+    np.testing.assert_allclose(s2sad.grad(load(straight).f)(x), [5.0, 2 * x[1] + 1.0, 0.0])
+    # the view of the array the store does change is still refused
+    stale = straight.replace("    y = y + 1.0\n", "")
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="'v' is a view of 'y'"):
+        s2sad.grad(load(stale).f)(x)
