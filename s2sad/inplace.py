@@ -91,6 +91,22 @@ def _in_place(s: Assign) -> Assign:
     return replace(s, value=Op("setitem", (a, _ALL, Op(v.prim, (Op("getitem", (a, _ALL)), v.args[1])))))  # type: ignore[union-attr]
 
 
+def contribution(s: Assign) -> Expr | None:
+    """g of an in-place sum `a = setitem(a, ..., a[...] + g)` as `_in_place` writes it (it prints `a += g`)."""
+    v, a = s.value, Var(s.target) if isinstance(s.target, str) else None
+    if isinstance(v, Op) and v.prim == "setitem" and len(v.args) == 3 and v.args[0] == a and v.args[1] == _ALL \
+            and isinstance(v.args[2], Op) and v.args[2].prim in ("add", "subtract") and len(v.args[2].args) == 2 \
+            and v.args[2].args[0] == Op("getitem", (a, _ALL)):  # type: ignore[arg-type]
+        return v.args[2].args[1]
+    return None
+
+
+def with_contribution(update: Op, g: Expr) -> Op:
+    """The in-place sum `update` with `g` as its contribution."""
+    target, where, total = update.args
+    return Op(update.prim, (target, where, Op(total.prim, (total.args[0], g))))  # type: ignore[union-attr]
+
+
 def _chains(fn: Function, scalars: frozenset[str]) -> Function:
     """Straight-line chains: a fresh float array, then only `a = a + g` / `a = a - g` at the top level."""
     binds, reads = name_counts(fn.body)

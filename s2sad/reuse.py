@@ -35,26 +35,35 @@ new array (an elementwise result, a product or a reduction with axes left)
 or to an operand it wrote into; every read of `a` is as an argument of such
 an operation (never an alias, a view, a helper's argument or a loop's);
 the statement is `a`'s last reader; `a`'s layout gives the result's shape;
-and the result's dtype is `a`'s. Binary operators print as the ufunc they
+and the result's dtype is `a`'s (found by running the statement on
+one-element stand-ins of the arguments' ranks and dtypes, so NumPy's own
+promotion rules decide). Binary operators print as the ufunc they
 are (`np.multiply(t2, x, out=t2)`), since Python's operators take no `out=`.
 """
 from __future__ import annotations
 
+import ast
 import operator
+import warnings
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from . import inplace
 from . import layouts as lay
 from . import registry
-from .ir import Assign, Const, Expr, For, Function, If, Op, Return, Stmt, Var, While, name_counts, names_read, stmt_exprs, walk_expr, walk_stmts
+from .ir import Assign, Const, Expr, For, Function, If, Op, Return, Slice, Tup, Var, While, name_counts, names_read, stmt_exprs, walk_expr, walk_stmts
 
 _WEAK = (int, float)  # a Python number takes the dtype of the array it meets (NEP 50)
-_SHAPE = object()  # stands for a shape tuple, whose items are Python ints
 _NEP50 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"  # NumPy scalars keep their dtype in arithmetic
-_OPERATORS = {"add": operator.add, "subtract": operator.sub, "multiply": operator.mul, "divide": operator.truediv,
-              "power": operator.pow, "negative": operator.neg}
+# What `_sample` runs: operations whose result is no larger than their operands, and the helpers
+# that spread or sum an adjoint to an operand's shape.
+_FOLLOWED_SHAPES = ("elementwise", "reduce", "like_first", "scalar")
+_FOLLOWED = ("matmul", "dot", "T", "shape_attr", "getitem", "unsum_", "unbroadcast_")
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+              ast.Pow: operator.pow, ast.MatMult: operator.matmul, ast.FloorDiv: operator.floordiv,
+              ast.Mod: operator.mod, ast.USub: operator.neg, ast.UAdd: operator.pos}
 
 
 def apply(fn: Function, layouts: dict[str, Any], dtypes: dict[str, np.dtype], seeds: frozenset[str] = frozenset()) -> Function:
@@ -67,29 +76,30 @@ def apply(fn: Function, layouts: dict[str, Any], dtypes: dict[str, np.dtype], se
         return fn
     last = {n: i for i, s in enumerate(fn.body) for x in stmt_exprs(s) for n in names_read(x)}
     known: dict[str, Any] = dict(layouts)  # name -> layout, in the order the statements run
-    types: dict[str, Any] = dict(dtypes)  # name -> dtype, or a sample Python number
+    # name -> a stand-in for its value: a one-element array of its rank and dtype, or a Python number
+    samples: dict[str, Any] = {n: np.ones((1,) * len(known[n]), d) for n, d in dtypes.items() if isinstance(known.get(n), tuple)}
     for p in fn.params:  # a user's float default may be overridden by a NumPy scalar, whose dtype counts
         if p.name in seeds and isinstance(p.default, Const) and type(p.default.value) is float:
-            types[p.name], known[p.name] = p.default.value, ()
+            samples[p.name], known[p.name] = p.default.value, ()
     owned: set[str] = set()  # safe names holding a new array that no other name holds
     body = list(fn.body)
     for i, s in enumerate(body):
         if not isinstance(s, Assign) or not isinstance(s.target, str):
             continue
-        upd = _contribution(s)
+        upd = inplace.contribution(s)
         e = upd if upd is not None else s.value  # `a += g`: the contribution g
-        new = _write_into(e, i, owned, last, known, types)
+        new = _write_into(e, i, owned, last, known, samples)
         if new is not None:
-            body[i] = replace(s, value=_replace_contribution(s.value, new) if upd is not None else new)
+            body[i] = replace(s, value=inplace.with_contribution(s.value, new) if upd is not None else new)
         if upd is not None:
             continue
         y = s.target
         out = known[y] = _layout(s.value, known)  # the value as it was: `out=` changes neither
-        t = _dtype(s.value, types)
-        if t is not None:
-            types[y] = t
+        stand_in = _stand_in(s.value, samples)
+        if stand_in is not None:
+            samples[y] = stand_in
         else:
-            types.pop(y, None)
+            samples.pop(y, None)
         if y in safe and out and _fresh(s.value):
             owned.add(y)
     if body == fn.body:
@@ -116,22 +126,22 @@ def ufunc(prim: str) -> np.ufunc | None:
     return f if isinstance(f, np.ufunc) and f.nout == 1 else None
 
 
-def _write_into(e: Expr, i: int, owned: set[str], last: dict[str, int], known: dict[str, Any], types: dict[str, Any]) -> Op | None:
+def _write_into(e: Expr, i: int, owned: set[str], last: dict[str, int], known: dict[str, Any], samples: dict[str, Any]) -> Op | None:
     """`e` with `out=` one of its operands, if one qualifies; else None."""
     if not isinstance(e, Op) or e.kwargs:
         return None
     f = ufunc(e.prim)
     if f is None or len(e.args) != f.nin:
         return None
-    result, rtype = _layout(e, known), _dtype(e, types)
-    if not result or not isinstance(rtype, np.dtype):
+    result, rtype = _layout(e, known), _dtype(e, samples)
+    if not result or rtype is None:
         return None
     # An operand first; else a name an inner elementwise operation read (it has finished with it: t6 in
     # 1 - t6 ** 2). Only elementwise operations between: they broadcast the name into the result's shape.
     direct = [a for a in e.args if isinstance(a, Var)]
     inner = [x for x in _broadcast_into(e) if x not in direct]
     for a in direct + inner:
-        if a.name in owned and last.get(a.name) == i and types.get(a.name) == rtype \
+        if a.name in owned and last.get(a.name) == i and _dtype(a, samples) == rtype \
                 and _gives_shape(known.get(a.name), result):
             return Op(e.prim, e.args, (("out", a),))
     return None
@@ -144,22 +154,6 @@ def _broadcast_into(e: Expr) -> list[Var]:
     if isinstance(e, Op) and not e.kwargs and ufunc(e.prim) is not None:
         return [v for a in e.args for v in _broadcast_into(a)]
     return []
-
-
-def _contribution(s: Assign) -> Expr | None:
-    """g of an in-place accumulation `a = setitem(a, ..., a[...] + g)` (which prints `a += g`)."""
-    v = s.value
-    if isinstance(v, Op) and v.prim == "setitem" and len(v.args) == 3 and v.args[0] == Var(s.target) \
-            and v.args[1] == Const(Ellipsis) and isinstance(v.args[2], Op) and v.args[2].prim in ("add", "subtract") \
-            and len(v.args[2].args) == 2 and v.args[2].args[0] == Op("getitem", (Var(s.target), Const(Ellipsis))):  # type: ignore[arg-type]
-        return v.args[2].args[1]
-    return None
-
-
-def _replace_contribution(update: Op, g: Op) -> Op:
-    """`a = setitem(a, ..., a[...] + old)` with `g` for `old`."""
-    target, where, total = update.args
-    return Op(update.prim, (target, where, Op(total.prim, (total.args[0], g))))  # type: ignore[union-attr]
 
 
 def _gives_shape(a: Any, result: Any) -> bool:
@@ -198,53 +192,66 @@ def _reduction(e: Op) -> Any:
     return f if callable(f) and getattr(np.ndarray, name, None) is not None else None
 
 
-def _dtype(e: Expr, types: dict[str, Any]) -> Any:
-    """`e`'s dtype; a Python number (a sample) for a value whose dtype yields to an array's; else None."""
+class _Unknown(Exception):
+    """A value the stand-ins cannot follow."""
+
+
+def _sample(e: Expr, samples: dict[str, Any]) -> Any:
+    """`e` run as the generated code runs it, on the stand-ins in `samples`; `_Unknown` if it cannot be."""
     if isinstance(e, Const):
-        return e.value if type(e.value) in _WEAK else None
+        return e.value
     if isinstance(e, Var):
-        return types.get(e.name)
-    if not isinstance(e, Op) or not e.args:
-        return None
-    args = [_dtype(a, types) for a in e.args]
-    first = args[0]
-    if e.prim in ("shape", "shape_attr") and len(e.args) == 1 and first is not None:
-        return _SHAPE
-    if e.prim == "getitem" and first is _SHAPE and isinstance(e.args[1], Const) and type(e.args[1].value) is int:
-        return 1  # a length: a Python int
-    if e.prim in ("T", "unbroadcast_", "unsum_"):  # the same values (or sums, or copies) of the first argument's dtype
-        return np.dtype(float) if type(first) is float and e.prim == "unsum_" else first if isinstance(first, np.dtype) else None
-    if e.prim == "tie_weights":
-        return first if isinstance(first, np.dtype) and first.kind == "f" else np.dtype(float) if isinstance(first, np.dtype) else None
-    if any(a is None or a is _SHAPE for a in args):
-        return None
-    if all(type(a) in _WEAK for a in args):
-        return _python(e.prim, args)
-    # Run the operation on one-element arrays of these dtypes: NumPy's own promotion rules decide.
-    dummies = [np.ones(1, a) if isinstance(a, np.dtype) else a for a in args]
-    f: Any = ufunc(e.prim)
-    if f is None and e.prim in ("matmul", "dot") and len(args) == 2:
-        f, dummies = np.matmul, [np.ones((1, 1), a) if isinstance(a, np.dtype) else a for a in args]
-    elif f is None and _NEP50:  # a reduction may give a NumPy scalar, whose dtype counts only under NEP 50
-        f, dummies = _reduction(e), dummies[:1]
-    if f is None or (isinstance(f, np.ufunc) and len(dummies) != f.nin):
-        return None
-    try:
-        with np.errstate(all="ignore"):
-            out = f(*dummies)
-    except Exception:  # noqa: BLE001 -- e.g. an int to a negative int power: no dtype
-        return None
-    return out.dtype if isinstance(out, (np.ndarray, np.generic)) else None
+        if e.name not in samples:
+            raise _Unknown(e.name)
+        return samples[e.name]
+    if isinstance(e, Tup):
+        return tuple(_sample(x, samples) for x in e.elts)
+    if isinstance(e, Slice):
+        return slice(*(None if x is None else _sample(x, samples) for x in (e.lower, e.upper, e.step)))
+    if not isinstance(e, Op) or e.prim not in registry.PRIMS:
+        raise _Unknown(e)
+    prim = registry.PRIMS[e.prim]
+    if prim.shape not in _FOLLOWED_SHAPES and e.prim not in _FOLLOWED:
+        raise _Unknown(e)  # (a constructor such as np.ones((n,)) would allocate at its full size)
+    sp = prim.spelling
+    args = [_sample(a, samples) for a in e.args]
+    kwargs = {k: _sample(v, samples) for k, v in e.kwargs}
+    if sp.kind in ("binop", "unary") and not kwargs and sp.op in _OPERATORS:  # Python's operator: 1.0 / n is a float
+        return _OPERATORS[sp.op](*args)
+    if sp.kind == "attr" and len(args) == 1:
+        return getattr(args[0], sp.path)
+    if sp.kind == "method" and args:
+        return getattr(args[0], sp.path)(*args[1:], **kwargs)
+    if sp.kind == "getitem" and len(args) == 2:
+        return args[0][args[1]]
+    if sp.kind == "call" and prim.fn is not None:
+        return prim.fn(*args, **kwargs)
+    raise _Unknown(e)
 
 
-def _python(prim: str, args: list[Any]) -> Any:
-    """What Python's own operator makes of numbers (`1.0 / t11` is a float), or None."""
-    op = _OPERATORS.get(prim)
+def _stand_in(e: Expr, samples: dict[str, Any]) -> Any:
+    """A stand-in for `e`'s value (one-element arrays of its dtype and rank), or None when not known.
+
+    Only its dtype (or, for a Python number, its type) is used: running NumPy itself on the stand-ins
+    applies NumPy's promotion rules, Python numbers yielding to arrays as NEP 50 says.
+    """
     try:
-        out = op(*args) if op is not None else None
-    except Exception:  # noqa: BLE001 -- 1 / 0, say
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = _sample(e, samples)
+    except Exception:  # noqa: BLE001 -- _Unknown, or e.g. an int to a negative int power: not known
         return None
-    return out if type(out) in _WEAK else None
+    if isinstance(out, np.ndarray) and out.ndim and out.size == 1:
+        return out
+    if isinstance(out, (np.ndarray, np.generic)):  # a NumPy scalar's dtype counts only under NEP 50
+        return out if _NEP50 else None
+    return out if type(out) in _WEAK or (type(out) is tuple and all(type(x) is int for x in out)) else None
+
+
+def _dtype(e: Expr, samples: dict[str, Any]) -> np.dtype | None:
+    """The dtype of `e`'s value, when it is an array whose dtype the stand-ins know."""
+    out = _stand_in(e, samples)
+    return out.dtype if isinstance(out, np.ndarray) else None
 
 
 def _safe_names(fn: Function) -> set[str]:
