@@ -75,7 +75,8 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
     follow (see the README).
 
     Returns statement id -> the copying primitive: `copy_` (`.copy()`) for arrays, `copy_copy`
-    (`copy.copy`) for an item of a list, which may be a float that has no `.copy()`.
+    (`copy.copy`) for an item of a list or an alias of a name bound more than once, either of which
+    may be a float that has no `.copy()`.
     """
     read = set().union(*reads.values()) if reads else set()
     readers: Counter[str] = Counter()  # name -> how many primal statements read it
@@ -83,6 +84,8 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
         readers.update(names_read(getattr(x, "value", None)) | names_read(getattr(x, "test", None))
                        | names_read(getattr(x, "iter", None)))
     copies: dict[int, str] = {}
+    binds = Counter(t for x in walk_stmts(primal) if isinstance(x, Assign) and not (isinstance(x.value, Op) and x.value.prim in ("setitem", "append"))
+                    for t in x.targets)  # (an in-place store keeps the array)
     stored = {s.targets[0] for s in walk_stmts(primal) if isinstance(s, Assign) and isinstance(s.value, Op) and s.value.prim == "setitem"}
     lists = {s.target for s in walk_stmts(primal) if isinstance(s, Assign) and isinstance(s.target, str)
              and (isinstance(s.value, Tup) and s.value.kind == "list" or isinstance(s.value, Op) and s.value.prim == "builtin_list")}
@@ -115,7 +118,10 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
                 between = stmts[k + 1:store] if store is not None else stmts[k + 1:]
                 if all(isinstance(y, Assign) for y in between) and \
                         sum(t in names_read(y.value) for y in between) == readers[t]:  # type: ignore[union-attr]
-                    copies[id(x)] = "copy_copy" if a in lists and isinstance(x.value, Op) else "copy_"
+                    # An item of a list, or a name that other bindings may leave holding a float (the
+                    # swap `x0, buf0 = buf0, x0`), is copied with copy.copy: a float has no .copy().
+                    loose = a in lists and isinstance(x.value, Op) or isinstance(x.value, Var) and binds[a] > 1
+                    copies[id(x)] = "copy_copy" if loose else "copy_"
 
     block(primal)
     return copies

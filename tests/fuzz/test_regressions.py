@@ -919,3 +919,28 @@ def f(x):
     stale = straight.replace("    y = y + 1.0\n", "")
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="'v' is a view of 'y'"):
         s2sad.grad(load(stale).f)(x)
+
+
+def test_an_alias_of_a_name_a_swap_left_holding_a_float_is_copied_with_copy_copy():
+    # Found by the long profile (seed 798; older than the session that found it): `buf0[0] = ...`
+    # makes the alias `f = buf0` of the returned value a copy, but after `x0, buf0 = (buf0, x0)` the
+    # name holds a float, which has no `.copy()` (AttributeError from generated code).
+    source = """\
+import numpy as np
+
+def f(x0):
+    buf0 = np.zeros((3,))
+    buf0[0] = x0 + x0
+    x0 += x0
+    if x0 < 0.0:
+        v1 = x0
+        if x0 < 0.0:
+            return 2.0 ** x0
+        v2 = x0
+    else:
+        v3 = x0
+    x0, buf0 = (buf0, x0)
+    return buf0
+"""
+    check(source, (0.2739233746429086,))
+    check(source, (-0.27,))
