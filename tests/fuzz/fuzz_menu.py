@@ -239,7 +239,8 @@ SHAPE_SPECS: tuple[ShapeSpec, ...] = (
     ShapeSpec("np.array", _same_shape("np.array({0})")),
     ShapeSpec("np.asarray", _same_shape("np.asarray({0})"), view=True),
     ShapeSpec("np.copy", _same_shape("np.copy({0})")),
-    ShapeSpec("np.full", lambda S: [(f"np.full({S!r}, {{0}})", ((),))] if S else []),
+    # dtype=float: the fill value may be a loop index, and an int array refuses a later `v += 0.5`.
+    ShapeSpec("np.full", lambda S: [(f"np.full({S!r}, {{0}}, dtype=float)", ((),))] if S else []),
     # autograd treats full_like's fill value as a constant (its derivative is 0 there): no autograd oracle.
     ShapeSpec("np.full_like", lambda S: [("np.full_like({0}, {1})", (S, ()))] if S else [], autograd=False),
     ShapeSpec("np.clip", lambda S: [("np.clip({0}, -0.5, 0.5)", (S,))]),
