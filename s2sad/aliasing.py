@@ -1,12 +1,13 @@
-"""Aliasing guards, specialised: drop `unshared` checks on values known to be scalars.
+"""Aliasing guards, specialised: drop `unshared` and `not_a_view` checks on values known to be scalars.
 
 Input: a `Lowered` function whose Wengert list may contain guards
 `t = unshared(v, "file:line")`, which lowering puts before `v += e` when `v`
 may share its array with another name or with the caller (`+=` would update
-that array in place, while s2sad binds a new value). Output: the same
-function without the guards whose `v` is a scalar under the given scalar
-parameters (numbers are re-bound by `+=`, so nothing is shared); the
-remaining guards raise at run time if `v` turns out to be an array.
+that array in place, while s2sad binds a new value), and checks
+`_ = not_a_view(row, ...)` where `row = A[i]` is read after a store into `A`.
+Output: the same function without the guards whose value is a scalar under
+the given scalar parameters (numbers are re-bound by `+=`, and are never
+views); the remaining guards raise at run time if it turns out to be an array.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .shapes import SCALAR, expr_shape, infer
 
 
 def _is_guard(s: Stmt) -> bool:
-    return isinstance(s, Assign) and isinstance(s.value, Op) and s.value.prim == "unshared"
+    return isinstance(s, Assign) and isinstance(s.value, Op) and s.value.prim in ("unshared", "not_a_view")
 
 
 def _has_guard(body: list[Stmt]) -> bool:

@@ -88,8 +88,8 @@ def helper_source(name: str) -> str:
 
 
 def _runtime_names() -> list[str]:
-    """The functions and classes of `s2sad.runtime` (its linear-algebra part included), in source order."""
-    homes = (runtime.__name__, f"{runtime.__name__}_linalg")
+    """The functions and classes of `s2sad.runtime` (its linear-algebra and guard parts included), in source order."""
+    homes = (runtime.__name__, f"{runtime.__name__}_linalg", f"{runtime.__name__}_guards")
     return [n for n, v in vars(runtime).items() if (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ in homes]
 
 

@@ -12,7 +12,7 @@ output's tangent (`hvp` and the diagonal Jacobian need nothing else), so the
 primal statements that only formed the value go.
 
 Kept whatever their targets: expression statements (`stack.append(x)`), pops (the
-stack's order), `append`, the `unshared` guard, `break` and comments; an
+stack's order), `append`, the `unshared` and `not_a_view` guards, `break` and comments; an
 in-place store `y[i] = v` is kept while `y` is live. The analysis is the textbook backward one over structured
 code: a branch's live set is the union of its arms', a loop's is iterated to a
 fixed point, and a `break` sees the set live after its loop.
@@ -25,7 +25,7 @@ from . import registry
 from .ir import (Assign, Break, Comment, Const, Expr, ExprStmt, For, Function, If, Op, Return, Stmt, Tup, Var, While,
                  map_stmt, names_read, stmt_exprs, substitute, walk_expr, walk_stmts)
 
-EFFECTS = frozenset({"push", "pop", "setitem", "append", "unshared"})
+EFFECTS = frozenset({"push", "pop", "setitem", "append", "unshared", "not_a_view"})
 # Reads that need only a value's shape: `np.size(t5)` in a mean's adjoint.
 SHAPE_ONLY = frozenset({"size", "size_attr", "shape", "shape_attr", "ndim", "ndim_attr"})
 

@@ -137,6 +137,7 @@ class Lowerer(Ownership):
             name = self.current[s.target.id]
             # On an ndarray `+=` updates the object in place; s2sad binds a new value instead, which is
             # the same unless another name (or the caller) holds the object too.
+            self.mark_updated(name, s.target.id)
             if name in self.shared:
                 self.guard_unshared(name, s)
             elif self.frames and name not in self.frames[-1][0]:
@@ -173,19 +174,21 @@ class Lowerer(Ownership):
         test = self.test_atom(self.conv.expr(s.test))
         self.depth += 1
         owned, shared, stale, views = set(self.owned), set(self.shared), dict(self.stale), dict(self.view_of)
+        elements = set(self.element_views)
         rebound = set(self.frames[-1][0]) if self.frames else set()
         body = self.block(s.body)
         owned_body, self.owned = self.owned, owned
         shared_body, self.shared = self.shared, shared  # each branch starts from the state before the if
         stale_body, self.stale = self.stale, stale
         views_body, self.view_of = self.view_of, views
+        elements_body, self.element_views = self.element_views, set(elements)
         if self.frames:
             rebound_body, self.frames[-1] = self.frames[-1][0], (set(rebound), *self.frames[-1][1:])
         orelse = self.block(s.orelse)
         self.owned &= owned_body  # owned after the if only if owned after either branch
         self.shared |= shared_body
         self.stale.update(stale_body)  # changed after the if if changed in either branch
-        self.merge_views(views_body)
+        self.merge_views(views_body, elements_body)
         if self.frames:
             self.frames[-1][0].intersection_update(rebound_body)
         self.depth -= 1

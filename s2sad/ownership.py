@@ -34,6 +34,13 @@ class Ownership:
         # store `y[i] = v` has since changed under their names -- NumPy shows them the new values, while
         # s2sad's derivative would see the old ones, so reading one is refused (`read_local`).
         self.view_of: dict[str, frozenset[str]] = {}  # a view -> the arrays it may look into (one per path)
+        # Views taken with integer indices, `row = A[i]`: a number when A is a vector (`tmp = y[i];
+        # y[i] = y[j]; y[j] = tmp` swaps), a view when A has more axes. Which, only the run can tell,
+        # so reading one after a store gets a runtime check (`not_a_view`) rather than a refusal.
+        self.element_views: set[str] = set()
+        # Checks of element views read before the loop body re-binds them: a store later in the body
+        # changes them for the next iteration. Kept when the loop ends if one did (`leave_loop`).
+        self.pending_checks: list[tuple[str, str, Assign, list[Stmt]]] = []  # (name, user, check, body)
         self.stale: dict[str, tuple[str, int | None]] = {}
         self.early_reads: list[set[str]] = []  # per enclosing loop: names read before the body re-binds them
         self.stmt_node: ast.AST | None = None
@@ -67,9 +74,20 @@ class Ownership:
         self.loops -= 1
         _, relied, augmented = self.frames.pop()
         early = self.early_reads.pop()
-        for name in sorted(early & set(self.stale)):
+        for name in sorted(early & set(self.stale) - self.element_views):
             # Read at the top of the body, changed by a store further down: the next iteration reads it changed.
             self._stale_error(name, name, loop)
+        # An element view read that way keeps its check, naming the store; the others go once no enclosing
+        # loop can change them.
+        pending = []
+        for name, user, check, body in self.pending_checks:
+            if name in self.stale:
+                body[next(k for k, st in enumerate(body) if st is check)] = self._view_check(user, name, check.line)
+            elif self.loops:
+                pending.append((name, user, check, body))
+            else:
+                body[:] = [st for st in body if st is not check]
+        self.pending_checks = pending
         for name in sorted(relied - self.owned):
             self.check_owned(name, loop)
         for name, guard, body in augmented:
@@ -105,23 +123,48 @@ class Ownership:
         if name is None:
             return None
         if name in self.stale:
-            self._stale_error(user, name, self.stmt_node)
+            if name in self.element_views:
+                self.emit(self._view_check(user, name, self.line))
+            else:
+                self._stale_error(user, name, self.stmt_node)
+        elif self.frames and name in self.element_views and name not in self.frames[-1][0]:
+            # Read before this iteration re-binds it: a store further down would change it for the next one.
+            check = Assign("_", Op("not_a_view", (Var(name),)), self.line)  # a placeholder until the loop ends
+            self.emit(check)
+            self.pending_checks.append((name, user, check, self.body))
         for (rebound, _, _), early in zip(reversed(self.frames), reversed(self.early_reads)):
             if name in rebound:
                 break
             early.add(name)
         return name
 
-    def merge_views(self, body: dict[str, frozenset[str]]) -> None:
+    def merge_views(self, body: dict[str, frozenset[str]], element_views: set[str]) -> None:
         """After an if (the else arm's views current, `body` the other arm's): a view of what either arm left it viewing."""
         for view, roots in body.items():
             self.view_of[view] = self.view_of.get(view, frozenset()) | roots
+        # A view in one arm and maybe one in the other: checked at run time, where a real view fails the check.
+        self.element_views |= element_views
+
+    def mark_updated(self, name: str, user: str) -> None:
+        """Before `user op= e` re-binds `name`: on an ndarray it updates in place, under its element views.
+
+        (Its other views made `name` shared, so the `unshared` guard refuses the update itself.)"""
+        for view, roots in self.view_of.items():
+            if name in roots and view in self.element_views:
+                self.stale[view] = (user, self.line)
 
     def mark_stale(self, name: str, user: str) -> None:
         """After the in-place store `user[i] = v` into `name`: every view of it now shows other values."""
         for view, roots in self.view_of.items():
             if name in roots:
                 self.stale[view] = (user, self.line)
+
+    def _view_check(self, user: str, name: str, line: int | None) -> Assign:
+        """`_ = not_a_view(row, 'row', "the update of 'A' on line 9", 'file.py:12')`: an element view
+        that a store changed must be a number, not a row of a matrix."""
+        base, store = self.stale[name]
+        where = f"{self.fs.filename.rsplit('/', 1)[-1]}:{line}"
+        return Assign("_", Op("not_a_view", (Var(name), Const(user), Const(f"the update of {base!r} on line {store}"), Const(where))), line)
 
     def _stale_error(self, user: str, name: str, node: ast.AST | None) -> None:
         base, line = self.stale[name]
@@ -140,18 +183,18 @@ class Ownership:
             self.frames[-1][0].add(name)
         self.stale.pop(name, None)
         self.view_of.pop(name, None)
+        self.element_views.discard(name)
         for view, roots in list(self.view_of.items()):
             if name in roots:  # `name` now holds another array: a store into it no longer reaches the view
                 if roots == {name}:
                     del self.view_of[view]
                 else:
                     self.view_of[view] = roots - {name}
-        if isinstance(e, Var) or isinstance(e, Op) and e.prim in self._VIEWS and e.args and isinstance(e.args[0], Var) \
-                and not (e.prim == "getitem" and _integer_index(e.args[1])):
-            # (`v = y[i]` is a number when y is a vector -- `tmp = y[i]; y[i] = y[j]; y[j] = tmp` swaps --
-            # and a row view of a matrix otherwise, which s2sad cannot tell apart here: not tracked.)
+        if isinstance(e, Var) or isinstance(e, Op) and e.prim in self._VIEWS and e.args and isinstance(e.args[0], Var):
             base = e.name if isinstance(e, Var) else e.args[0].name  # type: ignore[union-attr]
             self.view_of[name] = self.view_of.get(base, frozenset({base}))
+            if e.prim == "getitem" and _integer_index(e.args[1]) if isinstance(e, Op) else base in self.element_views:
+                self.element_views.add(name)
         if isinstance(e, Op) and e.prim not in self._VIEWS and not registry.PRIMS[e.prim].spelling.kind == "attr":
             self.owned.add(name)
             self.shared.discard(name)
@@ -165,9 +208,9 @@ class Ownership:
             self.shared.update({name, e.name})
         elif isinstance(e, Op) and e.prim == "getitem" and _integer_index(e.args[1]):
             # `v = a[i]`: a number when `a` is a vector (the common case, and `v += e` then re-binds);
-            # a row view of a matrix otherwise, which s2sad cannot tell apart here (see the README).
+            # a row view of a matrix otherwise, which `v += e` would update in place: the guard decides.
             self.owned.discard(name)
-            self.shared.discard(name)
+            self.shared.add(name)
         elif isinstance(e, Op):  # a view
             self.owned.discard(name)
             self.shared.add(name)

@@ -423,30 +423,6 @@ def product(a: Any, b: Any) -> Any:
 
 __all__ += ["product"]
 
-
-def unshared(value: Any, name: str, where: str) -> Any:
-    """Refuse `name += e` (at `where`, "file:line") when the value is an array another name holds too.
-
-    On an ndarray `+=` updates the object in place, so every other name for it (or the
-    caller's argument) changes; the derivative code treats `v` as a new value instead.
-    Numbers are re-bound by `+=`, as s2sad assumes, and pass through."""
-    if isinstance(value, np.ndarray):
-        import sys
-
-        # s2sad's own error when s2sad is loaded; a ValueError in exported code running without it.
-        error = getattr(sys.modules.get("s2sad.errors"), "UnsupportedSyntaxError", ValueError)
-        filename, _, line = where.rpartition(":")
-        message = (f"augmented assignment to {name!r} updates its array in place, and another name (or the "
-                   "caller's argument) holds the same array, so it would change too")
-        hint = f"make a new array instead: write `{name} = {name} + e` for `{name} += e`"
-        if error is ValueError:
-            raise error(f"{where}: {message}; {hint}")
-        raise error(message, filename=filename, lineno=int(line), construct=f"{name} += ...", hint=hint)
-    return value
-
-
-__all__ += ["unshared"]
-
 __all__ += [
     "tie_weights", "prod_others", "cumprod_adjoint", "cumprod_tangent", "diff_adjoint", "median_weights",
     "weights_like", "unweights_like", "safe_divide", "sinc_derivative", "unstack", "unconcatenate", "join_like",
@@ -454,7 +430,13 @@ __all__ += [
 ]
 
 
-# The linear-algebra adjoints live in their own module; generated code imports them from here.
+# The aliasing guards and the linear-algebra adjoints live in their own modules; generated code imports
+# them from here.
+from . import runtime_guards  # noqa: E402
+from .runtime_guards import _refuse, not_a_view, unshared  # noqa: E402, F401 -- re-exported
+
+__all__ += runtime_guards.__all__  # noqa: E402
+
 from . import runtime_linalg  # noqa: E402 -- after the helpers it uses are defined
 from .runtime_linalg import (  # noqa: E402, F401 -- re-exported
     mT,

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from ..registry import defrule, nondiff
-from ..runtime import Stack, appended, broadcast_like, scatter_add, set_at, unbroadcast, unshared, zero_at
+from ..runtime import Stack, appended, broadcast_like, not_a_view, scatter_add, set_at, unbroadcast, unshared, zero_at
 
 
 @defrule(set_at, name="setitem", call="set_at")
@@ -138,6 +138,7 @@ nondiff(builtins.list, "builtin_list", call="list")
 nondiff(builtins.reversed, "reversed", call="reversed")
 nondiff(Stack, "Stack", call="Stack")
 nondiff(unshared, "unshared", call="unshared")  # the guard before `v += e` on a name that may share an array
+nondiff(not_a_view, "not_a_view", call="not_a_view")  # the check of `row = A[i]` read after a store into A
 nondiff(None, "push", call=".append")  # on a `Stack()`: lowering reads `stack.append(v)` back as a push
 nondiff(None, "pop", call=".pop", method="pop")
 nondiff(None, "and_", call=("boolop", ast.And), boolean=True)
