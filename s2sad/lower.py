@@ -174,7 +174,7 @@ class Lowerer(Ownership):
         test = self.test_atom(self.conv.expr(s.test))
         self.depth += 1
         owned, shared, stale, views = set(self.owned), set(self.shared), dict(self.stale), dict(self.view_of)
-        elements = set(self.element_views)
+        elements, lists = set(self.element_views), set(self.lists)
         rebound = set(self.frames[-1][0]) if self.frames else set()
         body = self.block(s.body)
         owned_body, self.owned = self.owned, owned
@@ -182,6 +182,7 @@ class Lowerer(Ownership):
         stale_body, self.stale = self.stale, stale
         views_body, self.view_of = self.view_of, views
         elements_body, self.element_views = self.element_views, set(elements)
+        lists_body, self.lists = self.lists, lists
         if self.frames:
             rebound_body, self.frames[-1] = self.frames[-1][0], (set(rebound), *self.frames[-1][1:])
         orelse = self.block(s.orelse)
@@ -189,6 +190,7 @@ class Lowerer(Ownership):
         self.shared |= shared_body
         self.stale.update(stale_body)  # changed after the if if changed in either branch
         self.merge_views(views_body, elements_body)
+        self.lists &= lists_body  # a list after the if only if a list after either branch
         if self.frames:
             self.frames[-1][0].intersection_update(rebound_body)
         self.depth -= 1

@@ -38,6 +38,7 @@ class Ownership:
         # y[i] = y[j]; y[j] = tmp` swaps), a view when A has more axes. Which, only the run can tell,
         # so reading one after a store gets a runtime check (`not_a_view`) rather than a refusal.
         self.element_views: set[str] = set()
+        self.lists: set[str] = set()  # names surely holding a list: `h = hs[i]` is the list's item, never a view
         # Checks of element views read before the loop body re-binds them: a store later in the body
         # changes them for the next iteration. Kept when the loop ends if one did (`leave_loop`).
         self.pending_checks: list[tuple[str, str, Assign, list[Stmt]]] = []  # (name, user, check, body)
@@ -184,13 +185,15 @@ class Ownership:
         self.stale.pop(name, None)
         self.view_of.pop(name, None)
         self.element_views.discard(name)
+        self.lists.discard(name)
         for view, roots in list(self.view_of.items()):
             if name in roots:  # `name` now holds another array: a store into it no longer reaches the view
                 if roots == {name}:
                     del self.view_of[view]
                 else:
                     self.view_of[view] = roots - {name}
-        if isinstance(e, Var) or isinstance(e, Op) and e.prim in self._VIEWS and e.args and isinstance(e.args[0], Var):
+        of_list = isinstance(e, Op) and e.prim == "getitem" and isinstance(e.args[0], Var) and e.args[0].name in self.lists
+        if isinstance(e, Var) or isinstance(e, Op) and e.prim in self._VIEWS and e.args and isinstance(e.args[0], Var) and not of_list:
             base = e.name if isinstance(e, Var) else e.args[0].name  # type: ignore[union-attr]
             self.view_of[name] = self.view_of.get(base, frozenset({base}))
             if e.prim == "getitem" and _integer_index(e.args[1]) if isinstance(e, Op) else base in self.element_views:
@@ -201,6 +204,7 @@ class Ownership:
         elif isinstance(e, Tup) and e.kind == "list":
             self.owned.add(name)
             self.shared.discard(name)
+            self.lists.add(name)
         elif isinstance(e, Var):
             # `y = z`: one object, two names; neither may be updated in place any more.
             self.owned.discard(name)

@@ -152,7 +152,14 @@ def list_of_arrays(x):
     return np.sum(h * hs[1])
 
 
-@pytest.mark.parametrize("fn", [swap_items, read_item_after_store, update_item, carried_item, list_of_arrays])
+def list_of_views(x):
+    hs = [x[0:2], x[1:3]]
+    h = hs[0]  # a view of the argument, but the list's item: a store into the list leaves it alone
+    hs[1] = h * 3.0
+    return np.sum(h * hs[1])
+
+
+@pytest.mark.parametrize("fn", [swap_items, read_item_after_store, update_item, carried_item, list_of_arrays, list_of_views])
 def test_numbers_read_through_an_index_are_accepted_and_differentiated(fn):
     g = s2sad.grad(fn)(X)
     np.testing.assert_allclose(g, central_difference(fn, (X,), 0), rtol=1e-6, atol=1e-9)
@@ -167,6 +174,7 @@ def test_checks_are_only_where_a_store_follows():
     assert text.count("not_a_view(") == 1
     assert "not_a_view" not in s2sad.source(carried_item_no_store)  # the loop's tentative check is dropped
     assert "unshared" not in s2sad.source(carried_item_no_store)
+    assert "not_a_view" not in s2sad.source(list_of_views)  # an item of a list is never a view of it
 
 
 def carried_item_no_store(x):
