@@ -212,3 +212,47 @@ except ValueError as exc:
 """
     got = run_hidden(path, calls, tmp_path)
     assert re.match(r"test_element_views\.py:\d+: 'row' is a view into an array", got["error"]), got["error"]
+
+
+# -- random programs: refused or right, and never refused on a vector ----------------------------
+
+_STEPS = ("A[{j}] = x[{j}] * 2.0", "A *= 1.5", "v += x[1]", "v = A[{j}]", "t = t + np.sum(v * x)",
+          "A = A * 1.1", "t = t + np.sum(A[{j}] * v)")
+
+
+def _random_program(rng: np.random.Generator, matrix: bool) -> str:
+    lines = ["import numpy as np", "", "", "def f(x):",
+             "    A = np.outer(x, x) + 0.5" if matrix else "    A = x * 1.5 + 0.5",
+             f"    v = A[{rng.integers(3)}]", "    t = 0.0"]
+    for _ in range(rng.integers(2, 7)):
+        if rng.random() < 0.25:
+            lines.append("    for i in range(2):")
+            lines += ["        " + rng.choice(_STEPS).format(j=rng.integers(3)) for _ in range(rng.integers(1, 4))]
+        else:
+            lines.append("    " + rng.choice(_STEPS).format(j=rng.integers(3)))
+    lines.append("    return t + np.sum(v * x) + np.sum(A * x[0])")
+    return "\n".join(lines) + "\n"
+
+
+def test_random_programs_are_refused_or_right(tmp_path):
+    from program_files import load_module
+
+    rng = np.random.default_rng(20261201)
+    x, u = np.array([0.7, -1.2, 0.4]), np.array([0.3, -1.0, 0.7])
+    refused = {True: 0, False: 0}
+    for k in range(120):
+        matrix = bool(k % 2)
+        text = _random_program(rng, matrix)
+        f = load_module(tmp_path, text, f"element_views_{k}").f
+        try:
+            g = s2sad.grad(f)(x)
+            _, tangent = s2sad.jvp(f, (x,), (u,))
+        except s2sad.UnsupportedSyntaxError:
+            assert matrix, f"a vector program was refused:\n{text}"
+            with pytest.raises(s2sad.UnsupportedSyntaxError):  # both modes agree on the refusal
+                s2sad.jvp(f, (x,), (u,))
+            refused[matrix] += 1
+            continue
+        np.testing.assert_allclose(g, central_difference(f, (x,), 0), rtol=1e-6, atol=1e-8, err_msg=text)
+        np.testing.assert_allclose(tangent, g @ u, rtol=1e-9, atol=1e-12, err_msg=text)
+    assert 5 <= refused[True] <= 55, refused  # the draw exercises both outcomes on matrices
