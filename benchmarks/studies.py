@@ -219,13 +219,14 @@ def call_overhead(quick: bool, repeats: int, min_time: float) -> list[dict[str, 
     for name, fn, args, wrt in cases:
         g = s2sad.grad(fn, wrt if len(wrt) > 1 else wrt[0])
         g(*args)
-        ((key, (compiled, fix, valued)),) = g._fast.items()  # the one cached entry: (generated function, gradient fixer, returns the value too)
+        # The one cached entry: (generated function, gradient fixer, returns the value too, watch of the globals read).
+        ((key, (compiled, fix, valued, watch)),) = g._fast.items()
         result = compiled(*args)
 
         def stub(*a: Any, result: Any = result) -> Any:
             return result
 
-        g._fast[key] = (stub, fix, valued)
+        g._fast[key] = (stub, fix, valued, watch)
         times = interleaved({"api": lambda: g(*args), "direct": lambda: stub(*args)}, 2 * repeats + 1, min_time / 2)
         api_t, direct_t = times["api"].median, times["direct"].median
         rows.append({"name": name, "api": api_t, "direct": direct_t, "overhead": api_t - direct_t})

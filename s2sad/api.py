@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import optimize, pipeline
+from . import freshness, optimize, pipeline
 from .errors import InputError, S2SADError, ShapeError
 
 from .arguments import (  # noqa: F401 -- the rest of s2sad reaches them as api.X
@@ -111,14 +111,15 @@ class GradFunction:
         # The cheap call path: once per kind of arguments, `_first_call` resolves wrt, checks the
         # arguments and finds the compiled code; a repeated call only runs it and fixes the gradients.
         entry = self._fast.get(_kinds(args, kwargs))
-        if entry is None:
+        # (entry[3]: the watch of the globals the code read, or None when it read none that can change)
+        if entry is None or entry[3] is not None and entry[3].changed():
             return self._first_call(args, kwargs)
         _hit()
         return self._run(entry, args, kwargs)
 
-    def _run(self, entry: tuple[Callable[..., Any], Callable[..., Any], bool], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _run(self, entry: tuple, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Run a cached entry: the generated code, the scalar check, gradients shaped like the arguments."""
-        compiled, fix, valued = entry
+        compiled, fix, valued, _ = entry
         try:
             out = compiled(*args, **kwargs)
         except S2SADError as exc:
@@ -137,8 +138,9 @@ class GradFunction:
     @_user_errors
     def _first_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """The first call with arguments of these kinds: build the entry, then run it."""
-        compiled, positions, is_tuple, wrt, valued = self._entry(args, kwargs)
-        entry = self._fast[_kinds(args, kwargs)] = (compiled, _fixer(positions, wrt, is_tuple), valued)
+        compiled, positions, is_tuple, wrt, valued = self._entry(args, kwargs)  # (`pipeline` refreshes)
+        watch = freshness.current(target(self.fn, args))
+        entry = self._fast[_kinds(args, kwargs)] = (compiled, _fixer(positions, wrt, is_tuple), valued, watch)
         return self._run(entry, args, kwargs)
 
     @_user_errors

@@ -53,6 +53,8 @@ class Converter:
         self.local = local
         self.error = error
         self.globals_used: dict[str, Any] = {}
+        # `module.name` or `Class.name`; `lower` records these reads for `freshness` too.
+        self.attribute: Callable[[Any, str], Any] = lambda holder, name: getattr(holder, name, _MISSING)
         self.calls: list[tuple[ast.AST, Any]] = []
         # Hooks set by `lower`: calls to other Python functions, and `a if c else b`.
         self.user_call: Callable[[ast.Call, Any], Expr] | None = None
@@ -69,7 +71,7 @@ class Converter:
             base = self.static_value(node.value)
             if base is _MISSING or not isinstance(base, (types.ModuleType, type)):
                 return _MISSING
-            return getattr(base, node.attr, _MISSING)
+            return self.attribute(base, node.attr)
         return _MISSING
 
     # -- expressions -------------------------------------------------------

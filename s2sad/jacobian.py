@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import api, optimize, pipeline
+from . import api, freshness, optimize, pipeline
 
 Wrt = api.Wrt
 
@@ -148,6 +148,7 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
     def jac(*args: Any) -> Any:
         # The cheapest call path: one float array whose Jacobian was diagonal before -- its tangent pass
         # and the checks the full path makes, in three tests. Anything else takes the full path.
+        freshness.refresh(fn)  # a global re-bound since: the memos are emptied
         if len(args) == 1 and _ONE_DIAGONAL in tangents and optimize.SETTINGS.cheap_calls:
             x = args[0]
             if type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim and x.shape != (1,):
@@ -214,7 +215,7 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
     """Pearlmutter's Hessian-vector product: `jvp(grad(fn), primals, (v, 0, ...))[1]`."""
     # The cheapest call path, for a repeated call with one float array and its direction: one weak-dict
     # lookup and the checks `_run_tangent` would make, in three tests. Anything else takes the full path.
-    if wrt == 0 and len(primals) == 1 and type(v) is np.ndarray and optimize.SETTINGS.cheap_calls:
+    if wrt == 0 and len(primals) == 1 and type(v) is np.ndarray and optimize.SETTINGS.cheap_calls and not freshness.refresh(fn):
         x = primals[0]
         if type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim and v.shape == x.shape:
             try:

@@ -55,6 +55,7 @@ class Lowerer(Ownership):
         self.line: int | None = None
         self.conv = Converter(fs.resolve, self.read_local, fs.error)
         self.conv.ifexp = self.lower_ifexp
+        self.conv.attribute = fs.resolve_attribute
         self.conv.user_call = self.user_call
         self.depth = 0  # > 0 inside if/for/while: names are re-bound in place, not versioned
         self.loops = 0

@@ -19,7 +19,7 @@ from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
-from . import aliasing, collect, cse, factor, fold, inplace, liveness, optimize, reuse
+from . import aliasing, collect, cse, factor, fold, freshness, inplace, liveness, optimize, reuse
 from .ir import Const, Function, Param, Return, Tup
 from .layouts import Layouts
 from .lower import Lowered, lower
@@ -29,8 +29,16 @@ MODES = ("wengert", "reverse", "forward")
 
 
 def lowered(fn: Callable[..., Any]) -> Lowered:
-    """The fenced, lowered Wengert list of `fn`, cached per code object."""
-    return CACHE.get(fn, ("lower", fn.__code__), lambda: lower(fn))
+    """The fenced, lowered Wengert list of `fn`, cached per code object (and per value of its globals)."""
+    freshness.refresh(fn)
+    return CACHE.get(fn, ("lower", fn.__code__), lambda: _lower_and_watch(fn))
+
+
+def _lower_and_watch(fn: Callable[..., Any]) -> Lowered:
+    low = lower(fn)
+    helpers = [p.user_fn for p in low.source.called.values() if getattr(p, "user_fn", None) is not None]
+    freshness.watch(fn, low.source.watched(), helpers)
+    return low
 
 
 def resolve_wrt(fn: Callable[..., Any], wrt: int | str | Sequence[int | str]) -> tuple[tuple[str, ...], bool]:
@@ -132,12 +140,15 @@ def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: fro
            layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> Callable[..., Any]:
     """The compiled, cached derivative of `fn`."""
     key = (fn.__code__, mode, variant, wrt, scalars, layouts, dtypes)
+    freshness.refresh(fn)
 
     def build() -> Callable[..., Any]:
         low = lowered(fn)
         ir = generate(fn, mode, wrt, scalars, variant, layouts, dtypes)
         where = low.source.location
         label = f"{variant} of {fn.__name__} wrt {','.join(wrt)} ({where})"
-        return compile_ir(ir, label, low.globals_used)
+        compiled = compile_ir(ir, label, low.globals_used)
+        freshness.inherit(compiled, fn)  # so code generated from it (jvp of a grad) follows fn's globals
+        return compiled
 
     return CACHE.get(fn, key, build)

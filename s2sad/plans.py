@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import optimize, pipeline
+from . import freshness, optimize, pipeline
 from .arguments import _check_input, _is_float, _is_scalar, _scalars, target
 
 _JVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
@@ -67,6 +67,7 @@ def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "
     `variant` "jvp" returns `(value, value_dot)`; "tangent" returns `value_dot` alone.
     """
     key = (variant, *map(kind, primals))
+    freshness.refresh(fn)  # a global re-bound since: the memos are emptied
     plans = _memo(_JVP_PLANS, fn)
     plan = plans.get(key)
     if plan is not None:

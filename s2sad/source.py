@@ -18,6 +18,7 @@ import types
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from . import freshness
 from .errors import S2SADError, SourceUnavailableError, UnsupportedSyntaxError
 
 # The sentinel `Converter` compares with: an unresolved name must be reported, not used as a value.
@@ -37,6 +38,8 @@ class FunctionSource:
     namespace: dict[str, Any] = field(default_factory=dict)
     closure: dict[str, Any] = field(default_factory=dict)
     called: dict[str, Any] = field(default_factory=dict)  # helper spelling -> its primitive (calls.py)
+    cells: dict[str, Any] = field(default_factory=dict)  # closure name -> its cell
+    reads: dict[Any, tuple[str, tuple]] = field(default_factory=dict)  # what `freshness` watches, by name
 
     def lineno(self, node: ast.AST) -> int | None:
         """Line of `node` in the user's file."""
@@ -63,12 +66,35 @@ class FunctionSource:
         )
 
     def resolve(self, name: str) -> Any:
-        """The object a free `name` refers to, or `_MISSING`."""
+        """The object a free `name` refers to, or `_MISSING`; recorded for `freshness`."""
         if name in self.closure:
-            return self.closure[name]
-        if name in self.namespace:
-            return self.namespace[name]
-        return getattr(builtins, name, _MISSING)
+            obj = self.closure[name]
+        elif name in self.namespace:
+            obj = self.namespace[name]
+        else:
+            obj = getattr(builtins, name, _MISSING)
+        if obj is not _MISSING and name not in self.reads:
+            entry = freshness.reads(self.namespace, self.cells, name, obj)
+            if entry is not None:
+                self.reads[name] = entry
+        return obj
+
+    def resolve_attribute(self, holder: Any, name: str) -> Any:
+        """`holder.name` for a module or class `holder`, or `_MISSING`; recorded for `freshness`."""
+        obj = getattr(holder, name, _MISSING)
+        key = (id(holder), name)
+        if obj is not _MISSING and key not in self.reads:
+            entry = freshness.attribute(holder, name, obj)
+            if entry is not None:
+                self.reads[key] = entry
+        return obj
+
+    def watched(self) -> dict[str, list]:
+        """The recorded reads, grouped as `freshness.watch` takes them."""
+        out: dict[str, list] = {}
+        for kind, entry in self.reads.values():
+            out.setdefault(kind, []).append(entry)
+        return out
 
     @property
     def location(self) -> str:
@@ -191,9 +217,10 @@ def get_source(fn: Callable[..., Any]) -> FunctionSource:
         )
     tree = module.body[0]
     tree.decorator_list = []
-    closure = {}
+    closure, cells = {}, {}
     if raw.__closure__:
         for var, cell in zip(code.co_freevars, raw.__closure__):
+            cells[var] = cell
             try:
                 closure[var] = cell.cell_contents
             except ValueError:  # an empty cell: a name assigned later in the enclosing scope
@@ -207,4 +234,5 @@ def get_source(fn: Callable[..., Any]) -> FunctionSource:
         first_line=start,
         namespace=raw.__globals__,
         closure=closure,
+        cells=cells,
     )

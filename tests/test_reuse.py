@@ -231,7 +231,7 @@ def test_value_and_grad_reuses_too():
     x = np.linspace(-1.0, 1.0, 9)
     vg = s2sad.value_and_grad(elementwise)
     value, grad = vg(x)
-    (compiled, _, _), = vg._fast.values()
+    (compiled, _, _, _), = vg._fast.values()
     text = compiled.__s2sad_source__
     assert "t4 = np.exp(t3, out=t3)" in text and "x_bar = np.multiply(t6_bar, 1 - t6 ** 2, out=t6)" in text
     with optimize.settings(reuse=False):

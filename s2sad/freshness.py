@@ -1,0 +1,165 @@
+"""Freshness: cached derivatives follow the globals and closure values they read.
+
+Input: a lowered function's reads (each free name, where it was found -- the
+module's globals, a closure cell, a user module's or a class's namespace -- and
+the object found there), the user helpers it calls, and the watch of the
+function it was generated from, if any. Output: a `Watch` stored on the
+function, whose `changed()` says whether any of those names now refers to
+another object; `refresh(fn)` then drops every cached derivative (and the
+cheap call paths' memos), so the next call generates code that reads the new
+objects, as Python itself would.
+
+Identity, not equality, is compared: it is one pointer test per name, and an
+array updated in place needs nothing, as the generated code reads that very
+array. Modules are not watched (re-binding `np` is not a thing programs do).
+A watch made before the last `forget()` is stale and ignored: its function's
+derivatives have gone with it.
+"""
+from __future__ import annotations
+
+import builtins
+import types
+import weakref
+from typing import Any, Callable, Iterable
+
+_MISSING = object()
+_ATTR = "__s2sad_watch__"
+_ORIGIN = "__s2sad_origin__"
+_epoch = 0
+
+# Libraries whose attributes s2sad folds (np.pi, math.e, np.float32): they are not re-bound by programs.
+_LIBRARIES = frozenset({"numpy", "math", "cmath", "builtins", "scipy", "operator", "functools"})
+
+
+class Watch:
+    """The names one lowered function read, and what they referred to then."""
+
+    __slots__ = ("names", "cells", "helpers", "origins", "rest", "epoch")
+
+    def __init__(self, names: Iterable[tuple[Any, str, Any]], cells: Iterable[tuple[Any, Any]],
+                 helpers: Iterable[Callable[..., Any]], origins: Iterable[Any]) -> None:
+        self.names = tuple(names)  # (namespace, name, object): module globals, a user module's or a class's attributes
+        self.cells = tuple(cells)  # (closure cell, object)
+        self.helpers = tuple(helpers)  # user functions called: their own watches, looked up when asked
+        self.origins = tuple(origins)  # weak references to the function this generated code came from
+        self.rest = bool(self.cells or self.helpers or self.origins)  # (the commonest watch has names only)
+        self.epoch = _epoch
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing can change: the fast paths then skip the check."""
+        return not (self.names or self.rest)
+
+    def changed(self) -> bool:
+        """Whether a name read now refers to another object, here or in a helper."""
+        # On every cached call of a grad object: kept to one loop of pointer tests in the common case.
+        for space, name, obj in self.names:
+            if space.get(name, _MISSING) is not obj:
+                return True
+        return self.rest and self._rest_changed(set())
+
+    def _rest_changed(self, seen: set[int]) -> bool:
+        for cell, obj in self.cells:
+            try:
+                if cell.cell_contents is not obj:
+                    return True
+            except ValueError:  # the cell was emptied (`del` in the enclosing scope)
+                return True
+        if id(self) in seen:  # recursive helpers
+            return False
+        seen.add(id(self))
+        for w in (*map(_watch_of, self.helpers), *(_watch_of(ref()) for ref in self.origins)):
+            if w is not None and (any(space.get(n, _MISSING) is not o for space, n, o in w.names)
+                                  or w.rest and w._rest_changed(seen)):
+                return True
+        return False
+
+
+def reads(namespace: dict, cells: dict[str, Any], name: str, obj: Any) -> tuple[str, tuple] | None:
+    """How to watch `name`, found as `obj`: ("names" | "cells", entry), or None for what is never re-bound."""
+    if isinstance(obj, types.ModuleType):
+        return None
+    if name in cells:
+        return "cells", (cells[name], obj)
+    if name in namespace or obj is getattr(builtins, name, _MISSING):
+        # A builtin is watched as absent from the globals: a global of that name defined later shadows it.
+        return "names", (namespace, name, obj if name in namespace else _MISSING)
+    return None
+
+
+def attribute(holder: Any, name: str, obj: Any) -> tuple[str, tuple] | None:
+    """How to watch `holder.name` (a module or a class), found as `obj`, or None for a library's."""
+    module = holder.__name__ if isinstance(holder, types.ModuleType) else getattr(holder, "__module__", "") or ""
+    if module.split(".")[0] in _LIBRARIES or isinstance(obj, types.ModuleType):
+        return None
+    # The namespace that holds the name, read without descriptors: `Class.method` is a new bound method
+    # on every access, and a module's `__getattr__` may build its value; neither may look re-bound.
+    owners = [holder] if isinstance(holder, types.ModuleType) else getattr(holder, "__mro__", ())
+    for owner in owners:
+        space = vars(owner)
+        if name in space:
+            return "names", (space, name, space[name])
+    return None
+
+
+def watch(fn: Callable[..., Any], entries: dict[str, list], helpers: Iterable[Callable[..., Any]]) -> Watch:
+    """Store on `fn` the watch of what its lowering read (and of the function it was generated from)."""
+    origin = getattr(fn, _ORIGIN, None)
+    if origin is not None:
+        entries = {}  # generated code reads its own private namespace, which nothing re-binds
+    w = Watch(entries.get("names", ()), entries.get("cells", ()), [h for h in helpers if h is not fn], [origin] if origin is not None else [])
+    _store(fn, _ATTR, w)
+    return w
+
+
+def inherit(generated: Callable[..., Any], fn: Callable[..., Any]) -> None:
+    """Point generated code at the function it was generated from, whose watch it then answers to."""
+    try:
+        # Weakly: the cheap call paths' weak-keyed memos hold generated code, which must not keep its key alive.
+        _store(generated, _ORIGIN, weakref.ref(fn))
+    except TypeError:
+        pass
+
+
+def _store(fn: Any, attr: str, value: Any) -> None:
+    try:
+        setattr(fn, attr, value)  # on the function, so it dies with it
+    except (AttributeError, TypeError):
+        pass
+
+
+def _watch_of(obj: Any) -> Watch | None:
+    """The current watch of `obj`, or of what it wraps or was generated from (a grad object, a decorated function)."""
+    for _ in range(16):
+        w = getattr(obj, _ATTR, None)
+        if type(w) is Watch and w.epoch == _epoch:
+            return w
+        origin = getattr(obj, _ORIGIN, None)
+        obj = origin() if origin is not None else getattr(obj, "__wrapped__", None)
+        if obj is None:
+            return None
+    return None
+
+
+def current(obj: Any) -> Watch | None:
+    """The watch a cheap call path checks for `obj`: None when there is nothing to check."""
+    w = _watch_of(obj)
+    return None if w is None or w.empty else w
+
+
+def refresh(obj: Any) -> bool:
+    """Drop every cached derivative if something `obj` read has been re-bound; True if so."""
+    w = _watch_of(obj)
+    if w is not None and not w.empty and w.changed():
+        forget()
+        return True
+    return False
+
+
+def forget() -> None:
+    """Drop every cached derivative and memo, and make every watch stale."""
+    global _epoch
+    from .registry import _forget_derivatives
+
+    _epoch += 1
+    _forget_derivatives()

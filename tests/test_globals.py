@@ -1,0 +1,299 @@
+"""Globals and closure values re-bound after the first call: the derivatives follow (freshness.py).
+
+Every case is checked against autograd, which reads the globals afresh on each call,
+or against central differences of the function as it now runs.
+"""
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import textwrap
+
+import autograd
+import autograd.numpy as anp
+import numpy as np
+import pytest
+
+import s2sad
+
+_COUNT = itertools.count()
+
+
+def load(tmp_path, source: str):
+    """Write `source` to a fresh module file and import it."""
+    name = f"globals_{next(_COUNT)}"
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def central(f, x, h=1e-6):
+    """Central differences of a scalar function of one array."""
+    g = np.zeros_like(x)
+    for i in range(x.size):
+        e = np.zeros_like(x)
+        e.flat[i] = h
+        g.flat[i] = (f(x + e) - f(x - e)) / (2 * h)
+    return g
+
+
+MODEL = """
+import numpy as np
+
+SCALE = 3.0
+W = np.array([1.0, 2.0, -1.0])
+
+
+def loss(x):
+    return SCALE * np.sum(np.sin(W * x) * x)
+"""
+
+
+def reference(m):
+    """The same function in autograd, reading the module's globals at call time."""
+    return lambda x: m.SCALE * anp.sum(anp.sin(m.W * x) * x)
+
+
+X = np.array([0.3, -1.2, 0.7])
+V = np.array([1.0, 0.5, -2.0])
+
+
+def check_all(m) -> None:
+    """Every way of calling s2sad agrees with autograd at the module's current globals."""
+    ref = reference(m)
+    expect = autograd.grad(ref)(X)
+    hv = autograd.grad(lambda x: np.dot(autograd.grad(ref)(x), V))(X)
+    np.testing.assert_allclose(m.grad(X), expect, rtol=1e-12)
+    np.testing.assert_allclose(m.value_and_grad(X)[0], ref(X), rtol=1e-12)
+    np.testing.assert_allclose(m.value_and_grad(X)[1], expect, rtol=1e-12)
+    np.testing.assert_allclose(m.jacobian(X), expect, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.jvp(m.loss, (X,), (V,))[1], expect @ V, rtol=1e-12)
+    np.testing.assert_allclose(s2sad.hvp(m.loss, (X,), V), hv, rtol=1e-10)
+    np.testing.assert_allclose(s2sad.jvp(m.grad, (X,), (V,))[1], hv, rtol=1e-10)
+    np.testing.assert_allclose(m.hessian(X) @ V, hv, rtol=1e-10)
+
+
+def test_a_number_and_an_array_re_bound_reach_every_entry_point(tmp_path):
+    m = load(tmp_path, MODEL)
+    # The objects are kept across the re-bindings, as a user's training script keeps them.
+    m.grad, m.value_and_grad = s2sad.grad(m.loss), s2sad.value_and_grad(m.loss)
+    m.jacobian, m.hessian = s2sad.jacobian(m.loss), s2sad.hessian(m.loss)
+    check_all(m)
+    m.SCALE = -0.5
+    check_all(m)
+    m.W = np.array([2.0, 0.0, 1.0])
+    check_all(m)
+    m.SCALE, m.W = 7.0, np.array([-1.0, 3.0, 0.5])
+    check_all(m)
+
+
+def test_an_array_updated_in_place_needs_no_new_code(tmp_path):
+    m = load(tmp_path, MODEL)
+    g = s2sad.grad(m.loss)
+    g(X)
+    misses = s2sad.cache_info().misses
+    m.W[1] = 10.0  # the generated code reads this very array
+    np.testing.assert_allclose(g(X), autograd.grad(reference(m))(X), rtol=1e-12)
+    assert s2sad.cache_info().misses == misses
+
+
+def test_unchanged_globals_keep_the_cache(tmp_path):
+    m = load(tmp_path, MODEL)
+    g = s2sad.grad(m.loss)
+    g(X)
+    misses = s2sad.cache_info().misses
+    m.OTHER = 1.0  # a global the function does not read
+    for _ in range(3):
+        g(X)
+        s2sad.grad(m.loss)(X)
+        s2sad.hvp(m.loss, (X,), V)
+    assert s2sad.cache_info().misses - misses <= 4  # the hvp's first call only; nothing regenerated for g
+
+
+FLAG = """
+USE_SQUARE = True
+
+
+def f(x):
+    if USE_SQUARE:
+        return x * x
+    return 3.0 * x
+"""
+
+
+def test_a_folded_flag_re_bound(tmp_path):
+    # A bool global is folded into the code as a constant: `if True:`.
+    m = load(tmp_path, FLAG)
+    g = s2sad.grad(m.f)
+    assert g(2.0) == 4.0
+    assert "if True:" in s2sad.source(m.f, "reverse")
+    m.USE_SQUARE = False
+    assert g(2.0) == 3.0
+    assert "if False:" in s2sad.source(m.f, "reverse")
+
+
+HELPERS = """
+import numpy as np
+
+RATE = 2.0
+
+
+def step(x):
+    return np.tanh(RATE * x)
+
+
+def other_step(x):
+    return np.sin(x) * RATE
+
+
+def loss(x):
+    return np.sum(step(x) ** 2)
+"""
+
+
+def test_a_helper_s_global_and_a_re_bound_helper(tmp_path):
+    m = load(tmp_path, HELPERS)
+    g = s2sad.grad(m.loss)
+
+    def check():
+        np.testing.assert_allclose(g(X), central(m.loss, X), rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(s2sad.hvp(m.loss, (X,), V), central(lambda x: central(m.loss, x, 1e-4) @ V, X, 1e-4),
+                                   rtol=1e-4, atol=1e-6)
+
+    check()
+    m.RATE = -0.7  # read by the helper, not by loss itself
+    check()
+    m.step = m.other_step  # loss now calls another function
+    check()
+
+
+CLOSURE = """
+import numpy as np
+
+
+def make():
+    scale = 2.0
+
+    def f(x):
+        return scale * np.sum(x * x)
+
+    def set_scale(s):
+        nonlocal scale
+        scale = s
+
+    return f, set_scale
+"""
+
+
+def test_a_closure_variable_re_bound(tmp_path):
+    m = load(tmp_path, CLOSURE)
+    f, set_scale = m.make()
+    g = s2sad.grad(f)
+    np.testing.assert_allclose(g(X), 4.0 * X)
+    set_scale(-3.0)
+    np.testing.assert_allclose(g(X), -6.0 * X)
+    np.testing.assert_allclose(s2sad.jvp(f, (X,), (V,))[1], -6.0 * X @ V)
+
+
+DECORATED = """
+import numpy as np
+import s2sad
+
+OFFSET = np.array([1.0, 0.0, -1.0])
+
+
+@s2sad.differentiate
+def f(x):
+    return np.sum((x - OFFSET) ** 2)
+"""
+
+
+def test_a_decorated_function(tmp_path):
+    m = load(tmp_path, DECORATED)
+    np.testing.assert_allclose(m.f.grad(X), 2 * (X - m.OFFSET))
+    m.OFFSET = np.array([5.0, 5.0, 5.0])
+    np.testing.assert_allclose(m.f.grad(X), 2 * (X - 5.0))
+    np.testing.assert_allclose(m.f.value_and_grad(X)[1], 2 * (X - 5.0))
+    np.testing.assert_allclose(m.f.hessian(X), 2 * np.eye(3))
+
+
+ATTRIBUTES = """
+import numpy as np
+
+
+class Config:
+    gain = 2.0
+
+
+def f(x):
+    return Config.gain * np.sum(x * x)
+
+
+def shadows(x):
+    return abs(x) * 2.0
+"""
+
+
+def test_a_class_attribute_and_a_builtin_shadowed_later(tmp_path):
+    m = load(tmp_path, ATTRIBUTES)
+    g = s2sad.grad(m.f)
+    np.testing.assert_allclose(g(X), 4.0 * X)
+    m.Config.gain = 0.5  # folded as a constant: the class attribute is watched
+    np.testing.assert_allclose(g(X), 1.0 * X)
+    gs = s2sad.grad(m.shadows)
+    assert gs(-1.5) == -2.0
+    m.abs = lambda v: v * v  # a global of that name now shadows the builtin
+    with pytest.raises(s2sad.S2SADError):
+        gs(-1.5)  # a lambda has no source: refused, rather than the old derivative of abs
+
+
+def test_a_user_module_s_attribute(tmp_path, monkeypatch):
+    (tmp_path / "globals_settings.py").write_text("GAIN = 2.0\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    m = load(tmp_path, """
+    import numpy as np
+    import globals_settings
+
+
+    def f(x):
+        return globals_settings.GAIN * np.sum(x * x)
+    """)
+    g = s2sad.grad(m.f)
+    np.testing.assert_allclose(g(X), 4.0 * X)
+    m.globals_settings.GAIN = -1.0  # folded as a constant: the module's attribute is watched
+    np.testing.assert_allclose(g(X), -2.0 * X)
+    np.testing.assert_allclose(s2sad.jvp(m.f, (X,), (V,))[1], -2.0 * X @ V)
+
+
+METHODS = """
+import numpy as np
+
+
+class Ops:
+    @classmethod
+    def square(cls, x):
+        return x * x
+
+    @staticmethod
+    def cube(x):
+        return x * x * x
+
+
+def f(x):
+    return Ops.cube(x) + 2.0 * x
+"""
+
+
+def test_a_class_s_static_method_is_not_regenerated_on_every_call(tmp_path):
+    # `Class.name` may build a new object on each access (a bound method): the class's own namespace
+    # is watched, so an unchanged class never looks re-bound.
+    m = load(tmp_path, METHODS)
+    g = s2sad.grad(m.f)
+    first = g(2.0)
+    misses = s2sad.cache_info().misses
+    for _ in range(3):
+        assert g(2.0) == first == 14.0
+    assert s2sad.cache_info().misses == misses
