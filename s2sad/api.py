@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import freshness, optimize, pipeline
+from . import failures, freshness, optimize, pipeline
 from .errors import InputError, S2SADError, ShapeError
 
 from .arguments import (  # noqa: F401 -- the rest of s2sad reaches them as api.X
@@ -43,6 +43,11 @@ def _user_errors(f: Callable[..., Any]) -> Callable[..., Any]:
             return f(*args, **kwargs)
         except S2SADError as exc:
             raise exc.with_traceback(None) from None
+        except Exception as exc:  # raised inside generated code: said at the user's line (`failures.py`)
+            err = failures.translate(exc)
+            if err is None:
+                raise
+            raise err from None
 
     return wrapper
 
@@ -124,9 +129,9 @@ class GradFunction:
             out = compiled(*args, **kwargs)
         except S2SADError as exc:
             raise exc.with_traceback(None) from None
-        except Exception:
-            self._explain_failure(args, kwargs)
-            raise
+        except Exception as exc:
+            self._explain_failure(args, kwargs)  # (the function's own failure, or an output that is not a number)
+            failures.reraise(exc)
         if not valued:  # the "grad" variant: the output is a number by construction
             return fix(out, args, kwargs)
         value, grads = out

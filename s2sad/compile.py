@@ -13,7 +13,7 @@ import linecache
 import threading
 from typing import Any, Callable
 
-from . import registry, runtime
+from . import failures, registry, runtime
 from .emit import to_source
 from .errors import UnsupportedSyntaxError
 from .ir import Function, Op, walk_expr, walk_stmts
@@ -63,4 +63,5 @@ def compile_ir(fn: Function, label: str, extra_globals: dict[str, Any] | None = 
     compiled = namespace[fn.name]
     compiled.__s2sad_source__ = text
     compiled.__s2sad_ir__ = fn
+    failures.register(compiled)
     return compiled

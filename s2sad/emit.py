@@ -273,3 +273,34 @@ def to_source(fn: Function, header: bool = False) -> str:
         if head:
             text = "\n".join(head) + "\n\n\n" + text
     return text
+
+
+def line_table(fn: Function, text: str) -> dict[int, int]:
+    """Line of `text` (`to_source(fn, ...)`) -> the user's line of the IR statement printed there.
+
+    Read only when generated code fails (`failures.py`), so printing never pays for it: the text is
+    parsed again and its statements paired with the IR's, one printed statement per IR statement
+    (comments print as `#` lines, which parse to nothing).
+    """
+    table: dict[int, int] = {}
+    try:
+        node = next(n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == fn.name)
+        _pair(fn.body, node.body[1:] if fn.doc else node.body, table)
+    except (StopIteration, IndexError, SyntaxError):  # (a partial table still locates what it can)
+        pass
+    return table
+
+
+def _pair(stmts: list[Stmt], nodes: list[ast.stmt], table: dict[int, int]) -> None:
+    printed = iter(nodes)
+    for s in stmts:
+        if isinstance(s, Comment):
+            continue
+        node = next(printed)
+        compound = isinstance(s, (If, For, While))
+        if s.line is not None:
+            for line in range(node.lineno, (node.lineno if compound else node.end_lineno or node.lineno) + 1):
+                table[line] = s.line
+        if compound:
+            _pair(s.body, node.body, table)
+            _pair(getattr(s, "orelse", None) or [], node.orelse, table)

@@ -106,3 +106,12 @@ class InputError(S2SADError):
     """An argument of a kind s2sad cannot differentiate (complex, object, None)."""
 
     kind = "bad input"
+
+
+class DerivativeError(S2SADError):
+    """Generated code failed at a point (`failures.py`): named at the user's line it came from.
+
+    Each one is an instance of the original exception's class too (`ZeroDivisionError`, `LinAlgError`).
+    """
+
+    kind = "derivative failed"

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import api, freshness, optimize, pipeline
+from . import api, failures, freshness, optimize, pipeline
 
 Wrt = api.Wrt
 
@@ -152,7 +152,10 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
         if len(args) == 1 and _ONE_DIAGONAL in tangents and optimize.SETTINGS.cheap_calls:
             x = args[0]
             if type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim and x.shape != (1,):
-                out_dot = tangents[_ONE_DIAGONAL](args)
+                try:
+                    out_dot = tangents[_ONE_DIAGONAL](args)
+                except Exception as exc:  # as `_user_errors` says it
+                    failures.reraise(exc)
                 if type(out_dot) is np.ndarray and out_dot.shape == x.shape:
                     pipeline.CACHE.hit()
                     return _spread(out_dot, x.shape)
@@ -229,6 +232,8 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
                         return plan[2](x, v)
                     except api.S2SADError as exc:  # as `_user_errors` says it
                         raise exc.with_traceback(None) from None
+                    except Exception as exc:
+                        failures.reraise(exc)
     return _hvp(fn, primals, v, wrt)
 
 
