@@ -104,9 +104,7 @@ def facts(fn: Function, env: dict[str, frozenset[str]], params: dict[str, Layout
 def _infer(fn: Function, params: dict[str, Layout]) -> dict[str, Layout]:
     """A layout for every name of `fn`: the join over its bindings, to a fixed point through loops."""
     known: dict[str, Any] = dict(params)
-    # Loop counters of `range` are ints (an index that drops an axis), unless the name is bound elsewhere too.
-    bound = Counter(t for s in walk_stmts(fn.body) if isinstance(s, (Assign, For)) for t in s.targets)
-    counters = {t for s in walk_stmts(fn.body) if isinstance(s, For) and _is_range(s.iter) for t in s.targets if bound[t] == 1}
+    counters = _counters(fn)
     strict = False  # first a value not seen yet is skipped (a loop-carried one); at the end it is unknown
     for _ in range(40):
         sites: dict[str, list[Layout]] = {}
@@ -140,6 +138,30 @@ def _infer(fn: Function, params: dict[str, Layout]) -> dict[str, Layout]:
     return {}  # no fixed point: know nothing
 
 
+def _counters(fn: Function) -> set[str]:
+    """Loop counters of `range`: ints (an index that drops an axis), unless the name is bound elsewhere too."""
+    bound = Counter(t for s in walk_stmts(fn.body) if isinstance(s, (Assign, For)) for t in s.targets)
+    return {t for s in walk_stmts(fn.body) if isinstance(s, For) and _is_range(s.iter) for t in s.targets if bound[t] == 1}
+
+
+def numbers_from_items(fn: Function, params: dict[str, Layout]) -> frozenset[str]:
+    """Names every binding of which is `A[i]` (or `A[i, j]`...) indexing an array of known rank down to a
+    number: NumPy copies such an item out, so it is never a view of `A` (`aliasing.py` drops their checks)."""
+    known, counters = _infer(fn, params), _counters(fn)
+    items: set[str] = set()
+    others: set[str] = set(params)
+    for s in walk_stmts(fn.body):
+        if isinstance(s, Assign) and isinstance(s.target, str):
+            v = s.value
+            base = known.get(v.args[0].name) if isinstance(v, Op) and v.prim == "getitem" and len(v.args) == 2 and isinstance(v.args[0], Var) else None
+            if isinstance(base, tuple) and base and _indexed(base, v.args[1], counters) == ():  # type: ignore[union-attr]
+                items.add(s.target)
+                continue
+        if isinstance(s, (Assign, For)):
+            others.update(s.targets)
+    return frozenset(items - others)
+
+
 def _is_range(e: Expr) -> bool:
     return isinstance(e, Op) and e.prim in ("range", "reversed")
 
@@ -165,7 +187,7 @@ def _expr(e: Expr, known: dict[str, Any], counters: set[str]) -> Any:
     x = _expr(e.args[0], known, counters)
     if x is _UNSEEN or x is None:
         return x
-    if prim.shape == "like_first":
+    if prim.shape == "like_first" or e.prim == "setitem":  # (`y[i] = v`, as `y = setitem(y, i, v)`, keeps y's shape)
         return x
     if e.prim in ("unsum_", "unbroadcast_") and len(e.args) >= 2:
         return _expr(e.args[1], known, counters)  # an adjoint spread or summed to the shape of its second argument

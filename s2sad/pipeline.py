@@ -77,7 +77,7 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
     low = lowered(fn)
     if mode == "wengert":
         return low.fn
-    low = aliasing.specialize(low, scalars)
+    low = aliasing.specialize(low, scalars, dict(layouts) if mode == "reverse" else None)
     if mode == "reverse":
         adjoint = optimize.adjoint(reverse(low, wrt, set(scalars), variant, layouts))
         # "grad": gradients only, for a function whose value is known to be a number; nothing needs the value.

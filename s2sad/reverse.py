@@ -386,7 +386,8 @@ class Reverse:
         meta: dict = {}
         if isinstance(self.shape, Facts):
             sentence = describe({p.name: self.layouts[p.name] for p in fn.params if p.name in self.layouts})
-            if self.shape.used:  # the code is right only for arrays like these
+            # The code is right only for arrays like these (`aliasing` may have dropped a check relying on them too).
+            if self.shape.used or fn.meta.get("layout_checks"):
                 doc += "\n\n    " + sentence
             # Names the layouts show are NumPy arrays (computed from the array arguments) and every name's
             # layout, for `scalar_adjoints`, with the sentence to add should it rely on them.

@@ -256,3 +256,17 @@ def test_random_programs_are_refused_or_right(tmp_path):
         np.testing.assert_allclose(g, central_difference(f, (x,), 0), rtol=1e-6, atol=1e-8, err_msg=text)
         np.testing.assert_allclose(tangent, g @ u, rtol=1e-9, atol=1e-12, err_msg=text)
     assert 5 <= refused[True] <= 55, refused  # the draw exercises both outcomes on matrices
+
+
+def test_known_vector_layouts_drop_the_checks_of_items():
+    # Given the arguments (what s2sad.grad runs), `y` is known to be a vector, so `y[0]` is a number,
+    # a copy: the check goes, and the docstring says what the code was specialised to.
+    for fn in (swap_items, read_item_after_store, carried_item):
+        assert "not_a_view" in s2sad.source(fn, "grad")  # the arguments unknown: the check stays
+        text = s2sad.source(fn, "grad", args=(X,))
+        assert "not_a_view" not in text and "Specialised to arrays shaped x (*,)" in text
+        np.testing.assert_allclose(s2sad.grad(fn)(X), central_difference(fn, (X,), 0), rtol=1e-6, atol=1e-9)
+    # A matrix gets code of its own, which keeps the check, and the check refuses the row view.
+    assert "not_a_view" in s2sad.source(read_item_after_store, "grad", args=(np.ones((3, 2)),))
+    with pytest.raises(s2sad.UnsupportedSyntaxError):
+        s2sad.grad(read_item_after_store)(np.ones((3, 2)))
