@@ -17,10 +17,20 @@ def mT(x: Any) -> Any:
     return np.swapaxes(x, -1, -2)
 
 
-def cofactors(x: Any, ans: Any) -> Any:
-    """The matrix of cofactors of `x` (the gradient of `det`, `ans` = det(x)), singular `x` included."""
+def cofactors(x: Any) -> Any:
+    """The matrix of cofactors of `x`: the gradient of `det`, singular `x` included."""
+    n = np.shape(x)[-1]
+    # 2x2 and 3x3 written out: the entries themselves and cross products of the rows, which need no
+    # inverse and round far less than det(x) * inv(x).T (whose product with a near-singular matrix's
+    # noise is noise times 1e17, different from one NumPy version to the next).
+    if n == 2:
+        a, b, c, d = x[..., 0, 0], x[..., 0, 1], x[..., 1, 0], x[..., 1, 1]
+        return np.stack([np.stack([d, -c], -1), np.stack([-b, a], -1)], -2)
+    if n == 3:
+        r0, r1, r2 = x[..., 0, :], x[..., 1, :], x[..., 2, :]
+        return np.stack([np.cross(r1, r2), np.cross(r2, r0), np.cross(r0, r1)], -2)
     try:
-        return ans[..., None, None] * mT(np.linalg.inv(x)) if np.ndim(ans) else ans * mT(np.linalg.inv(x))
+        return np.linalg.det(x)[..., None, None] * mT(np.linalg.inv(x))
     except np.linalg.LinAlgError:
         # det(x) * inv(x).T has no inverse to use at a singular x, but the cofactors are still a
         # polynomial in x. With x = U diag(s) Vt, adj(x) = det(U) det(Vt) Vt.T diag(prod of the other s) U.T.

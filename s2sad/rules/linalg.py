@@ -55,10 +55,10 @@ class inv:
 class det:
     # d det(x) / dx is the matrix of cofactors, det(x) * inv(x).T where x is invertible (and defined where not).
     def vjp(g, ans, x):
-        return np.expand_dims(g, (-2, -1)) * cofactors(x, ans)
+        return np.expand_dims(g, (-2, -1)) * cofactors(x)
 
     def jvp(ans, x, x_dot):
-        return np.sum(cofactors(x, ans) * x_dot, axis=(-2, -1))
+        return np.sum(cofactors(x) * x_dot, axis=(-2, -1))
 
 
 @defrule(np.linalg.slogdet, outputs=2)
@@ -310,12 +310,13 @@ class lower_half_:
 
 @defrule(cofactors, call="cofactors")
 class cofactors_:
-    # ans = d * inv(x).T with d = det(x) passed in: the second derivative of det, where x is invertible.
-    def vjp(g, ans, x, d):
-        return -(mT(np.linalg.inv(x)) @ mT(g) @ ans), np.sum(g * mT(np.linalg.inv(x)), axis=(-2, -1))
+    # ans = C = det(x) * inv(x).T, so dC = sum(C * dx) inv(x).T - C dx.T inv(x).T: the second derivative
+    # of det, where x is invertible.
+    def vjp(g, ans, x):
+        return np.expand_dims(np.sum(g * ans, axis=(-2, -1)), (-2, -1)) * mT(np.linalg.inv(x)) - mT(np.linalg.inv(x)) @ mT(g) @ ans
 
-    def jvp(ans, x, d, x_dot, d_dot):
-        return -(ans @ mT(x_dot) @ mT(np.linalg.inv(x))), np.expand_dims(d_dot, (-2, -1)) * mT(np.linalg.inv(x))
+    def jvp(ans, x, x_dot):
+        return np.expand_dims(np.sum(ans * x_dot, axis=(-2, -1)), (-2, -1)) * mT(np.linalg.inv(x)) - ans @ mT(x_dot) @ mT(np.linalg.inv(x))
 
 
 @defrule(skew_lower, call="skew_lower")
