@@ -149,8 +149,12 @@ def current(obj: Any) -> Watch | None:
 
 def refresh(obj: Any) -> bool:
     """Drop every cached derivative if something `obj` read has been re-bound; True if so."""
-    w = _watch_of(obj)
-    if w is not None and not w.empty and w.changed():
+    w = getattr(obj, _ATTR, None)  # (on hvp's cheapest path: a plain function's own watch, found at once)
+    if type(w) is not Watch or w.epoch != _epoch:
+        w = _watch_of(obj)
+        if w is None:
+            return False
+    if (w.names or w.rest) and w.changed():
         forget()
         return True
     return False
