@@ -6,6 +6,8 @@ s2sad reads a function's source from its file, so a randomly drawn program is wr
 from __future__ import annotations
 
 import importlib.util
+import itertools
+import textwrap
 from types import ModuleType
 from typing import Any
 
@@ -22,3 +24,11 @@ def load_module(tmp_path: Any, text: str, name: str, numpy_module: Any = np) -> 
     mod.np = numpy_module  # type: ignore[attr-defined]
     spec.loader.exec_module(mod)
     return mod
+
+
+_COUNT = itertools.count()
+
+
+def load_source(tmp_path: Any, source: str, prefix: str = "program", name: str | None = None) -> ModuleType:
+    """A new module (a fresh name, so fresh cache entries) holding the dedented `source`."""
+    return load_module(tmp_path, textwrap.dedent(source), name or f"{prefix}_{next(_COUNT)}")

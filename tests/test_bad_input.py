@@ -15,12 +15,10 @@ import ast
 import functools
 import importlib
 import importlib.util
-import itertools
 import math
 import os
 import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -29,18 +27,12 @@ import s2sad
 from s2sad import fence, registry
 from s2sad.cli import main
 
-_COUNT = itertools.count()
+from program_files import load_source
 
 
 def load(tmp_path, source: str, name: str | None = None):
     """Write `source` to a fresh module file and import it."""
-    name = name or f"bad_input_{next(_COUNT)}"
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(source))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_source(tmp_path, source, "bad_input", name)
 
 
 def located(err: s2sad.S2SADError, module, line: int, construct: str) -> None:

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import collections
 import gc
-import importlib.util
-import itertools
 import math
 import multiprocessing
 import pickle
 import sys
-import textwrap
 import threading
 import weakref
 
@@ -25,8 +22,9 @@ import pytest
 import s2sad
 from s2sad import pipeline
 
+from program_files import load_source
+
 THREADS = 8
-_COUNT = itertools.count()
 
 SOURCE = """\
 import math
@@ -67,13 +65,7 @@ def vector(W, x):
 
 def fresh_module(tmp_path, source: str = SOURCE):
     """A new module object (so every test starts with cold cache entries)."""
-    name = f"concurrency_{next(_COUNT)}"
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(source))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_source(tmp_path, source, "concurrency")
 
 
 def central(f, x, eps=1e-6):

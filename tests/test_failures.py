@@ -5,27 +5,15 @@ that line, and quotes the generated line that failed.
 """
 from __future__ import annotations
 
-import importlib.util
-import itertools
-import textwrap
-
 import numpy as np
 import pytest
 
 import s2sad
-
-_COUNT = itertools.count()
-
+from program_files import load_source
 
 def load(tmp_path, source: str):
     """Write `source` to a fresh module file and import it."""
-    name = f"failures_{next(_COUNT)}"
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(source))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_source(tmp_path, source, "failures")
 
 
 def line_of(module, text: str) -> int:

@@ -5,29 +5,17 @@ or against central differences of the function as it now runs.
 """
 from __future__ import annotations
 
-import importlib.util
-import itertools
-import textwrap
-
 import autograd
 import autograd.numpy as anp
 import numpy as np
 import pytest
 
 import s2sad
-
-_COUNT = itertools.count()
-
+from program_files import load_source
 
 def load(tmp_path, source: str):
     """Write `source` to a fresh module file and import it."""
-    name = f"globals_{next(_COUNT)}"
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(source))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_source(tmp_path, source, "globals")
 
 
 def central(f, x, h=1e-6):
