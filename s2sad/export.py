@@ -17,6 +17,7 @@ import ast
 import builtins
 import importlib
 import inspect
+import re
 import sys
 import textwrap
 import types
@@ -84,7 +85,13 @@ def helper_source(name: str) -> str:
             rest = "=" + rest[3:]  # `x: T = 1` -> `x=1`
         lines[line] = lines[line][:col] + rest
         del lines[line + 1:end_line + 1]
+    # s2sad's own lint directives name rules of its own configuration, which the user's linter may not
+    # run (ruff then flags the directive itself, RUF100): keep only the reason.
+    lines = [_NOQA.sub(lambda m: f"  # {m.group(1)}" if m.group(1) else "", ln) for ln in lines]
     return "\n".join(lines) + "\n"
+
+
+_NOQA = re.compile(r"\s*# noqa(?::[ A-Z0-9,]+)?(?: -- (.*))?$")
 
 
 def _runtime_names() -> list[str]:
