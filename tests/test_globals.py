@@ -285,3 +285,49 @@ def test_a_class_s_static_method_is_not_regenerated_on_every_call(tmp_path):
     for _ in range(3):
         assert g(2.0) == first == 14.0
     assert s2sad.cache_info().misses == misses
+
+
+RANDOM_TERMS = (
+    "A * np.sum(x * x)",
+    "np.sum(np.sin(V * x))",
+    "B * np.sum(V * np.exp(-x * x))",
+    "np.sum(np.tanh(A * x + V))",
+    "np.sum((x - V) ** 2) * B",
+)
+
+
+def test_random_re_bindings_agree_with_autograd(tmp_path):
+    # Seeded: several functions share globals A, B (numbers) and V (an array); between calls a random
+    # global is re-bound (a new number, a new array, a number where an array was) or V is changed in
+    # place, and every cached grad/jvp/hvp agrees with autograd reading the module at call time.
+    rng = np.random.default_rng(2026)
+    names = [f"f{i}" for i in range(len(RANDOM_TERMS))]
+    source = "import numpy as np\n\nA = 2.0\nB = -0.5\nV = np.array([0.5, -1.0, 2.0])\n"
+    for name, term in zip(names, RANDOM_TERMS):
+        source += f"\n\ndef {name}(x):\n    return {term}\n"
+    m = load(tmp_path, source)
+    grads = {n: s2sad.grad(getattr(m, n)) for n in names}
+
+    def reference(term):
+        return lambda x: eval(term, {"np": anp, "A": m.A, "B": m.B, "V": m.V, "x": x})  # noqa: S307
+
+    for step in range(40):
+        name = names[rng.integers(len(names))]
+        x = rng.standard_normal(3)
+        ref = reference(RANDOM_TERMS[names.index(name)])
+        np.testing.assert_allclose(grads[name](x), autograd.grad(ref)(x), rtol=1e-10, atol=1e-12)
+        v = rng.standard_normal(3)
+        np.testing.assert_allclose(s2sad.jvp(getattr(m, name), (x,), (v,))[1], autograd.grad(ref)(x) @ v, rtol=1e-10, atol=1e-12)
+        hv = autograd.grad(lambda y: anp.dot(autograd.grad(ref)(y), v))(x)
+        np.testing.assert_allclose(s2sad.hvp(getattr(m, name), (x,), v), hv, rtol=1e-9, atol=1e-12)
+        change = rng.integers(5)
+        if change == 0:
+            m.A = float(rng.normal())
+        elif change == 1:
+            m.B = float(rng.normal())
+        elif change == 2:
+            m.V = rng.standard_normal(3)
+        elif change == 3 and isinstance(m.V, np.ndarray):
+            m.V[rng.integers(3)] = rng.normal()  # in place: the same object
+        else:
+            m.V = float(rng.normal())  # a number where an array was
