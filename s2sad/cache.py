@@ -96,15 +96,16 @@ class DerivativeCache:
             size = sum(len(t) - (_KEPT in t) for t in tables + list(self._strong.values()))
             return CacheInfo(self.hits + self._fast_count(), self.misses, size)
 
-    def clear(self) -> None:
-        """Drop every entry and reset the statistics."""
+    def clear(self, statistics: bool = True) -> None:
+        """Drop every entry and (unless `statistics` is False) reset the statistics."""
         with self._lock:
             for fn in list(self._owners):
                 getattr(fn, "__dict__", {}).pop(_ATTR, None)
             self._owners = weakref.WeakSet()
             self._strong.clear()
-            self.hits = self.misses = 0
-            self._fast_hits = itertools.count()
+            if statistics:
+                self.hits = self.misses = 0
+                self._fast_hits = itertools.count()
 
 
 CACHE = DerivativeCache()

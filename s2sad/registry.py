@@ -364,12 +364,14 @@ def _ensure_user_primitive(fn: Callable[..., Any], name: str | None = None) -> P
     return add_user(prim)
 
 
-def _forget_derivatives() -> None:
-    """Empty the derivative cache: callers generated before new rules must be generated again."""
+def _forget_derivatives(statistics: bool = True) -> None:
+    """Empty the derivative cache: callers generated before new rules must be generated again.
+
+    `statistics=False` keeps the hit and miss counts (a re-bound global: `freshness.py`)."""
     from .api import forget_entries
     from .cache import CACHE
 
-    CACHE.clear()
+    CACHE.clear(statistics)
     forget_entries()
 
 

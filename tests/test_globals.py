@@ -88,6 +88,18 @@ def test_an_array_updated_in_place_needs_no_new_code(tmp_path):
     assert s2sad.cache_info().misses == misses
 
 
+def test_a_re_binding_counts_as_misses_and_keeps_the_statistics(tmp_path):
+    m = load(tmp_path, MODEL)
+    g = s2sad.grad(m.loss)
+    g(X)
+    g(X)
+    before = s2sad.cache_info()
+    m.SCALE = 5.0
+    g(X)
+    after = s2sad.cache_info()
+    assert after.hits >= before.hits and after.misses > before.misses  # counted on, not reset
+
+
 def test_unchanged_globals_keep_the_cache(tmp_path):
     m = load(tmp_path, MODEL)
     g = s2sad.grad(m.loss)
