@@ -187,7 +187,7 @@ def _expr(e: Expr, known: dict[str, Any], counters: set[str]) -> Any:
     x = _expr(e.args[0], known, counters)
     if x is _UNSEEN or x is None:
         return x
-    if prim.shape == "like_first" or e.prim == "setitem":  # (`y[i] = v`, as `y = setitem(y, i, v)`, keeps y's shape)
+    if prim.shape == "like_first":
         return x
     if e.prim in ("unsum_", "unbroadcast_") and len(e.args) >= 2:
         return _expr(e.args[1], known, counters)  # an adjoint spread or summed to the shape of its second argument

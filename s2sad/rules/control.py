@@ -18,7 +18,7 @@ from ..registry import defrule, nondiff
 from ..runtime import Stack, appended, broadcast_like, not_a_view, scatter_add, set_at, unbroadcast, unshared, zero_at
 
 
-@defrule(set_at, name="setitem", call="set_at")
+@defrule(set_at, name="setitem", call="set_at", shape="like_first")  # y[i] = v keeps y's shape
 class setitem:
     def vjp(g, ans, y, index, v):
         return zero_at(g, index), None, unbroadcast(g[index], v)
