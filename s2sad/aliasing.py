@@ -51,7 +51,8 @@ def specialize(low: Lowered, scalars: frozenset[str] | set[str], layouts: dict[s
             if _is_guard(s) and expr_shape(s.value.args[0], env) == SCALAR:  # type: ignore[union-attr]
                 continue
             if _is_guard(s) and s.value.prim == "not_a_view" and getattr(s.value.args[0], "name", None) in items:  # type: ignore[union-attr]
-                relied.append(s)
+                nonlocal relied
+                relied = True
                 continue
             if isinstance(s, If):
                 s = dataclasses.replace(s, body=block(s.body), orelse=block(s.orelse))
@@ -60,7 +61,7 @@ def specialize(low: Lowered, scalars: frozenset[str] | set[str], layouts: dict[s
             out.append(s)
         return out
 
-    relied: list[Stmt] = []
+    relied = False
     body = block(low.fn.body)
     # Dropping an item's check relied on the layouts: the adjoint's docstring says which (`reverse.py`).
     meta = {**low.fn.meta, "layout_checks": True} if relied else low.fn.meta

@@ -110,7 +110,8 @@ class GradFunction:
             compiled, valued = pipeline.derive(base, "reverse", wrt, scalars, "grad", layouts, _dtypes(base, args, kwargs)), False
         else:
             compiled = pipeline.derive(base, "reverse", wrt, scalars, "value_and_grad", layouts, _dtypes(base, args, kwargs))
-        return compiled, positions, is_tuple, wrt, valued
+        # The watch of the globals the code read (`pipeline` has refreshed it), or None when none can change.
+        return compiled, positions, is_tuple, wrt, valued, freshness.current(base)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # The cheap call path: once per kind of arguments, `_first_call` resolves wrt, checks the
@@ -143,8 +144,7 @@ class GradFunction:
     @_user_errors
     def _first_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """The first call with arguments of these kinds: build the entry, then run it."""
-        compiled, positions, is_tuple, wrt, valued = self._entry(args, kwargs)  # (`pipeline` refreshes)
-        watch = freshness.current(target(self.fn, args))
+        compiled, positions, is_tuple, wrt, valued, watch = self._entry(args, kwargs)
         entry = self._fast[_kinds(args, kwargs)] = (compiled, _fixer(positions, wrt, is_tuple), valued, watch)
         return self._run(entry, args, kwargs)
 

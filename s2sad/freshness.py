@@ -69,10 +69,13 @@ class Watch:
             return False
         seen.add(id(self))
         for w in (*map(_watch_of, self.helpers), *(_watch_of(ref()) for ref in self.origins)):
-            if w is not None and (any(space.get(n, _MISSING) is not o for space, n, o in w.names)
-                                  or w.rest and w._rest_changed(seen)):
+            if w is not None and w._changed_in(seen):
                 return True
         return False
+
+    def _changed_in(self, seen: set[int]) -> bool:
+        """`changed()` for a helper's or an origin's watch, inside one walk (`seen`: against recursion)."""
+        return any(space.get(n, _MISSING) is not o for space, n, o in self.names) or (self.rest and self._rest_changed(seen))
 
 
 def reads(namespace: dict, cells: dict[str, Any], name: str, obj: Any) -> tuple[str, tuple] | None:
