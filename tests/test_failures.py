@@ -110,7 +110,7 @@ def test_numpy_at_zero_follows_ieee_and_raises_nothing(tmp_path):
     m = load(tmp_path, CASES)
     with np.errstate(divide="ignore", invalid="ignore"):
         g = s2sad.grad(m.power)(np.array([0.0, 1.0]))
-    assert np.isnan(g[0]) or np.isinf(g[0]) or g[0] == 0.0
+    assert np.isnan(g[0])  # x * (0.5 / sqrt(0)) is 0 * inf, as autograd gives too
     assert g[1] == pytest.approx(1.5)
 
 
