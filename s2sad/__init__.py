@@ -13,7 +13,7 @@ from .api import (
 from .check import check_grads
 from .jacobian import hessian, hvp, jacobian
 from .errors import (
-    DerivativeError, InputError, NonDifferentiableError, S2SADError, ShapeError, SourceUnavailableError,
+    DerivativeError, InputError, NonDifferentiableError, RegenerationWarning, S2SADError, ShapeError, SourceUnavailableError,
     UnknownFunctionError, UnsupportedSyntaxError, WrtError,
 )
 from .registry import defjvp, defvjp, primitive
@@ -31,5 +31,5 @@ __all__ = [
     "Differentiable", "primitive", "defvjp", "defjvp",
     "explain", "trace", "graph", "export", "checkpoint", "optimize",
     "S2SADError", "UnsupportedSyntaxError", "UnknownFunctionError", "SourceUnavailableError",
-    "WrtError", "NonDifferentiableError", "ShapeError", "InputError", "DerivativeError", "__version__",
+    "WrtError", "NonDifferentiableError", "ShapeError", "InputError", "DerivativeError", "RegenerationWarning", "__version__",
 ]

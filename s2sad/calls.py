@@ -91,11 +91,14 @@ def _derived(prim: Primitive, mode: str, wrt: tuple[str, ...]) -> Primitive:
             compiled = derive(fn, "reverse" if mode == "vjp" else "forward", wrt, frozenset(), "vjp" if mode == "vjp" else "jvp")
         finally:
             _in_progress.discard(fn)
-        existing = registry.lookup(compiled)
-        if existing is not None:
-            return existing
         suffix = mode if set(wrt) == set(prim.params) else f"{mode}_{'_'.join(wrt)}"
         name = f"{prim.spelling.path}_{suffix}"
+        existing = registry.lookup(compiled)
+        if existing is not None:
+            # Spelled after the helper as it is spelled now: a later caller may have renamed it (`h_2`).
+            if existing.spelling.path != name:
+                existing.spelling = Spelling("call", path=name)
+            return existing
         # The generated function is itself ordinary Python: differentiating the caller again
         # (forward over reverse, say) treats a call to it like a call to any helper.
         derived = Primitive(name=name, spelling=Spelling("call", path=name), fn=compiled, user_fn=compiled)

@@ -193,8 +193,17 @@ class Converter:
             raise self.error(UnknownFunctionError, f"cannot resolve the function {describe(func)!r}", node, construct=describe(func))
         prim = registry.lookup(obj)
         if prim is not None:
-            if prim.spelling.kind == "call" and prim.fn is obj and not prim.spelling.path.startswith(("np.", "math.")):
-                self.globals_used.setdefault(prim.spelling.path, obj)
+            if prim.user_fn is not None and self.user_call is not None:
+                # A helper another caller met first: still recorded as this caller's helper (its globals
+                # are watched with this caller's, and two helpers of one name get two spellings).
+                return self.user_call(node, obj)
+            path = prim.spelling.path
+            if prim.spelling.kind == "call" and prim.fn is obj and not path.startswith(("np.", "math.")):
+                # The generated code calls it by that bare name: two primitives of one name cannot both be.
+                if self.globals_used.setdefault(path, obj) is not obj:
+                    raise self.error(UnsupportedSyntaxError, f"two different primitives are both named {path!r}, and "
+                                     "generated code calls each by its name", node, construct=describe(func),
+                                     hint="rename one of them, or call it through a helper `def` of another name")
             return Op(prim.name, tuple(args), kwargs)
         if self.user_call is not None and (isinstance(obj, types.FunctionType) or hasattr(obj, "_s2sad_target")):
             return self.user_call(node, obj)

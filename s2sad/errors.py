@@ -115,3 +115,7 @@ class DerivativeError(S2SADError):
     """
 
     kind = "derivative failed"
+
+
+class RegenerationWarning(UserWarning):
+    """A global or closure value keeps being re-bound, so a derivative keeps being generated again."""

@@ -13,19 +13,28 @@ Identity, not equality, is compared: it is one pointer test per name, and an
 array updated in place needs nothing, as the generated code reads that very
 array. Modules are not watched (re-binding `np` is not a thing programs do).
 A watch made before the last `forget()` is stale and ignored: its function's
-derivatives have gone with it.
+derivatives have gone with it. A name re-bound again and again (a learning rate
+set on every step of a loop) regenerates code every time: after
+`REBINDS_BEFORE_WARNING` of them, a `RegenerationWarning` at the function's
+definition names it and says to pass it as an argument.
 """
 from __future__ import annotations
 
 import builtins
 import types
+import warnings
 import weakref
+from collections import Counter
 from typing import Any, Callable, Iterable
+
+from .errors import RegenerationWarning
 
 _MISSING = object()
 _ATTR = "__s2sad_watch__"
 _ORIGIN = "__s2sad_origin__"
 _epoch = 0
+REBINDS_BEFORE_WARNING = 10  # a notebook re-binds a global now and then; a loop does it on every step
+_rebinds: Counter = Counter()  # (function label, name) -> how many regenerations its re-binding caused
 
 # Libraries whose attributes s2sad folds (np.pi, math.e, np.float32): they are not re-bound by programs.
 _LIBRARIES = frozenset({"numpy", "math", "cmath", "builtins", "scipy", "operator", "functools"})
@@ -34,16 +43,17 @@ _LIBRARIES = frozenset({"numpy", "math", "cmath", "builtins", "scipy", "operator
 class Watch:
     """The names one lowered function read, and what they referred to then."""
 
-    __slots__ = ("names", "cells", "helpers", "origins", "rest", "epoch")
+    __slots__ = ("names", "cells", "helpers", "origins", "rest", "epoch", "label")
 
-    def __init__(self, names: Iterable[tuple[Any, str, Any]], cells: Iterable[tuple[Any, Any]],
-                 helpers: Iterable[Callable[..., Any]], origins: Iterable[Any]) -> None:
+    def __init__(self, names: Iterable[tuple[Any, str, Any]], cells: Iterable[tuple[Any, Any, str]],
+                 helpers: Iterable[Callable[..., Any]], origins: Iterable[Any], label: tuple[str, str, int] | None = None) -> None:
         self.names = tuple(names)  # (namespace, name, object): module globals, a user module's or a class's attributes
-        self.cells = tuple(cells)  # (closure cell, object)
+        self.cells = tuple(cells)  # (closure cell, object, name)
         self.helpers = tuple(helpers)  # user functions called: their own watches, looked up when asked
         self.origins = tuple(origins)  # weak references to the function this generated code came from
         self.rest = bool(self.cells or self.helpers or self.origins)  # (the commonest watch has names only)
         self.epoch = _epoch
+        self.label = label  # (qualified name, file, line) of the function, for the warning
 
     @property
     def empty(self) -> bool:
@@ -59,7 +69,7 @@ class Watch:
         return self.rest and self._rest_changed(set())
 
     def _rest_changed(self, seen: set[int]) -> bool:
-        for cell, obj in self.cells:
+        for cell, obj, _ in self.cells:
             try:
                 if cell.cell_contents is not obj:
                     return True
@@ -73,6 +83,25 @@ class Watch:
                 return True
         return False
 
+    def rebound(self, seen: set[int] | None = None) -> list[tuple[tuple[str, str, int] | None, str]]:
+        """Every re-bound name, here and in the helpers, with the label of the function that read it."""
+        seen = set() if seen is None else seen
+        if id(self) in seen:
+            return []
+        seen.add(id(self))
+        out = [(self.label, n) for space, n, o in self.names if space.get(n, _MISSING) is not o]
+        for cell, obj, name in self.cells:
+            try:
+                same = cell.cell_contents is obj
+            except ValueError:
+                same = False
+            if not same:
+                out.append((self.label, name))
+        for w in (*map(_watch_of, self.helpers), *(_watch_of(ref()) for ref in self.origins)):
+            if w is not None:
+                out += w.rebound(seen)
+        return out
+
     def _changed_in(self, seen: set[int]) -> bool:
         """`changed()` for a helper's or an origin's watch, inside one walk (`seen`: against recursion)."""
         return any(space.get(n, _MISSING) is not o for space, n, o in self.names) or (self.rest and self._rest_changed(seen))
@@ -83,7 +112,7 @@ def reads(namespace: dict, cells: dict[str, Any], name: str, obj: Any) -> tuple[
     if isinstance(obj, types.ModuleType):
         return None
     if name in cells:
-        return "cells", (cells[name], obj)
+        return "cells", (cells[name], obj, name)
     if name in namespace or obj is getattr(builtins, name, _MISSING):
         # A builtin is watched as absent from the globals: a global of that name defined later shadows it.
         return "names", (namespace, name, obj if name in namespace else _MISSING)
@@ -110,7 +139,10 @@ def watch(fn: Callable[..., Any], entries: dict[str, list], helpers: Iterable[Ca
     origin = getattr(fn, _ORIGIN, None)
     if origin is not None:
         entries = {}  # generated code reads its own private namespace, which nothing re-binds
-    w = Watch(entries.get("names", ()), entries.get("cells", ()), [h for h in helpers if h is not fn], [origin] if origin is not None else [])
+    code = getattr(fn, "__code__", None)
+    label = (getattr(fn, "__qualname__", "f"), code.co_filename, code.co_firstlineno) if code is not None else None
+    w = Watch(entries.get("names", ()), entries.get("cells", ()), [h for h in helpers if h is not fn],
+              [origin] if origin is not None else [], label)
     _store(fn, _ATTR, w)
     return w
 
@@ -158,9 +190,24 @@ def refresh(obj: Any) -> bool:
         if w is None:
             return False
     if (w.names or w.rest) and w.changed():
+        _count(w.rebound())
         forget()
         return True
     return False
+
+
+def _count(rebound: list[tuple[tuple[str, str, int] | None, str]]) -> None:
+    """Count the regenerations each re-bound name caused; warn once when one keeps causing them."""
+    for label, name in dict.fromkeys(rebound):
+        _rebinds[label, name] += 1
+        if _rebinds[label, name] == REBINDS_BEFORE_WARNING and label is not None:
+            qualname, filename, line = label
+            # At the function's definition (not inside s2sad): that is where the global is read.
+            warnings.warn_explicit(
+                f"{name!r}, read by {qualname}, has been re-bound {REBINDS_BEFORE_WARNING} times since its "
+                f"derivative was first generated, and each time s2sad generated the derivative again "
+                f"(milliseconds each); pass {name!r} as an argument instead",
+                RegenerationWarning, filename, line)
 
 
 def forget() -> None:

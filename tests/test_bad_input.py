@@ -793,3 +793,20 @@ def test_a_view_read_after_an_in_place_store_is_refused_at_the_read(tmp_path):
         located(info.value, module, 8, "row")
         assert "line 7" in str(info.value) and ".copy()" in str(info.value)
         no_internal_frames(info)
+
+
+def test_two_primitives_of_one_name_in_one_caller(tmp_path):
+    # Generated code calls a primitive by its bare name, so two of one name cannot share a caller.
+    first = {"np": np}
+    second = {"np": np}
+    exec("def h(x):\n    return np.sin(x)\n", first)  # noqa: S102
+    exec("def h(x):\n    return x * x\n", second)  # noqa: S102
+    for ns, rule in ((first, lambda g, ans, x: g * np.cos(x)), (second, lambda g, ans, x: g * 2 * x)):
+        s2sad.primitive(ns["h"])
+        s2sad.defvjp(ns["h"], rule)
+    module = load(tmp_path, "def f(x):\n    y = a_h(x)\n    return y + b_h(x)\n")
+    module.a_h, module.b_h = first["h"], second["h"]
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.grad(module.f)(0.5)
+    located(info.value, module, 3, "b_h")
+    assert "'h'" in str(info.value)

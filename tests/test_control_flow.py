@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -330,3 +331,22 @@ def test_hessian_through_a_helper_is_not_zero():
     eps = 1e-6
     col0 = (np.array(g(0.4 + eps, 1.1)) - np.array(g(0.4 - eps, 1.1))) / (2 * eps)
     np.testing.assert_allclose([H[0][0], H[1][0]], col0, rtol=1e-6)
+
+
+def test_two_helpers_of_one_name_met_first_by_other_callers(tmp_path):
+    # `a.h` and `b.h` were recorded (and their adjoints named `h_vjp`) for their own modules' callers;
+    # a third caller using both spells them `h` and `h_2`, and so their adjoints `h_vjp` and `h_2_vjp`.
+    from program_files import load_module
+
+    a = load_module(tmp_path, "import numpy as np\n\ndef h(x):\n    return np.sin(x)\n\ndef use(x):\n    return np.sum(h(x))\n", "same_name_a")
+    b = load_module(tmp_path, "import numpy as np\n\ndef h(x):\n    return x * x * x\n\ndef use(x):\n    return np.sum(h(x))\n", "same_name_b")
+    both = load_module(tmp_path, "import numpy as np\n\ndef both(x):\n    return np.sum(a.h(x) + b.h(x))\n", "same_name_both")
+    both.a, both.b = a, b
+    both = both.both
+    x = np.array([0.3, -1.2, 0.7])
+    np.testing.assert_allclose(s2sad.grad(a.use)(x), np.cos(x))
+    np.testing.assert_allclose(s2sad.grad(b.use)(x), 3 * x * x)
+    np.testing.assert_allclose(s2sad.grad(both)(x), np.cos(x) + 3 * x * x)
+    np.testing.assert_allclose(s2sad.hvp(both, (x,), x), (6 * x - np.sin(x)) * x)
+    text = s2sad.source(both)
+    assert "h_vjp(" in text and re.search(r"\bh_\d+_vjp\(", text)  # (`h_2`, or later registry names)

@@ -5,6 +5,8 @@ or against central differences of the function as it now runs.
 """
 from __future__ import annotations
 
+import warnings
+
 import autograd
 import autograd.numpy as anp
 import numpy as np
@@ -343,3 +345,96 @@ def test_random_re_bindings_agree_with_autograd(tmp_path):
             m.V[rng.integers(3)] = rng.normal()  # in place: the same object
         else:
             m.V = float(rng.normal())  # a number where an array was
+
+
+LOOP = """
+import numpy as np
+
+LR = 0.1
+
+
+def loss(x):
+    return LR * np.sum(np.sin(x) * x)
+"""
+
+
+def test_a_global_re_bound_on_every_step_warns_once_at_the_function(tmp_path):
+    m = load(tmp_path, LOOP)
+    g = s2sad.grad(m.loss)
+    ref = autograd.grad(lambda x: m.LR * anp.sum(anp.sin(x) * x))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for step in range(25):
+            m.LR = 0.1 / (1 + step)  # a schedule kept in a global: new code on every step
+            np.testing.assert_allclose(g(X), ref(X), rtol=1e-12)
+    found = [w for w in caught if issubclass(w.category, s2sad.RegenerationWarning)]
+    assert len(found) == 1, [str(w.message) for w in caught]
+    assert "'LR', read by loss, has been re-bound 10 times" in str(found[0].message)
+    assert "pass 'LR' as an argument" in str(found[0].message)
+    assert found[0].filename == m.__file__ and found[0].lineno == 7  # the `def loss(x):` line
+
+
+def test_a_few_re_bindings_do_not_warn(tmp_path):
+    m = load(tmp_path, LOOP)
+    g = s2sad.grad(m.loss)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", s2sad.RegenerationWarning)
+        for step in range(s2sad.freshness.REBINDS_BEFORE_WARNING - 1):  # a notebook cell re-run now and then
+            m.LR = float(step)
+            g(X)
+        m.OTHER = 1.0
+        for _ in range(20):  # calls with nothing re-bound count nothing
+            g(X)
+
+
+def test_a_closure_variable_and_a_helper_s_global_are_named(tmp_path):
+    f, set_scale = load(tmp_path, CLOSURE).make()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for step in range(12):
+            set_scale(float(step))
+            np.testing.assert_allclose(s2sad.grad(f)(X), 2.0 * step * X)
+    messages = [str(w.message) for w in caught if issubclass(w.category, s2sad.RegenerationWarning)]
+    assert len(messages) == 1 and "'scale', read by make.<locals>.f," in messages[0]
+
+    m = load(tmp_path, HELPERS)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for step in range(12):
+            m.RATE = 0.1 * step
+            s2sad.grad(m.loss)(X)
+    messages = [str(w.message) for w in caught if issubclass(w.category, s2sad.RegenerationWarning)]
+    assert len(messages) == 1 and "'RATE', read by step," in messages[0]
+
+
+SHARED = """
+import numpy as np
+
+RATE = 2.0
+
+
+def step(x):
+    return np.tanh(RATE * x)
+
+
+def first(x):
+    return np.sum(step(x))
+
+
+def second(x):
+    return np.sum(step(x) ** 2)
+"""
+
+
+def test_a_helper_met_first_by_another_caller_is_watched_by_both(tmp_path):
+    # The helper's record was made for `first`; `second` found it in the registry and, before the fix,
+    # did not watch the helper's globals: a re-binding of RATE left its gradient stale.
+    m = load(tmp_path, SHARED)
+    g1, g2 = s2sad.grad(m.first), s2sad.grad(m.second)
+    for rate in (2.0, -0.5, 1.5, 0.25, 3.0):  # re-bound again and again: each re-lowering watches it anew
+        m.RATE = rate
+        th = np.tanh(rate * X)
+        np.testing.assert_allclose(g1(X), rate * (1 - th ** 2), rtol=1e-12)
+        np.testing.assert_allclose(g2(X), 2 * th * rate * (1 - th ** 2), rtol=1e-12)
+        np.testing.assert_allclose(s2sad.hvp(m.second, (X,), V),
+                                   2 * rate ** 2 * (1 - th ** 2) * (1 - 3 * th ** 2) * V, rtol=1e-10)
