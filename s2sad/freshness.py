@@ -43,7 +43,7 @@ _LIBRARIES = frozenset({"numpy", "math", "cmath", "builtins", "scipy", "operator
 class Watch:
     """The names one lowered function read, and what they referred to then."""
 
-    __slots__ = ("names", "cells", "helpers", "origins", "rest", "epoch", "label")
+    __slots__ = ("names", "cells", "helpers", "origins", "rest", "epoch", "label", "__weakref__")
 
     def __init__(self, names: Iterable[tuple[Any, str, Any]], cells: Iterable[tuple[Any, Any, str]],
                  helpers: Iterable[Callable[..., Any]], origins: Iterable[Any], label: tuple[str, str, int] | None = None) -> None:
@@ -82,6 +82,15 @@ class Watch:
             if w is not None and w._changed_in(seen):
                 return True
         return False
+
+    def _own_changed(self) -> bool:
+        """`changed()` for this function's own names and cells, without its helpers'."""
+        if any(space.get(n, _MISSING) is not o for space, n, o in self.names):
+            return True
+        try:
+            return any(cell.cell_contents is not obj for cell, obj, _ in self.cells)
+        except ValueError:
+            return True
 
     def rebound(self, seen: set[int] | None = None) -> list[tuple[tuple[str, str, int] | None, str]]:
         """Every re-bound name, here and in the helpers, with the label of the function that read it."""
@@ -134,6 +143,31 @@ def attribute(holder: Any, name: str, obj: Any) -> tuple[str, tuple] | None:
     return None
 
 
+class _Stale(Watch):
+    """The watch of code whose own watch a `forget()` made stale while it was being generated: regenerate it."""
+
+    def changed(self) -> bool:
+        return True
+
+
+_STALE = _Stale((), (), (), ())
+_live: "weakref.WeakSet[Watch]" = weakref.WeakSet()  # the watches of this epoch, for `settle`
+
+
+def settle() -> None:
+    """Before a lowering: if a name any cached derivative read has been re-bound, forget now.
+
+    A new caller has no watch yet, so the check before its first generation cannot see that a helper's
+    cached derivatives are stale; that helper's own check would then find out midway through the
+    caller's generation, and the caller's watch, made just before, would be stale at once.
+    """
+    for w in list(_live):
+        if w.epoch == _epoch and w._own_changed():
+            _count(w.rebound())
+            forget()
+            return
+
+
 def watch(fn: Callable[..., Any], entries: dict[str, list], helpers: Iterable[Callable[..., Any]]) -> Watch:
     """Store on `fn` the watch of what its lowering read (and of the function it was generated from)."""
     origin = getattr(fn, _ORIGIN, None)
@@ -144,6 +178,8 @@ def watch(fn: Callable[..., Any], entries: dict[str, list], helpers: Iterable[Ca
     w = Watch(entries.get("names", ()), entries.get("cells", ()), [h for h in helpers if h is not fn],
               [origin] if origin is not None else [], label)
     _store(fn, _ATTR, w)
+    if w.names or w.cells:
+        _live.add(w)
     return w
 
 
@@ -179,7 +215,11 @@ def _watch_of(obj: Any) -> Watch | None:
 def current(obj: Any) -> Watch | None:
     """The watch a cheap call path checks for `obj`: None when there is nothing to check."""
     w = _watch_of(obj)
-    return None if w is None or w.empty else w
+    if w is None:
+        # A watch of an older epoch on `obj` itself: a forget came while its code was generated
+        # (another thread re-binding a name), so that code may be stale. The next call regenerates.
+        return _STALE if type(getattr(obj, _ATTR, None)) is Watch else None
+    return None if w.empty else w
 
 
 def refresh(obj: Any) -> bool:
@@ -216,4 +256,5 @@ def forget() -> None:
     from .registry import _forget_derivatives
 
     _epoch += 1
+    _live.clear()
     _forget_derivatives(statistics=False)  # the user cleared nothing: regenerating shows as misses

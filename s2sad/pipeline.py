@@ -35,6 +35,7 @@ def lowered(fn: Callable[..., Any]) -> Lowered:
 
 
 def _lower_and_watch(fn: Callable[..., Any]) -> Lowered:
+    freshness.settle()  # (a re-bound name is found now, not midway through generating fn's derivatives)
     low = lower(fn)
     helpers = [p.user_fn for p in low.source.called.values() if getattr(p, "user_fn", None) is not None]
     freshness.watch(fn, low.source.watched(), helpers)

@@ -307,25 +307,58 @@ RANDOM_TERMS = (
     "B * np.sum(V * np.exp(-x * x))",
     "np.sum(np.tanh(A * x + V))",
     "np.sum((x - V) ** 2) * B",
+    # Shared helpers (one nested in another): every caller must watch their globals, whichever
+    # caller met them first.
+    "np.sum(ha(x) * x)",
+    "np.sum(hv(x) ** 2) + np.sum(ha(x))",
+    "np.sum(hh(x))",
 )
+HELPER_SOURCE = """
+
+def ha(x):
+    return A * np.sin(x)
 
 
+def hv(x):
+    return np.tanh(x + V)
+
+
+def hh(x):
+    return ha(x) * B + hv(x)
+
+
+def ha_alt(x):
+    return A * np.cos(x) * x
+"""
+
+
+@pytest.mark.filterwarnings("ignore::s2sad.RegenerationWarning")
 def test_random_re_bindings_agree_with_autograd(tmp_path):
     # Seeded: several functions share globals A, B (numbers) and V (an array); between calls a random
     # global is re-bound (a new number, a new array, a number where an array was) or V is changed in
     # place, and every cached grad/jvp/hvp agrees with autograd reading the module at call time.
     rng = np.random.default_rng(2026)
     names = [f"f{i}" for i in range(len(RANDOM_TERMS))]
-    source = "import numpy as np\n\nA = 2.0\nB = -0.5\nV = np.array([0.5, -1.0, 2.0])\n"
+    source = "import numpy as np\n\nA = 2.0\nB = -0.5\nV = np.array([0.5, -1.0, 2.0])\n" + HELPER_SOURCE
     for name, term in zip(names, RANDOM_TERMS):
         source += f"\n\ndef {name}(x):\n    return {term}\n"
     m = load(tmp_path, source)
     grads = {n: s2sad.grad(getattr(m, n)) for n in names}
+    original_ha = m.ha
 
     def reference(term):
-        return lambda x: eval(term, {"np": anp, "A": m.A, "B": m.B, "V": m.V, "x": x})  # noqa: S307
+        def ha(x):
+            return m.A * (anp.sin(x) if m.ha.__name__ == "ha" else anp.cos(x) * x)
 
-    for step in range(40):
+        def hv(x):
+            return anp.tanh(x + m.V)
+
+        def hh(x):
+            return ha(x) * m.B + hv(x)
+
+        return lambda x: eval(term, {"np": anp, "A": m.A, "B": m.B, "V": m.V, "x": x, "ha": ha, "hv": hv, "hh": hh})  # noqa: S307
+
+    for step in range(60):
         name = names[rng.integers(len(names))]
         x = rng.standard_normal(3)
         ref = reference(RANDOM_TERMS[names.index(name)])
@@ -334,7 +367,7 @@ def test_random_re_bindings_agree_with_autograd(tmp_path):
         np.testing.assert_allclose(s2sad.jvp(getattr(m, name), (x,), (v,))[1], autograd.grad(ref)(x) @ v, rtol=1e-10, atol=1e-12)
         hv = autograd.grad(lambda y: anp.dot(autograd.grad(ref)(y), v))(x)
         np.testing.assert_allclose(s2sad.hvp(getattr(m, name), (x,), v), hv, rtol=1e-9, atol=1e-12)
-        change = rng.integers(5)
+        change = rng.integers(6)
         if change == 0:
             m.A = float(rng.normal())
         elif change == 1:
@@ -343,8 +376,10 @@ def test_random_re_bindings_agree_with_autograd(tmp_path):
             m.V = rng.standard_normal(3)
         elif change == 3 and isinstance(m.V, np.ndarray):
             m.V[rng.integers(3)] = rng.normal()  # in place: the same object
-        else:
+        elif change == 4:
             m.V = float(rng.normal())  # a number where an array was
+        else:
+            m.ha = m.ha_alt if m.ha.__name__ == "ha" else original_ha  # the helper itself re-bound
 
 
 LOOP = """
@@ -423,6 +458,14 @@ def first(x):
 
 def second(x):
     return np.sum(step(x) ** 2)
+
+
+def wrap(x):
+    return step(x) * x
+
+
+def third(x):
+    return np.sum(wrap(x))
 """
 
 
@@ -438,3 +481,32 @@ def test_a_helper_met_first_by_another_caller_is_watched_by_both(tmp_path):
         np.testing.assert_allclose(g2(X), 2 * th * rate * (1 - th ** 2), rtol=1e-12)
         np.testing.assert_allclose(s2sad.hvp(m.second, (X,), V),
                                    2 * rate ** 2 * (1 - th ** 2) * (1 - 3 * th ** 2) * V, rtol=1e-10)
+
+
+def test_a_new_caller_of_a_helper_whose_global_changed_keeps_watching(tmp_path):
+    # `first` generated step's derivatives; RATE is re-bound before anyone calls again; `third`'s first
+    # generation then needs wrap's, which need step's. Before `freshness.settle`, step's own check found
+    # the change midway through that generation and forgot everything, `third`'s new watch with it:
+    # its grad object then never looked again, and the next re-binding of RATE left it stale.
+    m = load(tmp_path, SHARED)
+    s2sad.grad(m.first)(X)
+    m.RATE = -0.5
+    g = s2sad.grad(m.third)
+    for rate in (-0.5, 1.5, 0.75):
+        m.RATE = rate
+        th = np.tanh(rate * X)
+        np.testing.assert_allclose(g(X), th + X * rate * (1 - th ** 2), rtol=1e-12)
+
+
+def test_a_forget_midway_through_a_generation_regenerates_on_the_next_call(tmp_path, monkeypatch):
+    # The same story without `settle` (as when another thread re-binds a name mid-generation): the
+    # grad object's new entry holds a watch made stale by the forget, which says "changed" from then on.
+    monkeypatch.setattr(s2sad.freshness, "settle", lambda: None)
+    m = load(tmp_path, SHARED)
+    s2sad.grad(m.first)(X)
+    m.RATE = -0.5
+    g = s2sad.grad(m.third)
+    for rate in (-0.5, 1.5, 0.75):
+        m.RATE = rate
+        th = np.tanh(rate * X)
+        np.testing.assert_allclose(g(X), th + X * rate * (1 - th ** 2), rtol=1e-12)
