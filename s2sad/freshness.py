@@ -13,7 +13,9 @@ Identity, not equality, is compared: it is one pointer test per name, and an
 array updated in place needs nothing, as the generated code reads that very
 array. Modules are not watched (re-binding `np` is not a thing programs do).
 A watch made before the last `forget()` is stale and ignored: its function's
-derivatives have gone with it. A name re-bound again and again (a learning rate
+derivatives have gone with it. `settle()`, before every lowering, checks all
+the watches of this epoch, so a change is found before a generation starts
+rather than midway through it (see there). A name re-bound again and again (a learning rate
 set on every step of a loop) regenerates code every time: after
 `REBINDS_BEFORE_WARNING` of them, a `RegenerationWarning` at the function's
 definition names it and says to pass it as an argument.
