@@ -160,7 +160,12 @@ Each target still unmet (or close), with the cause the measurements above point 
   only), against about 1-2 ms for PyTorch's; the two are four fifths of s2sad's gradient, so the
   two trade places from run to run however little else s2sad does (in the 2026-12-01 10:29 run
   torch eager took 19.0 ms, the hand-written gradient 20.3 ms and s2sad 20.6 ms: this target is
-  the one not met there). On the MLP the time is the two
+  the one not met there). NumPy had SIMD float64 `sin`/`cos` and turned them off in 1.25 for their
+  accuracy (numpy/numpy#23925); a vectorised replacement is proposed (numpy/numpy#29699). Side by
+  side on 2026-12-02 (Xeon): `np.sin` 9.5 ms, `np.cos` 9.8 ms, `np.exp(1j * x)` (one complex
+  exponential for both) 27 ms, torch's `sin` 5.0 ms and `cos` 1.2 ms; s2sad's gradient with no new
+  arrays at all took 27.9 ms against torch's 26.7 ms, so no NumPy spelling of this gradient beats
+  torch here, and s2sad keeps NumPy's `sin` and `cos` rather than ship its own. On the MLP the time is the two
   784×128×256 matrix products (about 0.85 ms each): s2sad does the hand-written gradient's work
   (the loss seed meets `Y` as a number, so `log(p)` is not computed for its shape, and `reuse` makes
   the hidden layer one array instead of three) and is level with it. Whether that beats torch eager
