@@ -13,9 +13,8 @@ Identity, not equality, is compared: it is one pointer test per name, and an
 array updated in place needs nothing, as the generated code reads that very
 array. Modules are not watched (re-binding `np` is not a thing programs do).
 A watch made before the last `forget()` is stale and ignored: its function's
-derivatives have gone with it. `settle()`, before every lowering, checks all
-the watches of this epoch, so a change is found before a generation starts
-rather than midway through it (see there). A name re-bound again and again (a learning rate
+derivatives have gone with it (`epoch()` tells whether a forget came during a
+generation: `pipeline.derive` then generates again). A name re-bound again and again (a learning rate
 set on every step of a loop) regenerates code every time: after
 `REBINDS_BEFORE_WARNING` of them, a `RegenerationWarning` at the function's
 definition names it and says to pass it as an argument.
@@ -85,15 +84,6 @@ class Watch:
                 return True
         return False
 
-    def _own_changed(self) -> bool:
-        """`changed()` for this function's own names and cells, without its helpers'."""
-        if any(space.get(n, _MISSING) is not o for space, n, o in self.names):
-            return True
-        try:
-            return any(cell.cell_contents is not obj for cell, obj, _ in self.cells)
-        except ValueError:
-            return True
-
     def rebound(self, seen: set[int] | None = None) -> list[tuple[tuple[str, str, int] | None, str]]:
         """Every re-bound name, here and in the helpers, with the label of the function that read it."""
         seen = set() if seen is None else seen
@@ -153,23 +143,6 @@ class _Stale(Watch):
 
 
 _STALE = _Stale((), (), (), ())
-_live: "weakref.WeakSet[Watch]" = weakref.WeakSet()  # the watches of this epoch, for `settle`
-
-
-def settle() -> None:
-    """Before a lowering: if a name any cached derivative read has been re-bound, forget now.
-
-    A new caller has no watch yet, so the check before its first generation cannot see that a helper's
-    cached derivatives are stale; that helper's own check would then find out midway through the
-    caller's generation, and the caller's watch, made just before, would be stale at once.
-    """
-    for w in list(_live):
-        if w.epoch == _epoch and w._own_changed():
-            _count(w.rebound())
-            forget()
-            return
-
-
 def watch(fn: Callable[..., Any], entries: dict[str, list], helpers: Iterable[Callable[..., Any]]) -> Watch:
     """Store on `fn` the watch of what its lowering read (and of the function it was generated from)."""
     origin = getattr(fn, _ORIGIN, None)
@@ -180,8 +153,6 @@ def watch(fn: Callable[..., Any], entries: dict[str, list], helpers: Iterable[Ca
     w = Watch(entries.get("names", ()), entries.get("cells", ()), [h for h in helpers if h is not fn],
               [origin] if origin is not None else [], label)
     _store(fn, _ATTR, w)
-    if w.names or w.cells:
-        _live.add(w)
     return w
 
 
@@ -212,6 +183,11 @@ def _watch_of(obj: Any) -> Watch | None:
         if obj is None:
             return None
     return None
+
+
+def epoch() -> int:
+    """How many times every cached derivative has been forgotten."""
+    return _epoch
 
 
 def current(obj: Any) -> Watch | None:
@@ -258,5 +234,4 @@ def forget() -> None:
     from .registry import _forget_derivatives
 
     _epoch += 1
-    _live.clear()
     _forget_derivatives(statistics=False)  # the user cleared nothing: regenerating shows as misses

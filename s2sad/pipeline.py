@@ -9,6 +9,8 @@ cached derivative (`derive`).
 """
 from __future__ import annotations
 
+import threading
+
 from dataclasses import replace
 from typing import Any, Callable, Sequence
 
@@ -26,6 +28,8 @@ from .lower import Lowered, lower
 from .reverse import reverse
 
 MODES = ("wengert", "reverse", "forward")
+ATTEMPTS = 3  # generations of one derivative, when re-bound names keep emptying the cache midway
+_nesting = threading.local()  # how deep in `derive` this thread is (helpers' derivatives nest)
 
 
 def lowered(fn: Callable[..., Any]) -> Lowered:
@@ -35,7 +39,6 @@ def lowered(fn: Callable[..., Any]) -> Lowered:
 
 
 def _lower_and_watch(fn: Callable[..., Any]) -> Lowered:
-    freshness.settle()  # (a re-bound name is found now, not midway through generating fn's derivatives)
     low = lower(fn)
     helpers = [p.user_fn for p in low.source.called.values() if getattr(p, "user_fn", None) is not None]
     freshness.watch(fn, low.source.watched(), helpers)
@@ -141,7 +144,6 @@ def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: fro
            layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> Callable[..., Any]:
     """The compiled, cached derivative of `fn`."""
     key = (fn.__code__, mode, variant, wrt, scalars, layouts, dtypes)
-    freshness.refresh(fn)
 
     def build() -> Callable[..., Any]:
         low = lowered(fn)
@@ -152,4 +154,18 @@ def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: fro
         freshness.inherit(compiled, fn)  # so code generated from it (jvp of a grad) follows fn's globals
         return compiled
 
-    return CACHE.get(fn, key, build)
+    outermost = not getattr(_nesting, "depth", 0)
+    for _ in range(ATTEMPTS):
+        freshness.refresh(fn)
+        epoch = freshness.epoch()
+        _nesting.depth = getattr(_nesting, "depth", 0) + 1
+        try:
+            compiled = CACHE.get(fn, key, build)
+        finally:
+            _nesting.depth -= 1
+        # A helper's own check may find a re-bound name midway and empty the cache: what was built is
+        # right, but the watches made before that moment (fn's among them) went with it, so nothing
+        # would notice the next re-binding. The outermost generation starts again instead.
+        if not outermost or freshness.epoch() == epoch:
+            break
+    return compiled

@@ -485,13 +485,17 @@ def test_a_helper_met_first_by_another_caller_is_watched_by_both(tmp_path):
 
 def test_a_new_caller_of_a_helper_whose_global_changed_keeps_watching(tmp_path):
     # `first` generated step's derivatives; RATE is re-bound before anyone calls again; `third`'s first
-    # generation then needs wrap's, which need step's. Before `freshness.settle`, step's own check found
-    # the change midway through that generation and forgot everything, `third`'s new watch with it:
-    # its grad object then never looked again, and the next re-binding of RATE left it stale.
+    # generation then needs wrap's, which need step's. Step's own check finds the change midway through
+    # that generation and forgets everything, `third`'s new watch with it: its grad object then never
+    # looked again, and the next re-binding of RATE left it stale. `pipeline.derive` now starts over.
     m = load(tmp_path, SHARED)
     s2sad.grad(m.first)(X)
     m.RATE = -0.5
     g = s2sad.grad(m.third)
+    g(X)
+    misses = s2sad.cache_info().misses
+    g(X)
+    assert s2sad.cache_info().misses == misses  # started over within the first call: nothing left to redo
     for rate in (-0.5, 1.5, 0.75):
         m.RATE = rate
         th = np.tanh(rate * X)
@@ -499,9 +503,9 @@ def test_a_new_caller_of_a_helper_whose_global_changed_keeps_watching(tmp_path):
 
 
 def test_a_forget_midway_through_a_generation_regenerates_on_the_next_call(tmp_path, monkeypatch):
-    # The same story without `settle` (as when another thread re-binds a name mid-generation): the
-    # grad object's new entry holds a watch made stale by the forget, which says "changed" from then on.
-    monkeypatch.setattr(s2sad.freshness, "settle", lambda: None)
+    # The same story without starting over (as when another thread re-binds a name after the last
+    # attempt): the grad object's entry holds a watch made stale by the forget, which says "changed".
+    monkeypatch.setattr(s2sad.pipeline, "ATTEMPTS", 1)
     m = load(tmp_path, SHARED)
     s2sad.grad(m.first)(X)
     m.RATE = -0.5
