@@ -85,18 +85,24 @@ class Watch:
         return False
 
     def rebound(self, seen: set[int] | None = None) -> list[tuple[tuple[str, str, int] | None, str]]:
-        """Every re-bound name, here and in the helpers, with the label of the function that read it."""
+        """Every name re-bound to another value, here and in the helpers, with the label of the function
+        that read it. Names now bound to a function or a class are left out: re-defining a helper while
+        working on it is no reason to pass it as an argument."""
         seen = set() if seen is None else seen
         if id(self) in seen:
             return []
         seen.add(id(self))
-        out = [(self.label, n) for space, n, o in self.names if space.get(n, _MISSING) is not o]
+        out = []
+        for space, name, obj in self.names:
+            new = space.get(name, _MISSING)
+            if new is not obj and not callable(new):
+                out.append((self.label, name))
         for cell, obj, name in self.cells:
             try:
-                same = cell.cell_contents is obj
-            except ValueError:
-                same = False
-            if not same:
+                new = cell.cell_contents
+            except ValueError:  # emptied
+                new = _MISSING
+            if new is not obj and not callable(new):
                 out.append((self.label, name))
         for w in (*map(_watch_of, self.helpers), *(_watch_of(ref()) for ref in self.origins)):
             if w is not None:

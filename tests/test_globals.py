@@ -514,3 +514,15 @@ def test_a_forget_midway_through_a_generation_regenerates_on_the_next_call(tmp_p
         m.RATE = rate
         th = np.tanh(rate * X)
         np.testing.assert_allclose(g(X), th + X * rate * (1 - th ** 2), rtol=1e-12)
+
+
+def test_a_helper_re_defined_again_and_again_does_not_warn(tmp_path):
+    # Re-running a notebook cell that defines a helper re-binds its name: no advice to pass it as an argument.
+    m = load(tmp_path, HELPERS)
+    g = s2sad.grad(m.loss)
+    versions = (m.step, m.other_step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", s2sad.RegenerationWarning)
+        for i in range(2 * s2sad.freshness.REBINDS_BEFORE_WARNING):
+            m.step = versions[(i + 1) % 2]
+            np.testing.assert_allclose(g(X), central(m.loss, X), rtol=1e-7, atol=1e-9)
