@@ -15,7 +15,13 @@ source from files), imports it and checks, for `f` at `args`:
 5. the function's own result is unchanged: the decorated function returns
    exactly what `f` returns, `value_and_grad` and `jvp` return its value, no
    s2sad call changes the caller's arrays, and `grad` gives one gradient
-   shaped and typed like each argument (or a ShapeError for an array output).
+   shaped and typed like each argument (or a ShapeError for an array output);
+6. for a number output, second order: forward mode over the generated adjoint
+   (`jvp(grad(f))`, what `hessian` and `hvp` run) against central differences
+   of the gradient, `<w, H v> = <v, H w>` between two directions, and `hvp`
+   against `jvp(grad(f))`. Where the gradient is not smooth within reach of
+   the differences, or s2sad refuses the second derivative with an
+   `S2SADError`, only this oracle is skipped (counted in the statistics).
 
 Inputs where the program is not smooth -- a floating-point exception, a huge
 value, or a branch boundary or trip-count change within reach of the finite
@@ -196,6 +202,63 @@ def check(source: str, args: tuple[Any, ...], *, autograd: bool = False, name: s
     raise failure  # outside the handler: no __context__ pointing into the per-program file
 
 
+def _grads(g: Callable[..., Any], args: tuple[Any, ...], n: int) -> tuple[Any, ...]:
+    """`g(*args)` as a tuple of gradients, with floating-point exceptions raised."""
+    with np.errstate(all="raise"), warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        r = g(*_copy(args))
+    return tuple(r) if n > 1 else (r,)
+
+
+def _second_order(f: Callable[..., Any], args: tuple[Any, ...], pos: list[int], v: dict[int, Any],
+                  rng: np.random.Generator, fail: Callable[[str, str], Failure]) -> bool:
+    """Oracle 6; False when it could not run here (not smooth, or refused)."""
+    g = s2sad.grad(f, wrt=tuple(pos))
+    w = {i: _like(rng, args[i]) for i in pos}
+
+    def hessian_times(d: dict[int, Any]) -> tuple[Any, ...]:
+        tangents = tuple(d[i] if i in d else 0 for i in range(len(args)))
+        return _grads(lambda *a: s2sad.jvp(g, a, tangents)[1], args, len(pos))
+
+    def central(h: float) -> float:
+        try:
+            plus = _grads(g, tuple(a + h * v[i] if i in v else a for i, a in enumerate(args)), len(pos))
+            minus = _grads(g, tuple(a - h * v[i] if i in v else a for i, a in enumerate(args)), len(pos))
+        except (FloatingPointError, OverflowError, ZeroDivisionError, RuntimeWarning, ValueError):
+            raise Rejected("second order: a floating-point exception near the point") from None
+        return sum(vdot(w[i], (np.asarray(p, dtype=float) - np.asarray(m, dtype=float)) / (2 * h))
+                   for i, p, m in zip(pos, plus, minus))
+
+    try:
+        hv, hw = hessian_times(v), hessian_times(w)
+        d_small, d_large = central(1e-5), central(1e-3)
+    except s2sad.S2SADError as exc:
+        STATS[f"second order refused: {type(exc).__name__}"] += 1
+        return False
+    except Rejected:
+        STATS["second order skipped: not smooth"] += 1
+        return False
+    except (FloatingPointError, OverflowError, ZeroDivisionError, RuntimeWarning):
+        STATS["second order skipped: a floating-point exception"] += 1
+        return False
+    scale = max([1.0, abs(d_small)] + [absdot(w[i], h) for i, h in zip(pos, hv)] + [absdot(v[i], h) for i, h in zip(pos, hw)])
+    if not math.isfinite(d_small) or abs(d_small - d_large) > 1e-3 * scale:
+        STATS["second order skipped: not smooth"] += 1
+        return False
+    whv = sum(vdot(w[i], h) for i, h in zip(pos, hv))
+    vhw = sum(vdot(v[i], h) for i, h in zip(pos, hw))
+    if not math.isfinite(whv) or abs(whv - d_small) > 1e-5 * scale:
+        raise fail("second order vs central differences", f"<w, H v> = {whv!r}, central difference of the gradient {d_small!r}")
+    if abs(whv - vhw) > 1e-8 * scale:
+        raise fail("Hessian symmetry", f"<w, H v> = {whv!r}, <v, H w> = {vhw!r}")
+    if len(pos) == 1 and isinstance(args[pos[0]], np.ndarray):
+        i = pos[0]
+        direct = s2sad.hvp(f, args, v[i], wrt=i)
+        if not _close(direct, hv[0], 1e-10, 1e-12 * scale):
+            raise fail("hvp vs jvp of grad", f"hvp {direct!r}, jvp(grad) {hv[0]!r}")
+    return True
+
+
 def _check(source: str, args: tuple[Any, ...], *, autograd: bool, name: str, seed: int) -> set[str]:
     args = tuple(args)
     ran: set[str] = set()
@@ -307,6 +370,11 @@ def _check(source: str, args: tuple[Any, ...], *, autograd: bool, name: str, see
             if not _close(lean, grads, 1e-11, 1e-13 * size) or _kinds(lean) != _kinds(grads):
                 raise fail("grad vs value_and_grad", f"the two gradients differ: {lean!r} and {grads!r}")
         ran.add("own_result")
+
+        # 6. second order, for a number output
+        if not (isinstance(out, tuple) or np.ndim(out) != 0):
+            if _second_order(f, args, pos, v, rng, fail):
+                ran.add("second_order")
 
         # 4. generated source compiles, round-trips, and the exported module runs without s2sad
         wrt_names = tuple(names[i] for i in pos)
