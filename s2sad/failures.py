@@ -29,6 +29,11 @@ _MODULES = ("builtins", "numpy")
 _CLASSES: dict[type, type] = {}
 
 
+_NO_DERIVATIVE = ("the derivative may not exist at this point (a square root or a power at 0, a singular matrix), "
+                  "or the function itself fails for these arguments")
+# Generated code reading a name it never bound is s2sad's mistake, whatever the arguments.
+_S2SAD_BUG = "this is a bug in s2sad (generated code read a name it had not defined): please report it with the function"
+
 def register(compiled: Callable[..., Any]) -> None:
     """Remember generated code by its file name, so a failure inside it can be located."""
     _GENERATED[compiled.__code__.co_filename] = compiled
@@ -92,8 +97,8 @@ def translate(exc: BaseException) -> DerivativeError | None:
         lineno=line,
         source_line=linecache.getline(filename, line) or None,
         construct=compiled.__name__,
-        hint=f"the derivative may not exist at this point (a square root or a power at 0, a singular matrix), or the "
-        f"function itself fails for these arguments; the generated line is `{generated}` ({where[0]}, line {where[1]})",
+        hint=(_S2SAD_BUG if isinstance(exc, NameError) else _NO_DERIVATIVE)
+        + f"; the generated line is `{generated}` ({where[0]}, line {where[1]})",
     )
     err.original = exc
     return err

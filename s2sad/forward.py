@@ -100,12 +100,14 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape, owned: set[str] 
             body.append(stmt)
             saved = stmt.value.args[1]
             inner = saved.args[0] if isinstance(saved, Op) and saved.prim == "copy_" else saved
-            if isinstance(inner, Var) and inner.name in act.varied:
+            # Active, not merely varied: a varied value that reaches no output has no tangent to save
+            # (its definition gets none), and its pop below restores none either.
+            if isinstance(inner, Var) and inner.name in act.active:
                 t = Var(dot(inner.name))
                 body.append(ExprStmt(Op("push", (stmt.value.args[0], Op("copy_", (t,)) if inner is not saved else t))))
             continue
         if isinstance(stmt, Assign) and isinstance(stmt.value, Op) and stmt.value.prim == "pop" and isinstance(stmt.target, str):
-            if stmt.target in act.varied:
+            if stmt.target in act.active:
                 body.append(Assign(dot(stmt.target), stmt.value, stmt.line))  # pushed last, popped first
             body.append(stmt)
             continue

@@ -157,3 +157,17 @@ def test_the_function_s_own_failure_is_its_own(tmp_path):
     with pytest.raises(ValueError, match="math domain error") as info:
         s2sad.grad(m.root)(-1.0)
     assert not isinstance(info.value, s2sad.DerivativeError)
+
+
+def test_a_name_generated_code_never_bound_is_called_a_bug_of_s2sad(tmp_path):
+    # No program is known to do this today (the fuzzer's second-order oracle found two, now fixed):
+    # the hint must not send the user looking for a singular point.
+    m = load(tmp_path, "import numpy as np\n\n\ndef helper(x):\n    return np.sin(x)\n\n\ndef f(x):\n    return helper(x) * x\n")
+    g = s2sad.grad(m.f)
+    g(0.5)
+    (compiled,) = {e[0] for e in g._fast.values()}
+    del compiled.__globals__["helper_vjp"]  # as if s2sad had forgotten to bind it
+    with pytest.raises(s2sad.DerivativeError) as info:
+        g(0.5)
+    assert isinstance(info.value, NameError) and "bug in s2sad" in (info.value.hint or "")
+    assert "may not exist" not in (info.value.hint or "")

@@ -202,6 +202,10 @@ def check(source: str, args: tuple[Any, ...], *, autograd: bool = False, name: s
     raise failure  # outside the handler: no __context__ pointing into the per-program file
 
 
+# Exceptions that generated code raises only when s2sad wrote it wrong (not a point without a derivative).
+_BUGS = (NameError, TypeError, AttributeError, KeyError, IndexError)
+
+
 def _grads(g: Callable[..., Any], args: tuple[Any, ...], n: int) -> tuple[Any, ...]:
     """`g(*args)` as a tuple of gradients, with floating-point exceptions raised."""
     with np.errstate(all="raise"), warnings.catch_warnings():
@@ -233,6 +237,8 @@ def _second_order(f: Callable[..., Any], args: tuple[Any, ...], pos: list[int], 
         hv, hw = hessian_times(v), hessian_times(w)
         d_small, d_large = central(1e-5), central(1e-3)
     except s2sad.S2SADError as exc:
+        if isinstance(exc, s2sad.DerivativeError) and isinstance(exc, _BUGS):
+            raise  # generated code that names what it never defined: a crash, not a refusal
         STATS[f"second order refused: {type(exc).__name__}"] += 1
         return False
     except Rejected:

@@ -944,3 +944,38 @@ def f(x0):
 """
     check(source, (0.2739233746429086,))
     check(source, (-0.27,))
+
+
+def test_a_value_saved_for_the_backward_sweep_that_reaches_no_output_has_no_tangent_to_save():
+    # Found by the second-order oracle (seed 901): forward mode over a generated adjoint saved the
+    # tangent of every *varied* value pushed on the stack, but only *active* ones (varied and reaching
+    # an output) get a tangent: `stack.append(x0_1_dot)` before any `x0_1_dot = ...`
+    # (UnboundLocalError, or NameError, from generated code).
+    early = """\
+import numpy as np
+
+def f(x0, x1, x2):
+    x0 = x0
+    v0 = x0
+    if x0 < 0.0:
+        return x0
+    x0 = x0
+    return x1
+"""
+    swap = """\
+import numpy as np
+
+def f(x0, x1, x2):
+    buf0 = np.zeros((3,))
+    buf0[0] += 0.5
+    x1 = x0
+    x1, buf0 = (buf0, x1)
+    return 0.5 + np.sum(x1)
+"""
+    for source, args in ((early, (0.27, 0.9, 0.56)), (early, (-0.27, 0.9, 0.56)),
+                         (swap, tuple(np.array([1.4, 0.9, 0.5]) + k for k in range(3)))):
+        assert "second_order" in check(source, args)
+        f = load(source).f
+        _, hv = s2sad.jvp(s2sad.grad(f, wrt=(0, 1, 2)), args, tuple(np.ones_like(np.asarray(a)) for a in args))
+        for h in hv:
+            np.testing.assert_array_equal(h, 0.0)  # f is linear in its arguments
