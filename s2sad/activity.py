@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from . import registry
 from .errors import NonDifferentiableError
-from .ir import Assign, Expr, For, Function, If, Op, Return, Tup, Var, While, names_read, walk_stmts
+from .ir import Assign, Expr, ExprStmt, For, Function, If, Op, Return, Tup, Var, While, names_read, walk_stmts
 
 
 @dataclass
@@ -104,6 +104,13 @@ def analyze(fn: Function, wrt: set[str], outputs: tuple[str, ...], mode: str) ->
                     varied |= targets
                     changed = True
     useful = set(outputs)
+    # In generated adjoint code (forward over reverse): a saved value's tangent is saved with it, and
+    # a pop restores the tangent of the name it binds whenever that name is varied. A pushed value is
+    # that name's old value (or a copy), so it is varied exactly then: count the push as a use, so
+    # that the tangent it saves is always computed.
+    for s in stmts:
+        if isinstance(s, ExprStmt) and isinstance(s.value, Op) and s.value.prim == "push":
+            useful |= names_read(s.value.args[1])
     changed = True
     while changed:
         changed = False

@@ -35,7 +35,11 @@ def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset())
     params += [Param(dot(w), Const(None) if any(p.default is not None for p in fn.params) else None) for w in wrt]
     ret = fn.body[-1]
     assert isinstance(ret, Return)
-    body = _block(fn.body[:-1], act, dot, shape, set() if SETTINGS.tangent_stores else None)
+    # A parameter outside `wrt` that a loop re-binds with a varied value (`h = np.tanh(W @ h)`, wrt W)
+    # has its tangent read before any statement sets it: it starts at zero.
+    inits: list[Stmt] = [Assign(dot(p.name), Const(0.0) if p.name in scalars else Op("zeros_like", (Var(p.name),)))
+                         for p in fn.params if p.name in act.active and p.name not in wrt]
+    body = inits + _block(fn.body[:-1], act, dot, shape, set() if SETTINGS.tangent_stores else None)
     lengths = _tuple_lengths(fn)
     outs = []
     for o in low.outputs:
@@ -100,14 +104,14 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape, owned: set[str] 
             body.append(stmt)
             saved = stmt.value.args[1]
             inner = saved.args[0] if isinstance(saved, Op) and saved.prim == "copy_" else saved
-            # Active, not merely varied: a varied value that reaches no output has no tangent to save
-            # (its definition gets none), and its pop below restores none either.
-            if isinstance(inner, Var) and inner.name in act.active:
+            # Every varied saved value is active (activity counts a push as a use), so it has a tangent
+            # to save; its pop below restores one exactly when the name popped into is varied.
+            if isinstance(inner, Var) and inner.name in act.varied:
                 t = Var(dot(inner.name))
                 body.append(ExprStmt(Op("push", (stmt.value.args[0], Op("copy_", (t,)) if inner is not saved else t))))
             continue
         if isinstance(stmt, Assign) and isinstance(stmt.value, Op) and stmt.value.prim == "pop" and isinstance(stmt.target, str):
-            if stmt.target in act.active:
+            if stmt.target in act.varied:
                 body.append(Assign(dot(stmt.target), stmt.value, stmt.line))  # pushed last, popped first
             body.append(stmt)
             continue

@@ -312,3 +312,41 @@ def test_forward_jacobian_of_an_elementwise_function_is_its_diagonal():
     both_r = s2sad.jacobian(elementwise_with_weights, wrt=(0, 1), mode="reverse")(x, w)
     for a, b in zip(both_f, both_r):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def rnn_state(W, h):
+    for t in range(3):
+        h = np.tanh(W @ h)
+    return np.sum(h)
+
+
+def scalar_state(x, y):
+    k = 0
+    while y < 10.0 and k < 3:
+        k += 1
+        y = y + x * y
+    return y
+
+
+def test_a_parameter_outside_wrt_that_a_loop_re_binds_starts_with_a_zero_tangent(rng):
+    # Forward mode with respect to W only read `h_dot` in the loop's first step before anything set it
+    # (UnboundLocalError from generated code): jacobian(mode="forward"), hessian(wrt=...) and the
+    # tangent program with a narrower wrt all failed. Found through the second-order fuzz oracle.
+    autograd = pytest.importorskip("autograd")
+    anp = pytest.importorskip("autograd.numpy")
+
+    def ag_rnn(W, h):
+        for t in range(3):
+            h = anp.tanh(anp.dot(W, h))
+        return anp.sum(h)
+
+    W, h = rng.standard_normal((3, 3)) * 0.5, rng.standard_normal(3)
+    np.testing.assert_allclose(s2sad.jacobian(rnn_state, wrt=0, mode="forward")(W, h), autograd.grad(ag_rnn)(W, h), rtol=1e-12)
+    np.testing.assert_allclose(s2sad.hessian(rnn_state, wrt=0)(W, h), autograd.hessian(ag_rnn)(W, h), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(s2sad.jacobian(rnn_state, wrt=1, mode="forward")(W, h),
+                               autograd.grad(ag_rnn, 1)(W, h), rtol=1e-12)
+    text = s2sad.source(rnn_state, "forward", wrt=0, args=(W, h))
+    assert "h_dot = np.zeros_like(h)" in text.split("for t in")[0]
+    assert s2sad.jacobian(scalar_state, wrt=0, mode="forward")(0.5, 2.0) == pytest.approx(13.5)  # 3y(1+x)^2
+    assert s2sad.hessian(scalar_state, wrt=0)(0.5, 2.0) == pytest.approx(18.0)  # 6y(1+x)
+    assert "y_dot = 0.0" in s2sad.source(scalar_state, "forward", wrt=0, args=(0.5, 2.0))

@@ -949,8 +949,8 @@ def f(x0):
 def test_a_value_saved_for_the_backward_sweep_that_reaches_no_output_has_no_tangent_to_save():
     # Found by the second-order oracle (seed 901): forward mode over a generated adjoint saved the
     # tangent of every *varied* value pushed on the stack, but only *active* ones (varied and reaching
-    # an output) get a tangent: `stack.append(x0_1_dot)` before any `x0_1_dot = ...`
-    # (UnboundLocalError, or NameError, from generated code).
+    # an output) got a tangent: `stack.append(x0_1_dot)` before any `x0_1_dot = ...`
+    # (UnboundLocalError, or NameError, from generated code). Activity now counts a push as a use.
     early = """\
 import numpy as np
 
@@ -979,3 +979,43 @@ def f(x0, x1, x2):
         _, hv = s2sad.jvp(s2sad.grad(f, wrt=(0, 1, 2)), args, tuple(np.ones_like(np.asarray(a)) for a in args))
         for h in hv:
             np.testing.assert_array_equal(h, 0.0)  # f is linear in its arguments
+
+
+def test_second_order_through_a_loop_that_re_binds_the_adjoint_s_seed_and_a_pushed_copy():
+    # Found by the second-order oracle (seeds 901 and 903). In the adjoint of `while ...: v1 = v1 + ...`
+    # the seed parameter `v1_bar` is re-bound in the backward loop; forward mode over it (wrt x0
+    # only) read `v1_bar_dot` before setting it. And a store `buf0[0] = x0` in a branch pushes a copy
+    # `t5 = buf0.copy()` but pops into `buf0`: the copy had no tangent (NameError), or, deciding by
+    # activity per name, the tangent was popped but never pushed (IndexError: pop from empty list).
+    loop = """\
+import numpy as np
+
+def f(x0):
+    v1 = 0.5 + np.sum(x0)
+    k0 = 0
+    while v1 < 1.0 and k0 < 1:
+        k0 += 1
+        v1 = v1 + (v1 ** 2 + 0.5)
+    return v1
+"""
+    store = """\
+import numpy as np
+
+def f(x0):
+    buf0 = np.zeros((3,))
+    buf0[0] = x0
+    if x0 < 0.0:
+        v1 = x0
+    else:
+        buf0[0] = x0
+        if x0 < 0.0:
+            return x0
+    return x0 * (np.average(buf0) + x0) * x0
+"""
+    x = np.array([0.27392337, -0.46042657, -0.91805295])
+    assert "second_order" in check(loop, (x,))
+    _, hv = s2sad.jvp(s2sad.grad(load(loop).f), (x,), (np.ones(3),))
+    np.testing.assert_allclose(hv, [6.0, 6.0, 6.0])  # one step: v1 + v1 ** 2 + 0.5, so 2 * sum(x_dot)
+    for x0 in (0.2739, -0.2739):
+        assert "second_order" in check(store, (x0,))
+    assert s2sad.hessian(load(store).f)(0.2739) == pytest.approx(8 * 0.2739)  # 4/3 x0 ** 3 there
