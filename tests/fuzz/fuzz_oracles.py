@@ -22,6 +22,9 @@ source from files), imports it and checks, for `f` at `args`:
    against `jvp(grad(f))`. Where the gradient is not smooth within reach of
    the differences, or s2sad refuses the second derivative with an
    `S2SADError`, only this oracle is skipped (counted in the statistics).
+   With several arguments, `hessian(f, wrt=i)` of a random one agrees too, and
+   oracle 4 also exports code for a random part of the arguments (a narrower
+   `wrt`), whose derivatives must be the full ones restricted.
 
 Inputs where the program is not smooth -- a floating-point exception, a huge
 value, or a branch boundary or trip-count change within reach of the finite
@@ -206,6 +209,26 @@ def check(source: str, args: tuple[Any, ...], *, autograd: bool = False, name: s
 _BUGS = (NameError, TypeError, AttributeError, KeyError, IndexError)
 
 
+def _narrower(f: Callable[..., Any], name: str, args: tuple[Any, ...], pos: list[int], part: list[int],
+              part_names: list[str], v: dict[int, Any], u: Any, adj_f: dict[int, Any],
+              fail: Callable[[str, str], Failure]) -> None:
+    """Oracle 4': exported code for wrt = `part` against the full-wrt derivatives."""
+    text = str(s2sad.export(f, wrt=tuple(part_names), modes=("reverse", "forward"), args=args))
+    namespace: dict[str, Any] = {"__name__": "s2sad_fuzz_narrower"}
+    exec(compile(text, f"<export of {name} wrt {part_names}>", "exec"), namespace)  # noqa: S102
+    f_vjp = namespace[f"{name}_vjp"]
+    cts = _parts(u) if f_vjp.__code__.co_argcount - len(args) > 1 else (u,)
+    got = f_vjp(*_copy(args), *cts)
+    got = got if len(part) > 1 else (got,)
+    for i, e in zip(part, got):
+        if not _close(e, adj_f[i], 1e-12, 1e-12 * max(1.0, float(np.max(np.abs(adj_f[i]))))):
+            raise fail("narrower wrt, reverse", f"wrt {part_names}, argument {i}: {e!r}, with every argument {adj_f[i]!r}")
+    _, jv = s2sad.jvp(f, args, tuple(v[i] if i in part else (np.zeros_like(a) if i in pos else a) for i, a in enumerate(args)))
+    _, tangent = namespace[f"{name}_jvp"](*_copy(args), *(v[i] for i in part))
+    if not _close(tangent, jv, 1e-12, 1e-12 * max(1.0, _finite_size(jv))):
+        raise fail("narrower wrt, forward", f"wrt {part_names}: {tangent!r}, with zero tangents elsewhere {jv!r}")
+
+
 def _grads(g: Callable[..., Any], args: tuple[Any, ...], n: int) -> tuple[Any, ...]:
     """`g(*args)` as a tuple of gradients, with floating-point exceptions raised."""
     with np.errstate(all="raise"), warnings.catch_warnings():
@@ -221,7 +244,7 @@ def _second_order(f: Callable[..., Any], args: tuple[Any, ...], pos: list[int], 
     w = {i: _like(rng, args[i]) for i in pos}
 
     def hessian_times(d: dict[int, Any]) -> tuple[Any, ...]:
-        tangents = tuple(d[i] if i in d else 0 for i in range(len(args)))
+        tangents = tuple(d[i] if i in d else (np.zeros_like(a, dtype=float) if i in pos else 0) for i, a in enumerate(args))
         return _grads(lambda *a: s2sad.jvp(g, a, tangents)[1], args, len(pos))
 
     def central(h: float) -> float:
@@ -262,6 +285,16 @@ def _second_order(f: Callable[..., Any], args: tuple[Any, ...], pos: list[int], 
         direct = s2sad.hvp(f, args, v[i], wrt=i)
         if not _close(direct, hv[0], 1e-10, 1e-12 * scale):
             raise fail("hvp vs jvp of grad", f"hvp {direct!r}, jvp(grad) {hv[0]!r}")
+    if len(pos) >= 2:
+        # The Hessian block of one argument: forward mode with respect to it alone, over the adjoint
+        # with respect to it alone.
+        i = pos[int(rng.integers(len(pos)))]
+        block = np.asarray(s2sad.hessian(f, wrt=i)(*_copy(args)), dtype=float)
+        k = np.ndim(args[i])
+        hi = np.tensordot(block, np.asarray(v[i], dtype=float), axes=k) if k else block * v[i]
+        want = np.asarray(hessian_times({i: v[i]})[pos.index(i)], dtype=float)
+        if not _close(hi, want, 1e-9, 1e-11 * scale):
+            raise fail("Hessian block", f"argument {i}: hessian(f, wrt={i}) @ v = {hi!r}, jvp(grad) {want!r}")
     return True
 
 
@@ -410,6 +443,13 @@ def _check(source: str, args: tuple[Any, ...], *, autograd: bool, name: str, see
         if not _close(value, out, 1e-12, 1e-12) or not _close(tangent, jv, 1e-12, 1e-12 * max(1.0, _finite_size(jv))):
             raise fail("standalone forward", f"exported ({value!r}, {tangent!r}), s2sad ({out!r}, {jv!r})")
         ran.add("source")
+
+        # 4'. a narrower wrt: exported forward and reverse code for a random part of the arguments
+        #     agrees with the full derivatives (a parameter outside wrt starts with no tangent)
+        if len(pos) >= 2:
+            part = sorted(rng.choice(pos, size=int(rng.integers(1, len(pos))), replace=False).tolist())
+            _narrower(f, name, args, pos, part, [names[i] for i in part], v, u, adj_f, fail)
+            ran.add("narrower_wrt")
 
     for a, b in zip(args, originals):
         if not _same(a, b):
