@@ -82,6 +82,8 @@ class Reverse:
 
     def __init__(self, low: Lowered, wrt: tuple[str, ...], scalars: set[str], variant: str, layouts: dict | None = None) -> None:
         self.low, self.wrt, self.variant, self.layouts = low, wrt, variant, layouts or {}
+        self.scalars = set(scalars)
+        self.rebound = _assigned(low.fn.body)  # (a number parameter re-bound may hold an array later)
         fn = low.fn
         for x in walk_stmts(fn.body):
             if isinstance(x, Assign) and isinstance(x.value, Op) and x.value.prim == "pop":
@@ -144,7 +146,7 @@ class Reverse:
         if isinstance(s.target, tuple):
             for t, b in zip(s.targets, bars):
                 if b not in defined:  # an output of a tuple-valued primitive that nothing used
-                    out.append(Assign(b, _zero(t), line))
+                    out.append(Assign(b, self._zero(t), line))
                     defined.add(b)
             g: Expr = Tup(tuple(Var(b) for b in bars))
             ans: Expr = Tup(tuple(Var(t) for t in s.targets))
@@ -207,7 +209,7 @@ class Reverse:
         body, orelse = self.block(s.body, d_a), self.block(s.orelse, d_b)
         for names, other in ((d_a - d_b, orelse), (d_b - d_a, body)):
             for nb in sorted(names):
-                other.append(Assign(nb, _zero(self._primal(nb)), s.line))
+                other.append(Assign(nb, self._zero(self._primal(nb)), s.line))
         # Those zeros take the shape the primal had on entry to the if: where it is re-bound (a swap of
         # an array and a number, say), the value it had there must be restored first.
         self._read(s, [Var(v) for v in map(self._primal, d_a ^ d_b) if v in self.rebound])
@@ -218,6 +220,12 @@ class Reverse:
         if not body:
             return [If(Op("not_", (s.test,)), orelse, [], s.line)]
         return [If(s.test, body, orelse, s.line)]
+
+    def _zero(self, name: str) -> Expr:
+        """The zero adjoint of `name`: `0.0` for a number parameter the body never re-binds."""
+        if name in self.scalars and name not in self.rebound:
+            return Const(0.0)
+        return _zero(name)
 
     def _primal(self, bar_name: str) -> str:
         return next(v for v, b in self.bar.names.items() if b == bar_name)
@@ -235,8 +243,8 @@ class Reverse:
                 break
             pre |= grown  # accumulated across iterations: must start from zero before the loop
         for nb in sorted(start - d):
-            body.append(Assign(nb, _zero(self._primal(nb)), s.line))  # killed here, read next iteration
-        out: list = [Assign(nb, _zero(self._primal(nb)), s.line) for nb in sorted(pre - defined)]
+            body.append(Assign(nb, self._zero(self._primal(nb)), s.line))  # killed here, read next iteration
+        out: list = [Assign(nb, self._zero(self._primal(nb)), s.line) for nb in sorted(pre - defined)]
         # The zeros take their shapes from the primal at the iteration's start and at the loop's end.
         # Where it is re-bound (to another shape, perhaps), those values must be restored first: a read
         # by any statement of the body counts as a read anywhere in an iteration.
@@ -376,7 +384,7 @@ class Reverse:
                     body.insert(0, Assign(zero, _zero(w)))
                     body.append(Assign(self.bar(w), Var(zero)))
                 else:
-                    body.append(Assign(self.bar(w), _zero(w)))
+                    body.append(Assign(self.bar(w), self._zero(w)))
             grads.append(Var(self.bar(w)))
         result: Expr = grads[0] if len(self.wrt) == 1 else Tup(tuple(grads))
         if self.variant == "value_and_grad":

@@ -113,7 +113,7 @@ def test_multiline_statement_and_unused_input():
 
     table = s2sad.explain(f, wrt=(0, 2), args=(1.0, 2.0, 3.0))
     assert table.groups[1].source == ["z = (x *", "     y)"]
-    assert "unused_bar = np.zeros_like(unused)" in table.groups[0].cells["adjoint"][1]
+    assert "unused_bar = 0.0" in table.groups[0].cells["adjoint"][1]  # a number: no zeros_like
 
 
 def test_cli_explain(capsys):
