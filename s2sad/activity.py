@@ -83,6 +83,25 @@ def check_rules(value: Expr, varied: set[str], mode: str) -> None:
             )
 
 
+# Generated adjoint code, differentiated again (forward over reverse), saves values on a stack:
+# `stack.append(v)` in the forward sweep, `x = stack.pop()` in the backward one. Which push a pop
+# undoes is not visible name by name (a pushed `t11 = v0.copy()` comes back as `v0_1`), so the
+# stack is one variable: varied when any value pushed is, and then every name popped is varied too;
+# useful when any name popped is, and then every value pushed is useful too. The tangent program
+# then saves a tangent with every value exactly when it restores one with every pop.
+def _pushed(s: object) -> bool:
+    return isinstance(s, ExprStmt) and isinstance(s.value, Op) and s.value.prim == "push"
+
+
+def _stack(s: ExprStmt) -> str:
+    return next(iter(names_read(s.value.args[0])), "")  # type: ignore[union-attr]
+
+
+def _popped_from(s: Assign) -> set[str]:
+    """The stack `s` pops from, as a dependency (`x = stack.pop()`), or nothing."""
+    return names_read(s.value.args[0]) if isinstance(s.value, Op) and s.value.prim == "pop" else set()
+
+
 def analyze(fn: Function, wrt: set[str], outputs: tuple[str, ...], mode: str) -> Activity:
     """Compute varied and useful variables, iterating to a fixed point for loops."""
     stmts = list(walk_stmts(fn.body))
@@ -93,33 +112,32 @@ def analyze(fn: Function, wrt: set[str], outputs: tuple[str, ...], mode: str) ->
         for s in stmts:
             if isinstance(s, Assign) and names_read(s.value) & varied:
                 check_rules(s.value, varied, mode)  # a varied argument without a rule is an error, not a zero
-            if isinstance(s, Assign) and dependencies(s.value, mode) & varied:
+            if isinstance(s, Assign) and (dependencies(s.value, mode) | _popped_from(s)) & varied:
                 new = set(s.targets) - varied
                 if new:
                     varied |= new
                     changed = True
+            elif _pushed(s) and names_read(s.value.args[1]) & varied and _stack(s) not in varied:
+                varied.add(_stack(s))
+                changed = True
             elif isinstance(s, For) and dependencies(s.iter, mode) & varied:
                 targets = set(s.target if isinstance(s.target, tuple) else (s.target,))
                 if targets - varied:
                     varied |= targets
                     changed = True
     useful = set(outputs)
-    # In generated adjoint code (forward over reverse): a saved value's tangent is saved with it, and
-    # a pop restores the tangent of the name it binds whenever that name is varied. A pushed value is
-    # that name's old value (or a copy), so it is varied exactly then: count the push as a use, so
-    # that the tangent it saves is always computed.
-    for s in stmts:
-        if isinstance(s, ExprStmt) and isinstance(s.value, Op) and s.value.prim == "push":
-            useful |= names_read(s.value.args[1])
     changed = True
     while changed:
         changed = False
         for s in reversed(stmts):
             if isinstance(s, Assign) and set(s.targets) & useful:
-                new = dependencies(s.value, mode) - useful
+                new = (dependencies(s.value, mode) | _popped_from(s)) - useful
                 if new:
                     useful |= new
                     changed = True
+            elif _pushed(s) and _stack(s) in useful and names_read(s.value.args[1]) - useful:
+                useful |= names_read(s.value.args[1])
+                changed = True
             elif isinstance(s, For):
                 targets = set(s.target if isinstance(s.target, tuple) else (s.target,))
                 if targets & useful and dependencies(s.iter, mode) - useful:

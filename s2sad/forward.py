@@ -100,18 +100,21 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape, owned: set[str] 
             body.append(While(stmt.test, _block(stmt.body, act, dot, shape), stmt.line))
             continue
         if isinstance(stmt, ExprStmt) and isinstance(stmt.value, Op) and stmt.value.prim == "push":
-            # Differentiating generated adjoint code: a saved value's tangent is saved with it.
+            # Differentiating generated adjoint code: when the stack is active (activity.py), every
+            # saved value's tangent is saved with it -- zero for a value that does not vary -- and
+            # every pop below restores one, so the two stay paired.
             body.append(stmt)
-            saved = stmt.value.args[1]
-            inner = saved.args[0] if isinstance(saved, Op) and saved.prim == "copy_" else saved
-            # Every varied saved value is active (activity counts a push as a use), so it has a tangent
-            # to save; its pop below restores one exactly when the name popped into is varied.
-            if isinstance(inner, Var) and inner.name in act.varied:
-                t = Var(dot(inner.name))
-                body.append(ExprStmt(Op("push", (stmt.value.args[0], Op("copy_", (t,)) if inner is not saved else t))))
+            stack, saved = stmt.value.args
+            if names_read(stack) & act.active:
+                inner = saved.args[0] if isinstance(saved, Op) and saved.prim == "copy_" else saved
+                if isinstance(inner, Var) and inner.name in act.active:
+                    t: Expr = Op("copy_", (Var(dot(inner.name)),)) if inner is not saved else Var(dot(inner.name))
+                else:
+                    t = Op("zeros_like", (inner,))
+                body.append(ExprStmt(Op("push", (stack, t))))
             continue
         if isinstance(stmt, Assign) and isinstance(stmt.value, Op) and stmt.value.prim == "pop" and isinstance(stmt.target, str):
-            if stmt.target in act.varied:
+            if names_read(stmt.value.args[0]) & act.active:
                 body.append(Assign(dot(stmt.target), stmt.value, stmt.line))  # pushed last, popped first
             body.append(stmt)
             continue

@@ -1019,3 +1019,25 @@ def f(x0):
     for x0 in (0.2739, -0.2739):
         assert "second_order" in check(store, (x0,))
     assert s2sad.hessian(load(store).f)(0.2739) == pytest.approx(8 * 0.2739)  # 4/3 x0 ** 3 there
+
+
+def test_second_order_pairs_every_saved_tangent_with_a_restored_one():
+    # Found by the second-order oracle (seed 901, again): the adjoint saves `v0.copy()` before the
+    # store `v0[0] = 0.5` and restores it as `v0_1 = stack.pop()`, a name nothing else binds, so it
+    # did not count as varied: the tangent program pushed the copy's tangent but popped none, and
+    # `np.sign(v0_1)` then read the tangent. The Hessian came out antisymmetric in sign
+    # (`<w, H v> = -<v, H w>`). Activity now treats the stack as one variable.
+    source = """\
+import numpy as np
+
+def f(x0):
+    v0 = np.copysign(x0[1:], 0.5)
+    v0[0] = 0.5
+    return 0.5 / (np.linalg.det(v0 * np.ones((2, 2)) * 0.3 + 2.0 * np.eye(2)) ** 2 + 0.5)
+"""
+    x = np.array([1.26773244, 1.92569554, 0.71623942])
+    for seed in range(4):
+        assert "second_order" in check(source, (x,), seed=seed)
+    f = load(source).f
+    w = np.array([0.1, 0.2, -0.537])
+    np.testing.assert_allclose(s2sad.hvp(f, (x,), -w), -s2sad.hvp(f, (x,), w), rtol=1e-14)  # linear in w
