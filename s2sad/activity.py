@@ -8,7 +8,7 @@ intersection, the *active* ones. Only active variables get `_bar`/`_dot` code.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import registry
 from .errors import NonDifferentiableError
@@ -21,6 +21,7 @@ class Activity:
 
     varied: set[str]
     useful: set[str]
+    stacks: set[str] = field(default_factory=set)  # the stacks whose values carry tangents (see `_pushed`)
 
     @property
     def active(self) -> set[str]:
@@ -85,10 +86,10 @@ def check_rules(value: Expr, varied: set[str], mode: str) -> None:
 
 # Generated adjoint code, differentiated again (forward over reverse), saves values on a stack:
 # `stack.append(v)` in the forward sweep, `x = stack.pop()` in the backward one. Which push a pop
-# undoes is not visible name by name (a pushed `t11 = v0.copy()` comes back as `v0_1`), so the
-# stack is one variable: varied when any value pushed is, and then every name popped is varied too;
-# useful when any name popped is, and then every value pushed is useful too. The tangent program
-# then saves a tangent with every value exactly when it restores one with every pop.
+# undoes is not visible name by name (a pushed `t11 = v0.copy()` comes back as `v0_1`), so a stack
+# carries tangents as a whole: when any value pushed is varied and any name popped is useful. Then
+# every push saves a tangent (zero for a value that does not vary) and every pop restores one, so
+# they stay paired; a name bound only by pops is varied, as the values it gets back may be.
 def _pushed(s: object) -> bool:
     return isinstance(s, ExprStmt) and isinstance(s.value, Op) and s.value.prim == "push"
 
@@ -106,19 +107,24 @@ def analyze(fn: Function, wrt: set[str], outputs: tuple[str, ...], mode: str) ->
     """Compute varied and useful variables, iterating to a fixed point for loops."""
     stmts = list(walk_stmts(fn.body))
     varied = set(wrt)
+    stacks: set[str] = set()  # stacks some varied value is pushed on
+    # Names that only pops bind: varied exactly when their stack is.
+    others = {t for s in stmts if isinstance(s, Assign) and not _popped_from(s) for t in s.targets}
+    others |= {t for s in stmts if isinstance(s, For) for t in (s.target if isinstance(s.target, tuple) else (s.target,))}
+    restored = {t for s in stmts if isinstance(s, Assign) and _popped_from(s) for t in s.targets} - others
     changed = True
     while changed:
         changed = False
         for s in stmts:
             if isinstance(s, Assign) and names_read(s.value) & varied:
                 check_rules(s.value, varied, mode)  # a varied argument without a rule is an error, not a zero
-            if isinstance(s, Assign) and (dependencies(s.value, mode) | _popped_from(s)) & varied:
+            if isinstance(s, Assign) and (dependencies(s.value, mode) & varied or _popped_from(s) & stacks and set(s.targets) <= restored):
                 new = set(s.targets) - varied
                 if new:
                     varied |= new
                     changed = True
-            elif _pushed(s) and names_read(s.value.args[1]) & varied and _stack(s) not in varied:
-                varied.add(_stack(s))
+            elif _pushed(s) and names_read(s.value.args[1]) & varied and _stack(s) not in stacks:
+                stacks.add(_stack(s))
                 changed = True
             elif isinstance(s, For) and dependencies(s.iter, mode) & varied:
                 targets = set(s.target if isinstance(s.target, tuple) else (s.target,))
@@ -131,7 +137,7 @@ def analyze(fn: Function, wrt: set[str], outputs: tuple[str, ...], mode: str) ->
         changed = False
         for s in reversed(stmts):
             if isinstance(s, Assign) and set(s.targets) & useful:
-                new = (dependencies(s.value, mode) | _popped_from(s)) - useful
+                new = (dependencies(s.value, mode) | _popped_from(s) & stacks) - useful
                 if new:
                     useful |= new
                     changed = True
@@ -143,7 +149,7 @@ def analyze(fn: Function, wrt: set[str], outputs: tuple[str, ...], mode: str) ->
                 if targets & useful and dependencies(s.iter, mode) - useful:
                     useful |= dependencies(s.iter, mode)
                     changed = True
-    return Activity(varied, useful)
+    return Activity(varied - stacks, useful - stacks, stacks & useful)
 
 
 __all__ = ["Activity", "analyze", "dependencies", "diff_args", "If", "While", "Return"]

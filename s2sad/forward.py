@@ -105,7 +105,7 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape, owned: set[str] 
             # every pop below restores one, so the two stay paired.
             body.append(stmt)
             stack, saved = stmt.value.args
-            if names_read(stack) & act.active:
+            if names_read(stack) & act.stacks:
                 inner = saved.args[0] if isinstance(saved, Op) and saved.prim == "copy_" else saved
                 if isinstance(inner, Var) and inner.name in act.active:
                     t: Expr = Op("copy_", (Var(dot(inner.name)),)) if inner is not saved else Var(dot(inner.name))
@@ -114,7 +114,7 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape, owned: set[str] 
                 body.append(ExprStmt(Op("push", (stack, t))))
             continue
         if isinstance(stmt, Assign) and isinstance(stmt.value, Op) and stmt.value.prim == "pop" and isinstance(stmt.target, str):
-            if names_read(stmt.value.args[0]) & act.active:
+            if names_read(stmt.value.args[0]) & act.stacks:
                 body.append(Assign(dot(stmt.target), stmt.value, stmt.line))  # pushed last, popped first
             body.append(stmt)
             continue

@@ -1041,3 +1041,28 @@ def f(x0):
     f = load(source).f
     w = np.array([0.1, 0.2, -0.537])
     np.testing.assert_allclose(s2sad.hvp(f, (x,), -w), -s2sad.hvp(f, (x,), w), rtol=1e-14)  # linear in w
+
+
+def test_second_order_through_a_loop_with_break_after_a_while_loop():
+    # Found by the second-order oracle (seed 903), with the stack first made one variable: every
+    # name popped counted as varied, the loop index `t6` and the flag `t8` too, whose tangents no
+    # statement sets (UnboundLocalError). Only names that pops alone bind follow their stack now.
+    source = """\
+import numpy as np
+
+def f(x0, x1):
+    k3 = 0
+    while x1 < 1.0 and k3 < 1:
+        k3 += 1
+        x1 = x1 + (x1 ** 2 + 0.5)
+    for r5 in x0:
+        if x1 < 0.0:
+            break
+        x1 = r5
+    return x1
+"""
+    x0 = np.array([0.27392337, -0.46042657, -0.91805295])
+    for x1 in (-0.9669447289429418, 0.3):
+        assert "second_order" in check(source, (x0, x1))
+    f = load(source).f
+    np.testing.assert_allclose(s2sad.hessian(f, wrt=1)(x0, 0.3), 0.0)  # x1 = x0[-1] at the end
