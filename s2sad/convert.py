@@ -198,12 +198,12 @@ class Converter:
                 # are watched with this caller's, and two helpers of one name get two spellings).
                 return self.user_call(node, obj)
             path = prim.spelling.path
-            if prim.spelling.kind == "call" and prim.fn is obj and not path.startswith(("np.", "math.")):
-                # The generated code calls it by that bare name: two primitives of one name cannot both be.
-                if self.globals_used.setdefault(path, obj) is not obj:
-                    raise self.error(UnsupportedSyntaxError, f"two different primitives are both named {path!r}, and "
-                                     "generated code calls each by its name", node, construct=describe(func),
-                                     hint="rename one of them, or call it through a helper `def` of another name")
+            # The generated code calls it by that bare name: two primitives of one name cannot both be.
+            bare = prim.spelling.kind == "call" and prim.fn is obj and not path.startswith(("np.", "math."))
+            if bare and self.globals_used.setdefault(path, obj) is not obj:
+                raise self.error(UnsupportedSyntaxError, f"two different primitives are both named {path!r}, and "
+                                 "generated code calls each by its name", node, construct=describe(func),
+                                 hint="rename one of them, or call it through a helper `def` of another name")
             return Op(prim.name, tuple(args), kwargs)
         if self.user_call is not None and (isinstance(obj, types.FunctionType) or hasattr(obj, "_s2sad_target")):
             return self.user_call(node, obj)
