@@ -209,17 +209,23 @@ def check(source: str, args: tuple[Any, ...], *, autograd: bool = False, name: s
 _BUGS = (NameError, TypeError, AttributeError, KeyError, IndexError)
 
 
+def _exported(f: Callable[..., Any], name: str, wrt_names: tuple[str, ...], args: tuple[Any, ...], u: Any) -> tuple[str, dict, tuple]:
+    """`s2sad.export` of `f` run without s2sad: its text, its namespace, and its adjoints for the seed `u`."""
+    text = str(s2sad.export(f, wrt=wrt_names, modes=("reverse", "forward"), args=args))
+    namespace: dict[str, Any] = {"__name__": "s2sad_fuzz_standalone"}
+    exec(compile(text, f"<export of {name} wrt {', '.join(wrt_names)}>", "exec"), namespace)  # noqa: S102
+    f_vjp = namespace[f"{name}_vjp"]
+    # One seed per output of `return a, b`; one (tuple) seed when several returns give tuples.
+    cts = _parts(u) if f_vjp.__code__.co_argcount - len(args) > 1 else (u,)
+    got = f_vjp(*_copy(args), *cts)
+    return text, namespace, got if len(wrt_names) > 1 else (got,)
+
+
 def _narrower(f: Callable[..., Any], name: str, args: tuple[Any, ...], pos: list[int], part: list[int],
               part_names: list[str], v: dict[int, Any], u: Any, adj_f: dict[int, Any],
               fail: Callable[[str, str], Failure]) -> None:
     """Oracle 4': exported code for wrt = `part` against the full-wrt derivatives."""
-    text = str(s2sad.export(f, wrt=tuple(part_names), modes=("reverse", "forward"), args=args))
-    namespace: dict[str, Any] = {"__name__": "s2sad_fuzz_narrower"}
-    exec(compile(text, f"<export of {name} wrt {part_names}>", "exec"), namespace)  # noqa: S102
-    f_vjp = namespace[f"{name}_vjp"]
-    cts = _parts(u) if f_vjp.__code__.co_argcount - len(args) > 1 else (u,)
-    got = f_vjp(*_copy(args), *cts)
-    got = got if len(part) > 1 else (got,)
+    _, namespace, got = _exported(f, name, tuple(part_names), args, u)
     for i, e in zip(part, got):
         if not _close(e, adj_f[i], 1e-12, 1e-12 * max(1.0, float(np.max(np.abs(adj_f[i]))))):
             raise fail("narrower wrt, reverse", f"wrt {part_names}, argument {i}: {e!r}, with every argument {adj_f[i]!r}")
@@ -422,19 +428,12 @@ def _check(source: str, args: tuple[Any, ...], *, autograd: bool, name: str, see
             once = ast.unparse(ast.parse(text))
             if ast.dump(ast.parse(once)) != ast.dump(ast.parse(text)) or ast.unparse(ast.parse(once)) != once:
                 raise fail("round trip", f"{mode} source does not round-trip:\n{text}")
-        text = str(s2sad.export(f, wrt=wrt_names, modes=("reverse", "forward"), args=args))
+        text, namespace, exported = _exported(f, name, wrt_names, args, u)
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
                 if any(mod.split(".")[0] == "s2sad" for mod in modules):
                     raise fail("standalone", "the exported module imports s2sad")
-        namespace: dict[str, Any] = {"__name__": "s2sad_fuzz_standalone"}
-        exec(compile(text, f"<export of {name}>", "exec"), namespace)  # noqa: S102
-        f_vjp = namespace[f"{name}_vjp"]
-        # One seed per output of `return a, b`; one (tuple) seed when several returns give tuples.
-        cts = _parts(u) if f_vjp.__code__.co_argcount - len(args) > 1 else (u,)
-        exported = f_vjp(*_copy(args), *cts)
-        exported = exported if len(pos) > 1 else (exported,)
         for i, e in zip(pos, exported):
             if not _close(e, adj_f[i], 1e-12, 1e-12 * max(1.0, float(np.max(np.abs(adj_f[i]))))):
                 raise fail("standalone reverse", f"argument {i}: exported {e!r}, s2sad {adj_f[i]!r}")

@@ -140,10 +140,7 @@ def f(x0):
     check(source, (0.27,))  # UnboundLocalError: cannot access local variable 'f'
 
 
-def test_value_and_grad_returns_a_variable_the_backward_sweep_restored():
-    # reverse.py (value_and_grad variant): `return v1` where the loop pushed v1 on the stack; the
-    # backward sweep pops it back, and the value returned is the value before the loop.
-    source = """\
+WHILE_RE_BINDING_ITS_TEST = """\
 import numpy as np
 
 def f(x0):
@@ -154,6 +151,12 @@ def f(x0):
         v1 = v1 + (v1 ** 2 + 0.5)
     return v1
 """
+
+
+def test_value_and_grad_returns_a_variable_the_backward_sweep_restored():
+    # reverse.py (value_and_grad variant): `return v1` where the loop pushed v1 on the stack; the
+    # backward sweep pops it back, and the value returned is the value before the loop.
+    source = WHILE_RE_BINDING_ITS_TEST
     x = np.array([0.27392337, -0.46042657, -0.91805295])
     f = load(source).f
     value, _ = s2sad.value_and_grad(f)(x)
@@ -987,17 +990,7 @@ def test_second_order_through_a_loop_that_re_binds_the_adjoint_s_seed_and_a_push
     # only) read `v1_bar_dot` before setting it. And a store `buf0[0] = x0` in a branch pushes a copy
     # `t5 = buf0.copy()` but pops into `buf0`: the copy had no tangent (NameError), or, deciding by
     # activity per name, the tangent was popped but never pushed (IndexError: pop from empty list).
-    loop = """\
-import numpy as np
-
-def f(x0):
-    v1 = 0.5 + np.sum(x0)
-    k0 = 0
-    while v1 < 1.0 and k0 < 1:
-        k0 += 1
-        v1 = v1 + (v1 ** 2 + 0.5)
-    return v1
-"""
+    loop = WHILE_RE_BINDING_ITS_TEST
     store = """\
 import numpy as np
 
