@@ -42,6 +42,7 @@ def _user_errors(f: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return f(*args, **kwargs)
         except S2SADError as exc:
+            failures.relocate(exc)  # (refused while differentiating generated code: said at the user's line)
             raise exc.with_traceback(None) from None
         except Exception as exc:  # raised inside generated code: said at the user's line (`failures.py`)
             err = failures.translate(exc)

@@ -72,6 +72,24 @@ def _user_place(filename: str, line: int) -> tuple[str, int, Callable[..., Any]]
     return None
 
 
+def relocate(err: S2SADError) -> None:
+    """An error found while reading generated code (differentiating it again): point it at the user's line.
+
+    The generated line stays in the hint, since it is the one s2sad refused.
+    """
+    place = _user_place(err.filename, err.lineno) if err.filename in _GENERATED and err.lineno else None
+    if place is None:
+        return
+    filename, line, compiled = place
+    generated = (err.source_line or "").strip()
+    where = f"`{generated}` in {err.filename}, line {err.lineno}" if generated else f"{err.filename}, line {err.lineno}"
+    note = f"s2sad refused the code it generated from this line ({compiled.__name__}): {where}"
+    err.hint = f"{note}; {err.hint}" if err.hint else note
+    err.filename, err.lineno, err.col = filename, line, None
+    err.source_line = linecache.getline(filename, line) or None
+    err.args = (err._render(),)
+
+
 def translate(exc: BaseException) -> DerivativeError | None:
     """The located error for `exc`, raised inside generated code, or None to leave it as it is."""
     if isinstance(exc, S2SADError) or not isinstance(exc, Exception):

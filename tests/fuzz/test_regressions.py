@@ -1059,3 +1059,54 @@ def f(x0, x1):
         assert "second_order" in check(source, (x0, x1))
     f = load(source).f
     np.testing.assert_allclose(s2sad.hessian(f, wrt=1)(x0, 0.3), 0.0)  # x1 = x0[-1] at the end
+
+
+def test_a_second_derivative_refused_in_the_generated_adjoint_is_said_at_the_user_s_line():
+    # Found by the second-order oracle (seed 902, one of its refusals; not shrunk): differentiating the
+    # generated adjoint again refuses its own `v8[:2] = t53`. The error named the generated code's
+    # pseudo-file and line; it now names the user's line it came from and keeps the generated one in
+    # the hint.
+    source = """\
+import numpy as np
+
+def f(x0):
+    if 2.0 < 0.5 and -0.7 >= 0.5:
+        if not -0.7 < 0.0:
+            return x0[1, -1]
+        if not 2.0 >= 0.5 or (1.5 < -0.5 and 2.0 >= 0.0):
+            if 1.5 >= 1.0:
+                return np.vdot(2.0 * np.ones((2, 3)), -0.7 * np.ones((2, 3))) + np.sum(x0)
+        else:
+            v0 = (2.0 * 2.0 - 2.0 * 2.0) / -(((2.0 * np.ones((2, 1)) - -0.7 * np.ones((2, 1))) * (2.0 * np.ones((2, 1)))) ** 2 + 0.5)
+            x0 = v0 * np.ones((2, 2))
+            buf1 = np.zeros((3, 2))
+            buf1[1] += np.arccosh((0.5 ** 2.0) ** 2 + 1.5)
+        v2 = 0.5 * np.ones((2, 1))
+    else:
+        buf3 = np.zeros((2, 2))
+        buf3[1, -1] += np.dot(0.5 * np.ones((2,)), 0.3 * np.ones((2,))) if (0.5 * np.ones((2,)))[1] <= 0.0 else 0.3 + 1.5
+    k4 = 0
+    while k4 < 3:
+        k4 += 1
+        ys5 = []
+        for i6 in range(3):
+            ys5.append(0.5 ** i6)
+            if np.median(np.dot(i6 * np.ones((3, 2)), i6 * np.ones((2,))), axis=0) > 0.0:
+                break
+        v7 = sum(ys5)
+        v7 = -v7
+    v8 = np.copysign(((k4 * np.ones((2, 1))) ** 2 + 0.5) ** 1.5, np.arctanh(k4 / (1.0 + k4 ** 2))) * (k4 / -(k4 ** 2 + 0.5) / -(np.log1p(k4 ** 2 + 0.5) ** 2 + 0.5))
+    for r10 in x0:
+        v8[:2] += v8[:, :1] - (v8 if 0.5 < 0.5 else 2.0 * np.ones((2, 1)))
+    if -0.7 * 0.3 > -0.5:
+        return -(2.0 * np.ones((2,))) @ -(k4 * np.ones((2,))) - k4 * k4 + np.sum(x0)
+    return -2.0 + np.sum(x0)
+"""
+    f = load(source).f
+    x = np.array([[0.17982634, 0.9286005], [0.94613275, 0.48095975]])
+    s2sad.grad(f)(x)  # first order is fine
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.hessian(f)(x)
+    err = info.value
+    assert err.filename == f.__code__.co_filename and "v8[:2] +=" in err.source_line
+    assert "s2sad refused the code it generated from this line" in err.hint and "<s2sad " in err.hint
