@@ -24,15 +24,12 @@ from .errors import DerivativeError, S2SADError
 _GENERATED: "weakref.WeakValueDictionary[str, Callable[..., Any]]" = weakref.WeakValueDictionary()
 # Exceptions of Python and NumPy: their classes are ordinary to subclass, and no caller relies on their fields.
 _MODULES = ("builtins", "numpy")
-
-
 _CLASSES: dict[type, type] = {}
-
-
 _NO_DERIVATIVE = ("the derivative may not exist at this point (a square root or a power at 0, a singular matrix), "
                   "or the function itself fails for these arguments")
 # Generated code reading a name it never bound is s2sad's mistake, whatever the arguments.
 _S2SAD_BUG = "this is a bug in s2sad (generated code read a name it had not defined): please report it with the function"
+
 
 def register(compiled: Callable[..., Any]) -> None:
     """Remember generated code by its file name, so a failure inside it can be located."""

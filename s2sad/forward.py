@@ -37,7 +37,7 @@ def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset())
     assert isinstance(ret, Return)
     # A parameter outside `wrt` that a loop re-binds with a varied value (`h = np.tanh(W @ h)`, wrt W)
     # has its tangent read before any statement sets it: it starts at zero.
-    inits: list[Stmt] = [Assign(dot(p.name), Const(0.0) if p.name in scalars else Op("zeros_like", (Var(p.name),)))
+    inits: list[Stmt] = [Assign(dot(p.name), Const(0.0) if p.name in scalars else _zero_tangent(Var(p.name), p.name))
                          for p in fn.params if p.name in act.active and p.name not in wrt]
     body = inits + _block(fn.body[:-1], act, dot, shape, set() if SETTINGS.tangent_stores else None)
     lengths = _tuple_lengths(fn)

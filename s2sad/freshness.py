@@ -26,7 +26,7 @@ import types
 import warnings
 import weakref
 from collections import Counter
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .errors import RegenerationWarning
 
@@ -70,6 +70,7 @@ class Watch:
         return self.rest and self._rest_changed(set())
 
     def _rest_changed(self, seen: set[int]) -> bool:
+        """`changed()` beyond the names: cells, then the helpers' and origins' watches (`seen`: against recursion)."""
         for cell, obj, _ in self.cells:
             try:
                 if cell.cell_contents is not obj:
@@ -80,38 +81,38 @@ class Watch:
             return False
         seen.add(id(self))
         for w in (*map(_watch_of, self.helpers), *(_watch_of(ref()) for ref in self.origins)):
-            if w is not None and w._changed_in(seen):
+            if w is not None and (any(space.get(n, _MISSING) is not o for space, n, o in w.names)
+                                  or w.rest and w._rest_changed(seen)):
                 return True
         return False
 
-    def rebound(self, seen: set[int] | None = None) -> list[tuple[tuple[str, str, int] | None, str]]:
+    def rebound(self) -> list[tuple[tuple[str, str, int] | None, str]]:
         """Every name re-bound to another value, here and in the helpers, with the label of the function
         that read it. Names now bound to a function or a class are left out: re-defining a helper while
         working on it is no reason to pass it as an argument."""
-        seen = set() if seen is None else seen
-        if id(self) in seen:
-            return []
+        return [(label, name) for label, name, new in self._walk(set()) if not callable(new)]
+
+    def _walk(self, seen: set[int]) -> Iterator[tuple[tuple[str, str, int] | None, str, Any]]:
+        """(label, name, new object) for each re-bound name, here, in the helpers and in the origins.
+
+        The walk `changed` makes, which stays plain loops: it runs on every cached call."""
+        if id(self) in seen:  # recursive helpers
+            return
         seen.add(id(self))
-        out = []
         for space, name, obj in self.names:
             new = space.get(name, _MISSING)
-            if new is not obj and not callable(new):
-                out.append((self.label, name))
+            if new is not obj:
+                yield self.label, name, new
         for cell, obj, name in self.cells:
             try:
                 new = cell.cell_contents
-            except ValueError:  # emptied
+            except ValueError:  # the cell was emptied (`del` in the enclosing scope)
                 new = _MISSING
-            if new is not obj and not callable(new):
-                out.append((self.label, name))
+            if new is not obj:
+                yield self.label, name, new
         for w in (*map(_watch_of, self.helpers), *(_watch_of(ref()) for ref in self.origins)):
             if w is not None:
-                out += w.rebound(seen)
-        return out
-
-    def _changed_in(self, seen: set[int]) -> bool:
-        """`changed()` for a helper's or an origin's watch, inside one walk (`seen`: against recursion)."""
-        return any(space.get(n, _MISSING) is not o for space, n, o in self.names) or (self.rest and self._rest_changed(seen))
+                yield from w._walk(seen)
 
 
 def reads(namespace: dict, cells: dict[str, Any], name: str, obj: Any) -> tuple[str, tuple] | None:
@@ -149,6 +150,8 @@ class _Stale(Watch):
 
 
 _STALE = _Stale((), (), (), ())
+
+
 def watch(fn: Callable[..., Any], entries: dict[str, list], helpers: Iterable[Callable[..., Any]]) -> Watch:
     """Store on `fn` the watch of what its lowering read (and of the function it was generated from)."""
     origin = getattr(fn, _ORIGIN, None)

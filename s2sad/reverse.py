@@ -83,7 +83,6 @@ class Reverse:
     def __init__(self, low: Lowered, wrt: tuple[str, ...], scalars: set[str], variant: str, layouts: dict | None = None) -> None:
         self.low, self.wrt, self.variant, self.layouts = low, wrt, variant, layouts or {}
         self.scalars = set(scalars)
-        self.rebound = _assigned(low.fn.body)  # (a number parameter re-bound may hold an array later)
         fn = low.fn
         for x in walk_stmts(fn.body):
             if isinstance(x, Assign) and isinstance(x.value, Op) and x.value.prim == "pop":
