@@ -407,6 +407,13 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
            f"MLP {d_in}-{hid}-{k}, batch {batch}", "gradient time",
            note="`t2 = np.add(t1, b1, out=t1)`, `h = np.tanh(t2, out=t2)`, `t2_bar = np.multiply(h_bar, 1 - h ** 2, "
                 "out=h_bar)`: the batch's hidden activations are made in one array instead of three")
+    # sine and cosine of one array by one call (s2sad/sincos.py, the runtime's sincos)
+    switch("sincos", elementwise, "sine and cosine together", f"elementwise, {n:.0e}", "gradient time",
+           note="`t1 = np.sin(x)` ... `np.cos(x)` → `t1, cos_x = sincos(x)`: NumPy computes float64 sine and cosine "
+                "one element at a time (about 10 ns each); the runtime's sincos computes both from NumPy's vector "
+                "operations on cache-sized blocks, within 2 ulp of them")
+    switch("sincos", lambda: _grad_call(W.elementwise, (xs_small,)), "sine and cosine together", "elementwise, 1e+03",
+           "gradient time", note="the same code on a thousand elements: sincos makes NumPy's two calls (one Python call more)")
     # ... but adopted where it is provably safe: a loop's accumulator that nothing else reads (s2sad/inplace.py)
     switch("inplace", rnn, "accumulate in place", f"RNN, {xs.shape[0]} steps", "gradient time",
         note="`W_bar = W_bar + h.T @ t7_bar` in the loop becomes `W_bar += h.T @ t7_bar` (and the "

@@ -95,8 +95,8 @@ _NOQA = re.compile(r"\s*# noqa(?::[ A-Z0-9,]+)?(?: -- (.*))?$")
 
 
 def _runtime_names() -> list[str]:
-    """The functions and classes of `s2sad.runtime` (its linear-algebra and guard parts included), in source order."""
-    homes = (runtime.__name__, f"{runtime.__name__}_linalg", f"{runtime.__name__}_guards")
+    """The functions and classes of `s2sad.runtime` (its linear-algebra, guard and trig parts included), in source order."""
+    homes = (runtime.__name__, f"{runtime.__name__}_linalg", f"{runtime.__name__}_guards", f"{runtime.__name__}_trig")
     return [n for n, v in vars(runtime).items() if (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ in homes]
 
 

@@ -21,7 +21,7 @@ from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
-from . import aliasing, collect, cse, factor, fold, freshness, inplace, liveness, optimize, reuse
+from . import aliasing, collect, cse, factor, fold, freshness, inplace, liveness, optimize, reuse, sincos
 from .ir import Const, Function, Param, Return, Tup
 from .layouts import Layouts
 from .lower import Lowered, lower
@@ -88,6 +88,8 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
         if variant == "grad":
             adjoint = _lean_passes(liveness.apply(adjoint))
             adjoint = inplace.apply(adjoint, scalars) if optimize.SETTINGS.inplace else adjoint
+        if optimize.SETTINGS.sincos and dtypes and variant == "grad":  # (value_and_grad's value stays NumPy's sine)
+            adjoint = sincos.apply(adjoint, {n: np.dtype(d) for n, d in dtypes})
         if optimize.SETTINGS.reuse and dtypes:  # given only for what s2sad.grad and value_and_grad run
             seeds = frozenset(p.name for p in adjoint.params) - {p.name for p in low.fn.params}
             adjoint = reuse.apply(adjoint, {**dict(layouts), **{n: () for n in scalars}}, {n: np.dtype(d) for n, d in dtypes}, seeds)

@@ -84,6 +84,15 @@ def apply(fn: Function, layouts: dict[str, Any], dtypes: dict[str, np.dtype], se
     owned: set[str] = set()  # safe names holding a new array that no other name holds
     body = list(fn.body)
     for i, s in enumerate(body):
+        x = _sincos_of(s)
+        if x is not None:  # `s, c = sincos(x)`: two new arrays of x's layout and dtype
+            for y in s.targets:  # type: ignore[union-attr]
+                known[y] = known.get(x)
+                if x in samples:
+                    samples[y] = samples[x]
+                if y in safe and known[y]:
+                    owned.add(y)
+            continue
         if not isinstance(s, Assign) or not isinstance(s.target, str):
             continue
         upd = inplace.contribution(s)
@@ -265,7 +274,7 @@ def _safe_names(fn: Function) -> set[str]:
                 nested |= set(getattr(x, "targets", ()) or ())
                 for ex in stmt_exprs(x):
                     nested |= names_read(ex)
-    top = {s.target for s in fn.body if isinstance(s, Assign) and isinstance(s.target, str)}
+    top = {t for s in fn.body if isinstance(s, Assign) and (isinstance(s.target, str) or _sincos_of(s)) for t in s.targets}
     names = {n for n in top if binds[n] == 1 and n not in params and n not in nested}
     for s in fn.body:
         for ex in stmt_exprs(s):
@@ -273,6 +282,14 @@ def _safe_names(fn: Function) -> set[str]:
         if isinstance(s, Return) or not isinstance(s, Assign):
             names -= {n for ex in stmt_exprs(s) for n in names_read(ex)}
     return names
+
+
+def _sincos_of(s: Any) -> str | None:
+    """The name `s` takes the sine and cosine of, when it is `s, c = sincos(x)` (s2sad/sincos.py)."""
+    v = s.value if isinstance(s, Assign) and isinstance(s.target, tuple) else None
+    if isinstance(v, Op) and v.prim == "sincos_" and len(v.args) == 1 and isinstance(v.args[0], Var):
+        return v.args[0].name
+    return None
 
 
 def _bad_reads(e: Expr, parent_fresh: bool = False) -> set[str]:

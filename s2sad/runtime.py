@@ -3,7 +3,9 @@
 Only helpers that a TA would otherwise write by hand on the board live here:
 summing an adjoint back to the shape of a broadcast operand, expanding a
 reduced adjoint back to its input's shape, and the two adjoints of a matrix
-product for every combination of ranks. Everything depends on numpy alone.
+product for every combination of ranks; and one speed helper, `sincos`
+(s2sad/runtime_trig.py), the sine and cosine of one array together. Everything
+depends on numpy alone.
 """
 from __future__ import annotations
 
@@ -461,3 +463,8 @@ from .runtime_linalg import (  # noqa: E402, F401 -- re-exported
     skew_lower,
 )
 __all__ += runtime_linalg.__all__  # noqa: E402
+
+# The sine and cosine of one array together (s2sad/sincos.py calls it); generated code imports it from here.
+from .runtime_trig import sincos
+
+__all__ += ["sincos"]

@@ -15,6 +15,7 @@ from s2sad.runtime import (
     matmul_adjoint_a,
     matmul_adjoint_b,
     scatter_add,
+    sincos,
     unbroadcast,
     unsum,
 )
@@ -58,6 +59,11 @@ def scatter_add_(g, x, index): return scatter_add(g, x, index)
 def product_(a, b): return runtime.product(a, b)
 
 
+def sincos_(x):
+    s, c = sincos(x)
+    return s * c + c
+
+
 CASES: list[Case] = []
 CASES += binary_cases("add", add_, I.normal) + binary_cases("add", np_add, I.normal, pairs=(((3, 1), (1, 4)),))
 CASES += binary_cases("subtract", subtract_, I.normal) + binary_cases("multiply", multiply_, I.normal)
@@ -93,6 +99,7 @@ CASES += [
     Case("matmul_adjoint_b_", matmul_adjoint_b_, (I.normal(3, 2), I.normal(3, 4), I.normal(4, 2))),
     Case("matmul_adjoint_b_", matmul_adjoint_b_, (I.normal(2), I.normal(4), I.normal(4, 2))),
     Case("scatter_add_", scatter_add_, (I.normal(3), I.normal(5), np.array([0, 2, 0]))),
+    Case("sincos_", sincos_, (I.normal(3),)), Case("sincos_", sincos_, (I.normal(2, 3),)),
     Case("product_", product_, (I.normal(), I.normal(3))), Case("product_", product_, (I.normal(2, 3), I.normal(3))),
 ]
 

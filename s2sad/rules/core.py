@@ -22,6 +22,7 @@ from ..runtime import (
     matmul_adjoint_b,
     product,
     scatter_add,
+    sincos,
     unbroadcast,
     unsum,
 )
@@ -138,6 +139,16 @@ class cos:
 
     def jvp(ans, x, x_dot):
         return -x_dot * np.sin(x)
+
+
+@defrule(sincos, call="sincos", outputs=2)
+class sincos_:
+    # (sin x, cos x) together: what the "grad" variant runs where it needs both (s2sad/sincos.py).
+    def vjp(g, ans, x):
+        return g[0] * ans[1] - g[1] * ans[0]
+
+    def jvp(ans, x, x_dot):
+        return ((x_dot * ans[1], -x_dot * ans[0]),)
 
 
 @defrule(np.tanh, elementwise=True)
