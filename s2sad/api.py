@@ -122,7 +122,17 @@ class GradFunction:
         if entry is None or entry[3] is not None and entry[3].changed():
             return self._first_call(args, kwargs)
         _hit()
-        return self._run(entry, args, kwargs)
+        compiled, fix, valued, _ = entry
+        if valued:
+            return self._run(entry, args, kwargs)
+        try:  # (what `_run` does for the "grad" variant, inline: a call fewer on the path every gradient takes)
+            out = compiled(*args, **kwargs)
+        except S2SADError as exc:
+            raise exc.with_traceback(None) from None
+        except Exception as exc:
+            self._explain_failure(args, kwargs)
+            failures.reraise(exc)
+        return fix(out, args, kwargs)
 
     def _run(self, entry: tuple, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Run a cached entry: the generated code, the scalar check, gradients shaped like the arguments."""
@@ -146,7 +156,8 @@ class GradFunction:
     def _first_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """The first call with arguments of these kinds: build the entry, then run it."""
         compiled, positions, is_tuple, wrt, valued, watch = self._entry(args, kwargs)
-        entry = self._fast[_kinds(args, kwargs)] = (compiled, _fixer(positions, wrt, is_tuple), valued, watch)
+        key = _kinds(args, kwargs)
+        entry = self._fast[key] = (compiled, _fixer(positions, wrt, is_tuple, key[:len(args)]), valued, watch)
         return self._run(entry, args, kwargs)
 
     @_user_errors
@@ -179,11 +190,13 @@ def _scalar_output(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
     return known[scalars]
 
 
-def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool) -> Callable[..., Any]:
+def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool, key: tuple = ()) -> Callable[..., Any]:
     """`fix(grads, args, kwargs)` for one cached entry: every gradient shaped like its argument.
 
     Specialised once per entry, so a cached call does no per-argument bookkeeping
-    beyond `fix_grad` itself.
+    beyond `fix_grad` itself; where the kinds of its positional arguments (`key`, `_kinds`) say every
+    differentiated argument is a float array, a tuple of fresh gradients of their
+    shapes and dtypes is returned as it is, after one loop of checks.
     """
     if len(wrt) == 1:
         p, name = positions[0], wrt[0]
@@ -195,10 +208,19 @@ def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool) -> 
         return fix_one
     pick = operator.itemgetter(*positions)
     last = max(positions)
+    floats = all(p < len(key) and type(key[p]) is tuple and key[p][0].kind == "f" for p in positions)
+    nd = np.ndarray
 
     def fix_all(grads: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if last < len(args):
-            return tuple(map(fix_grad, grads, pick(args)))
+            picked = pick(args)
+            if floats and type(grads) is tuple:
+                for g, a in zip(grads, picked):  # fix_grad's first test, without a call per gradient
+                    if type(g) is not nd or g.base is not None or g.dtype is not a.dtype or g.shape != a.shape:
+                        break
+                else:
+                    return grads
+            return tuple(map(fix_grad, grads, picked))
         return _fix_all(grads, wrt, positions, args, kwargs, is_tuple)
 
     return fix_all
