@@ -129,7 +129,7 @@ class GradFunction:
             out = compiled(*args, **kwargs)
         except S2SADError as exc:
             raise exc.with_traceback(None) from None
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 -- the user's function failed: explained, then re-raised
             self._explain_failure(args, kwargs)
             failures.reraise(exc)
         return fix(out, args, kwargs)
