@@ -416,7 +416,8 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
     them, parameters annotated `float` count as scalars. "grad" is the adjoint
     `s2sad.grad` runs when the value is known to be a number: without the
     statements that only form the value (given `args`, also specialised on
-    the arrays' dtypes, writing into dead temporaries). "tangent" is forward mode returning
+    the arrays' dtypes, writing into dead temporaries and taking a float64 array's sine
+    and cosine with one `sincos` call). "tangent" is forward mode returning
     the output's tangent alone, which `hvp` and the diagonal Jacobian run.
     """
     modes = (*pipeline.MODES, "grad", "tangent")
