@@ -49,6 +49,8 @@ def saved(body: list[Stmt], params: set[str], reads: dict[int, set[str]], counte
     for pos, (s, loops) in enumerate(order):
         if not isinstance(s, Assign) or not _overwrites(s, loops, defined_before[id(s)]):
             continue
+        if s.value == Var(s.target):  # type: ignore[arg-type]
+            continue  # `x = x` leaves x's value as it was: nothing to restore
         if s.targets[0] in counters and s.value != Const(0):
             continue  # a trip counter's increments: only its final value is read
         needed: set[str] = set()

@@ -138,6 +138,8 @@ class Reverse:
 
     def assign(self, s: Assign, defined: set[str], out: list) -> None:
         """Adjoint statements of one assignment, appended to `out`."""
+        if s.value == Var(s.target):  # type: ignore[arg-type]
+            return  # `x = x` changes nothing: x_bar stays as it is (recording.saved keeps nothing for it)
         bars = [self.bar(t) for t in s.targets]
         if not any(b in defined for b in bars):
             return

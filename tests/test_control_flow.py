@@ -350,3 +350,27 @@ def test_two_helpers_of_one_name_met_first_by_other_callers(tmp_path):
     np.testing.assert_allclose(s2sad.hvp(both, (x,), x), (6 * x - np.sin(x)) * x)
     text = s2sad.source(both)
     assert "h_vjp(" in text and re.search(r"\bh_\d+_vjp\(", text)  # (`h_2`, or later registry names)
+
+
+def self_copy_in_a_loop(x, n):
+    for i in range(n):
+        x = x  # noqa: PLW0127 -- the self-copy under test
+        x = np.sin(x) * x
+    return np.sum(x)
+
+
+def test_a_self_copy_in_a_loop_is_neither_saved_nor_given_an_adjoint():
+    # `x = x` leaves x as it was: no push before it, no pop after its adjoint, no `x_bar = x_bar`.
+    x = np.linspace(-1.0, 1.0, 3)
+    text = s2sad.source(self_copy_in_a_loop, args=(x, 3))
+    assert text.count("stack.append(") == 1 and text.count("stack.pop()") == 1
+    assert "x_bar = x_bar\n" not in text
+    ag = pytest.importorskip("autograd")
+    anp = pytest.importorskip("autograd.numpy")
+
+    def ref(x, n):
+        for i in range(n):
+            x = anp.sin(x) * x
+        return anp.sum(x)
+    np.testing.assert_allclose(s2sad.grad(self_copy_in_a_loop)(x, 3), ag.grad(ref)(x, 3), rtol=1e-12)
+    np.testing.assert_allclose(s2sad.hessian(self_copy_in_a_loop)(x, 3), ag.hessian(ref)(x, 3), rtol=1e-10, atol=1e-12)
