@@ -39,6 +39,9 @@ class Ownership:
         # so reading one after a store gets a runtime check (`not_a_view`) rather than a refusal.
         self.element_views: set[str] = set()
         self.lists: set[str] = set()  # names surely holding a list: `h = hs[i]` is the list's item, never a view
+        # A name that held an array this function made until a copy `y = z` gave it a second name: the other
+        # name and the copy, for the refusal of an in-place update to say why (not "the caller's").
+        self.aliased: dict[str, tuple[str, str]] = {}
         # Checks of element views read before the loop body re-binds them: a store later in the body
         # changes them for the next iteration. Kept when the loop ends if one did (`leave_loop`).
         self.pending_checks: list[tuple[str, str, Assign, list[Stmt]]] = []  # (name, user, check, body)
@@ -53,14 +56,15 @@ class Ownership:
                 break
             relied.add(name)
         if name not in self.owned:
-            raise self.fs.error(
-                UnsupportedSyntaxError,
-                f"in-place update of {name!r} would change an array the caller passed in (or a view of it), "
-                "which makes the derivative wrong",
-                node,
-                construct=describe(node),
-                hint=f"update a copy instead: {name} = np.array({name})",
-            )
+            if name in self.aliased:
+                other, copy = self.aliased[name]
+                message = f"in-place update of {name!r} would change {other!r} too: `{copy}` made them one array"
+                hint = f"copy the array where the second name is made: {copy}.copy()"
+            else:
+                message = f"in-place update of {name!r} would change an array the caller passed in (or a view of it)"
+                hint = f"update a copy instead: {name} = np.array({name})"
+            raise self.fs.error(UnsupportedSyntaxError, message + ", which makes the derivative wrong", node,
+                                construct=describe(node), hint=hint)
 
     def enter_loop(self) -> None:
         """Start tracking one loop body's stores."""
@@ -186,6 +190,7 @@ class Ownership:
         self.view_of.pop(name, None)
         self.element_views.discard(name)
         self.lists.discard(name)
+        self.aliased.pop(name, None)
         for view, roots in list(self.view_of.items()):
             if name in roots:  # `name` now holds another array: a store into it no longer reaches the view
                 if roots == {name}:
@@ -207,6 +212,8 @@ class Ownership:
             self.lists.add(name)
         elif isinstance(e, Var):
             # `y = z`: one object, two names; neither may be updated in place any more.
+            if e.name in self.owned:  # an array this function made: say so if an update is refused
+                self.aliased[name], self.aliased[e.name] = (e.name, f"{name} = {e.name}"), (name, f"{name} = {e.name}")
             self.owned.discard(name)
             self.owned.discard(e.name)
             self.shared.update({name, e.name})

@@ -651,6 +651,43 @@ def test_mutating_a_global_is_refused(tmp_path):
     assert m.G == [0.0]  # nothing ran
 
 
+UPDATES = """\
+import numpy as np
+
+
+def updates_an_argument(x):
+    x[0] = 2.0
+    return np.sum(x)
+
+
+def updates_an_array_with_two_names(x):
+    v = np.ones(3) * x
+    for i in range(2):
+        if i > 5:
+            w = v
+        else:
+            w = 2.0 * v
+        v[:2] += w[:2]
+    return np.sum(v)
+"""
+
+
+def test_in_place_updates_say_whose_array(tmp_path):
+    # The caller's array, and an array this function made but gave a second name (`w = v`): the
+    # message says which, and the hint how to copy.
+    m = load(tmp_path, UPDATES)
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.grad(m.updates_an_argument)(np.ones(3))
+    located(info.value, m, 5, "x[0]")
+    assert "would change an array the caller passed in" in str(info.value)
+    assert "x = np.array(x)" in info.value.hint
+    with pytest.raises(s2sad.UnsupportedSyntaxError) as info:
+        s2sad.grad(m.updates_an_array_with_two_names)(np.ones(3))
+    located(info.value, m, 16, "v[:2]")
+    assert "in-place update of 'v' would change 'w' too: `w = v` made them one array" in str(info.value)
+    assert info.value.hint == "copy the array where the second name is made: w = v.copy()"
+
+
 def test_randomness_inside_is_refused_and_as_an_argument_is_a_constant(tmp_path):
     m = load(tmp_path, STATE)
     for name, line in (("uses_numpy_random", 20), ("uses_random", 24)):

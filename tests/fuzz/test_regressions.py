@@ -1109,4 +1109,6 @@ def f(x0):
         s2sad.hessian(f)(x)
     err = info.value
     assert err.filename == f.__code__.co_filename and "v8[:2] +=" in err.source_line
+    # the cause: lowering `(v8 if 0.5 < 0.5 else ...)` gave the array a second name, `t33 = v8`
+    assert "in-place update of 'v8' would change 't" in str(err) and "made them one array" in str(err)
     assert "s2sad refused the code it generated from this line" in err.hint and "<s2sad " in err.hint
