@@ -66,7 +66,7 @@ def saved(body: list[Stmt], params: set[str], reads: dict[int, set[str]], counte
     return result
 
 def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, str]:
-    """`t = a[i]` and `t = a` statements whose result the backward sweep reads after `a[i] = ...` changed it.
+    """`t = a[i]` statements whose result the backward sweep reads after `a[i] = ...` changed it, and `t = a`.
 
     Basic indexing gives a view: `v0[0] *= x` lowers to `t2 = v0[0]; t3 = t2 * x; v0[0] = t3`, and
     the store changes t2 too, which the adjoint of `t2 * x` reads. So does a plain alias, such as the
@@ -93,13 +93,18 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
              and (isinstance(s.value, Tup) and s.value.kind == "list" or isinstance(s.value, Op) and s.value.prim == "builtin_list")}
 
     def alias(s: Stmt) -> str | None:
-        """`a` for `t = a[index]` (a view of a) or `t = a` (a itself), when the backward sweep reads t."""
-        if not (isinstance(s, Assign) and isinstance(s.target, str) and s.target in read):
+        """`a` for `t = a[index]` (a view of a), when the backward sweep reads t, or `t = a` (a itself)."""
+        if not (isinstance(s, Assign) and isinstance(s.target, str)):
             return None
         v = s.value
-        if isinstance(v, Op) and v.prim == "getitem" and isinstance(v.args[0], Var):
+        if isinstance(v, Var):
+            # Copied even when the backward sweep does not read t: s2sad refuses an in-place update of
+            # an array with two names, so `t = a` before `a[i] = ...` would stop the generated code
+            # from being differentiated again (a Hessian through `x1[:2] += x1 if c else e`).
+            return v.name
+        if s.target in read and isinstance(v, Op) and v.prim == "getitem" and isinstance(v.args[0], Var):
             return v.args[0].name
-        return v.name if isinstance(v, Var) else None
+        return None
 
     def block(stmts: list[Stmt]) -> None:
         for k, s in enumerate(stmts):
