@@ -8,6 +8,7 @@ import inspect
 
 import numpy as np
 import pytest
+from test_reuse import ELEMENTWISE_AFTER as REUSE_AFTER
 
 import s2sad
 from s2sad import optimize
@@ -92,19 +93,7 @@ def elementwise_ag(x):
     return anp.sum(anp.sin(x) * anp.exp(-x * x) + anp.tanh(x))
 
 
-ELEMENTWISE_BEFORE = '''\
-    t1 = np.sin(x)
-    t2 = -x
-    t3 = np.multiply(t2, x, out=t2)
-    t4 = np.exp(t3, out=t3)
-    t6 = np.tanh(x)
-    # backward sweep
-    x_bar = np.subtract(1, t6 ** 2, out=t6)
-    t3_bar = np.multiply(t1, t4, out=t1)
-    x_bar -= np.multiply(2 * x, t3_bar, out=t3_bar)
-    x_bar += np.multiply(t4, np.cos(x), out=t4)
-    return x_bar
-'''
+ELEMENTWISE_BEFORE = REUSE_AFTER  # what the reuse pass gives (tests/test_reuse.py)
 
 ELEMENTWISE_AFTER = '''\
     t1, cos_x = sincos(x)
