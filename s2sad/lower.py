@@ -425,6 +425,7 @@ def lower_function(fs: FunctionSource) -> Lowered:
         raise fs.error(UnsupportedSyntaxError, f"{fs.name} has no return statement, so there is nothing to differentiate", tree, construct="def")
     if returns[0] != len(body) - 1:
         raise fs.error(UnsupportedSyntaxError, "code after 'return' is unreachable", body[returns[0] + 1], construct="unreachable code")
+    lw.plan_moves(body)
     lw.lower_body(body[:-1])
     ret: ast.Return = body[-1]  # type: ignore[assignment]
     lw.line, lw.stmt_node = fs.lineno(ret), ret

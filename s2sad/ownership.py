@@ -10,6 +10,7 @@ place while s2sad binds a new value. A mixin of `lower.Lowerer`, which provides 
 from __future__ import annotations
 
 import ast
+from collections import Counter
 
 from . import registry
 from .convert import describe
@@ -42,12 +43,41 @@ class Ownership:
         # A name that held an array this function made until a copy `y = z` gave it a second name: the other
         # name and the copy, for the refusal of an in-place update to say why (not "the caller's").
         self.aliased: dict[str, tuple[str, str]] = {}
+        self.moves: set[int] = set()  # ids of the copies `y = z` that hand z's array over to y (`plan_moves`)
         # Checks of element views read before the loop body re-binds them: a store later in the body
         # changes them for the next iteration. Kept when the loop ends if one did (`leave_loop`).
         self.pending_checks: list[tuple[str, str, Assign, list[Stmt]]] = []  # (name, user, check, body)
         self.stale: dict[str, tuple[str, int | None]] = {}
         self.early_reads: list[set[str]] = []  # per enclosing loop: names read before the body re-binds them
         self.stmt_node: ast.AST | None = None
+
+    def plan_moves(self, body: list[ast.stmt]) -> None:
+        """Find the copies `y = z` after which only `y` holds the array: `z` is a local bound once, by an
+        assignment earlier in the same block, and read nowhere but in the copy. Lowering a block writes
+        `x = f(x)` as `t8 = f(x); x = t8`, so generated code that is differentiated again has such copies
+        before its in-place stores; without this they would give the array two names."""
+        loads: Counter[str] = Counter()
+        stores: Counter[str] = Counter()
+        for s in body:
+            for node in ast.walk(s):
+                if isinstance(node, ast.Name):
+                    (loads if isinstance(node.ctx, ast.Load) else stores)[node.id] += 1
+                elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                    loads[node.target.id] += 1  # (`z += e` reads z; its target counts as a store)
+
+        def block(stmts: list[ast.stmt]) -> None:
+            bound: set[str] = set()  # names an earlier statement of this block assigned
+            for s in stmts:
+                if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name):
+                    y, z = s.targets[0].id, s.value.id if isinstance(s.value, ast.Name) else None
+                    if z is not None and z != y and z in bound and loads[z] == 1 and stores[z] == 1:
+                        self.moves.add(id(s))
+                    bound.add(y)
+                for inner in (getattr(s, "body", None), getattr(s, "orelse", None)):
+                    if isinstance(inner, list):
+                        block(inner)
+
+        block(body)
 
     def check_owned(self, name: str, node: ast.AST) -> None:
         """Refuse in-place updates of arrays the caller can see (inputs and their views)."""
@@ -197,6 +227,12 @@ class Ownership:
                     del self.view_of[view]
                 else:
                     self.view_of[view] = roots - {name}
+        if isinstance(e, Var) and id(self.stmt_node) in self.moves and e.name in self.owned:
+            # `y = z` where nothing reads z again (`plan_moves`): the array is y's alone
+            self.owned.discard(e.name)
+            self.owned.add(name)
+            self.shared.discard(name)
+            return
         of_list = isinstance(e, Op) and e.prim == "getitem" and isinstance(e.args[0], Var) and e.args[0].name in self.lists
         if isinstance(e, Var) or isinstance(e, Op) and e.prim in self._VIEWS and e.args and isinstance(e.args[0], Var) and not of_list:
             base = e.name if isinstance(e, Var) else e.args[0].name  # type: ignore[union-attr]

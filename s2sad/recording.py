@@ -114,6 +114,12 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
             # The alias itself, or one made in each arm of an if (`x1 if c else x1` lowers so).
             made = [s] if isinstance(s, Assign) else [x for x in s.body + s.orelse if isinstance(x, Assign)] if isinstance(s, If) else []
             for x in made:
+                if isinstance(x.value, Var) and x.target in stored and x.value.name in read:
+                    # `y = z` handing z's array to y (ownership.plan_moves) before a store into y, while
+                    # the backward sweep reads z (`ans` of inv, say): the store must not reach z's array.
+                    loose = x.value.name in lists or binds[x.value.name] > 1
+                    copies[id(x)] = "copy_copy" if loose else "copy_"
+                    continue
                 a = alias(x)
                 if a is None or a not in stored:
                     continue
