@@ -129,8 +129,10 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
                 # Straight-line statements between the alias and the store (or the block's end: the store
                 # comes after the loop), which are all of the alias's readers.
                 between = stmts[k + 1:store] if store is not None else stmts[k + 1:]
+                # (the store itself may read t: `buf0[:2] = t2` after `t2 = buf0`, NumPy copying the overlap)
+                by_store = store is not None and isinstance(x.value, Var) and t in names_read(stmts[store].value)
                 if all(isinstance(y, Assign) for y in between) and \
-                        sum(t in names_read(y.value) for y in between) == readers[t]:  # type: ignore[union-attr]
+                        sum(t in names_read(y.value) for y in between) + by_store == readers[t]:  # type: ignore[union-attr]
                     # An item of a list, or a name that other bindings may leave holding a float (the
                     # swap `x0, buf0 = buf0, x0`), is copied with copy.copy: a float has no .copy().
                     loose = a in lists and isinstance(x.value, Op) or isinstance(x.value, Var) and binds[a] > 1

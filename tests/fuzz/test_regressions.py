@@ -1196,3 +1196,21 @@ def test_a_copy_that_hands_its_array_over_is_not_two_names(name):
     np.testing.assert_allclose(s2sad.jvp(fn, (x,), (v,))[1], np.vdot(ag.grad(ref)(x), v), rtol=1e-12, atol=1e-14)
     if name == "inverse":
         assert "y = z.copy()" in s2sad.source(fn, args=(x,))
+
+
+def test_a_store_of_an_array_into_itself_through_a_conditional_expression():
+    # Found by the second-order oracle (seed 911): `buf0[:2] = buf0 if c else buf0` lowers to `t2 = buf0`
+    # in each arm, then `buf0[:2] = t2`, the store itself reading the alias; the forward sweep kept the
+    # alias, so differentiating the adjoint again refused the store. It is now taken as a copy.
+    source = """\
+import numpy as np
+
+def f(x0, x1, x2, n):
+    buf0 = np.zeros((1, 3))
+    buf0[:2] = buf0 if 0.3 <= 1.0 else buf0
+    buf1 = np.zeros((2, 1))
+    buf1[:, 0] -= np.where(-0.7 * np.ones((2,)) > 0.0, x0, x0) ** 2
+    return np.einsum('i,i->', 0.5 * np.ones((3,)), 2.0 * np.ones((3,))) / (x2[-1, 0] ** 2 + 0.5)
+"""
+    args = (np.array([0.3, 0.5]), np.array([0.2, 0.6]), np.array([[0.4]]), 2)
+    assert "second_order" in check(source, args)
