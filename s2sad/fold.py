@@ -25,7 +25,8 @@ folded when its name is bound once in the whole function, every read of it is a
 later plain assignment in the same block, nothing in between re-binds the name
 it copies (a statement that re-binds it may still be the last reader: its right
 side is evaluated first), and a scaled copy is read exactly once (so nothing is
-computed twice). A fold never crosses a loop or a branch; pushes, pops and comments
+computed twice), and a scaled copy of a comparison's booleans (`-1.0 * t19`) stays, since
+simplified it would read `-t19`, which NumPy refuses for booleans. A fold never crosses a loop or a branch; pushes, pops and comments
 in between are fine (a pop that re-binds the copied name stops it like any assignment).
 """
 from __future__ import annotations
@@ -33,7 +34,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from .ir import Assign, Expr, For, Function, If, Op, Stmt, Var, While, map_blocks, name_counts, stmt_exprs, substitute, walk_expr
+from . import registry
+from .ir import (Assign, Expr, For, Function, If, Op, Stmt, Var, While, map_blocks, name_counts, stmt_exprs, substitute, walk_expr,
+                 walk_stmts)
 from .shapes import unknown
 from .simplify import is_number, simplify
 
@@ -41,15 +44,19 @@ from .simplify import is_number, simplify
 def apply(fn: Function) -> Function:
     """`fn` with single-block copies and scaled copies substituted into their readers."""
     binds, reads = name_counts(fn.body)
-    return replace(fn, body=_block(fn.body, reads, binds))
+    # Names bound to a comparison: `-1.0 * b` makes b's booleans numbers, which `-b` would not (NumPy
+    # refuses to negate booleans), so a product with one is never folded into a simplified reader.
+    booleans = {s.target for s in walk_stmts(fn.body) if isinstance(s, Assign) and isinstance(s.target, str)
+                and isinstance(s.value, Op) and s.value.prim in registry.PRIMS and registry.PRIMS[s.value.prim].boolean}
+    return replace(fn, body=_block(fn.body, reads, binds, booleans))
 
 
-def _block(body: list[Stmt], reads: Counter[str], binds: Counter[str]) -> list[Stmt]:
-    out = [map_blocks(s, lambda b: _block(b, reads, binds)) for s in body]
+def _block(body: list[Stmt], reads: Counter[str], binds: Counter[str], booleans: set[str]) -> list[Stmt]:
+    out = [map_blocks(s, lambda b: _block(b, reads, binds, booleans)) for s in body]
     i = 0
     while i < len(out):
         s = out[i]
-        folded = _fold(out, i, reads, binds) if isinstance(s, Assign) and isinstance(s.target, str) else None
+        folded = _fold(out, i, reads, binds, booleans) if isinstance(s, Assign) and isinstance(s.target, str) else None
         if folded is None:
             i += 1
             continue
@@ -109,12 +116,14 @@ def _foldable(value: Expr) -> str | None:
     return None
 
 
-def _fold(body: list[Stmt], i: int, reads: Counter[str], binds: Counter[str]) -> list[Stmt] | None:
+def _fold(body: list[Stmt], i: int, reads: Counter[str], binds: Counter[str], booleans: set[str]) -> list[Stmt] | None:
     """`body` with the binding at `i` substituted into its readers, or None when it must stay."""
     s = body[i]
     t = s.target  # type: ignore[union-attr]
     source = _foldable(s.value)  # type: ignore[union-attr]
     if source is None or binds[t] != 1 or reads[t] == 0 or source == t:
+        return None
+    if source in booleans and not isinstance(s.value, Var):  # type: ignore[union-attr]
         return None
     if not isinstance(s.value, Var) and reads[t] != 1:  # type: ignore[union-attr]
         return None  # a product read twice would be computed twice

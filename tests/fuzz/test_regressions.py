@@ -1214,3 +1214,24 @@ def f(x0, x1, x2, n):
 """
     args = (np.array([0.3, 0.5]), np.array([0.2, 0.6]), np.array([[0.4]]), 2)
     assert "second_order" in check(source, args)
+
+
+def test_a_scaled_comparison_is_not_folded_into_a_negated_boolean():
+    # Found by the second-order oracle (seed 912): the adjoint of np.fmax with seed -1 reads
+    # `-1.0 * (v1 == t18)`; lowered again for forward over reverse it is `t20 = -1.0 * t19` with t19 a
+    # comparison, and fold.py substituted it into its reader simplified to `-t19`, which NumPy refuses
+    # for booleans (TypeError in the generated tangent). A scaled copy of a comparison now stays.
+    source = """\
+import numpy as np
+
+def f(x0):
+    v1 = 0.5 * 0.5 + 0.5 * 0.5 + np.sum(x0)
+    k0 = 0
+    while v1 < 1.0 and k0 < 1:
+        k0 += 1
+        v1 = v1 + (np.maximum(v1 + v1, v1 if v1 < 0.0 else v1) ** 2 + 0.5)
+    v1 += np.fmax(v1, v1)
+    return -v1
+"""
+    x = np.array([[0.27392337, -0.46042657], [-0.91805295, -0.96694473], [0.62654048, 0.82551115]])
+    assert "second_order" in check(source, (x,))
