@@ -122,17 +122,7 @@ class GradFunction:
         if entry is None or entry[3] is not None and entry[3].changed():
             return self._first_call(args, kwargs)
         _hit()
-        compiled, fix, valued, _ = entry
-        if valued:
-            return self._run(entry, args, kwargs)
-        try:  # (what `_run` does for the "grad" variant, inline: a call fewer on the path every gradient takes)
-            out = compiled(*args, **kwargs)
-        except S2SADError as exc:
-            raise exc.with_traceback(None) from None
-        except Exception as exc:  # noqa: BLE001 -- the user's function failed: explained, then re-raised
-            self._explain_failure(args, kwargs)
-            failures.reraise(exc)
-        return fix(out, args, kwargs)
+        return self._run(entry, args, kwargs)
 
     def _run(self, entry: tuple, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Run a cached entry: the generated code, the scalar check, gradients shaped like the arguments."""
@@ -190,7 +180,7 @@ def _scalar_output(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
     return known[scalars]
 
 
-def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool, key: tuple = ()) -> Callable[..., Any]:
+def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool, key: tuple) -> Callable[..., Any]:
     """`fix(grads, args, kwargs)` for one cached entry: every gradient shaped like its argument.
 
     Specialised once per entry, so a cached call does no per-argument bookkeeping

@@ -34,11 +34,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from . import registry
 from .ir import (Assign, Expr, For, Function, If, Op, Stmt, Var, While, map_blocks, name_counts, stmt_exprs, substitute, walk_expr,
                  walk_stmts)
 from .shapes import unknown
-from .simplify import is_number, simplify
+from .simplify import is_boolean, is_number, simplify
 
 
 def apply(fn: Function) -> Function:
@@ -46,8 +45,7 @@ def apply(fn: Function) -> Function:
     binds, reads = name_counts(fn.body)
     # Names bound to a comparison: `-1.0 * b` makes b's booleans numbers, which `-b` would not (NumPy
     # refuses to negate booleans), so a product with one is never folded into a simplified reader.
-    booleans = {s.target for s in walk_stmts(fn.body) if isinstance(s, Assign) and isinstance(s.target, str)
-                and isinstance(s.value, Op) and s.value.prim in registry.PRIMS and registry.PRIMS[s.value.prim].boolean}
+    booleans = {s.target for s in walk_stmts(fn.body) if isinstance(s, Assign) and isinstance(s.target, str) and is_boolean(s.value)}
     return replace(fn, body=_block(fn.body, reads, binds, booleans))
 
 

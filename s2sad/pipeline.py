@@ -88,11 +88,12 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
         if variant == "grad":
             adjoint = _lean_passes(liveness.apply(adjoint))
             adjoint = inplace.apply(adjoint, scalars) if optimize.SETTINGS.inplace else adjoint
-        if optimize.SETTINGS.sincos and dtypes and variant == "grad":  # (value_and_grad's value stays NumPy's sine)
-            adjoint = sincos.apply(adjoint, {n: np.dtype(d) for n, d in dtypes})
-        if optimize.SETTINGS.reuse and dtypes:  # given only for what s2sad.grad and value_and_grad run
+        dts = {n: np.dtype(d) for n, d in dtypes}  # given only for what s2sad.grad and value_and_grad run
+        if optimize.SETTINGS.sincos and dts and variant == "grad":  # (value_and_grad's value stays NumPy's sine)
+            adjoint = sincos.apply(adjoint, dts)
+        if optimize.SETTINGS.reuse and dts:
             seeds = frozenset(p.name for p in adjoint.params) - {p.name for p in low.fn.params}
-            adjoint = reuse.apply(adjoint, {**dict(layouts), **{n: () for n in scalars}}, {n: np.dtype(d) for n, d in dtypes}, seeds)
+            adjoint = reuse.apply(adjoint, {**dict(layouts), **{n: () for n in scalars}}, dts, seeds)
         return adjoint
     if mode == "forward":
         tangent = forward(low, wrt, set(scalars))

@@ -88,13 +88,13 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
         if p == "multiply":
             # A comparison's booleans keep their product with 1 or -1: it makes them numbers
             # (`-(x == y)` raises in NumPy, and a bool gradient would not add in place).
-            if _is(a, 1) and not _boolean(b):
+            if _is(a, 1) and not is_boolean(b):
                 return b
-            if _is(b, 1) and not _boolean(a):
+            if _is(b, 1) and not is_boolean(a):
                 return a
-            if _is(a, -1) and not _boolean(b):
+            if _is(a, -1) and not is_boolean(b):
                 return simplify(Op("negative", (b,)), shape)
-            if _is(b, -1) and not _boolean(a):
+            if _is(b, -1) and not is_boolean(a):
                 return simplify(Op("negative", (a,)), shape)
             if isinstance(a, Op) and a.prim == "negative" and isinstance(b, Op) and b.prim == "negative":
                 return Op("multiply", (a.args[0], b.args[0]))
@@ -157,7 +157,7 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
     return Op(p, *_drop_defaults(p, args, kwargs))
 
 
-def _boolean(e: Expr) -> bool:
+def is_boolean(e: Expr) -> bool:
     """True for a comparison or a logical function (the registry's `boolean`): a bool (array)."""
     return isinstance(e, Op) and registry.PRIMS[e.prim].boolean
 

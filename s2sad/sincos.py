@@ -44,7 +44,7 @@ from .ir import (
     stmt_exprs,
     walk_expr,
 )
-from .naming import used_names
+from .naming import Namer, used_names
 
 _PAIR = ("sin", "cos")
 
@@ -52,7 +52,7 @@ _PAIR = ("sin", "cos")
 def apply(fn: Function, dtypes: dict[str, Any]) -> Function:
     """`fn` with each float64 parameter's sine and cosine computed by one `sincos` call (see the module docstring)."""
     binds, _ = name_counts(fn.body)
-    taken = used_names(fn)
+    namer = Namer(used_names(fn), "")
     body = list(fn.body)
     for p in fn.params:
         x = p.name
@@ -62,7 +62,7 @@ def apply(fn: Function, dtypes: dict[str, Any]) -> Function:
         if {prim for i in sites for prim in _calls(body[i], x)} != set(_PAIR):
             continue
         first = sites[0]
-        names = [_fresh(f"{prim}_{x}", taken) for prim in _PAIR]
+        names = [namer.fresh(f"{prim}_{x}") for prim in _PAIR]
         s = body[first]
         whole = isinstance(s, Assign) and isinstance(s.target, str) and _trig(s.value) == x
         if whole:  # `t1 = np.sin(x)` keeps its name
@@ -97,11 +97,3 @@ def _trig(e: Expr) -> str | None:
 def _calls(s: Stmt, x: str) -> set[str]:
     """Which of np.sin(x) and np.cos(x) statement `s` computes."""
     return {e.prim for ex in stmt_exprs(s) for e in walk_expr(ex) if _trig(e) == x}  # type: ignore[union-attr]
-
-
-def _fresh(base: str, taken: set[str]) -> str:
-    name = base
-    while name in taken:
-        name += "_"
-    taken.add(name)
-    return name
