@@ -29,17 +29,56 @@ def _is_float(a: Any) -> bool:
     return isinstance(a, np.ndarray) and a.dtype.kind == "f"
 
 
-def _check_input(name: str, a: Any) -> None:
+def _is_float_sequence(a: Any) -> bool:
+    """A list or tuple of floats (or of float arrays of one shape): forward mode differentiates it, as reverse mode does."""
+    if type(a) is not list and type(a) is not tuple:
+        return False
+    try:
+        return np.asarray(a).dtype.kind == "f"
+    except ValueError:  # ragged
+        return False
+
+
+def _nonzero(t: Any) -> bool:
+    """Whether a tangent has any nonzero entry (None and zeros do not)."""
+    if t is None:
+        return False
+    if type(t) is list or type(t) is tuple:
+        return any(_nonzero(x) for x in t)
+    try:
+        return bool(np.any(np.asarray(t) != 0))
+    except (TypeError, ValueError):
+        return True
+
+
+def _check_input(name: str, a: Any, fn: Callable[..., Any] | None = None) -> None:
+    """An `InputError` naming parameter `name` (at `fn`'s def line, when given) unless `a` can be differentiated."""
     if type(a) is np.ndarray and a.dtype.kind in "fiub" or type(a) is float:
         return  # the commonest arguments, accepted in two tests (repeated jvp, hvp and jacobian calls check them)
     if isinstance(a, (complex, np.complexfloating)) or (isinstance(a, np.ndarray) and a.dtype.kind == "c"):
-        raise InputError(f"argument {name!r} is complex; s2sad differentiates real functions only", construct=name)
+        raise InputError(f"argument {name!r} is complex; s2sad differentiates real functions only", construct=name, **_at(fn))
     if a is None or (isinstance(a, np.ndarray) and a.dtype.kind not in "biuf"):
         what = "None" if a is None else f"an array of dtype {a.dtype}"
-        raise InputError(f"argument {name!r} is {what}, which cannot be differentiated", construct=name)
+        raise InputError(f"argument {name!r} is {what}, which cannot be differentiated", construct=name, **_at(fn))
+    if isinstance(a, dict):
+        raise InputError(f"argument {name!r} is a dict: s2sad does not differentiate with respect to a dict (yet)",
+                         construct=name, **_at(fn),
+                         hint="pass its arrays as separate parameters, or a tuple or list of them; "
+                              "a dict not in wrt is a constant and is fine")
     if not isinstance(a, (int, float, np.number, np.ndarray, list, tuple)):
-        raise InputError(f"argument {name!r} is a {type(a).__name__}, which cannot be differentiated", construct=name,
+        raise InputError(f"argument {name!r} is a {type(a).__name__}, which cannot be differentiated", construct=name, **_at(fn),
                          hint="differentiate with respect to numbers and arrays; pass other values as parameters not in wrt")
+
+
+def _at(fn: Callable[..., Any] | None) -> dict[str, Any]:
+    """filename, lineno and source_line of `fn`'s def line, where an argument error is said (nothing when unknown)."""
+    code = getattr(inspect.unwrap(fn), "__code__", None) if fn is not None else None
+    if code is None:
+        return {}
+    import linecache
+
+    return {"filename": code.co_filename, "lineno": code.co_firstlineno,
+            "source_line": linecache.getline(code.co_filename, code.co_firstlineno) or None}
 
 
 def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., Any]:
@@ -56,6 +95,15 @@ def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., 
             )
         # A helper s2sad differentiates through is read like any function; a primitive gets a one-line caller.
         return prim.user_fn if prim.user_fn is not None else _call_of(prim)
+    if inspect.ismethod(fn) and inspect.isfunction(fn.__func__):
+        owner = type(fn.__self__).__name__ if not isinstance(fn.__self__, type) else fn.__self__.__name__
+        name = f"{owner}.{fn.__func__.__name__}"
+        raise SourceUnavailableError(
+            f"{name} is a bound method, which s2sad does not differentiate yet: it differentiates plain functions",
+            construct=name, **_at(fn.__func__),
+            hint=f"write it as a module-level function that takes the arrays the method reads from the object as "
+                 f"parameters, e.g. def {fn.__func__.__name__}(w, data): ..., and pass them",
+        )
     if not inspect.isfunction(fn):  # a builtin, a C function, a NumPy dispatcher, a callable object
         name = getattr(fn, "__name__", type(fn).__name__)
         raise SourceUnavailableError(
@@ -154,3 +202,109 @@ def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
     nd = np.ndarray  # (inlined _kind for the arrays: a function call per argument is a third of the time)
     key = tuple([(a.dtype, a.ndim) if type(a) is nd and 1 not in a.shape else _kind(a) for a in args])
     return key + tuple((k, _kind(v)) for k, v in kwargs.items()) if kwargs else key
+
+
+# -- derivatives never alias an input ---------------------------------------------------------------------
+#
+# Generated code may return a parameter, or a view of one, as a derivative: `w_bar = d` for
+# `np.sum(w * d)` once the seed 1.0 is folded away, `w_bar = d.T`, or a pullback's cotangent handed
+# straight back for the identity. Handed to the caller, such a gradient *is* their data: `g *= 0.1`
+# would scale it. Which returned values may alias a parameter is decided once per generated function,
+# from its IR; only those are copied, so the common case does no per-call work.
+
+
+# Runtime helpers whose result is always a new array (or tuple of them), whatever their arguments.
+_FRESH_HELPERS = frozenset({"sincos_", "matmul_adjoint_a_", "matmul_adjoint_b_", "scatter_add_", "zero_at_", "product_"})
+
+
+def _may_alias(expr: Any, aliasing: set[str]) -> bool:
+    """Whether `expr` may evaluate to (a view of) a value some name in `aliasing` holds."""
+    from .ir import Op, Tup, Var
+
+    if isinstance(expr, Var):
+        return expr.name in aliasing
+    if isinstance(expr, Tup):
+        return any(_may_alias(e, aliasing) for e in expr.elts)
+    if not isinstance(expr, Op):
+        return False  # constants and slices
+    kw = dict(expr.kwargs)
+    if "out" in kw:  # written into an array: the result is that array
+        return _may_alias(kw["out"], aliasing)
+    prim = registry.PRIMS.get(expr.prim)
+    if prim is not None and (type(prim.fn).__name__ == "ufunc" or prim.shape == "reduce"):
+        return False  # a ufunc or a reduction makes a new array (or a number)
+    if expr.prim in _FRESH_HELPERS:
+        return False
+    if expr.prim.endswith("_") and expr.args:  # a runtime adjoint helper: at most its first argument comes back
+        return _may_alias(expr.args[0], aliasing)
+    return any(_may_alias(a, aliasing) for a in expr.args) or any(_may_alias(v, aliasing) for _, v in expr.kwargs)
+
+
+def alias_flags(compiled: Callable[..., Any], count: int, valued: bool = False) -> tuple[bool, ...]:
+    """Per returned derivative (`count` of them; after the value when `valued`): may it alias a parameter?
+
+    A flow-insensitive fixpoint over the generated IR, starting from its parameters (the primals,
+    the seeds, the tangents): conservative, so a name bound anywhere from an aliasing value aliases.
+    """
+    known = getattr(compiled, "__s2sad_alias_flags__", None)
+    if known is not None and known[0] == (count, valued):
+        return known[1]
+    from .ir import Assign, ExprStmt, For, Op, Return, Tup, Var, walk_stmts
+
+    fn = compiled.__s2sad_ir__
+    aliasing = {p.name for p in fn.params}
+    stmts = list(walk_stmts(fn.body))
+    changed = True
+    while changed:
+        changed = False
+        for s in stmts:
+            if isinstance(s, ExprStmt) and isinstance(s.value, Op):  # `stack.append(x)`: the container holds x
+                holders = [a.name for a in s.value.args if isinstance(a, Var) and a.name not in aliasing]
+                if holders and _may_alias(s.value, aliasing):
+                    aliasing.update(holders)
+                    changed = True
+                continue
+            if isinstance(s, Assign):
+                value, targets = s.value, s.targets
+            elif isinstance(s, For):
+                value, targets = s.iter, (s.target if isinstance(s.target, tuple) else (s.target,))
+            else:
+                continue
+            new = [t for t in targets if t not in aliasing]
+            if new and _may_alias(value, aliasing):
+                aliasing.update(new)
+                changed = True
+    flags = [False] * count
+    for s in stmts:
+        if not isinstance(s, Return):
+            continue
+        value = s.value
+        if valued:
+            value = value.elts[1] if isinstance(value, Tup) and len(value.elts) == 2 else value
+        if count > 1 and isinstance(value, Tup) and len(value.elts) == count:
+            flags = [f or _may_alias(e, aliasing) for f, e in zip(flags, value.elts)]
+        else:
+            either = _may_alias(value, aliasing)
+            flags = [f or either for f in flags]
+    result = tuple(flags)
+    try:
+        compiled.__s2sad_alias_flags__ = ((count, valued), result)
+    except AttributeError:
+        pass
+    return result
+
+
+def fresh(g: Any) -> Any:
+    """A copy of a derivative that may alias an input (arrays, and lists or tuples of them)."""
+    if isinstance(g, np.ndarray):
+        return g.copy()
+    if type(g) is list or type(g) is tuple:
+        return type(g)(fresh(x) for x in g)
+    return g
+
+
+def unaliased(flags: tuple[bool, ...], grads: Any) -> Any:
+    """`grads` (one derivative, or a tuple of them) with those flagged copied."""
+    if len(flags) == 1:
+        return fresh(grads) if flags[0] else grads
+    return tuple(fresh(g) if f else g for f, g in zip(flags, grads))

@@ -110,7 +110,8 @@ def cmd_show(ns: argparse.Namespace) -> int:
     from . import api
 
     fn = load_target(ns.target)
-    text = api.source(fn, mode=ns.mode, wrt=parse_wrt(ns.wrt, fn), args=parse_args_values(ns.args))
+    # Ready to paste into a file: the derivatives of the helpers it calls come with it.
+    text = api.source(fn, mode=ns.mode, wrt=parse_wrt(ns.wrt, fn), args=parse_args_values(ns.args), standalone=True)
     sys.stdout.write(highlight(text, _color(ns)))
     return 0
 

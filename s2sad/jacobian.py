@@ -171,7 +171,9 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
                 plans[key] = plan
         base, names, is_tuple, positions, scalars = plan
         for n, p in zip(names, positions):
-            api._check_input(n, args[p])
+            api._check_input(n, args[p], base)
+        if any(api._as_float(args[p]) is not args[p] for p in positions):  # integer and bool arrays: as float64
+            args = tuple(api._as_float(a) if i in positions else a for i, a in enumerate(args))
         tangent = tangents.get(key, False) if mode == "forward" and len(positions) == 1 else None
         if tangent is not None:  # None marks arguments whose Jacobian is not diagonal
             if tangent is False or not optimize.SETTINGS.cheap_calls:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import freshness, optimize, pipeline
-from .arguments import _check_input, _is_float, _is_scalar, _scalars, target
+from .arguments import _check_input, _is_float, _is_float_sequence, _is_scalar, _scalars, alias_flags, fresh, target
 
 _JVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
 _GRADS: "weakref.WeakKeyDictionary[Any, dict[Any, Any]]" = weakref.WeakKeyDictionary()
@@ -58,6 +58,8 @@ def kind(a: Any) -> Any:
     """What a forward-mode plan depends on in an argument: float array, 0-d float array, or (scalar?, float?)."""
     if type(a) is np.ndarray and a.dtype.kind == "f":
         return a.ndim != 0
+    if type(a) is list or type(a) is tuple:  # differentiated when it holds floats, like reverse mode does
+        return ("sequence", _is_float_sequence(a))
     return (_is_scalar(a), _is_float(a))
 
 
@@ -76,8 +78,8 @@ def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "
     base = target(fn, primals)
     names = list(inspect.signature(base).parameters)[: len(primals)]
     for n, p in zip(names, primals):
-        _check_input(n, p)
-    wrt = tuple(n for n, p in zip(names, primals) if _is_float(p))
+        _check_input(n, p, base)
+    wrt = tuple(n for n, p in zip(names, primals) if _is_float(p) or _is_float_sequence(p))
     compiled, dot_params, positional = None, [], False
     if wrt:
         compiled = pipeline.derive(base, "forward", wrt, _scalars(base, primals, {}), variant)
@@ -85,5 +87,19 @@ def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "
         dot_params = [p.name for p in params[-len(wrt):]]
         # Every primal parameter given: the tangents follow them positionally (no keyword binding per call).
         positional = len(params) == len(primals) + len(wrt)
+        if any(alias_flags(compiled, 1, variant == "jvp")):  # the output's tangent may be a tangent passed in: copied
+            compiled = _fresh_tangent(compiled, variant == "jvp")
     plan = plans[key] = (names, wrt, compiled, dot_params, positional)
     return plan
+
+
+def _fresh_tangent(compiled: Callable[..., Any], valued: bool) -> Callable[..., Any]:
+    """`compiled`, with the output's tangent copied: the generated code may return a tangent the caller passed in."""
+    if valued:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            value, dot = compiled(*args, **kwargs)
+            return value, fresh(dot)
+    else:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            return fresh(compiled(*args, **kwargs))
+    return run

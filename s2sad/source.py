@@ -13,6 +13,7 @@ import builtins
 import functools
 import inspect
 import linecache
+import os
 import textwrap
 import types
 from dataclasses import dataclass, field
@@ -176,6 +177,15 @@ def get_source(fn: Callable[..., Any]) -> FunctionSource:
         lines, start = inspect.getsourcelines(raw)
     except (OSError, TypeError):
         lines = linecache.getlines(filename)
+        if not lines and not filename.startswith("<") and not os.path.exists(filename):
+            raise SourceUnavailableError(
+                f"cannot read the source of {name!r}: its file {filename} is missing (deleted or moved since "
+                "the function was defined)",
+                filename=filename,
+                lineno=code.co_firstlineno,
+                construct=name,
+                hint="restore the file, or re-import the function from where its source now is",
+            ) from None
         if not lines:
             raise SourceUnavailableError(
                 f"cannot read the source of {name!r} (defined in {filename}); "

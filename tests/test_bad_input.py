@@ -47,9 +47,21 @@ def located(err: s2sad.S2SADError, module, line: int, construct: str) -> None:
         assert "^" in text
 
 
+# The package's own directory: a checkout is itself often a folder named `s2sad` (what `git clone`
+# gives), so a frame is internal only when its file lies below this directory, not whenever its path
+# merely contains "/s2sad/".
+PACKAGE_DIR = os.path.realpath(os.path.dirname(s2sad.__file__)) + os.sep
+
+
+def internal(path) -> bool:
+    """Whether a traceback frame's file is part of the s2sad package (its API boundary excepted)."""
+    path = os.path.realpath(str(path))
+    return path.startswith(PACKAGE_DIR) and os.path.basename(path) != "api.py"
+
+
 def no_internal_frames(info: pytest.ExceptionInfo) -> None:
     """The traceback ends at the API boundary: no frame of the compiler itself."""
-    inner = [e.name for e in info.traceback if os.sep + "s2sad" + os.sep in str(e.path) and not str(e.path).endswith("api.py")]
+    inner = [e.name for e in info.traceback if internal(e.path)]
     assert not inner, inner
 
 
@@ -463,9 +475,13 @@ def test_int_and_bool_inputs_are_promoted_to_float(tmp_path):
     assert s2sad.vjp(m.sq, 3)[1](1.0) == (6.0,)
     g = s2sad.grad(m.sq)(np.float32(2.0))
     assert g == 4.0 and g.dtype == np.float32  # float32 in, float32 out
-    # jvp: a non-float argument's tangent is ignored, as documented
-    out, tangent = s2sad.jvp(m.sq, (3,), (1.0,))
+    # jvp holds an int argument constant: a zero tangent is fine, a nonzero one is refused, never dropped
+    out, tangent = s2sad.jvp(m.sq, (3,), (0.0,))
     assert out == 9 and tangent == 0.0
+    with pytest.raises(s2sad.InputError, match="argument 'x' is an int, which jvp holds constant") as info:
+        s2sad.jvp(m.sq, (3,), (1.0,))
+    located(info.value, m, 4, "x")
+    no_internal_frames(info)
 
 
 def test_lists_count_as_arrays(tmp_path):

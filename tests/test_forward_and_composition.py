@@ -172,11 +172,14 @@ def test_dot_product_identity_between_modes(rng):
     s2sad.check_grads(logreg_matrix, (w, X, t), modes=("forward", "reverse"), order=2)
 
 
-def test_jvp_ignores_non_float_arguments():
+def test_jvp_holds_non_float_arguments_constant_but_never_drops_a_tangent():
     def f(x, n):
         return x * n
-    out, t = s2sad.jvp(f, (2.0, 3), (1.0, 99))
+    out, t = s2sad.jvp(f, (2.0, 3), (1.0, 0))
     assert (out, t) == (6.0, 3.0)
+    # A nonzero tangent for an int would silently count as zero: refused, naming the parameter (issue 20.6).
+    with pytest.raises(s2sad.InputError, match="argument 'n' is an int"):
+        s2sad.jvp(f, (2.0, 3), (1.0, 99))
 
 
 # -- composition ---------------------------------------------------------------------------------
