@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help=f"comma-separated workloads (default: all of {', '.join(suite.BUILDERS)})")
     parser.add_argument("--peers", default=",".join(peers.PEERS), help="comma-separated peers to try, or 'none' (default: all)")
     parser.add_argument("--repeats", type=int, default=None, help="samples per measurement (default 7; 3 with --quick)")
-    parser.add_argument("--studies", default="all", help="comma-separated extra studies: overhead,growth,memory,checkpoint,passes; 'all' or 'none'")
+    parser.add_argument("--studies", default="all", help="comma-separated extra studies: overhead,growth,closures,memory,checkpoint,passes; 'all' or 'none'")
     parser.add_argument("--out", default=str(HERE), help="directory for RESULTS.md, results.png and results.json (default: benchmarks/)")
     parser.add_argument("--no-plot", action="store_true", help="skip the PNG chart")
     parser.add_argument("--readme", action="store_true", help="write the headline table into README.md between the bench markers")
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown workload(s) {unknown}; choose from {list(suite.BUILDERS)}")
     which_peers = () if args.peers == "none" else tuple(p.strip() for p in args.peers.split(",") if p.strip())
-    all_studies = ("overhead", "growth", "memory", "checkpoint", "passes")
+    all_studies = ("overhead", "growth", "closures", "memory", "checkpoint", "passes")
     chosen = all_studies if args.studies == "all" else () if args.studies == "none" else tuple(s.strip() for s in args.studies.split(","))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -140,8 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         results["overhead"] = studies.call_overhead(quick, repeats, min_time)
     if "growth" in chosen:
         log("  growth with function size")
-        sizes = (10, 100) if quick else (10, 100, 1000)
+        sizes = (10, 100, 1000) if quick else (10, 100, 1000, 10000)
         results["growth"] = studies.growth(sizes, 1 if quick else 5, repeats, min_time)
+    if "closures" in chosen:
+        log("  closures of one def")
+        results["closures"] = studies.closures(quick)
     if "memory" in chosen:
         log("  memory through a long loop")
         results["memory"] = studies.memory(quick, repeats, min_time)

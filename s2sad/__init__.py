@@ -22,6 +22,7 @@ from .trace import trace
 from .graph import graph
 from .export import export
 from .checkpoint import checkpoint
+from .jit import jit
 from . import optimize
 
 __version__ = "0.1.0"
@@ -29,7 +30,7 @@ __version__ = "0.1.0"
 __all__ = [
     "differentiate", "grad", "value_and_grad", "vjp", "jvp", "source", "jacobian", "hessian", "hvp", "check_grads", "cache_info",
     "Differentiable", "primitive", "defvjp", "defjvp",
-    "explain", "trace", "graph", "export", "checkpoint", "optimize",
+    "explain", "trace", "graph", "export", "checkpoint", "optimize", "jit",
     "S2SADError", "UnsupportedSyntaxError", "UnknownFunctionError", "SourceUnavailableError",
     "WrtError", "NonDifferentiableError", "ShapeError", "InputError", "DerivativeError", "RegenerationWarning", "__version__",
 ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import registry
-from .errors import NonDifferentiableError
+from . import failures, registry
+from .errors import NonDifferentiableError, S2SADError
 from .ir import Assign, Expr, ExprStmt, For, Function, If, Op, Return, Tup, Var, While, names_read, walk_stmts
 
 
@@ -117,7 +117,11 @@ def analyze(fn: Function, wrt: set[str], outputs: tuple[str, ...], mode: str) ->
         changed = False
         for s in stmts:
             if isinstance(s, Assign) and names_read(s.value) & varied:
-                check_rules(s.value, varied, mode)  # a varied argument without a rule is an error, not a zero
+                try:
+                    check_rules(s.value, varied, mode)  # a varied argument without a rule is an error, not a zero
+                except S2SADError as err:  # at this statement's line (the caller adds the file)
+                    failures.place(err, s.line)
+                    raise
             if isinstance(s, Assign) and (dependencies(s.value, mode) & varied or _popped_from(s) & stacks and set(s.targets) <= restored):
                 new = set(s.targets) - varied
                 if new:

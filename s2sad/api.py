@@ -15,12 +15,16 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import failures, freshness, optimize, pipeline
-from .errors import InputError, S2SADError, ShapeError
+from . import backends, failures, freshness, optimize, pipeline, pytrees
+from .errors import InputError, S2SADError, ShapeError, UnsupportedSyntaxError
 
 from .arguments import (  # noqa: F401 -- the rest of s2sad reaches them as api.X
     _is_scalar,
     _is_float,
+    _nonzero,
+    _at,
+    alias_flags,
+    unaliased,
     _check_input,
     target,
     _scalars,
@@ -65,6 +69,7 @@ class GradFunction:
         self.wrt = wrt
         self.with_value = with_value
         self._fast: dict[Any, tuple[Callable[..., Any], Callable[..., Any]]] = {}  # argument kinds -> (compiled, fix)
+        self._method = pytrees.unwrap_method(fn)[2]  # a bound method: its object's attributes are read per call
         _LIVE.add(self)
         name = getattr(fn, "__name__", "f")
         self.__name__ = f"{'value_and_grad' if with_value else 'grad'}_{name}"
@@ -82,6 +87,11 @@ class GradFunction:
         return pipeline.derive(base, "reverse", wrt, _scalars(base, args, kwargs), variant)
 
     def _s2sad_target(self, args: tuple[Any, ...]) -> Callable[..., Any]:
+        if getattr(self.fn, "__s2sad_outlined__", None) is not None:  # (revolve.outline)
+            raise UnsupportedSyntaxError(
+                f"a second derivative through the checkpointed loops of {self.fn.__name__} is not supported",
+                construct="memory", hint="differentiate the gradient made without memory= or snapshots= "
+                                         "(or use s2sad.hessian, s2sad.hvp on the function itself)")
         if self.with_value:
             return self._compiled(args, {}, "value_and_grad")
         # Differentiating the gradient again (hvp, hessian, jvp of grad): the "grad" variant where it
@@ -95,7 +105,7 @@ class GradFunction:
         names = list(optimize.signature(base).parameters)
         for n, a in list(zip(names, args)) + list(kwargs.items()):
             if n in wrt:  # other arguments are constants of any kind: an option, None, a string
-                _check_input(n, a)
+                _check_input(n, a, base)
         positions = tuple(names.index(w) for w in wrt)
         if _returns_tuple(pipeline.lowered(base)):
             raise _not_scalar(self.fn, "a tuple")
@@ -117,6 +127,8 @@ class GradFunction:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # The cheap call path: once per kind of arguments, `_first_call` resolves wrt, checks the
         # arguments and finds the compiled code; a repeated call only runs it and fixes the gradients.
+        if self._method:
+            return self._structured(args, kwargs)
         entry = self._fast.get(_kinds(args, kwargs))
         # (entry[3]: the watch of the globals the code read, or None when it read none that can change)
         if entry is None or entry[3] is not None and entry[3].changed():
@@ -135,19 +147,67 @@ class GradFunction:
             self._explain_failure(args, kwargs)  # (the function's own failure, or an output that is not a number)
             failures.reraise(exc)
         if not valued:  # the "grad" variant: the output is a number by construction
-            return fix(out, args, kwargs)
+            try:
+                return fix(out, args, kwargs)
+            except ValueError:  # a gradient that cannot take its argument's shape (below)
+                self._mismatch(args, kwargs)
+                raise
         value, grads = out
         if type(value) not in _SCALAR_TYPES and (isinstance(value, tuple) or np.ndim(value) != 0):
             raise _not_scalar(self.fn, "a tuple" if isinstance(value, tuple) else f"shape {np.shape(value)}") from None
-        grads = fix(grads, args, kwargs)
+        try:
+            grads = fix(grads, args, kwargs)
+        except ValueError:
+            self._mismatch(args, kwargs)
+            raise
         return (value, grads) if self.with_value else grads
+
+    def _mismatch(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """A gradient did not fit its argument's shape: the arguments do not fit together (`x * y` of
+        shapes (3,) and (4,)), which the gradient code need not find out when it never forms `x * y`.
+        Run the function itself, so that NumPy's own error is raised at the user's line."""
+        try:
+            self.fn(*args, **kwargs)
+        except Exception as exc:  # NumPy's own error, with the user's line in its traceback
+            raise exc from None
+
+    @_user_errors
+    def _structured(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """A call with dicts, lists or tuples of arrays (or of a bound method): differentiated leaf by leaf
+        through the flat function (`pytrees.py`), the gradients given back in the arguments' structure."""
+        call = pytrees.prepare(self.fn, args, kwargs, self.wrt)
+        what = pytrees.output_kind(call)
+        if what is not None:  # `return {"a": ..., "b": ...}`: no gradient; say what it returned
+            raise _not_scalar(pytrees.unwrap_method(self.fn)[0], what, structured=True)
+        inner = pytrees.inner_grad(call, self.with_value)
+        out = inner(*call.args)
+        if self.with_value:
+            value, grads = out
+            return value, pytrees.restructure(call, grads)
+        return pytrees.restructure(call, out)
 
     @_user_errors
     def _first_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """The first call with arguments of these kinds: build the entry, then run it."""
-        compiled, positions, is_tuple, wrt, valued, watch = self._entry(args, kwargs)
+        if pytrees.needs_flat(self.fn, args, kwargs):
+            return self._structured(args, kwargs)
         key = _kinds(args, kwargs)
-        entry = self._fast[key] = (compiled, _fixer(positions, wrt, is_tuple, key[:len(args)]), valued, watch)
+        base = target(self.fn, args)
+        wrt_names, _ = pipeline.resolve_wrt(base, self.wrt)
+        promote = _promotion(base, wrt_names, args, kwargs)
+        if promote is not None:  # integer or bool arrays in wrt: differentiated as float64, never in their own dtype
+            args, kwargs = promote(args, kwargs)
+        compiled, positions, is_tuple, wrt, valued, watch = self._entry(args, kwargs)
+        # Dask, CuPy or other NumPy-like arrays: the code reads its `np` from them (backends.py); NumPy's is untouched.
+        compiled = backends.retarget(compiled, backends.call_family(args, kwargs, list(optimize.signature(base).parameters), base))
+        fix = _fixer(positions, wrt, is_tuple, key[:len(args)])
+        ir = getattr(compiled, "__s2sad_ir__", None)
+        flags = alias_flags(compiled, len(wrt), valued) if ir is not None else ()
+        if any(flags):  # the generated code may hand back an input (or a view of one): copy those, and only those
+            fix = _unaliasing(fix, flags)
+        if promote is not None:
+            compiled = _promoting(compiled, promote)
+        entry = self._fast[key] = (compiled, fix, valued, watch)
         return self._run(entry, args, kwargs)
 
     @_user_errors
@@ -157,6 +217,55 @@ class GradFunction:
         out = self.fn(*args, **kwargs)
         if isinstance(out, tuple) or np.ndim(out) != 0:
             raise _not_scalar(self.fn, "a tuple" if isinstance(out, tuple) else f"shape {np.shape(out)}") from None
+
+
+def _unaliasing(fix: Callable[..., Any], flags: tuple[bool, ...]) -> Callable[..., Any]:
+    """`fix` after copying the gradients that may alias an input (`arguments.alias_flags`)."""
+
+    def fix_fresh(grads: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        return fix(unaliased(flags, grads), args, kwargs)
+
+    return fix_fresh
+
+
+def _as_float(a: Any) -> Any:
+    """An integer or bool array or NumPy scalar as float64 (int8 `x * x` would overflow); anything else as it is."""
+    if isinstance(a, np.ndarray) and a.dtype.kind in "iub":
+        return a.astype(np.float64)
+    if isinstance(a, (np.integer, np.bool_)):
+        return np.float64(a)
+    return a
+
+
+def _promotion(fn: Callable[..., Any], wrt: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[..., Any] | None:
+    """`promote(args, kwargs)`, making the integer and bool arrays in `wrt` float64; None when there are none."""
+    names = list(optimize.signature(fn).parameters)
+    positions = [i for i, n in enumerate(names[: len(args)]) if n in wrt and _as_float(args[i]) is not args[i]]
+    keys = [n for n in wrt if n in kwargs and _as_float(kwargs[n]) is not kwargs[n]]
+    if not positions and not keys:
+        return None
+
+    def promote(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        if positions:
+            args = list(args)
+            for i in positions:
+                args[i] = _as_float(args[i])
+            args = tuple(args)
+        if keys:
+            kwargs = {**kwargs, **{k: _as_float(kwargs[k]) for k in keys}}
+        return args, kwargs
+
+    return promote
+
+
+def _promoting(compiled: Callable[..., Any], promote: Callable[..., Any]) -> Callable[..., Any]:
+    """`compiled`, called with the integer arguments it differentiates made float64."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        args, kwargs = promote(args, kwargs)
+        return compiled(*args, **kwargs)
+
+    return run
 
 
 def _lean(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
@@ -228,7 +337,7 @@ def _returns_tuple(low: Any) -> bool:
     )
 
 
-def _not_scalar(fn: Callable[..., Any], what: str) -> ShapeError:
+def _not_scalar(fn: Callable[..., Any], what: str, structured: bool = False) -> ShapeError:
     """The error for `grad` of a function whose output is not a scalar."""
     try:
         where = pipeline._where(inspect.unwrap(fn))
@@ -237,7 +346,9 @@ def _not_scalar(fn: Callable[..., Any], what: str) -> ShapeError:
     return ShapeError(
         f"grad needs a scalar output, but {getattr(fn, '__name__', 'the function')} returned {what}",
         construct="grad",
-        hint="use s2sad.jacobian for every derivative, or s2sad.vjp with a cotangent",
+        hint="use s2sad.jacobian for every derivative, or s2sad.vjp with a cotangent" if not structured else
+        "use s2sad.jacobian (it gives the Jacobians in the output's structure), or s2sad.vjp with a cotangent "
+        "in the output's structure; to differentiate one entry, return it alone",
         **where,
     )
 
@@ -277,36 +388,57 @@ def _fix_all(grads: Any, wrt: tuple[str, ...], positions: tuple[int, ...], args:
     return tuple(fix_grad(g, _arg(p, w, args, kwargs)) for g, p, w in zip(grads, positions, wrt))
 
 
-def grad(fn: Callable[..., Any], wrt: Wrt = 0) -> GradFunction:
-    """A function that returns the gradient of scalar-valued `fn` with respect to `wrt`."""
-    return GradFunction(fn, wrt, with_value=False)
+def grad(fn: Callable[..., Any], wrt: Wrt = 0, *, memory: Any = None, snapshots: int | None = None) -> GradFunction:
+    """A function that returns the gradient of scalar-valued `fn` with respect to `wrt`.
+
+    `memory` ("100MB", or bytes) or `snapshots` (states kept): checkpoint each top-level
+    `for i in range(n)` loop of `fn` with Revolve's binomial schedule (`s2sad/revolve.py`).
+    """
+    return GradFunction(_checkpointed(fn, memory, snapshots), wrt, with_value=False)
 
 
-def value_and_grad(fn: Callable[..., Any], wrt: Wrt = 0) -> GradFunction:
-    """A function that returns `(fn(*args), gradient)`."""
-    return GradFunction(fn, wrt, with_value=True)
+def value_and_grad(fn: Callable[..., Any], wrt: Wrt = 0, *, memory: Any = None, snapshots: int | None = None) -> GradFunction:
+    """A function that returns `(fn(*args), gradient)` (`memory`, `snapshots`: as for `grad`)."""
+    return GradFunction(_checkpointed(fn, memory, snapshots), wrt, with_value=True)
+
+
+def _checkpointed(fn: Callable[..., Any], memory: Any, snapshots: int | None) -> Callable[..., Any]:
+    """`fn` with its loops checkpointed (`revolve.outline`) when a budget is given; else `fn` itself."""
+    if memory is None and snapshots is None:
+        return fn
+    from . import revolve
+
+    return revolve.outline(fn, memory, snapshots)
 
 
 @_user_errors
 def vjp(fn: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
     """`(fn(*primals), pullback)`; `pullback(cotangent)` gives one adjoint per primal."""
+    if pytrees.needs_flat(fn, primals, {}):
+        return pytrees.vjp(fn, primals)
     base = target(fn, primals)
     names = list(inspect.signature(base).parameters)[: len(primals)]
     for n, a in zip(names, primals):
-        _check_input(n, a)
+        _check_input(n, a, base)
     wrt = tuple(names)
-    compiled = pipeline.derive(base, "reverse", wrt, _scalars(base, primals, {}), "vjp", _layouts(base, primals, {}))
+    given = primals
+    # Integer arrays stay as they are: vjp takes every primal, and an integer primal is usually an index
+    # (`x[idx]`), which float64 would break; grad promotes only the integer arrays its `wrt` names.
+    # ("quiet_vjp": `fn(*primals)` below prints and logs; the pullback's forward sweep runs it again without them)
+    compiled = pipeline.derive(base, "reverse", wrt, _scalars(base, primals, {}), "quiet_vjp", _layouts(base, primals, {}))
+    compiled = backends.retarget(compiled, backends.call_family(primals, {}, names, base))  # Dask, CuPy: backends.py
     low = pipeline.lowered(base)
     seeds = [p.name for p in compiled.__s2sad_ir__.params[-len(low.outputs):]]
+    flags = alias_flags(compiled, len(wrt))  # which adjoints may be a primal or the cotangent itself: copied
     out = fn(*primals)
 
     @_user_errors
     def pullback(cotangent: Any) -> tuple[Any, ...]:
         _check_cotangent(cotangent, out)
         cts = tuple(cotangent) if low.tuple_output else (cotangent,)
-        grads = compiled(*primals, **dict(zip(seeds, cts)))
+        grads = unaliased(flags, compiled(*primals, **dict(zip(seeds, cts))))
         grads = (grads,) if len(wrt) == 1 else grads
-        return tuple(fix_grad(g, a) for g, a in zip(grads, primals))
+        return tuple(fix_grad(g, a) for g, a in zip(grads, given))
 
     return out, pullback
 
@@ -321,14 +453,27 @@ def _check_cotangent(c: Any, o: Any) -> None:
         for ci, oi in zip(c, o):
             _check_cotangent(ci, oi)
         return
+    if isinstance(o, list) and isinstance(c, (tuple, list)):
+        # A list of pieces (np.split, np.array_split: maybe of different shapes): a cotangent piece by piece.
+        if len(c) != len(o):
+            raise ShapeError(f"the output is a list of {len(o)}, but the cotangent has {len(c)} parts", construct="pullback")
+        for ci, oi in zip(c, o):
+            _check_cotangent(ci, oi)
+        return
     if isinstance(c, (tuple, list)) and not isinstance(o, (tuple, list)) and np.ndim(o) == 0:
         raise ShapeError(f"the output is a scalar, but the cotangent is a {type(c).__name__}", construct="pullback")
     try:
+        out_shape = np.shape(o)
+    except ValueError:  # a ragged list of pieces: the cotangent must be a list of them too
+        raise ShapeError(f"the output is a list of {len(o)} arrays of different shapes, but the cotangent is "
+                         f"{type(c).__name__}", construct="pullback",
+                         hint="give a list with one cotangent per piece, of the piece's shape") from None
+    try:
         shape = np.shape(c)
     except ValueError:  # a ragged sequence
-        raise ShapeError(f"the cotangent is a ragged {type(c).__name__}, but the output has shape {np.shape(o)}", construct="pullback") from None
-    if shape != np.shape(o):
-        raise ShapeError(f"cotangent has shape {shape}, but the output has shape {np.shape(o)}", construct="pullback")
+        raise ShapeError(f"the cotangent is a ragged {type(c).__name__}, but the output has shape {out_shape}", construct="pullback") from None
+    if shape != out_shape:
+        raise ShapeError(f"cotangent has shape {shape}, but the output has shape {out_shape}", construct="pullback")
 
 
 @_user_errors
@@ -341,6 +486,8 @@ def _forward(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[A
     """`jvp`, or with `variant` "tangent" only `J @ tangents` (what `hvp` needs: the value is not computed)."""
     if len(primals) != len(tangents):
         raise ShapeError(f"jvp got {len(primals)} primals but {len(tangents)} tangents", construct="jvp")
+    if pytrees.needs_flat(fn, primals, {}):
+        return pytrees.jvp(fn, primals, tangents, variant)
     return _run_tangent(_jvp_plan(fn, primals, variant), fn, primals, tangents, variant)
 
 
@@ -349,13 +496,20 @@ def _run_tangent(plan: tuple, fn: Callable[..., Any], primals: tuple[Any, ...], 
     names, wrt, compiled, dot_params, positional = plan
     dots = []  # in the order of `wrt`, which is the order of the parameters
     for n, p, t in zip(names, primals, tangents):
-        _check_input(n, p)
+        _check_input(n, p, fn)
         if n in wrt:
             if type(t) is list or type(t) is tuple:  # a list's `*` and `+` repeat and join: give it array arithmetic
                 t = np.asarray(t, dtype=float)
             if (t.shape if type(t) is np.ndarray else np.shape(t)) != (p.shape if type(p) is np.ndarray else np.shape(p)):
                 raise ShapeError(f"tangent for {n!r} has shape {np.shape(t)}, but the primal has shape {np.shape(p)}", construct="jvp")
             dots.append(t)
+        elif _nonzero(t):  # an integer, bool or int sequence is a constant of forward mode: never drop a direction silently
+            raise InputError(
+                f"argument {n!r} is {_describe(p)}, which jvp holds constant, but its tangent is not zero",
+                construct=n, **_at(fn),
+                hint=f"pass {n!r} as floats (float(x), np.asarray(x, float)) to differentiate with respect to it, "
+                     "or give it a zero tangent to hold it constant",
+            )
     if compiled is None:
         out = fn(*primals)
         zero = tuple(np.zeros_like(o, dtype=float) for o in out) if isinstance(out, tuple) else np.zeros_like(out, dtype=float)
@@ -363,6 +517,16 @@ def _run_tangent(plan: tuple, fn: Callable[..., Any], primals: tuple[Any, ...], 
     if positional:
         return compiled(*primals, *dots)
     return compiled(*primals, **dict(zip(dot_params, dots)))
+
+
+def _describe(a: Any) -> str:
+    """'an int', 'an int64 array', 'a list of ints': what an argument is, in an error."""
+    if isinstance(a, np.ndarray):
+        return f"an array of dtype {a.dtype}"
+    if type(a) is list or type(a) is tuple:
+        return f"a {type(a).__name__} without floats"
+    name = type(a).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def grad_of(fn: Callable[..., Any], wrt: Wrt = 0) -> GradFunction:
@@ -397,7 +561,8 @@ def _annotation_scalars(fn: Callable[..., Any]) -> frozenset[str]:
 
 
 @_user_errors
-def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Sequence[Any] | None = None) -> str:
+def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Sequence[Any] | None = None,
+           standalone: bool = False, *, memory: Any = None, snapshots: int | None = None) -> str:
     """The generated source of `fn` for `mode` ("reverse", "forward", "wengert", "grad" or "tangent").
 
     With example `args`, the code is specialised the way a call with those
@@ -409,11 +574,17 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
     the arrays' dtypes, writing into dead temporaries and taking a float64 array's sine
     and cosine with one `sincos` call). "tangent" is forward mode returning
     the output's tangent alone, which `hvp` and the diagonal Jacobian run.
+    With `standalone`, the text also defines what it calls by name -- the derivatives
+    of your helpers (`helper_vjp`), the helpers, the module constants they read --
+    so that it runs pasted into a file (what `s2sad show` prints).
     """
+    fn = _checkpointed(fn, memory, snapshots)  # `memory`, `snapshots`: the code `grad(fn, memory=...)` runs
     modes = (*pipeline.MODES, "grad", "tangent")
     if mode not in modes:
         raise InputError(f"mode must be one of {', '.join(map(repr, modes))}, not {mode!r}", construct="mode")
     args_t = tuple(args) if args is not None else ()
+    if pytrees.needs_flat(fn, args_t, {}):
+        return pytrees.source(fn, mode, wrt, args_t, args is not None, standalone)
     base = target(fn, args_t)
     scalars = _scalars(base, args_t, {}) if args is not None else _annotation_scalars(base)
     names: tuple[str, ...] = ()
@@ -424,21 +595,42 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
     layouts = _layouts(base, args_t, {}) if args is not None else frozenset()
     if mode == "grad":
         dtypes = _dtypes(base, args_t, {}) if args is not None else frozenset()
-        return Code(pipeline.show(base, "reverse", names, scalars, "grad", layouts, dtypes))
-    if mode == "tangent":
-        return Code(pipeline.show(base, "forward", names, scalars, "tangent"))
-    return Code(pipeline.show(base, mode, names, scalars, layouts=layouts))  # (only reverse mode reads them)
+        stage = ("reverse", names, scalars, "grad", layouts, dtypes)
+    elif mode == "tangent":
+        stage = ("forward", names, scalars, "tangent")
+    else:
+        stage = (mode, names, scalars, "vjp", layouts)  # (only reverse mode reads the layouts)
+    text = pipeline.show(base, *stage)
+    if standalone:
+        from .export import standalone as made_standalone
+
+        text = made_standalone(base, pipeline.generate(base, *stage), text)
+    return Code(text)
 
 
 class Differentiable:
     """A function decorated with `@s2sad.differentiate`: calls like the original."""
 
     def __init__(self, fn: Callable[..., Any], wrt: Wrt = 0) -> None:
+        # `@differentiate` above `@staticmethod` or `@classmethod`: the function, bound (or not) on access.
+        self._binding = "static" if isinstance(fn, staticmethod) else "class" if isinstance(fn, classmethod) else None
+        if self._binding:
+            fn = fn.__func__
         functools.update_wrapper(self, fn)
         self.__wrapped__ = fn
         self.wrt = wrt
         self.grad = grad(fn, wrt)
         self.value_and_grad = value_and_grad(fn, wrt)
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        """The descriptor protocol: on an instance (or, for a classmethod, a class) a `BoundDifferentiable`."""
+        if self._binding == "static":
+            return self
+        if self._binding == "class":
+            obj = objtype if objtype is not None else type(obj)
+        if obj is None:
+            return self
+        return BoundDifferentiable(self, obj)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.__wrapped__(*args, **kwargs)
@@ -486,8 +678,59 @@ class Differentiable:
         return f"<s2sad.Differentiable {self.__wrapped__.__qualname__} wrt={self.wrt!r}>"
 
 
-def differentiate(fn: Callable[..., Any] | None = None, *, wrt: Wrt = 0) -> Any:
-    """Decorator: `@differentiate` or `@differentiate(wrt=("w", "b"))`."""
+class BoundDifferentiable:
+    """A decorated method on its object: `m.loss(w)` calls it; `m.loss.grad(w)` differentiates with respect
+    to `wrt`, counted after `self`, reading `self`'s attributes at call time as constants."""
+
+    def __init__(self, owner: Differentiable, obj: Any) -> None:
+        import types
+
+        self._owner, self.__self__ = owner, obj
+        self.__func__ = owner.__wrapped__
+        self.__name__ = owner.__wrapped__.__name__
+        self.__doc__ = owner.__wrapped__.__doc__
+        self.wrt = owner.wrt
+        self._method = types.MethodType(owner.__wrapped__, obj)
+        self.__s2sad_bound__ = (owner.__wrapped__, obj, True)  # what `pytrees.unwrap_method` reads
+
+    @functools.cached_property
+    def grad(self) -> GradFunction:
+        return grad(self._method, self.wrt)
+
+    @functools.cached_property
+    def value_and_grad(self) -> GradFunction:
+        return value_and_grad(self._method, self.wrt)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._method(*args, **kwargs)
+
+    def source(self, mode: str = "reverse", args: Sequence[Any] | None = None) -> str:
+        return source(self._method, mode, self.wrt, args)
+
+    def jvp(self, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+        return jvp(self._method, primals, tangents)
+
+    def explain(self, **kwargs: Any) -> Any:
+        from .explain import explain
+
+        return explain(self._method, wrt=self.wrt, **kwargs)
+
+    def trace(self, *args: Any, **kwargs: Any) -> Any:
+        from .trace import trace
+
+        return trace(self._method, args, wrt=self.wrt, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<s2sad.Differentiable bound method {self.__func__.__qualname__} of {self.__self__!r}>"
+
+
+def differentiate(fn: Callable[..., Any] | None = None, *, wrt: Wrt = 0, jit: bool = False) -> Any:
+    """Decorator: `@differentiate` or `@differentiate(wrt=("w", "b"))`; `jit=True` compiles
+    `.grad` and `.value_and_grad` with Numba (`s2sad.jit`)."""
+    if jit:
+        from .jit import differentiate as differentiate_jit
+
+        return differentiate_jit(fn, wrt=wrt)
     if fn is None:
         return lambda f: Differentiable(f, wrt)
     return Differentiable(fn, wrt)

@@ -14,6 +14,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import layouts, optimize, registry
+from .backends import foreign
 from .errors import InputError, NonDifferentiableError, SourceUnavailableError
 
 
@@ -26,7 +27,9 @@ def _is_float(a: Any) -> bool:
         return False
     if isinstance(a, (float, np.floating)):
         return True
-    return isinstance(a, np.ndarray) and a.dtype.kind == "f"
+    if isinstance(a, np.ndarray):
+        return a.dtype.kind == "f"
+    return foreign(a) and np.dtype(a.dtype).kind == "f"  # a Dask or CuPy array (backends.py)
 
 
 def _is_float_sequence(a: Any) -> bool:
@@ -59,6 +62,12 @@ def _check_input(name: str, a: Any, fn: Callable[..., Any] | None = None) -> Non
         raise InputError(f"argument {name!r} is complex; s2sad differentiates real functions only", construct=name, **_at(fn))
     if a is None or (isinstance(a, np.ndarray) and a.dtype.kind not in "biuf"):
         what = "None" if a is None else f"an array of dtype {a.dtype}"
+        raise InputError(f"argument {name!r} is {what}, which cannot be differentiated", construct=name, **_at(fn))
+    if foreign(a):  # a Dask, CuPy or other NumPy-like array (backends.py): differentiated in its own library
+        kind = np.dtype(a.dtype).kind
+        if kind in "fiub":
+            return
+        what = "complex" if kind == "c" else f"an array of dtype {a.dtype}"
         raise InputError(f"argument {name!r} is {what}, which cannot be differentiated", construct=name, **_at(fn))
     if isinstance(a, dict):
         raise InputError(f"argument {name!r} is a dict: s2sad does not differentiate with respect to a dict (yet)",
@@ -155,7 +164,9 @@ def _layouts(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
         return frozenset()
     # Exactly the arrays `_kinds` keys on: plain ndarrays passed in the call (not defaults, not subclasses).
     bound = _bound(fn, args, kwargs, defaults=False)
-    return frozenset((n, layouts.of_value(v)) for n, v in bound.items() if type(v) is np.ndarray and v.ndim)
+    # (and the foreign arrays of `_kind`: a Dask array's layout is known without computing it)
+    return frozenset((n, layouts.of_value(v) if type(v) is np.ndarray else tuple(d == 1 for d in v.shape))
+                     for n, v in bound.items() if (type(v) is np.ndarray or foreign(v)) and v.ndim)
 
 
 def _dtypes(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset:
@@ -163,6 +174,8 @@ def _dtypes(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any
     if not (optimize.SETTINGS.layouts and optimize.SETTINGS.reuse):
         return frozenset()
     bound = _bound(fn, args, kwargs, defaults=False)
+    if any(type(v) is not np.ndarray and foreign(v) for v in bound.values()):
+        return frozenset()  # `out=` writes and `sincos` are NumPy's: none for Dask or CuPy arrays
     return frozenset((n, v.dtype.str) for n, v in bound.items() if type(v) is np.ndarray and v.ndim)
 
 
@@ -172,16 +185,28 @@ def fix_grad(g: Any, a: Any) -> Any:
         if type(g) is np.ndarray and g.dtype is a.dtype and g.base is None and g.shape == a.shape and a.dtype.kind == "f":
             return g  # a fresh array (no base, so writeable) of the argument's shape and float dtype
     elif type(a) is float:
-        return g if type(g) is float else float(g)
+        return g if type(g) is float or foreign(g) else float(g)  # (a Dask or CuPy number stays lazy)
     if isinstance(a, np.ndarray):
         dtype = a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
         if type(g) is np.ndarray and g.shape == a.shape and g.dtype == dtype and g.flags.writeable:
             return g
+        if foreign(g):  # a NumPy argument beside Dask data: its gradient stays a lazy Dask array (backends.py)
+            from .backends import like
+
+            return like(a, g)
         return np.array(np.broadcast_to(g, a.shape), dtype=dtype)
+    if foreign(g) and not isinstance(a, np.ndarray):  # a number's gradient from Dask or CuPy arrays: left lazy
+        return g
     if isinstance(a, np.floating):
         return a.dtype.type(g)
     if isinstance(a, (float, int)):
         return float(g)
+    if foreign(a):  # a Dask or CuPy array: the gradient is one of its library, shape and float dtype
+        if type(g) is type(a) and g.shape == a.shape and g.dtype == (a.dtype if np.dtype(a.dtype).kind == "f" else np.float64):
+            return g
+        from .backends import like
+
+        return like(a, g)
     return g
 
 
@@ -189,7 +214,10 @@ def _kind(a: Any) -> Any:
     """0 for a number; for an array its dtype and its rank, or its axes of length one when it has any; -1 for anything else."""
     if type(a) is np.ndarray:
         return (a.dtype, a.ndim) if 1 not in a.shape else (a.dtype, tuple(d == 1 for d in a.shape))
-    return 0 if type(a) is float or _is_scalar(a) else -1
+    if type(a) is float or _is_scalar(a):
+        return 0
+    # A Dask or CuPy array: its dtype and layout, and its type, so each library gets its own entry.
+    return (a.dtype, tuple(d == 1 for d in a.shape), type(a)) if foreign(a) else -1
 
 
 def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
@@ -198,7 +226,7 @@ def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
         a = args[0]
         if type(a) is np.ndarray:
             return (a.dtype, a.ndim) if 1 not in a.shape else (a.dtype, tuple(d == 1 for d in a.shape))
-        return (0 if type(a) is float or _is_scalar(a) else -1,)
+        return (0 if type(a) is float or _is_scalar(a) else _kind(a),)
     nd = np.ndarray  # (inlined _kind for the arrays: a function call per argument is a third of the time)
     key = tuple([(a.dtype, a.ndim) if type(a) is nd and 1 not in a.shape else _kind(a) for a in args])
     return key + tuple((k, _kind(v)) for k, v in kwargs.items()) if kwargs else key
@@ -300,7 +328,7 @@ def fresh(g: Any) -> Any:
         return g.copy()
     if type(g) is list or type(g) is tuple:
         return type(g)(fresh(x) for x in g)
-    return g
+    return g.copy() if foreign(g) else g
 
 
 def unaliased(flags: tuple[bool, ...], grads: Any) -> Any:

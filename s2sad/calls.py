@@ -37,8 +37,10 @@ def user_primitive(obj: Any, fs: FunctionSource, node: ast.AST) -> Primitive:
     """
     from .api import target
     from .cache import CACHE
+    from .varargs import specialise
 
     fn = target(obj, ()) if hasattr(obj, "_s2sad_target") else obj
+    fn = specialise(fn, node) or fn  # `def h(*args)` called with a fixed number of arguments (varargs.py)
     prim = registry.lookup(fn)
     if prim is None:
         prim = _new_user_primitive(fn, fs, node)
@@ -66,7 +68,8 @@ def _new_user_primitive(fn: Any, fs: FunctionSource, node: ast.AST) -> Primitive
         raise fs.error(UnsupportedSyntaxError, f"cannot read the signature of {name}", node, construct=name) from None
     for p in sig.parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            raise fs.error(UnsupportedSyntaxError, f"{name} takes *args or **kwargs, which is not supported", node, construct=name)
+            raise fs.error(UnsupportedSyntaxError, f"{name} takes *args or **kwargs, which is not supported", node, construct=name,
+                           hint=f"name {name}'s parameters (def {name}(a, b)), or pass the values as one tuple or list")
     prim = Primitive(name=name, spelling=Spelling("call", path=name), fn=fn, user_fn=fn)
     prim.params = tuple(sig.parameters)
     prim.defaults = {k: v.default for k, v in sig.parameters.items() if v.default is not inspect.Parameter.empty}
@@ -88,7 +91,8 @@ def _derived(prim: Primitive, mode: str, wrt: tuple[str, ...]) -> Primitive:
             raise UnsupportedSyntaxError(f"recursive calls through {fn.__name__} are not supported", construct=fn.__name__)
         _in_progress.add(fn)
         try:
-            compiled = derive(fn, "reverse" if mode == "vjp" else "forward", wrt, frozenset(), "vjp" if mode == "vjp" else "jvp")
+            # ("quiet_vjp": the adjoint runs the helper's forward sweep again, without its print and logging calls)
+            compiled = derive(fn, "reverse" if mode == "vjp" else "forward", wrt, frozenset(), "quiet_vjp" if mode == "vjp" else "jvp")
         finally:
             _in_progress.discard(fn)
         suffix = mode if set(wrt) == set(prim.params) else f"{mode}_{'_'.join(wrt)}"

@@ -72,6 +72,10 @@ def check_grads(
 ) -> None:
     """Check `fn`'s derivatives at `args`; raise AssertionError with a report on mismatch."""
     args = tuple(args)
+    from . import pytrees
+
+    if pytrees.needs_flat(fn, args, {}):  # dicts, lists or tuples of arrays, or a method: checked leaf by leaf
+        fn, args = pytrees.flat_call(fn, args)
     rng = np.random.default_rng(seed)
     float_pos = [i for i, a in enumerate(args) if api._is_float(a) or isinstance(a, (int, np.integer)) and not isinstance(a, bool)]
     float_pos = [i for i in float_pos if api._is_float(args[i])] or float_pos

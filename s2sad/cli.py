@@ -88,8 +88,22 @@ def parse_args_values(values: Sequence[str] | None) -> tuple[Any, ...] | None:
             value = ast.literal_eval(v)
         except (ValueError, SyntaxError):
             raise CLIError(f"--args value {v!r} is not a Python literal") from None
-        out.append(np.asarray(value, dtype=float) if isinstance(value, (list, tuple)) else value)
+        out.append(_arrays(value))
     return tuple(out)
+
+
+def _arrays(value: Any) -> Any:
+    """A literal with its lists of numbers as float arrays; dicts and lists of arrays kept as structures (pytrees)."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {k: _arrays(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        try:
+            return np.asarray(value, dtype=float)
+        except (ValueError, TypeError):  # ragged, or holding dicts: a structure of arrays
+            return type(value)(_arrays(v) for v in value)
+    return value
 
 
 def highlight(text: str, color: bool) -> str:

@@ -59,6 +59,8 @@ class Converter:
         # Hooks set by `lower`: calls to other Python functions, and `a if c else b`.
         self.user_call: Callable[[ast.Call, Any], Expr] | None = None
         self.ifexp: Callable[[ast.IfExp], Expr] | None = None
+        # A method call on a local the lowerer rewrites itself (a user list's `.pop()`: lists.py), or None.
+        self.method_call: Callable[[ast.Call], Expr | None] | None = None
 
     # -- name resolution ---------------------------------------------------
     def static_value(self, node: ast.expr) -> Any:
@@ -112,7 +114,9 @@ class Converter:
             raise self.error(UnsupportedSyntaxError, f"attribute {describe(node)!r} is not a number or an array", node, construct=describe(node))
         prim = registry.lookup_attr(node.attr)
         if prim is None:
-            raise self.error(UnknownFunctionError, f"array attribute .{node.attr} is not supported", node, construct=f".{node.attr}")
+            raise self.error(UnknownFunctionError, f"attribute read {describe(node)} is not supported: attribute reads of objects "
+                             f"(self.w, a namespace's fields) are not supported yet, and .{node.attr} is no array attribute "
+                             "s2sad knows (.T, .shape, .ndim, .size, ...)", node, construct=describe(node))
         return Op(prim.name, (self.expr(node.value),))
 
     def _BinOp(self, node: ast.BinOp) -> Expr:
@@ -166,8 +170,14 @@ class Converter:
         return Slice(part(node.lower), part(node.upper), part(node.step))
 
     def _Subscript(self, node: ast.Subscript) -> Expr:
-        if self.static_value(node.value) is _index_maker():
+        maker = self.static_value(node.value)
+        if maker is _index_maker():
             return self.expr(node.slice)  # np.s_[a:b] is the index a:b, as generated code spells it
+        which = _concatenator(maker)
+        if which is not None:  # np.r_[a, 0:3] / np.c_[a, b]: np.concatenate of the items (rules/assembly.py)
+            from .rules.assembly import index_concatenation
+
+            return index_concatenation(self, node, which)
         prim = registry.PRIMS["getitem"]
         return Op(prim.name, (self.expr(node.value), self.expr(node.slice)))
 
@@ -183,12 +193,25 @@ class Converter:
         kwargs = tuple((k.arg, self.expr(k.value)) for k in node.keywords)
         obj = self.static_value(func)
         if obj is _MISSING and isinstance(func, ast.Attribute):
+            rewritten = self.method_call(node) if self.method_call is not None else None
+            if rewritten is not None:
+                return rewritten
+            from .rules.extra import ufunc_method  # np.add.reduce(x): the primitive add_reduce
+
+            method = ufunc_method(self.static_value(func.value), func.attr)
+            if method is not None:
+                return Op(method, tuple(args), kwargs)
             prim = registry.lookup_method(func.attr)
             if prim is None:
                 raise self.error(UnknownFunctionError, f"method .{func.attr}() has no derivative rule", node, construct=f".{func.attr}()")
             if func.attr in _PACKED_METHODS and len(args) > 1:
                 args = [Tup(tuple(args), "tuple")]
-            return Op(prim.name, (self.expr(func.value), *args), kwargs)
+            from .rules.extra import call_hook  # x.dot([[a, 1.0], [2.0, b]]): the list is an array
+
+            hooked = call_hook(prim, [self.expr(func.value), *args], kwargs)
+            if not isinstance(hooked, tuple):
+                return hooked
+            return Op(prim.name, tuple(hooked[0]), hooked[1])
         if obj is _MISSING:
             raise self.error(UnknownFunctionError, f"cannot resolve the function {describe(func)!r}", node, construct=describe(func))
         prim = registry.lookup(obj)
@@ -204,8 +227,31 @@ class Converter:
                 raise self.error(UnsupportedSyntaxError, f"two different primitives are both named {path!r}, and "
                                  "generated code calls each by its name", node, construct=describe(func),
                                  hint="rename one of them, or call it through a helper `def` of another name")
+            if prim.name in ("array", "asarray"):  # np.array([[a, b], [c, d]]): np.stack of rows (rules/assembly.py)
+                from .rules.assembly import nested_array
+
+                nested = nested_array(prim.name, args, kwargs)
+                if nested is not None:
+                    return nested
+            if path and path.startswith("np.linalg.") and any(isinstance(a, Tup) for a in args + [v for _, v in kwargs]):
+                from .rules.linalg import list_arguments_as_arrays  # np.linalg.norm([x, x + 2]): the list is an array
+
+                args, kwargs = list_arguments_as_arrays(prim.name, args, kwargs)
+            from .rules.extra import call_hook  # np.sum([[x, 1.0], [2.0, x]]): the list is an array; np.cov written out
+
+            hooked = call_hook(prim, args, kwargs)
+            if not isinstance(hooked, tuple):
+                return hooked
+            args, kwargs = hooked
             return Op(prim.name, tuple(args), kwargs)
         if self.user_call is not None and (isinstance(obj, types.FunctionType) or hasattr(obj, "_s2sad_target")):
+            from .rules.extra import library_source_error  # scipy.linalg.xyz: refused here, at the user's call
+
+            reason = library_source_error(obj)
+            if reason is not None:
+                raise self.error(UnknownFunctionError, f"{describe(func)} ({_qualname(obj)}) has no derivative rule; {reason}",
+                                 node, construct=describe(func),
+                                 hint="register rules with s2sad.defvjp/defjvp, or mark it s2sad.primitive")
             return self.user_call(node, obj)
         qual = _qualname(obj)
         raise self.error(
@@ -221,6 +267,13 @@ def _index_maker() -> Any:
     import numpy
 
     return numpy.s_
+
+
+def _concatenator(obj: Any) -> str | None:
+    """"r_" or "c_" when `obj` is NumPy's np.r_ or np.c_, else None."""
+    import numpy
+
+    return "r_" if obj is numpy.r_ else "c_" if obj is numpy.c_ else None
 
 
 def _qualname(obj: Any) -> str:

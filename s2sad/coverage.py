@@ -67,6 +67,8 @@ GROUPS = [
     ("joining", "Joining and splitting"),
     ("indexing", "Selection"),
     ("construction", "Construction"),
+    ("grids", "Grids and differences"),
+    ("assembly", "Assembling and choosing; `list()` and `tuple()`"),
     ("linalg", "`np.linalg`"),
     ("special", "`scipy.special` (when scipy is installed)"),
     ("control", "Builtins, the `math` module and in-place updates"),
@@ -76,26 +78,71 @@ NOTES = """\
 **Second derivatives.** Every rule is itself made of primitives with rules, so
 derivative code can be differentiated again; the registry walk checks every
 case at order 2 in all four compositions (forward and reverse over forward and
-reverse). The exceptions: `np.linalg.norm` with a matrix `ord`, or a numeric
-`ord` and no `axis` (first order only; asking for more is a clear
-`NonDifferentiableError`), the second derivatives of `prod` and `cumprod`
+reverse). The exceptions: `np.linalg.norm(x, "nuc")` (first order only; asking
+for more is a clear `NonDifferentiableError`), third derivatives of the norms
+whose kind the runtime decides (a matrix `ord`, or a numeric `ord` and no `axis`),
+the second derivatives of `prod` and `cumprod`
 at an exact zero (NaN), and the second derivative of `det` at a singular
 matrix (`LinAlgError`). The first derivative of `det` is the matrix of
 cofactors (`cofactors(x, ans)` in the generated code), which is computed from
 an SVD where `x` has no inverse, so a singular matrix gets its gradient
 (autograd's `det * inv(x).T` raises `LinAlgError` there).
 
-**Limits.** `np.einsum` needs constant subscripts (up to six operands).
-`np.linalg.svd` assumes distinct singular values and `full_matrices=False`
-(or a square matrix); `eigh` assumes distinct eigenvalues; `lstsq` assumes full
-column rank, and only its solution carries a derivative; `qr` is the reduced
-factorization of a tall or square matrix. `eigh` and `cholesky` read one
-triangle of their input, so their adjoint lands on that triangle (autograd
-returns the symmetrised adjoint; the two agree on symmetric perturbations).
+**Linear algebra.** A list passed to an `np.linalg` function is read as an
+array, as NumPy reads it: `np.linalg.norm([x, x + 2])` is `np.linalg.norm(np.array([x, t1]))`
+in the Wengert list. `np.linalg.svd` assumes distinct singular values. With
+NumPy's default `full_matrices=True` and a non-square matrix, the columns of `u`
+(rows of `vh`) beyond min(m, n) are an arbitrary completion with no derivative:
+reverse mode stops with a `DerivativeError` that says to pass
+`full_matrices=False` only where they get a nonzero adjoint, and forward mode
+gives them a NaN tangent, never a wrong number; the singular values themselves
+are always fine. With `compute_uv=False` (a constant) the adjoint is
+`u @ diag(g) @ vh` from a reduced SVD computed again, as autograd does, and needs
+no gap: at a tie it gives the derivative of any function symmetric in the tied
+values (a sum, a norm). `eigh` assumes distinct eigenvalues. `eig` is
+differentiated for a real matrix with real, distinct eigenvalues; where they are
+complex it stops with a `DerivativeError` at the `eig` line (s2sad
+differentiates real values only; for a symmetric matrix use `eigh`). `lstsq`
+assumes full column rank, and only its solution carries a derivative; `qr` is
+the reduced factorization of a tall or square matrix. `eigh`, `cholesky` and
+`scipy.linalg.solve_triangular` read one triangle of their input, so their
+adjoint lands on that triangle (autograd returns the symmetrised adjoint; the
+two agree on symmetric perturbations). The vector p-norms and the matrix norms
+(`ord` 1, -1, inf, -inf, 2, -2) have second derivatives; for the matrix 2-norm
+and -2-norm that singular value must differ from the others (autograd has no
+derivative of the matrix 2-norm at all).
+
+**Limits.** `np.einsum` needs constant subscripts: a string (up to six
+operands) or the interleaved form `np.einsum(x, [0, 1], y, [1, 2], [0, 2])` (up
+to three). Its adjoint is a string einsum (`np.einsum('ac,bc->ab', g, y)`), a
+`...` or an index that NumPy broadcasts is summed back, and bad subscripts are
+reported at your line. `np.dot` of stacks follows NumPy's rule, not `@`'s
+(`np.tensordot(x, y, (-1, -2))`). A nested list where NumPy reads an array
+(`np.sum([[x, 1.0], [2.0, x]])`, `np.array([[a, b], [c, d]])`) is read as
+`np.stack` of the rows' `np.array`s; in the sequence of `np.concatenate`,
+`np.stack` and the other joining functions each inner list is one array;
+`np.r_[...]` and `np.c_[...]` are `np.concatenate` of their items (string
+directives are refused). `np.block` has no rule. `np.linspace`, `np.logspace`
+and `np.geomspace` carry derivatives in `start` and `stop` (and logspace's
+`base`, one number); `retstep=True` and integer dtypes are refused.
+`np.gradient` takes one uniform spacing (a number) for all axes, and `axis=`
+and `edge_order` 1 or 2. `np.partition` is differentiated as the permutation it
+applies; `list(x)` and `tuple(x)` pass derivatives to the elements. `np.cov` and
+`np.corrcoef` are written out in the Wengert list (means, the centred product
+`xc @ xc.T / (n - ddof)`; corrcoef's clip to [-1, 1] is left out); `rowvar`,
+`bias` and `ddof` must be constants, and `fweights` and `aweights` are refused.
+`np.interp(x, xp, fp, left, right)` carries derivatives in `x` (the slope of its
+segment, 0 outside the grid, at a node the segment to its right), `fp`, `left`
+and `right`; `xp` and `period` are refused. `np.heaviside(x1, x2)` has the
+derivative 0 in `x1` (a step) and `x1 == 0` in `x2`. Of the ufunc methods,
+`.reduce` of `add`, `multiply`, `maximum`, `minimum` and `logaddexp`, and
+`np.add.accumulate` have rules (axis 0 by default, as in NumPy); `outer`, `at`
+and `reduceat` are refused. `np.meshgrid` and `np.broadcast_arrays` take up to
+four arrays, `np.bincount` carries derivatives in its weights, and `np.unique`
+and `reversed()` of differentiated values are refused (write `xs[::-1]`).
 `prod` and `cumprod` handle zeros exactly: their first derivatives never divide
-by `x`. `np.array` of nested lists is refused with a clear error (use
-`np.stack`). Reductions take
-`(x, axis, keepdims)` positionally; pass `ddof`, `weights` and friends by keyword.
+by `x`. Reductions take `(x, axis, keepdims)` positionally; pass `ddof`,
+`weights` and friends by keyword.
 
 **Ties.** Where `np.maximum(x, y)` (likewise `minimum`, `fmax`, `fmin`) has
 `x == y`, each operand gets half of the adjoint, so `maximum(x, x)` has
@@ -104,6 +151,18 @@ derivative 1 -- the convention of autograd, JAX and PyTorch. `np.max`,
 `np.median` of an even count between the two middle values. `np.abs`,
 `np.sign`-like kinks, `np.linalg.norm` at 0 and `np.std` of a constant get the
 subgradient 0, never NaN.
+
+**Powers at zero.** `x ** y` has the derivatives y x^(y-1) and x^y log x.
+s2sad writes them so that a zero base gives the derivative that exists there, as
+autograd does, never NaN: the exponent y - 1 becomes 1 where y = 0, and log x
+becomes log 1 where x = 0. So `x ** 0.0`, the constant term of
+`np.sum(c * x ** np.arange(3))` and the loop `for k in range(3): s += c[k] * x ** k`
+have the right derivative at x = 0, and `np.power(0.0, y)` has the derivative 0
+with respect to y > 0. Where the exponent or the base is a variable, the
+generated lines read `x_bar = g * y * x ** np.where(y, y - 1, 1.0)` and
+`y_bar = g * ans * np.log(np.where(x == 0, 1.0, x))`; a constant is decided when
+the code is generated, so the adjoint of `t5 ** 2` stays `t6_bar * 2 * t5`.
+`np.float_power` follows the same rules.
 
 **The `where` NaN trap.** The adjoint of `np.where(c, a, b)` sends the
 gradient only to the chosen branch -- but the *other* branch's own derivative
@@ -247,6 +306,7 @@ def section() -> str:
     nondiff = [p for p in prims if p.nondiff and not _is_helper(p) and spellings(p)]
     macros = [p for p in prims if p.nondiff and _is_helper(p)]
     cmp = comparison()
+    constant = {n for p in nondiff for n in spellings(p)}
     lines = [
         "",
         "<!-- generated by `python -m s2sad.coverage --write`; tests/test_registry.py keeps it in sync -->",
@@ -259,7 +319,9 @@ def section() -> str:
         f"**Compared with autograd.** Of the {len(cmp['autograd'])} numpy / `np.linalg` / `scipy.special` functions",
         f"with rules in HIPS/autograd 1.9, s2sad covers {len(cmp['autograd']) - len(cmp['only_autograd'])}, and has",
         f"{len(cmp['only_s2sad'])} that autograd lacks: " + ", ".join(f"`{n}`" for n in cmp["only_s2sad"]) + ".",
-        "Not (yet) in s2sad: " + ", ".join(f"`{n}`" for n in cmp["only_autograd"]) + ".",
+        "Not (yet) in s2sad: " + ", ".join(f"`{n}`" for n in cmp["only_autograd"] if n not in constant) + "; "
+        + ", ".join(f"`{n}`" for n in cmp["only_autograd"] if n in constant)
+        + " are in s2sad as non-differentiable (constant for the real inputs it takes).",
         "autograd has no forward rules for most of `np.linalg` and `scipy.special`; s2sad has both modes for every entry.",
         "",
     ]
@@ -271,11 +333,16 @@ def section() -> str:
               "Functions of `s2sad.runtime` that derivative code calls; each is a primitive with both rules.", "",
               *_table(helpers, with_autograd=False), "",
               "Non-differentiable helpers: " + ", ".join(f"`{p.spelling.path}`" for p in macros) + "."
-              " (`einsum_adjoint`, `flat_sequence`, `only_if`, `unsupported`, `inverse_permutation` and `negated` are rewritten"
-              " when code is generated and never appear in it.)", ""]
+              " (`einsum_adjoint`, `flat_sequence`, `only_if`, `refused_if`, `unsupported`, `inverse_permutation`, `negated`, `power_exponent`, `log_base`, `uv_or_s`,"
+              " `svd_full_reduced`, `svd_full_cotangent` and `svd_full_tangent` are rewritten when code is generated and never"
+              " appear in it; `flip_trans` is folded away when its `trans` is a constant.)", ""]
     lines += ["#### Non-differentiable", "",
               "Their results carry no derivative (comparisons, rounding, shapes, constructors, positions):", "",
-              ", ".join(f"`{n}`" for p in nondiff for n in spellings(p)[:1]) + ".", ""]
+              ", ".join(f"`{n}`" for p in nondiff for n in spellings(p)[:1]) + ".", "",
+              "`np.array` and `np.asarray` appear here as casts to an integer or bool dtype (as does"
+              " `x.astype(int)`); as a float cast they carry derivatives. `x.pop()` here is s2sad's own save"
+              " stack: a list your function builds is popped with derivatives (see [Control flow and program"
+              " structure](#control-flow-and-program-structure)).", ""]
     lines += [NOTES]
     return "\n".join(lines)
 

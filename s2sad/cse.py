@@ -69,7 +69,7 @@ def _block(body: list[Stmt], seen: dict[Any, tuple[str, set[str]]], stable: set[
         # Both names must be bound once: a re-bound one (a value the backward sweep computes again,
         # `t5 = y - 1.0`) would take the renaming to its other binding's readers too.
         if isinstance(s, Assign) and isinstance(s.target, str) and s.target in stable and _pure(s.value, stable, renames):
-            value = substitute(s.value, {o: Var(n) for o, n in renames.items()})
+            value = substitute(s.value, {o: Var(renames[o]) for o in names_read(s.value) if o in renames})  # (not all renames: linear)
             key = _key(value)
             if key in seen:
                 renames[s.target] = seen[key][0]

@@ -160,6 +160,14 @@ def stmt_ast(s: Stmt) -> list[ast.stmt]:
                     return [ast.AugAssign(target_sub, update[0], expr_ast(update[1]))]
                 return [ast.Assign([target_sub], expr_ast(v.args[2]))]
             return [ast.Expr(ast.Call(ast.Attribute(ast.Name(s.target, ast.Load()), "append", ast.Load()), [expr_ast(v.args[1])], []))]
+        if isinstance(v, Op) and v.prim in ("effect_", "raise_"):  # `_ = effect_(...)` (effects.py): as written
+            from .effects import statement_ast
+
+            return statement_ast(v, expr_ast)
+        if isinstance(v, Op) and v.prim in ("builtin_print", "assert_"):  # `_ = print(...)` (desugar.py): as written
+            if v.prim == "assert_":
+                return [ast.Assert(expr_ast(v.args[0]), expr_ast(v.args[1]) if len(v.args) > 1 else None)]
+            return [ast.Expr(expr_ast(v))]
         if isinstance(s.target, tuple):
             target: ast.expr = ast.Tuple([ast.Name(n, ast.Store()) for n in s.target], ast.Store())
         else:

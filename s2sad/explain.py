@@ -37,11 +37,19 @@ class Target:
     wrt: tuple[str, ...]
     scalars: frozenset[str]
     args: tuple[Any, ...] | None
+    leaves: dict[str, str] = field(default_factory=dict)  # a structured call's leaf parameters: `W1` -> `params["W1"]`
 
 
 def resolve(fn: Callable[..., Any], wrt: Any = 0, args: Sequence[Any] | None = None) -> Target:
     """Resolve `fn` (plain or decorated), `wrt` and scalar specialisation like `s2sad.source`."""
     args_t = tuple(args) if args is not None else None
+    from . import pytrees
+
+    if pytrees.needs_flat(fn, args_t or (), {}):  # dicts, lists or tuples of arrays, or a method: the flat function
+        call = pytrees.prepare(fn, args_t, {}, wrt) if args_t is not None else pytrees.prepare_unstructured(fn, wrt)
+        flat_args = call.args if args_t is not None else None
+        scalars = _scalars(call.flat.fn, flat_args, {}) if flat_args is not None else frozenset()
+        return Target(call.flat.fn, call.wrt, scalars, flat_args, pytrees.leaf_paths(call, pytrees.self_name(fn)))
     base = target(fn, args_t or ())
     scalars = _scalars(base, args_t, {}) if args_t is not None else _annotation_scalars(base)
     names, _ = pipeline.resolve_wrt(base, wrt)
@@ -79,6 +87,7 @@ class Explanation:
     columns: tuple[str, ...]
     groups: list[Group]
     bottom_up: bool = True
+    leaves: dict[str, str] = field(default_factory=dict)  # structured arguments: each leaf parameter's place
 
     @property
     def header(self) -> list[str]:
@@ -92,6 +101,8 @@ class Explanation:
             text += " The adjoint runs backwards: read its column from the bottom up."
         elif "adjoint" in self.columns:
             text += " The backward sweep visits the groups from the last to the first."
+        if self.leaves:  # the table shows the flat function: one parameter per leaf of a structured argument
+            text += "\nLeaves of the structured arguments: " + ", ".join(f"{k} <- {v}" for k, v in self.leaves.items()) + "."
         return text
 
     def to_text(self, color: bool = False) -> str:
@@ -156,7 +167,7 @@ def explain(fn: Callable[..., Any], wrt: Any = 0, args: Sequence[Any] | None = N
             # Straight-line code: reverse each group, so the column reads bottom-up in execution order.
             for g in groups[1:]:
                 g.cells[c] = g.cells.get(c, [])[::-1]
-    return Explanation(wengert.name, tgt.wrt, tuple(columns), groups, bottom_up)
+    return Explanation(wengert.name, tgt.wrt, tuple(columns), groups, bottom_up, tgt.leaves)
 
 
 def _nearest(groups: list[Group], line: int | None) -> Group:

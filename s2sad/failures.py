@@ -87,6 +87,20 @@ def relocate(err: S2SADError) -> None:
     err.args = (err._render(),)
 
 
+def place(err: S2SADError, line: int | None, source: Any = None) -> None:
+    """An error raised while generating one statement's derivative (a rule refusing its arguments,
+    bad einsum subscripts): put it at that statement's `line` and, given the function's `source`
+    (`source.FunctionSource`), in its file, unless it already has a place."""
+    if err.lineno is None and err.filename is None and line:
+        err.lineno = line
+    if source is not None and err.filename is None and err.lineno:
+        err.filename = source.filename
+        lines = source.text.splitlines()
+        k = err.lineno - source.first_line
+        err.source_line = lines[k] if 0 <= k < len(lines) else linecache.getline(source.filename, err.lineno) or None
+    err.args = (err._render(),)
+
+
 def translate(exc: BaseException) -> DerivativeError | None:
     """The located error for `exc`, raised inside generated code, or None to leave it as it is."""
     if isinstance(exc, S2SADError) or not isinstance(exc, Exception):

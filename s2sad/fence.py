@@ -14,7 +14,7 @@ from .source import FunctionSource
 
 SUPPORTED_STATEMENTS: set[type] = {
     ast.Assign, ast.AugAssign, ast.Return, ast.Expr, ast.Pass, ast.If, ast.For, ast.While,
-    ast.Break, ast.Continue,
+    ast.Break, ast.Continue, ast.Raise,
 }
 
 SUPPORTED_EXPRESSIONS: set[type] = {
@@ -58,10 +58,16 @@ def _check_stmt(fs: FunctionSource, stmt: ast.stmt) -> None:
     if type(stmt) not in SUPPORTED_STATEMENTS:
         what = construct_name(stmt)
         raise fs.error(UnsupportedSyntaxError, f"{what} is not supported", stmt, construct=what)
+    if isinstance(stmt, ast.Raise):
+        return  # kept in the forward sweep (effects.py); its message may be any expression (an f-string)
     if isinstance(stmt, ast.Expr) and _is_append(stmt.value):
         _check_expr(fs, stmt.value)
         return
-    if isinstance(stmt, ast.Expr) and not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
+        raise fs.error(UnsupportedSyntaxError, "generators (yield) are not supported: s2sad differentiates functions that return a value",
+                       stmt, construct="yield")
+    if isinstance(stmt, ast.Expr) and not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+                                           or isinstance(stmt.value, ast.Call)):  # a call for its effect: effects.py
         raise fs.error(
             UnsupportedSyntaxError,
             "an expression statement (a call made for its side effect) is not supported",
@@ -113,5 +119,10 @@ def _check_target(fs: FunctionSource, target: ast.expr) -> None:
 def _check_expr(fs: FunctionSource, node: ast.expr) -> None:
     for sub in ast.walk(node):
         if type(sub) not in SUPPORTED_EXPRESSIONS and not isinstance(sub, (ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.expr_context)):
+            if getattr(sub, "_s2sad_dictcomp", False):  # what desugar.py made of a dict comprehension pytrees.py did not unroll
+                raise fs.error(UnsupportedSyntaxError, "a dict comprehension is supported over a dict, list or tuple argument "
+                               "(its keys are known when s2sad generates code) or over range(n) with the index as key, "
+                               "not over keys known only at run time", sub, construct="dict comprehension",
+                               hint="build a list ([... for k in ks]), or pass a dict argument and loop over params.items()")
             what = construct_name(sub)
             raise fs.error(UnsupportedSyntaxError, f"{what} is not supported", sub, construct=what)

@@ -50,16 +50,11 @@ def apply(fn: Function) -> Function:
 
 
 def _block(body: list[Stmt], reads: Counter[str], binds: Counter[str], booleans: set[str]) -> list[Stmt]:
-    out = [map_blocks(s, lambda b: _block(b, reads, binds, booleans)) for s in body]
-    i = 0
-    while i < len(out):
-        s = out[i]
-        folded = _fold(out, i, reads, binds, booleans) if isinstance(s, Assign) and isinstance(s.target, str) else None
-        if folded is None:
-            i += 1
-            continue
-        out = folded  # the binding at i is gone; look at what is there now
-    return _augmented_stores(out, reads, binds)
+    out: list[Stmt | None] = [map_blocks(s, lambda b: _block(b, reads, binds, booleans)) for s in body]
+    for i, s in enumerate(out):
+        if isinstance(s, Assign) and isinstance(s.target, str):
+            _fold(out, i, reads, binds, booleans)  # a folded binding leaves None at i (one pass, no copies)
+    return _augmented_stores([s for s in out if s is not None], reads, binds)
 
 
 def _augmented_stores(body: list[Stmt], reads: Counter[str], binds: Counter[str]) -> list[Stmt]:
@@ -114,40 +109,43 @@ def _foldable(value: Expr) -> str | None:
     return None
 
 
-def _fold(body: list[Stmt], i: int, reads: Counter[str], binds: Counter[str], booleans: set[str]) -> list[Stmt] | None:
-    """`body` with the binding at `i` substituted into its readers, or None when it must stay."""
+def _fold(body: list[Stmt | None], i: int, reads: Counter[str], binds: Counter[str], booleans: set[str]) -> bool:
+    """Substitute the binding at `i` into its readers and leave None in its place; False (nothing
+    changed) when it must stay. Entries already folded are None."""
     s = body[i]
+    assert s is not None
     t = s.target  # type: ignore[union-attr]
     source = _foldable(s.value)  # type: ignore[union-attr]
     if source is None or binds[t] != 1 or reads[t] == 0 or source == t:
-        return None
+        return False
     if source in booleans and not isinstance(s.value, Var):  # type: ignore[union-attr]
-        return None
+        return False
     if not isinstance(s.value, Var) and reads[t] != 1:  # type: ignore[union-attr]
-        return None  # a product read twice would be computed twice
+        return False  # a product read twice would be computed twice
     readers: list[int] = []
     seen = 0
     for j in range(i + 1, len(body)):
         x = body[j]
+        if x is None:
+            continue
         n = sum(1 for e in stmt_exprs(x) for y in walk_expr(e) if isinstance(y, Var) and y.name == t)
         if n:
             if not isinstance(x, Assign):
-                return None  # read by a push, a branch test or a loop: left alone
+                return False  # read by a push, a branch test or a loop: left alone
             readers.append(j)
             seen += n
         if seen == reads[t]:
             break
         if isinstance(x, Assign) and source in x.targets or not isinstance(x, Assign) and not _plain(x):
-            return None  # the copied name changes (or control flow starts) before the last read
+            return False  # the copied name changes (or control flow starts) before the last read
     if seen != reads[t]:
-        return None
-    out = list(body)
+        return False
     for j in readers:
-        x = out[j]
-        out[j] = replace(x, value=simplify(substitute(x.value, {t: s.value}), lambda e: unknown()))  # type: ignore[union-attr, arg-type]
-    del out[i]
+        x = body[j]
+        body[j] = replace(x, value=simplify(substitute(x.value, {t: s.value}), lambda e: unknown()))  # type: ignore[union-attr, arg-type]
+    body[i] = None
     reads[t] = 0
-    return out
+    return True
 
 
 def _plain(s: Stmt) -> bool:

@@ -9,7 +9,8 @@ active arguments only, so known-zero tangents never appear in the text.
 """
 from __future__ import annotations
 
-from . import registry
+from . import failures, registry
+from .errors import S2SADError
 from .activity import Activity, analyze
 from .calls import call_tangent
 from .ir import Assign, Const, Expr, ExprStmt, For, Function, If, Op, Param, Return, Stmt, Tup, Var, While, names_read, walk_expr, walk_stmts
@@ -18,13 +19,18 @@ from .optimize import SETTINGS
 from .naming import Namer, used_names
 from .shapes import infer, shape_fn
 from .simplify import simplify
+from .rules.indexing import basic_stores
 from .template import bind, dot_name, instantiate
 
 
 def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset()) -> Function:  # type: ignore[assignment]
     """Generate the tangent program of `low.fn` with respect to `wrt`."""
     fn = low.fn
-    act = analyze(fn, set(wrt), low.outputs, "forward")
+    try:
+        act = analyze(fn, set(wrt), low.outputs, "forward")
+    except S2SADError as err:  # a user primitive without a rule for a varied argument
+        failures.place(err, None, low.source)
+        raise
     dot = Namer(used_names(fn) | set(low.globals_used), "dot")
     env = infer(fn, set(scalars))
     env.update({dot(v): s for v, s in list(env.items())})  # a tangent has its variable's shape
@@ -39,7 +45,11 @@ def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset())
     # has its tangent read before any statement sets it: it starts at zero.
     inits: list[Stmt] = [Assign(dot(p.name), Const(0.0) if p.name in scalars else _zero_tangent(Var(p.name), p.name))
                          for p in fn.params if p.name in act.active and p.name not in wrt]
-    body = inits + _block(fn.body[:-1], act, dot, shape, set() if SETTINGS.tangent_stores else None)
+    try:
+        body = inits + _block(fn.body[:-1], act, dot, shape, set() if SETTINGS.tangent_stores else None)
+    except S2SADError as err:
+        failures.place(err, None, low.source)  # (in the function's file)
+        raise
     lengths = _tuple_lengths(fn)
     outs = []
     for o in low.outputs:
@@ -78,6 +88,7 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape, owned: set[str] 
     in-place `y[i] = v` is in place too, `y_dot[i] = v_dot`, not `zero_at(y_dot, i) + scatter_add(v_dot, y, i)`.
     """
     body: list[Stmt] = []
+    views: dict[str, set[str]] = {}  # (with `owned`) the tangents that may be views of owned ones
     for stmt in stmts:
         if owned is not None:
             if _store_in_place(stmt, act, dot, owned):
@@ -88,7 +99,7 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape, owned: set[str] 
                 continue
             start = len(body)
             body.extend(_block([stmt], act, dot, shape))
-            _update_owned(stmt, body[start:], dot, owned)
+            _update_owned(stmt, body[start:], dot, owned, views)
             continue
         if isinstance(stmt, If):
             body.append(If(stmt.test, _block(stmt.body, act, dot, shape), _block(stmt.orelse, act, dot, shape), stmt.line))
@@ -132,7 +143,11 @@ def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape, owned: set[str] 
                     body.append(Assign(dot(t), Op("zeros_like", (Var(t),)), stmt.line))
             continue
         body.append(stmt)
-        tangent = _tangent(stmt, act.varied, dot, shape)
+        try:
+            tangent = _tangent(stmt, act.varied, dot, shape)
+        except S2SADError as err:  # a rule refused its arguments: said at this statement's line
+            failures.place(err, stmt.line)
+            raise
         if tangent is None:
             # An active variable given a value that does not vary: its tangent is zero here.
             for t in stmt.targets:
@@ -157,23 +172,39 @@ def _store_in_place(stmt: Stmt, act: Activity, dot: Namer, owned: set[str]) -> b
     return v.prim == "setitem" and v.args[0] == Var(stmt.target) and stmt.target in act.varied and dot(stmt.target) in owned
 
 
-def _update_owned(stmt: Stmt, emitted: list[Stmt], dot: Namer, owned: set[str]) -> None:
+def _update_owned(stmt: Stmt, emitted: list[Stmt], dot: Namer, owned: set[str], views: dict[str, set[str]]) -> None:
     """Update `owned` (see `_block`) with the statements emitted for one primal statement."""
     if not isinstance(stmt, Assign):
         if isinstance(stmt, (If, For, While)):
             owned.clear()  # (straight-line code only)
+            views.clear()
         return
     mirror = isinstance(stmt.value, Op) and stmt.value.prim == "getitem"
+    # `views` maps a tangent that is a view of an owned tangent to the owned ones it may be a view of:
+    # `t3_dot = b_dot[:2]` mirrors `t3 = b[:2]`, but a copy `t1 = t3.copy()` whose tangent is
+    # `t1_dot = t3_dot` holds b_dot's memory where t1 does not hold b's, so b_dot is no longer owned
+    # (an in-place store into it would change t1_dot too).
     for x in emitted:
         if not isinstance(x, Assign) or x is stmt:
             continue
         targets = set(x.targets)
         owned.difference_update(targets)
+        for t in targets:
+            views.pop(t, None)
         value = x.value
         if isinstance(value, Op) and value.prim in FRESH and isinstance(x.target, str):
             owned.add(x.target)
         elif not mirror:  # a view of y_dot where the primal takes the same view of y keeps the primal's aliasing
-            owned.difference_update(names_read(value))  # its tangent might hold one of them
+            read = names_read(value)
+            for n in read:
+                read = read | views.get(n, set())
+            owned.difference_update(read)  # its tangent might hold one of them
+        elif isinstance(x.target, str):
+            bases = set()
+            for n in names_read(value):
+                bases |= views.get(n, set()) | ({n} if n in owned else set())
+            if bases:
+                views[x.target] = bases
 
 
 def _zero_tangent(value: Expr, target: str) -> Expr:
@@ -263,7 +294,7 @@ def _tangent(stmt: Assign, varied: set[str], dot: Namer, shape) -> Expr | None: 
         m[dot_name(p)] = arg_dot
         if rule.func is not None:
             m["t"] = arg_dot
-        terms.append(simplify(instantiate(rule, m), shape))
+        terms.append(simplify(basic_stores(instantiate(rule, m), shape), shape))
     if not terms:
         return None
     total = terms[0]

@@ -152,14 +152,17 @@ class _Stale(Watch):
 _STALE = _Stale((), (), (), ())
 
 
-def watch(fn: Callable[..., Any], entries: dict[str, list], helpers: Iterable[Callable[..., Any]]) -> Watch:
-    """Store on `fn` the watch of what its lowering read (and of the function it was generated from)."""
+def watch(fn: Callable[..., Any], entries: dict[str, list], helpers: Iterable[Callable[..., Any]],
+          live: Iterable[str] = ()) -> Watch:
+    """Store on `fn` the watch of what its lowering read (and of the function it was generated from);
+    the cells named in `live` are read by the generated code at call time and need no watch."""
     origin = getattr(fn, _ORIGIN, None)
     if origin is not None:
         entries = {}  # generated code reads its own private namespace, which nothing re-binds
     code = getattr(fn, "__code__", None)
     label = (getattr(fn, "__qualname__", "f"), code.co_filename, code.co_firstlineno) if code is not None else None
-    w = Watch(entries.get("names", ()), entries.get("cells", ()), [h for h in helpers if h is not fn],
+    live = set(live)
+    w = Watch(entries.get("names", ()), [c for c in entries.get("cells", ()) if c[2] not in live], [h for h in helpers if h is not fn],
               [origin] if origin is not None else [], label)
     _store(fn, _ATTR, w)
     return w
@@ -244,3 +247,126 @@ def forget() -> None:
 
     _epoch += 1
     _forget_derivatives(statistics=False)  # the user cleared nothing: regenerating shows as misses
+
+
+# -- closures: one generation per code object -------------------------------------------------------
+#
+# Closures of one `def` share their code; what differs is the values in their cells. A value the
+# generated code reads as a value (a number, an array, a list: `convert._global` makes it a `Var` and
+# puts it in `globals_used`) does not change the generated text, so the code is compiled once, as a
+# closure reading the very cells the user's function reads (`compile_ir(..., cells=...)`), and each
+# closure object gets that code bound to its own cells (`bind`): a re-bound cell is then read at call
+# time, as the original function reads it, and needs no watch. A cell whose value decides the code (a
+# function that is called, a module, a class, True/False/None, a dtype) is part of the key, by identity,
+# and stays watched, per closure object (`adopt`).
+
+_SHARED: "weakref.WeakValueDictionary[tuple, Shared]" = weakref.WeakValueDictionary()
+_SHARER = "__s2sad_shared__"
+_VIEW = "__s2sad_view__"
+
+
+class Shared:
+    """The owner of the cache entries that the closures of one code object (and one key) share."""
+
+    __slots__ = ("keep", "watch", "__dict__", "__weakref__")
+
+    def __init__(self, keep: tuple) -> None:
+        self.keep = keep  # the objects whose identities the key holds, kept alive so the ids stay theirs
+        self.watch: Watch | None = None  # the watch made when the shared code was lowered
+
+
+def _data(obj: Any) -> bool:
+    """True for a value the generated code only reads as a value, whatever it is: a number or an array."""
+    import numpy as np
+
+    return type(obj) in (int, float, complex) or isinstance(obj, (np.ndarray, np.number))
+
+
+def sharer(fn: Callable[..., Any]) -> Shared | None:
+    """The owner whose cache entries `fn` shares with the other closures of its code, or None (no closure,
+    or an empty cell: `fn` keeps entries of its own)."""
+    closure = getattr(fn, "__closure__", None)
+    code = getattr(fn, "__code__", None)
+    if not closure or code is None or getattr(fn, "__s2sad_flat_source__", None) is not None:
+        return None
+    sig: list[Any] = []
+    keep: list[Any] = []
+    for cell in closure:
+        try:
+            obj = cell.cell_contents
+        except ValueError:
+            return None
+        if _data(obj):
+            sig.append(None)
+        else:
+            sig.append(id(obj))
+            keep.append(obj)
+    key = (code, tuple(sig))
+    from .cache import CACHE
+
+    with CACHE._lock:
+        owner = _SHARED.get(key)
+        if owner is None:
+            owner = _SHARED[key] = Shared(tuple(keep))
+    try:
+        fn.__dict__[_SHARER] = owner  # the closures keep their owner (and its entries) alive
+    except AttributeError:
+        pass
+    return owner
+
+
+def live(fn: Callable[..., Any], globals_used: dict[str, Any]) -> tuple[str, ...]:
+    """The free variables of `fn` that its generated code reads from the cells at call time."""
+    code = getattr(fn, "__code__", None)
+    return tuple(n for n in code.co_freevars if n in globals_used) if code is not None and fn.__closure__ else ()
+
+
+def adopt(fn: Callable[..., Any], owner: Shared, low: Any) -> Any:
+    """`low` (lowered from another closure of `fn`'s code) as `fn`'s: `fn` gets its watch (the shared one,
+    on its own cells) and a view of `low` whose `globals_used` holds `fn`'s current cell values."""
+    import dataclasses
+
+    w = getattr(fn, _ATTR, None)
+    if owner.watch is not None and (type(w) is not Watch or w.epoch != _epoch):
+        cells = dict(zip(fn.__code__.co_freevars, fn.__closure__))
+        sw = owner.watch
+        origin = getattr(fn, _ORIGIN, None)
+        w = Watch(sw.names, [(cells[name], obj, name) for _, obj, name in sw.cells], sw.helpers,
+                  [origin] if origin is not None else [], sw.label)
+        _store(fn, _ATTR, w)
+    names = live(fn, low.globals_used)
+    view_entry = getattr(fn, _VIEW, None)
+    if view_entry is not None and view_entry[0] is low:
+        view = view_entry[1]
+    else:
+        view = dataclasses.replace(low, globals_used=dict(low.globals_used))
+        low.__dict__.setdefault("_scalar_output", {})  # (api's memo: made here, so that every view shares it)
+        for k, v in low.__dict__.items():  # memos kept on the lowered function (api's `_scalar_output`) are shared
+            if k not in view.__dict__:
+                view.__dict__[k] = v
+        _store(fn, _VIEW, (low, view))
+    if names:
+        cells = dict(zip(fn.__code__.co_freevars, fn.__closure__))
+        for n in names:
+            try:
+                view.globals_used[n] = cells[n].cell_contents
+            except ValueError:
+                pass
+    return view
+
+
+def bind(template: Callable[..., Any], fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The generated `template` (compiled to read cells) reading `fn`'s cells, and following `fn`'s watch."""
+    free = template.__code__.co_freevars
+    if not free:
+        return template
+    cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    bound = types.FunctionType(template.__code__, template.__globals__, template.__name__, template.__defaults__,
+                               tuple(cells[n] for n in free))
+    bound.__kwdefaults__ = template.__kwdefaults__
+    bound.__qualname__ = template.__qualname__
+    for k, v in template.__dict__.items():
+        if k not in (_ATTR, _ORIGIN, _VIEW, _SHARER, "__s2sad_cache__"):
+            bound.__dict__[k] = v
+    inherit(bound, fn)
+    return bound

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import api, failures, freshness, optimize, pipeline
+from . import api, backends, failures, freshness, optimize, pipeline, pytrees
 
 Wrt = api.Wrt
 
@@ -163,6 +163,8 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
 
     @api._user_errors
     def full(args: tuple[Any, ...]) -> Any:
+        if pytrees.needs_flat(fn, args, {}):  # dicts, lists or tuples of arrays, or a bound method
+            return pytrees.jacobian(fn, wrt, mode, args)
         key = api._kinds(args, {})
         plan = plans.get(key) if optimize.SETTINGS.cheap_calls else None
         if plan is None:
@@ -174,7 +176,7 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
             api._check_input(n, args[p], base)
         if any(api._as_float(args[p]) is not args[p] for p in positions):  # integer and bool arrays: as float64
             args = tuple(api._as_float(a) if i in positions else a for i, a in enumerate(args))
-        tangent = tangents.get(key, False) if mode == "forward" and len(positions) == 1 else None
+        tangent = tangents.get(key, False) if mode == "forward" and len(positions) == 1 and not backends.any_foreign(args) else None
         if tangent is not None:  # None marks arguments whose Jacobian is not diagonal
             if tangent is False or not optimize.SETTINGS.cheap_calls:
                 tangent = _tangent_pass(base, names, scalars, positions[0])
@@ -186,6 +188,8 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
                     tangents[_ONE_DIAGONAL] = tangent
                 return (diagonal,) if is_tuple else diagonal
             tangents[key] = None  # the general passes from now on
+        if backends.any_foreign(args):  # Dask or CuPy arrays: the Jacobian stays in their library (backends.py)
+            return backends.jacobian(base, names, args, positions, scalars, is_tuple, mode)
         out = base(*args)
         tuple_out = isinstance(out, tuple)
         outs = list(out) if tuple_out else [out]
@@ -208,7 +212,13 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
 
 def hessian(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
     """A function returning the Hessian: forward mode over the generated adjoint."""
-    h = jacobian(api.grad(fn, wrt), wrt, mode="forward")
+    plain = jacobian(api.grad(fn, wrt), wrt, mode="forward")
+
+    def h(*args: Any) -> Any:
+        if pytrees.needs_flat(fn, args, {}):
+            return api._user_errors(pytrees.hessian)(fn, wrt, args)
+        return plain(*args)
+
     h.__name__ = f"hessian_{getattr(fn, '__name__', 'f')}"
     return h
 
@@ -236,6 +246,8 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
                         raise exc.with_traceback(None) from None
                     except Exception as exc:
                         failures.reraise(exc)
+    if pytrees.needs_flat(fn, tuple(primals), {}):
+        return api._user_errors(pytrees.hvp)(fn, tuple(primals), v, wrt)
     return _hvp(fn, primals, v, wrt)
 
 
@@ -243,7 +255,7 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
 def _hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int) -> Any:
     primals = tuple(primals)
     if not optimize.SETTINGS.tangent_only:
-        tangents = tuple(v if i == wrt else np.zeros(np.shape(p)) for i, p in enumerate(primals))
+        tangents = tuple(v if i == wrt else backends.zeros_tangent(p, primals) for i, p in enumerate(primals))
         return api.jvp(api.grad_of(fn, wrt), primals, tangents)[1]
     # The cheap call path: one memo lookup gives the plan of the gradient's tangent program.
     plans = api._memo(api._HVP_PLANS, fn)
@@ -257,7 +269,7 @@ def _hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int) -> An
     g, jvp_plan = plan
     if wrt >= len(primals) or jvp_plan[0][wrt] not in jvp_plan[1]:
         raise api.InputError(f"hvp: argument {wrt!r} is not a float array or number, so it has no direction", construct="hvp")
-    tangents = (v,) if len(primals) == 1 else tuple(v if i == wrt else np.zeros(np.shape(p)) for i, p in enumerate(primals))
+    tangents = (v,) if len(primals) == 1 else tuple(v if i == wrt else backends.zeros_tangent(p, primals) for i, p in enumerate(primals))
     try:
         return api._run_tangent(jvp_plan, g, primals, tangents, "tangent")
     except api.ShapeError:  # (checked there once; said here in hvp's words)

@@ -41,7 +41,7 @@ from .shapes import expr_shape
 Layout = Optional[tuple]
 Layouts = frozenset  # of (parameter name, layout) pairs: part of a derivative's cache key
 _UNSEEN = object()  # a loop-carried value before the walk has reached its binding
-REFINED = frozenset({"unbroadcast", "unbroadcast_", "matmul_adjoint_a_", "matmul_adjoint_b_"})
+REFINED = frozenset({"unbroadcast", "unbroadcast_", "matmul_adjoint_a_", "matmul_adjoint_b_", "dot_adjoint_a_", "dot_adjoint_b_"})
 
 
 def of_value(a: Any) -> Layout:
@@ -301,6 +301,9 @@ def _refine(prim: str, args: tuple[Expr, ...], facts: Facts) -> Expr | None:
     la, lb = facts.layout(facts(a)), facts.layout(facts(b))
     if la is None or lb is None:
         return None
+    if prim in ("dot_adjoint_a_", "dot_adjoint_b_") and not (len(la) >= 2 and len(lb) >= 3):
+        matmul = "matmul_adjoint_a_" if prim == "dot_adjoint_a_" else "matmul_adjoint_b_"  # np.dot is `@` here
+        return _refine(matmul, args, facts) or Op(matmul, args)
     if prim == "matmul_adjoint_a_" and len(lb) == 2 and len(la) in (1, 2):
         return Op("matmul", (g, Op("T", (b,))))  # (n,k) @ (k,m): a_bar = g @ b.T
     if prim == "matmul_adjoint_b_" and len(la) == 2 and len(lb) in (1, 2):

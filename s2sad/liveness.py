@@ -25,7 +25,8 @@ from . import registry
 from .ir import (Assign, Break, Comment, Const, Expr, ExprStmt, For, Function, If, Op, Return, Stmt, Tup, Var, While,
                  map_stmt, names_read, stmt_exprs, substitute, walk_expr, walk_stmts)
 
-EFFECTS = frozenset({"push", "pop", "setitem", "append", "unshared", "not_a_view"})
+EFFECTS = frozenset({"push", "pop", "setitem", "append", "unshared", "not_a_view", "builtin_print", "assert_",
+                       "effect_", "raise_"})  # (builtin_print, assert_: desugar.py; effect_, raise_: effects.py)
 # Reads that need only a value's shape: `np.size(t5)` in a mean's adjoint.
 SHAPE_ONLY = frozenset({"size", "size_attr", "shape", "shape_attr", "ndim", "ndim_attr"})
 

@@ -18,16 +18,17 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import fence, registry
+from . import effects, fence, lists, registry
 from .convert import Converter, describe
 from .errors import UnsupportedSyntaxError
 from .ownership import Ownership
 from .ir import (
     Assign, Break, Const, Expr, ExprStmt, For, Function, If, Op, Param, Return, Slice, Stmt, Tup, Var, While,
-    check_wengert, names_read,
+    check_wengert, names_read, walk_stmts,
 )
 from .source import FunctionSource, get_source
 from .structure import structure
+from .rules.construction import cast_constant
 
 _LITERALS = (int, float, bool, str, type(None))
 
@@ -51,12 +52,14 @@ class Lowerer(Ownership):
         self.body: list[Stmt] = []
         self.current: dict[str, str] = {}
         self.reserved: set[str] = {n.id for n in ast.walk(fs.tree) if isinstance(n, ast.Name)}
+        self.versions: dict[str, int] = {}  # name -> the last k of `name_k` that `bind` tried (reserved only grows)
         self.temp_count = 0
         self.line: int | None = None
         self.conv = Converter(fs.resolve, self.read_local, fs.error)
         self.conv.ifexp = self.lower_ifexp
         self.conv.attribute = fs.resolve_attribute
         self.conv.user_call = self.user_call
+        self.conv.method_call = lambda node: lists.lower_method(self, node)  # a user list's .pop() (lists.py)
         self.depth = 0  # > 0 inside if/for/while: names are re-bound in place, not versioned
         self.loops = 0
         self.init_ownership()
@@ -80,13 +83,14 @@ class Lowerer(Ownership):
         if name not in self.current:
             self.current[name] = name
             return name
-        k = 0
+        k = self.versions.get(name, 0)  # every smaller k is reserved already: one name per binding, not a scan from 1
         while True:
             k += 1
             candidate = f"{name}_{k}"
             if candidate not in self.reserved:
                 self.reserved.add(candidate)
                 self.current[name] = candidate
+                self.versions[name] = k
                 return candidate
 
     # -- flattening ------------------------------------------------------------
@@ -99,8 +103,13 @@ class Lowerer(Ownership):
         if isinstance(e, Op):
             args = tuple(self.atomize(a) for a in e.args)
             kwargs = tuple((k, self.atomize(v)) for k, v in e.kwargs)
+            dtype = dict(kwargs).get("dtype", args[1] if len(args) > 1 else None) if e.prim in ("array", "asarray") else None
+            if dtype is not None and not isinstance(dtype, Const) and len(args) + len(kwargs) == 2:
+                # `np.asarray(x, dtype=dt)` with a dtype known only at run time: `np.asarray(x).astype(dt)`,
+                # whose rules decide at run time whether the cast has a derivative (cast_adjoint).
+                return self.flatten(Op("astype", (self.flatten(Op(e.prim, args[:1])), dtype)), target)
             name = target if target is not None else self.fresh()
-            self.emit(Assign(name, Op(e.prim, args, kwargs), self.line))
+            self.emit(Assign(name, cast_constant(Op(e.prim, args, kwargs)), self.line))
             return Var(name) if isinstance(name, str) else Tup(tuple(Var(n) for n in name))
         atom = self.atomize(e)
         if target is not None:
@@ -152,6 +161,9 @@ class Lowerer(Ownership):
                 n.ctx = ast.Load()
         self.assign(s.target, ast.copy_location(ast.BinOp(left=load_target, op=s.op, right=s.value), s))
 
+    def _Raise(self, s: ast.Raise) -> None:
+        effects.lower_raise(self, s)  # kept in the forward sweep; no derivative (effects.py)
+
     def _Break(self, s: ast.Break) -> None:
         self.emit(Break(self.line))
 
@@ -159,7 +171,9 @@ class Lowerer(Ownership):
         call = s.value
         if isinstance(call, ast.Constant):
             return  # a docstring
-        # The fence lets only `xs.append(v)` (and `stack.push(v)`, as generated code once read) through.
+        if not fence._is_append(call) or call.func.value.id not in self.current and call.func.attr != "push":  # type: ignore[attr-defined]
+            effects.lower_expr_stmt(self, s)  # a list's pop, or a call kept for its effect (effects.py)
+            return
         xs = call.func.value.id  # type: ignore[attr-defined]
         if call.func.attr == "push" or self.current.get(xs, xs) in self.stacks:  # type: ignore[attr-defined]
             self.emit(ExprStmt(Op("push", (Var(self.current.get(xs, xs)), self.atomize(self.conv.expr(call.args[0])))), self.line))  # type: ignore[attr-defined]
@@ -195,6 +209,12 @@ class Lowerer(Ownership):
         if self.frames:
             self.frames[-1][0].intersection_update(rebound_body)
         self.depth -= 1
+        if isinstance(test, Var) and any(isinstance(x, Assign) and test.name in x.targets for x in walk_stmts(body + orelse)):
+            # `if ok: ok = ...`: the backward sweep replays the decision by reading the test again, so it
+            # must be a name the branches leave alone
+            decided = self.fresh()
+            self.emit(Assign(decided, test, self.line))
+            test = Var(decided)
         self.emit(If(test, body, orelse, self.fs.lineno(s)))
 
     def block(self, stmts: list[ast.stmt]) -> list[Stmt]:

@@ -90,6 +90,14 @@ class Ownership:
                 other, copy = self.aliased[name]
                 message = f"in-place update of {name!r} would change {other!r} too: `{copy}` made them one array"
                 hint = f"copy the array where the second name is made: {copy}.copy()"
+            elif self.view_of.get(name) and self.view_of[name] <= self.owned:
+                # A view (`v = y[:2]`) of an array this function made: the store would change y too.
+                root = sorted(self.view_of[name])[0]
+                raise self.fs.error(
+                    UnsupportedSyntaxError,
+                    f"in-place update of {name!r} is a store through a view of the local array {root!r} "
+                    f"(it changes {root!r} too); stores through views are not supported yet", node, construct=describe(node),
+                    hint=f"store into {root!r} directly, or make {name!r} a copy of the view with .copy()")
             else:
                 message = f"in-place update of {name!r} would change an array the caller passed in (or a view of it)"
                 hint = f"update a copy instead: {name} = np.array({name})"
@@ -232,8 +240,16 @@ class Ownership:
             self.owned.discard(e.name)
             self.owned.add(name)
             self.shared.discard(name)
+            if e.name in self.lists:
+                self.lists.add(name)
             return
         of_list = isinstance(e, Op) and e.prim == "getitem" and isinstance(e.args[0], Var) and e.args[0].name in self.lists
+        if of_list and isinstance(e.args[1], Slice):  # type: ignore[union-attr]
+            # `xs[:-1]` of a list is a new list (a popped list, lists.py): nothing else holds it.
+            self.owned.add(name)
+            self.shared.discard(name)
+            self.lists.add(name)
+            return
         if isinstance(e, Var) or isinstance(e, Op) and e.prim in self._VIEWS and e.args and isinstance(e.args[0], Var) and not of_list:
             base = e.name if isinstance(e, Var) else e.args[0].name  # type: ignore[union-attr]
             self.view_of[name] = self.view_of.get(base, frozenset({base}))

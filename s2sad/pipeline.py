@@ -21,7 +21,7 @@ from .compile import compile_ir
 from .emit import to_source
 from .errors import WrtError
 from .forward import forward
-from . import aliasing, collect, cse, factor, fold, freshness, inplace, liveness, optimize, reuse, sincos
+from . import aliasing, collect, deep, cse, factor, fold, freshness, inplace, liveness, optimize, reuse, sincos
 from .ir import Const, Function, Param, Return, Tup
 from .layouts import Layouts
 from .lower import Lowered, lower
@@ -32,16 +32,24 @@ ATTEMPTS = 3  # generations of one derivative, when re-bound names keep emptying
 _nesting = threading.local()  # how deep in `derive` this thread is (helpers' derivatives nest)
 
 
+@deep.guarded  # a RecursionError is retried on a deep stack (deep.py)
 def lowered(fn: Callable[..., Any]) -> Lowered:
     """The fenced, lowered Wengert list of `fn`, cached per code object (and per value of its globals)."""
     freshness.refresh(fn)
-    return CACHE.get(fn, ("lower", fn.__code__), lambda: _lower_and_watch(fn))
+    owner = freshness.sharer(fn)  # closures of one code share one lowering (freshness.py)
+    if owner is None:
+        return CACHE.get(fn, ("lower", fn.__code__), lambda: _lower_and_watch(fn))
+    low = CACHE.get(owner, ("lower", fn.__code__), lambda: _lower_and_watch(fn, owner))
+    return freshness.adopt(fn, owner, low)
 
 
-def _lower_and_watch(fn: Callable[..., Any]) -> Lowered:
+def _lower_and_watch(fn: Callable[..., Any], owner: freshness.Shared | None = None) -> Lowered:
     low = lower(fn)
     helpers = [p.user_fn for p in low.source.called.values() if getattr(p, "user_fn", None) is not None]
-    freshness.watch(fn, low.source.watched(), helpers)
+    live = freshness.live(fn, low.globals_used) if owner is not None else ()
+    w = freshness.watch(fn, low.source.watched(), helpers, live)
+    if owner is not None:
+        owner.watch = w
     return low
 
 
@@ -74,6 +82,7 @@ def _where(fn: Callable[..., Any]) -> dict[str, Any]:
     return {"filename": code.co_filename, "lineno": code.co_firstlineno} if code else {}
 
 
+@deep.guarded  # a RecursionError is retried on a deep stack (deep.py)
 def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp",
              layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> Function:
     """The IR of `fn` at the given stage; reverse mode specialises on the parameters' `layouts` (and,
@@ -82,8 +91,19 @@ def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scala
     if mode == "wengert":
         return low.fn
     low = aliasing.specialize(low, scalars, dict(layouts) if mode == "reverse" else None)
+    if mode == "reverse" and variant == "quiet_vjp":  # "vjp" whose forward sweep repeats a run already made (a
+        from .effects import quiet  # helper's, run by its caller's forward sweep): print/logging/warnings stay out
+
+        return quiet(generate(fn, mode, wrt, scalars, "vjp", layouts, dtypes))
     if mode == "reverse":
-        adjoint = optimize.adjoint(reverse(low, wrt, set(scalars), variant, layouts))
+        # "step_vjp": a checkpointed loop's step (revolve.py), a "vjp" that returns the adjoints alone: so
+        # nothing needs the forward sweep's statements that only form the step's result.
+        step_vjp = variant == "step_vjp"
+        adjoint = optimize.adjoint(reverse(low, wrt, set(scalars), "vjp" if step_vjp else variant, layouts))
+        if step_vjp:  # (the seeds lose their default 1.0, which liveness would fold in as a constant)
+            k = len(low.fn.params)
+            adjoint = replace(adjoint, params=adjoint.params[:k] + [Param(p.name, None) for p in adjoint.params[k:]])
+            return _lean_passes(liveness.apply(adjoint)) if optimize.SETTINGS.liveness else adjoint
         # "grad": gradients only, for a function whose value is known to be a number; nothing needs the value.
         if variant == "grad":
             adjoint = _lean_passes(liveness.apply(adjoint))
@@ -136,6 +156,7 @@ def _seeded_with_ones(fn: Function) -> Function:
     return replace(fn, name=fn.name.replace("_tangent", "_derivative"), params=fn.params[:-1] + [Param(seed.name, Const(1.0))], doc=doc)
 
 
+@deep.guarded  # a RecursionError is retried on a deep stack (deep.py)
 def show(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp",
          layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> str:
     """The text of `fn` at the given stage, ready to paste into a file."""
@@ -143,6 +164,7 @@ def show(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: 
     return to_source(ir, header=mode != "wengert")
 
 
+@deep.guarded  # a RecursionError is retried on a deep stack (deep.py)
 def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: frozenset[str], variant: str = "vjp",
            layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> Callable[..., Any]:
     """The compiled, cached derivative of `fn`."""
@@ -153,19 +175,25 @@ def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: fro
         ir = generate(fn, mode, wrt, scalars, variant, layouts, dtypes)
         where = low.source.location
         label = f"{variant} of {fn.__name__} wrt {','.join(wrt)} ({where})"
-        compiled = compile_ir(ir, label, low.globals_used)
+        cells = freshness.live(fn, low.globals_used) if owner is not None else ()
+        compiled = compile_ir(ir, label, low.globals_used, cells)
         freshness.inherit(compiled, fn)  # so code generated from it (jvp of a grad) follows fn's globals
         return compiled
 
     outermost = not getattr(_nesting, "depth", 0)
     for _ in range(ATTEMPTS):
+        owner = freshness.sharer(fn)  # a closure: the code is generated once per code object, then bound to its cells
+        if owner is not None:
+            lowered(fn)  # (gives fn its watch, when another closure's lowering is shared)
         freshness.refresh(fn)
         epoch = freshness.epoch()
         _nesting.depth = getattr(_nesting, "depth", 0) + 1
         try:
-            compiled = CACHE.get(fn, key, build)
+            compiled = CACHE.get(fn if owner is None else owner, key, build)
         finally:
             _nesting.depth -= 1
+        if owner is not None:
+            compiled = freshness.bind(compiled, fn)
         # A helper's own check may find a re-bound name midway and empty the cache: what was built is
         # right, but the watches made before that moment (fn's among them) went with it, so nothing
         # would notice the next re-binding. The outermost generation starts again instead.

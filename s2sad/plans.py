@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import freshness, optimize, pipeline
+from .backends import call_family, foreign, retarget
 from .arguments import _check_input, _is_float, _is_float_sequence, _is_scalar, _scalars, alias_flags, fresh, target
 
 _JVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
@@ -60,7 +61,11 @@ def kind(a: Any) -> Any:
         return a.ndim != 0
     if type(a) is list or type(a) is tuple:  # differentiated when it holds floats, like reverse mode does
         return ("sequence", _is_float_sequence(a))
-    return (_is_scalar(a), _is_float(a))
+    if _is_scalar(a):
+        return (True, _is_float(a))
+    if foreign(a):  # a Dask or CuPy array: each library gets its own plan (backends.py)
+        return (type(a), a.ndim != 0, _is_float(a))
+    return (False, _is_float(a))
 
 
 def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "jvp") -> tuple:
@@ -83,6 +88,7 @@ def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "
     compiled, dot_params, positional = None, [], False
     if wrt:
         compiled = pipeline.derive(base, "forward", wrt, _scalars(base, primals, {}), variant)
+        compiled = retarget(compiled, call_family(primals, {}, names, base))  # Dask, CuPy: their own `np`
         params = compiled.__s2sad_ir__.params
         dot_params = [p.name for p in params[-len(wrt):]]
         # Every primal parameter given: the tangents follow them positionally (no keyword binding per call).

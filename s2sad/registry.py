@@ -355,11 +355,12 @@ def _ensure_user_primitive(fn: Callable[..., Any], name: str | None = None) -> P
             prim._vjp, prim._jvp = [], []
         return prim
     fname = name or getattr(fn, "__name__", "primitive")
-    try:
-        params = tuple(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        params = ()
-    prim = Primitive(name=fname, spelling=Spelling("call", path=fname), params=params, fn=fn)
+    params = _signature_params(fn) or ()
+    mod = getattr(fn, "__module__", None) or ""
+    # A NumPy or math function is written as the user writes it (`np.polyval`, `math.hypot`), which the
+    # generated code's imports resolve; any other function by its bare name, which its namespace holds.
+    path = _default_path(fn, fname) if name is None and (mod == "math" or mod.startswith("numpy")) else fname
+    prim = Primitive(name=fname, spelling=Spelling("call", path=path), params=params, fn=fn)
     prim._vjp, prim._jvp = [], []
     return add_user(prim)
 
@@ -389,8 +390,90 @@ def _rule_name(fn: Callable[..., Any], rule: Callable[..., Any], mode: str, i: i
     return f"{getattr(fn, '__name__', 'f')}_{mode}_{i}"
 
 
-def _set_rules(fn: Callable[..., Any], rules: tuple[Any, ...], mode: str) -> None:
+def _signature_params(fn: Callable[..., Any]) -> tuple[str, ...] | None:
+    """`fn`'s parameter names, or None where `inspect` cannot read them (a builtin such as
+    `math.hypot`) or they do not say which argument is which (`*args`)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params):
+        return None
+    return tuple(p.name for p in params)
+
+
+def _caller_error(message: str, hint: str | None = None) -> Exception:
+    """An InputError at the user's `defvjp`/`defjvp` line (the frame outside this module)."""
+    import sys
+
+    from .errors import InputError
+
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame = frame.f_back  # type: ignore[assignment]
+    where: dict[str, Any] = {}
+    if frame is not None:
+        import linecache
+
+        line = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
+        where = dict(filename=frame.f_code.co_filename, lineno=frame.f_lineno, source_line=line or None)
+    return InputError(message, construct="defvjp", hint=hint, **where)
+
+
+def _rule_arg_names(rules: tuple[Any, ...], n: int) -> tuple[str, ...]:
+    """Names for the `n` arguments of a function whose signature is unknown: the ones its rules
+    give them after `g, ans` (`lambda g, ans, x, y: ...`), else `arg0, arg1, ...`."""
+    for rule in rules:
+        params = _signature_params(rule) if rule is not None else None
+        if params is not None and len(params) == n + 2:
+            names = params[2:]
+            if len(set(names)) == n and not set(names) & {"g", "ans", "t"}:
+                return names
+    return tuple(f"arg{i}" for i in range(n))
+
+
+def _set_params(fn: Callable[..., Any], prim: Primitive, rules: tuple[Any, ...], argnames: Any, mode: str) -> None:
+    """Fix which argument each rule is for, or refuse: a wrong guess would be a silent zero gradient."""
+    fname = getattr(fn, "__name__", "the function")
+    known = _signature_params(fn)
+    if argnames is not None:
+        names = (argnames,) if isinstance(argnames, str) else tuple(argnames)
+        if not all(isinstance(a, str) and a.isidentifier() for a in names) or len(set(names)) != len(names):
+            raise _caller_error(f"argnames must be distinct parameter names, not {argnames!r}")
+        if known is not None and names != known[: len(names)]:
+            raise _caller_error(f"argnames {names} are not the parameters of {fname}({', '.join(known)})")
+        if len(rules) > len(names):
+            raise _caller_error(f"def{mode} got {len(rules)} rules for {fname}, but argnames names {len(names)} arguments")
+        if known is None:
+            prim.params = names
+            for rule in (prim._vjp or []) + (prim._jvp or []):
+                if rule is not None:
+                    rule.params = rule.params[:2] + prim.params
+        return
+    if known is None:
+        if not rules:
+            raise _caller_error(f"def{mode} got no rules for {fname}")
+        # A builtin such as math.hypot: one rule per positional argument, so the rules say how many.
+        if len(prim.params) < len(rules):
+            prim.params = prim.params + _rule_arg_names(rules, len(rules))[len(prim.params):]
+            for rule in (prim._vjp or []) + (prim._jvp or []):  # the other mode's rules, given first
+                if rule is not None:
+                    rule.params = rule.params[:2] + prim.params
+        elif len(rules) < len(prim.params):
+            raise _caller_error(
+                f"def{mode} got {len(rules)} rules for {fname}, whose parameters s2sad cannot read; "
+                f"earlier rules gave it {len(prim.params)} ({', '.join(prim.params)})",
+                hint="give one rule (or None) per positional argument, or name them: argnames=(...)",
+            )
+        return
+    if len(rules) > len(known):
+        raise _caller_error(f"def{mode} got {len(rules)} rules, but {fname} takes {len(known)} ({', '.join(known)})",
+                            hint="give one rule (or None) per positional argument")
+
+
+def _set_rules(fn: Callable[..., Any], rules: tuple[Any, ...], mode: str, argnames: Any = None) -> None:
     prim = _ensure_user_primitive(fn)
+    _set_params(fn, prim, rules, argnames, mode)
     prim.source = None
     table = [] if getattr(prim, "_" + mode) is None else list(getattr(prim, "_" + mode))
     table += [None] * (len(rules) - len(table))
@@ -410,14 +493,17 @@ def _set_rules(fn: Callable[..., Any], rules: tuple[Any, ...], mode: str) -> Non
     _forget_derivatives()
 
 
-def defvjp(fn: Callable[..., Any], *rules: Callable[..., Any] | None) -> None:
-    """Give `fn` one VJP rule per positional argument: `rule(g, ans, *args) -> adjoint`."""
-    _set_rules(fn, rules, "vjp")
+def defvjp(fn: Callable[..., Any], *rules: Callable[..., Any] | None, argnames: Any = None) -> None:
+    """Give `fn` one VJP rule per positional argument: `rule(g, ans, *args) -> adjoint`.
+
+    Where `inspect` cannot read `fn`'s parameters (a builtin such as `math.hypot`), the number of
+    rules is the number of arguments; `argnames=("x", "y")` names them (so calls may pass them by name)."""
+    _set_rules(fn, rules, "vjp", argnames)
 
 
-def defjvp(fn: Callable[..., Any], *rules: Callable[..., Any] | None) -> None:
-    """Give `fn` one JVP rule per positional argument: `rule(t, ans, *args) -> tangent`."""
-    _set_rules(fn, rules, "jvp")
+def defjvp(fn: Callable[..., Any], *rules: Callable[..., Any] | None, argnames: Any = None) -> None:
+    """Give `fn` one JVP rule per positional argument: `rule(t, ans, *args) -> tangent` (`argnames`: see `defvjp`)."""
+    _set_rules(fn, rules, "jvp", argnames)
 
 
 def binop_ast(prim: Primitive) -> Any:

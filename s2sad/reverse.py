@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import recompute, recording, registry
+from . import failures, recompute, recording, registry, revolve
 from .activity import Activity, analyze
 from .calls import call_adjoint
-from .errors import UnsupportedSyntaxError
+from .errors import S2SADError, UnsupportedSyntaxError
 from .ir import (
     Assign, Break, Comment, Const, Expr, ExprStmt, For, Function, If, Op, Param, Return, Stmt, Tup, Var,
     While, names_read, substitute, walk_expr, walk_stmts,
@@ -36,6 +36,7 @@ from .naming import Namer, used_names
 from .layouts import Facts, Layouts, describe, facts as layout_facts
 from .shapes import infer, shape_fn
 from .simplify import simplify, spread_meets_its_shape
+from .rules.indexing import basic_stores
 from .template import bind, instantiate
 
 VARIANTS = ("vjp", "value_and_grad")
@@ -91,7 +92,11 @@ class Reverse:
                     construct=fn.name,
                     hint="differentiate it in forward mode instead: s2sad.hessian, s2sad.hvp or s2sad.jvp(s2sad.grad(f), ...)",
                 )
-        self.act: Activity = analyze(fn, set(wrt), low.outputs, "reverse")
+        try:
+            self.act: Activity = analyze(fn, set(wrt), low.outputs, "reverse")
+        except S2SADError as err:  # a user primitive without a rule for a varied argument
+            failures.place(err, None, low.source)
+            raise
         self.primal_names = used_names(fn) | set(low.globals_used)
         self.bar = Namer(self.primal_names, "bar")
         env = infer(fn, scalars)
@@ -118,7 +123,11 @@ class Reverse:
         out: list = []
         for s in reversed(stmts):
             if isinstance(s, Assign):
-                self.assign(s, defined, out)
+                try:
+                    self.assign(s, defined, out)
+                except S2SADError as err:  # a rule refused its arguments: said at this statement's line
+                    failures.place(err, s.line, self.low.source)
+                    raise
                 out.append(_Restore(s))
             elif isinstance(s, If):
                 out.extend(self.branch(s, defined))
@@ -164,9 +173,12 @@ class Reverse:
         elif isinstance(value, Op):
             prim = registry.PRIMS[value.prim]
             if prim.user_fn is not None:
-                stmts, parts = call_adjoint(self, s, value, g, defined)
+                if revolve.is_loop(prim.user_fn):  # a checkpointed loop: its adjoint is a revolve schedule
+                    stmts, parts = revolve.call_adjoint(self, s, value, g, defined)
+                else:
+                    stmts, parts = call_adjoint(self, s, value, g, defined)
                 out.extend(stmts)
-                self._read(s, [x.value for x in stmts])
+                self._read(s, [x.value for x in stmts if isinstance(x, Assign)])
             elif not prim.nondiff:
                 mapping = bind(prim, value)
                 mapping.update(g=g, ans=ans)
@@ -174,7 +186,7 @@ class Reverse:
                     arg = mapping[p]
                     rule = prim.vjp[i] if i < len(prim.vjp) else None
                     if rule is not None and names_read(arg) & varied:
-                        parts.append((arg, simplify(instantiate(rule, mapping), self.shape)))
+                        parts.append((arg, simplify(basic_stores(instantiate(rule, mapping), self.shape), self.shape)))
         # The target's old value is a different variable: its adjoint starts again from zero.
         for b in bars:
             defined.discard(b)
@@ -262,7 +274,8 @@ class Reverse:
         if not counted:
             assert isinstance(s, For)
             self.reads.setdefault(id(s), set()).update(names_read(s.iter) & self.primal_names)
-            out.append(For(s.target, Op("reversed", (s.iter,)), body or [], s.line))
+            back = s.iter.args[0] if isinstance(s.iter, Op) and s.iter.prim == "reversed" else Op("reversed", (s.iter,))
+            out.append(For(s.target, back, body or [], s.line))  # a user's reversed(range) runs forwards
             return out
         info.counter = info.counter or self.bar.fresh("trips")
         self.reads.setdefault(id(s), set()).add(info.counter)

@@ -315,10 +315,15 @@ def pieces_array(pieces: Any) -> Any:
 
 
 def join_like(pieces: Any, g: Any, axis: int = 0) -> Any:
-    """Adjoint of `unconcatenate`: join `pieces` along `axis` into an array shaped like `g`."""
+    """Adjoint of `unconcatenate`: join `pieces` along `axis` into an array shaped like `g`.
+
+    A piece of lower rank was made one slab of `g` by the joining function (vstack's, dstack's,
+    column_stack's `atleast_nd`: a 1-D array is a row of vstack, a (1, N, 1) block of dstack, a
+    number is one element), so it takes that slab's shape: `g`'s, with length one along `axis`."""
     g_ndim = np.ndim(g)
     axis = min(axis % g_ndim, g_ndim - 1) if axis >= 0 else axis % g_ndim
-    parts = [np.expand_dims(p, axis) if np.ndim(p) < g_ndim else p for p in pieces]
+    slab = np.shape(g)[:axis] + (1,) + np.shape(g)[axis + 1:]
+    parts = [np.reshape(p, slab) if np.ndim(p) < g_ndim else p for p in pieces]
     return np.concatenate(parts, axis=axis)
 
 
@@ -330,7 +335,8 @@ def unrepeat(g: Any, x: Any, repeats: Any, axis: Any = None) -> Any:
     counts = np.broadcast_to(repeats, np.shape(x)[axis])
     ends = np.cumsum(counts)
     running = np.cumsum(g, axis=axis)
-    running = np.concatenate([np.zeros_like(np.take(running, [0], axis=axis)), running], axis=axis)
+    axis = axis % running.ndim  # (a leading zero: np.take of an empty axis, where every count is 0, would fail)
+    running = np.concatenate([np.zeros_like(running, shape=running.shape[:axis] + (1,) + running.shape[axis + 1:]), running], axis=axis)
     return np.take(running, ends, axis=axis) - np.take(running, ends - counts, axis=axis)
 
 
@@ -425,6 +431,71 @@ def product(a: Any, b: Any) -> Any:
 
 __all__ += ["product"]
 
+
+def dot_adjoint_a(y: Any, a: Any, b: Any) -> Any:
+    """Adjoint of `np.dot(a, b)` with respect to `a`, given `y` = adjoint of the result. `np.dot` is
+    `a @ b` except when `a` is a matrix or a stack and `b` a stack: then it is `np.tensordot(a, b, (-1, -2))`."""
+    if np.ndim(a) >= 2 and np.ndim(b) >= 3:
+        return tensordot_adjoint_a(y, a, b, ([-1], [-2]))
+    return matmul_adjoint_a(y, a, b)
+
+
+def dot_adjoint_b(y: Any, a: Any, b: Any) -> Any:
+    """Adjoint of `np.dot(a, b)` with respect to `b`, given `y` = adjoint of the result (see `dot_adjoint_a`)."""
+    if np.ndim(a) >= 2 and np.ndim(b) >= 3:
+        return tensordot_adjoint_b(y, a, b, ([-1], [-2]))
+    return matmul_adjoint_b(y, a, b)
+
+
+def inner_adjoint_a(y: Any, a: Any, b: Any) -> Any:
+    """Adjoint of `np.inner(a, b)` with respect to `a`: `np.tensordot(a, b, (-1, -1))`, or `a * b` when one is a number."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(y * b, a)
+    return tensordot_adjoint_a(y, a, b, ([-1], [-1]))
+
+
+def inner_adjoint_b(y: Any, a: Any, b: Any) -> Any:
+    """Adjoint of `np.inner(a, b)` with respect to `b` (see `inner_adjoint_a`)."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(y * a, b)
+    return tensordot_adjoint_b(y, a, b, ([-1], [-1]))
+
+
+def cross_adjoint_a(y: Any, a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None) -> Any:
+    """Adjoint of `np.cross(a, b, axisa, axisb, axisc, axis)` with respect to `a`, given `y`.
+
+    <y, a x b> = <a, b x y>: the vectors are moved to the last axis, a 2-vector is a 3-vector with
+    z = 0 (and the cross product of two 2-vectors is the z component alone), then moved back."""
+    a_, b_, y_, axisa = _cross_parts(y, a, b, axisa, axisb, axisc, axis)
+    out = np.cross(b_, y_)[..., : a_.shape[-1]]
+    return np.moveaxis(unbroadcast(out, a_), -1, axisa)
+
+
+def cross_adjoint_b(y: Any, a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None) -> Any:
+    """Adjoint of `np.cross(a, b, axisa, axisb, axisc, axis)` with respect to `b`: <y, a x b> = <b, y x a>."""
+    b_, a_, y_, axisb = _cross_parts(y, b, a, axisb, axisa, axisc, axis)
+    out = np.cross(y_, a_)[..., : b_.shape[-1]]
+    return np.moveaxis(unbroadcast(out, b_), -1, axisb)
+
+
+def _cross_parts(y: Any, a: Any, b: Any, axisa: int, axisb: int, axisc: int, axis: Any) -> tuple:
+    """`a` with its vectors last, `b` and `y` with theirs last as 3-vectors, and `a`'s vector axis."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a_ = np.moveaxis(np.asarray(a), axisa, -1)
+    b_ = np.moveaxis(np.asarray(b), axisb, -1)
+    if a_.shape[-1] == 2 and b_.shape[-1] == 2:  # the result is the z component: a 3-vector (0, 0, y)
+        y = np.asarray(y)
+        y_ = np.stack([np.zeros_like(y), np.zeros_like(y), y], axis=-1)
+    else:
+        y_ = np.moveaxis(np.asarray(y), axisc, -1)
+    if b_.shape[-1] == 2:
+        b_ = np.concatenate([b_, np.zeros_like(b_[..., :1])], axis=-1)
+    return a_, b_, y_, axisa
+
+
+__all__ += ["dot_adjoint_a", "dot_adjoint_b", "inner_adjoint_a", "inner_adjoint_b", "cross_adjoint_a", "cross_adjoint_b"]
+
 __all__ += [
     "tie_weights", "prod_others", "cumprod_adjoint", "cumprod_tangent", "diff_adjoint", "median_weights",
     "weights_like", "unweights_like", "safe_divide", "sinc_derivative", "unstack", "unconcatenate", "join_like",
@@ -458,7 +529,14 @@ from .runtime_linalg import (  # noqa: E402, F401 -- re-exported
     einsum_adjoint_spec,
     _einsum_tokens,
     einsum_adjoint,
+    einsum_interleaved,
+    einsum_check,
+    einsum_dots_first,
     norm_direction,
+    norm_direction_partial,
+    norm_direction_slope,
+    real_eigenvalues,
+    reduced_u,
     diagonal_blocks_sum,
     skew_lower,
 )
@@ -468,3 +546,29 @@ __all__ += runtime_linalg.__all__  # noqa: E402
 from .runtime_trig import sincos
 
 __all__ += ["sincos"]
+
+# Stores with repeated indices, and casts whose dtype is known only at run time (s2sad/runtime_store.py).
+from .runtime_store import cast_adjoint, cast_tangent, placed, stored  # noqa: E402
+
+__all__ += ["stored", "placed", "cast_adjoint", "cast_tangent"]
+
+# Grids, differences, selection and joining (s2sad/runtime_construction.py).
+from . import runtime_construction  # noqa: E402
+from .runtime_construction import (  # noqa: E402, F401 -- re-exported
+    _gradient_axis_adjoint, _select_masks, c_column, linspace_weights, partition_order, unappend, ungradient,
+    one_array, one_number, unselect, unselect_default,
+)
+
+__all__ += runtime_construction.__all__  # noqa: E402
+
+# meshgrid, broadcast_arrays, insert, delete, interp, bincount and the full SVD (s2sad/runtime_extra.py).
+from . import runtime_extra  # noqa: E402
+from .runtime_extra import (  # noqa: E402, F401 -- re-exported
+    broadcast_adjoint, broadcast_tangent, interp_fp_adjoint, interp_fp_tangent, interp_slope, interp_slope_adjoint,
+    meshgrid_adjoint, meshgrid_tangent, svd_reduced, svd_reduced_cotangent, unbincount, undelete, uninsert_arr,
+    cov_variables, cov_variables_adjoint, svd_padded,
+    uninsert_values,
+)
+
+__all__ += runtime_extra.__all__  # noqa: E402
+from .runtime_extra import flip_trans, triangular_product, triangular_solve_adjoint_a  # noqa: E402, F401

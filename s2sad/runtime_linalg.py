@@ -178,21 +178,102 @@ def _einsum_tokens(term: str) -> list[str]:
     return list(head) + ([dots] if dots else []) + list(tail)
 
 
-def einsum_adjoint(g: Any, subscripts: str, k: int, *operands: Any) -> Any:
+def einsum_adjoint(g: Any, subscripts: Any, k: int, *operands: Any, optimize: Any = False) -> Any:
     """Adjoint of `np.einsum(subscripts, *operands)` with respect to operand `k`.
 
+    In the interleaved form `np.einsum(x, [0, 1], y, [1, 2], [0, 2])`, `subscripts` is the first
+    operand and `k` counts the arguments after it: -1 is `x`, 1 is `y`.
     Generated code never calls this: s2sad writes the adjoint einsum out when it
     generates code (`einsum_adjoint_spec`). This is the same computation at run time."""
     operands = tuple(op for op in operands if op is not None)
+    if not isinstance(subscripts, str):  # the interleaved form: operand, sublist, operand, sublist, ..., [output]
+        slots = (subscripts,) + operands
+        output = slots[-1] if len(slots) % 2 else None
+        pairs = slots[: len(slots) - len(slots) % 2]
+        subscripts, operands, k = einsum_interleaved(pairs[1::2], output), pairs[0::2], (k + 1) // 2
+    einsum_check(subscripts, len(operands))
     spec, extras = einsum_adjoint_spec(subscripts, k, len(operands))
     args = [g] + [op for i, op in enumerate(operands) if i != k]
     for kind, axis in extras:
         n = np.shape(operands[k])[axis]
         args.append(np.ones(n) if kind == "ones" else np.eye(n))
-    out = np.einsum(spec, *args)
+    moved = einsum_dots_first(spec)
+    out = np.einsum(moved[0] if moved else spec, *args)
     if "..." not in subscripts:
         return out
+    if moved:  # the broadcast '...' dimensions lead, where `unbroadcast` sums them, then go back in place
+        _, result, lead = moved
+        return np.einsum(f"{lead}->{result}", unbroadcast(out, np.einsum(f"{result}->{lead}", operands[k])))
     return unbroadcast(out, operands[k]) if "..." in spec.split("->")[0] else broadcast_like(out, operands[k])
+
+
+_EINSUM_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def einsum_interleaved(sublists: Any, output: Any = None) -> str:
+    """The subscripts of `np.einsum(x, [0, 1], y, [1, 2], [0, 2])`: `'ab,bc->ac'`.
+
+    `sublists` are the operands' sublists and `output` the output's, or None. Each holds
+    integers from 0 to 51 and at most one Ellipsis. Without an output sublist the output is,
+    as NumPy has it, the indices that occur once, in increasing order, after any '...'."""
+
+    def term(sub: Any) -> str:
+        if isinstance(sub, str) or not isinstance(sub, (list, tuple)):
+            raise ValueError(f"an einsum sublist is a list or tuple of integers, not {sub!r}")
+        text = ""
+        for s in sub:
+            if s is Ellipsis:
+                text += "..."
+            elif isinstance(s, (int, np.integer)) and not isinstance(s, bool) and 0 <= s < len(_EINSUM_LETTERS):
+                text += _EINSUM_LETTERS[s]
+            else:
+                raise ValueError(f"an einsum sublist holds integers from 0 to 51 and Ellipsis, not {s!r}")
+        return text
+
+    inputs = [term(s) for s in sublists]
+    if output is None:
+        letters = "".join(inputs).replace("...", "")
+        once = sorted((c for c in set(letters) if letters.count(c) == 1), key=_EINSUM_LETTERS.index)
+        out = ("..." if any("..." in t for t in inputs) else "") + "".join(once)
+    else:
+        out = term(output)
+    return ",".join(inputs) + "->" + out
+
+
+def einsum_check(subscripts: str, n: int) -> None:
+    """Raise a ValueError naming what is wrong when `subscripts` cannot be the subscripts of an
+    einsum of `n` operands (as NumPy would, but before any code runs)."""
+    subs = subscripts.replace(" ", "")
+    inputs, arrow, out = subs.partition("->")
+    terms = inputs.split(",")
+    bad = sorted(set(subs.replace("...", "").replace("->", "").replace(",", "")) - set(_EINSUM_LETTERS))
+    if bad or "->" in out:
+        raise ValueError(f"einsum subscripts {subscripts!r} hold {bad[0] if bad else '->'!r}: only letters, ',', "
+                         "one '->' and '...' may appear")
+    if len(terms) != n:
+        raise ValueError(f"einsum subscripts {subscripts!r} name {len(terms)} operand{'s' * (len(terms) != 1)}, "
+                         f"but {n} {'were' if n != 1 else 'was'} given")
+    for t in terms + ([out] if arrow else []):
+        if t.count("...") > 1 or "." in t.replace("...", ""):
+            raise ValueError(f"einsum subscripts {subscripts!r}: {t!r} may hold one '...' at most")
+    if arrow:
+        letters = set(inputs)
+        for c in out.replace("...", ""):
+            if c not in letters:
+                raise ValueError(f"einsum subscripts {subscripts!r}: the output index {c!r} is in no input")
+            if out.count(c) > 1:
+                raise ValueError(f"einsum subscripts {subscripts!r}: the output repeats the index {c!r}")
+
+
+def einsum_dots_first(spec: str) -> tuple[str, str, str] | None:
+    """For an adjoint einsum `spec` whose output has '...' after other indices, and whose inputs may
+    have broadcast it: `(spec with '...' first in the output, the output, the output with '...'
+    first)`, so that `unbroadcast` (which sums leading axes) can sum them; else None."""
+    inputs, _, result = spec.partition("->")
+    if "..." not in inputs or "..." not in result or result.startswith("..."):
+        return None
+    lead = "..." + result.replace("...", "")
+    return f"{inputs}->{lead}", result, lead
 
 
 
@@ -230,6 +311,81 @@ def norm_direction(x: Any, ans: Any, ord: Any = None, axis: Any = None, keepdims
 
 
 
+def _norm_kind(x: Any, ord: Any, axis: Any) -> tuple[Any, Any, bool]:  # noqa: A002
+    """`x` as an array, the axes `np.linalg.norm` reduces, and whether it is a vector (or elementwise) norm."""
+    x = np.asarray(x)
+    if axis is None:
+        axis = tuple(range(x.ndim)) if ord is None or ord == "fro" else (0 if x.ndim == 1 else (0, 1))
+    return x, axis, np.ndim(axis) == 0 or len(axis) == 1 or ord is None or ord == "fro"
+
+
+def norm_direction_partial(v: Any, x: Any, ans: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A002
+    """The derivative of `norm_direction(x, ans, ...)` in `x`, `ans` held, applied to `v` (shaped like `x`).
+
+    It is symmetric in `v`, so it is both its JVP and its VJP: for a vector p-norm it is diagonal,
+    (p - 1) |x|^(p-2) / ans^(p-1); for the matrix 2-norm (and -2), whose direction u_i v_i^T does not
+    depend on `ans`, it is the norm's Hessian applied to `v` (the singular pair's first-order
+    perturbation: it needs s_i apart from the other singular values). Piecewise-constant directions
+    (1, inf, -inf, 0 and the matrix 1 and inf norms) give 0."""
+    x, ax, vector = _norm_kind(x, ord, axis)
+    v = np.asarray(v)
+    if vector:
+        if ord in (1, np.inf, -np.inf, 0):
+            return np.zeros_like(v * x)
+        full = unsum(ans, x, ax, keepdims) if keepdims or np.ndim(ans) else ans
+        if ord is None or ord == 2 or ord == "fro":
+            return safe_divide(v, full)
+        return (ord - 1) * v * safe_divide(np.abs(x) ** (ord - 2), full ** (ord - 1))
+    if ord in (1, -1, np.inf, -np.inf):
+        return np.zeros_like(v * x)
+    if ord not in (2, -2):
+        raise NotImplementedError(f"second derivatives of np.linalg.norm(x, {ord!r}) are not supported")
+    r, c = ax
+    m, e = np.moveaxis(x, (r, c), (-2, -1)), np.moveaxis(v, (r, c), (-2, -1))
+    u, s, vh = np.linalg.svd(m, full_matrices=False)
+    i = 0 if ord == 2 else -1
+    ui, vi, si = u[..., :, i], vh[..., i, :], s[..., i, None]
+    p = mT(u) @ e @ mT(vh)  # P = U^T E V
+    p_col, p_row = p[..., :, i], p[..., i, :]  # P[:, i] = U^T E v_i, P[i, :] = V^T E^T u_i
+    gaps = si ** 2 - s ** 2
+    gaps[..., i] = 1.0
+    f = 1.0 / gaps
+    f[..., i] = 0.0  # the pair itself: its own rotation is the sign, which u_i v_i^T does not see
+    du = (u @ (f * (si * p_col + s * p_row))[..., None])[..., 0] + ((e @ vi[..., None])[..., 0] - (u @ p_col[..., None])[..., 0]) / si
+    dv = (mT(vh) @ (f * (s * p_col + si * p_row))[..., None])[..., 0]
+    dv = dv + ((mT(e) @ ui[..., None])[..., 0] - (mT(vh) @ p_row[..., None])[..., 0]) / si
+    d = du[..., :, None] * vi[..., None, :] + ui[..., :, None] * dv[..., None, :]
+    return np.moveaxis(d, (-2, -1), (r, c))
+
+
+def norm_direction_slope(x: Any, ans: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A002
+    """The derivative of `norm_direction(x, ans, ...)` in `ans`, elementwise (shaped like `x`):
+    -(p - 1) direction / ans for a vector p-norm, 0 for the directions that do not depend on `ans`."""
+    x, ax, vector = _norm_kind(x, ord, axis)
+    if not vector or ord in (1, np.inf, -np.inf, 0):
+        return np.zeros_like(x, dtype=_float_dtype(x))
+    p = 2 if ord is None or ord == "fro" else ord
+    full = unsum(ans, x, ax, keepdims) if keepdims or np.ndim(ans) else ans
+    return -(p - 1) * safe_divide(norm_direction(x, ans, ord, axis, keepdims), full)
+
+
+def reduced_u(u: Any, vh: Any) -> Any:
+    """`u` of `u, s, vh = np.linalg.svd(...)`, when it has one column per singular value; a clear error
+    when not (`full_matrices=True` of a non-square matrix, whose extra columns have no derivative)."""
+    if np.shape(u)[-1] != np.shape(vh)[-2]:
+        raise ValueError("np.linalg.svd(a) of a non-square matrix returns singular vectors beyond the singular "
+                         "values, which have no derivative; pass full_matrices=False")
+    return u
+
+
+def real_eigenvalues(w: Any) -> Any:
+    """`w`, the eigenvalues `np.linalg.eig` returned, when they are real; a clear error when not."""
+    if np.iscomplexobj(w):
+        raise ValueError("np.linalg.eig has complex eigenvalues here, and s2sad differentiates real values only; "
+                         "for a symmetric matrix use np.linalg.eigh")
+    return w
+
+
 def diagonal_blocks_sum(m: Any) -> Any:
     """Top-left plus bottom-right quarter of (a stack of) 2n x 2n matrices: the adjoint of `a` in `block_triangular(a, e)`."""
     n = np.shape(m)[-1] // 2
@@ -257,7 +413,14 @@ __all__ = [
     "kron_adjoint_b",
     "einsum_adjoint_spec",
     "einsum_adjoint",
+    "einsum_interleaved",
+    "einsum_check",
+    "einsum_dots_first",
     "norm_direction",
+    "norm_direction_partial",
+    "norm_direction_slope",
+    "real_eigenvalues",
+    "reduced_u",
     "diagonal_blocks_sum",
     "skew_lower",
 ]

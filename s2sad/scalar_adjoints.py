@@ -30,6 +30,9 @@ helper, an index, a `return`, a loop -- keeps the `unsum`.
 """
 from __future__ import annotations
 
+import itertools
+from collections import ChainMap
+
 from typing import Any
 
 from . import registry
@@ -132,7 +135,9 @@ def _safe(block: list[Stmt], k: int, first: Assign, env: dict[str, frozenset[str
     (the caller has checked `first` itself)."""
     numbers: dict[str, frozenset[str]] = {}  # names now holding a number, and the shape they stood for
     stood: dict[str, Any] = {}  # ... and the layout of that shape, where the layouts know it
-    for s in [first] + block[k + 1:]:
+    for s in itertools.chain([first], (block[j] for j in range(k + 1, len(block)))):
+        if s is not first and not numbers:
+            return True  # no number left for the rest to see (and the walk stays short on long blocks)
         if not isinstance(s, Assign) or not isinstance(s.target, str):
             if any(names_read(e) & set(numbers) for x in walk_stmts([s]) for e in stmt_exprs(x)):
                 return False  # a return, a push, a branch or a loop would see the number
@@ -143,10 +148,11 @@ def _safe(block: list[Stmt], k: int, first: Assign, env: dict[str, frozenset[str
             continue
         if s is not first and not _elementwise_to(e, set(numbers), arrays):
             return False
-        old_shape = env.get(y) if s is first else expr_shape(e, {**env, **numbers})
+        # (ChainMaps, not copies of env: one statement's check stays independent of the function's size)
+        old_shape = env.get(y) if s is first else expr_shape(e, ChainMap(numbers, env))  # type: ignore[arg-type]
         if old_shape is None:
             return False
-        new_shape = expr_shape(e, {**env, **{n: SCALAR for n in numbers}})
+        new_shape = expr_shape(e, ChainMap(dict.fromkeys(numbers, SCALAR), env))  # type: ignore[arg-type]
         if new_shape == old_shape or (s is not first and layouts is not None and layouts.decides(e, stood)):
             numbers.pop(y, None)  # another operand gives the result its shape: the values are the same
             stood.pop(y, None)

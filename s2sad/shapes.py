@@ -16,7 +16,7 @@ import itertools
 from typing import Callable
 
 from . import registry
-from .ir import Assign, Const, Expr, For, Function, Op, Tup, Var, walk_stmts
+from .ir import Assign, Const, Expr, For, Function, Op, Tup, Var, While, names_read, walk_stmts
 
 Shape = frozenset
 SCALAR: frozenset[str] = frozenset()
@@ -65,13 +65,20 @@ def infer(fn: Function, scalars: set[str]) -> dict[str, frozenset[str]]:
     """
     params = {p.name: SCALAR if p.name in scalars else frozenset({p.name}) for p in fn.params}
     merged: dict[str, frozenset[str]] = {}
+    # Without loops, one walk is the answer when every name has one shape and none is read before the
+    # walk binds it: the walk after it would start from that answer and see the same shapes.
+    loops = any(isinstance(s, (For, While)) for s in walk_stmts(fn.body))
     for _ in range(20):
         # A name bound to several shapes (a re-bound parameter included) reads as its own unknown shape
         # everywhere: the walk goes through both arms of an if, so the value it last saw proves nothing.
         env = {**params, **merged}
+        first = not merged
         sites: dict[str, set[frozenset[str]]] = {}
+        read_first: set[str] = set()  # (first walk, no loops) names read before the walk bound them
         for s in walk_stmts(fn.body):
             if isinstance(s, Assign):
+                if first and not loops:
+                    read_first.update(n for n in names_read(s.value) if n not in env)
                 shape = expr_shape(s.value, env) if isinstance(s.target, str) else None
                 new_shapes = [(t, _named(shape, t)) for t in s.targets]
             elif isinstance(s, For):
@@ -91,6 +98,8 @@ def infer(fn: Function, scalars: set[str]) -> dict[str, frozenset[str]]:
         if result == merged:
             break
         merged = result
+        if first and not loops and all(len(v) == 1 for v in sites.values()) and not read_first & sites.keys():
+            break
     return {**params, **merged}
 
 

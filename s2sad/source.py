@@ -163,6 +163,12 @@ def _matches_code(code: types.CodeType) -> bool | None:
 
 def get_source(fn: Callable[..., Any]) -> FunctionSource:
     """Read, dedent and parse `fn`'s source, stripping decorators."""
+    flat = getattr(fn, "__s2sad_flat_source__", None)
+    if flat is not None:  # a structured call's flat function (`pytrees.py`): the user's source, rewritten
+        import copy as _copy
+
+        return FunctionSource(fn=fn, name=flat.name, text=flat.text, tree=_copy.deepcopy(flat.tree), filename=flat.filename,
+                              first_line=flat.first_line, namespace=flat.namespace, closure=flat.closure, cells=flat.cells)
     raw = inspect.unwrap(fn) if not hasattr(fn, "__s2sad_source__") else fn
     name = getattr(raw, "__name__", repr(raw))
     code = getattr(raw, "__code__", None)
@@ -235,7 +241,7 @@ def get_source(fn: Callable[..., Any]) -> FunctionSource:
                 closure[var] = cell.cell_contents
             except ValueError:  # an empty cell: a name assigned later in the enclosing scope
                 pass
-    return FunctionSource(
+    fs = FunctionSource(
         fn=raw,
         name=name,
         text=text,
@@ -246,3 +252,7 @@ def get_source(fn: Callable[..., Any]) -> FunctionSource:
         closure=closure,
         cells=cells,
     )
+    from . import desugar
+
+    desugar.apply(fs)  # comprehensions, local functions, loop `else`s -> plain statements (desugar.py)
+    return fs

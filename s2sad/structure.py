@@ -21,7 +21,7 @@ def _exits(stmts: list[ast.stmt]) -> bool:
     if not stmts:
         return False
     last = stmts[-1]
-    if isinstance(last, (ast.Break, ast.Continue, ast.Return)):
+    if isinstance(last, (ast.Break, ast.Continue, ast.Return, ast.Raise)):
         return True
     return isinstance(last, ast.If) and _exits(last.body) and _exits(last.orelse)
 

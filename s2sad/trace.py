@@ -379,6 +379,8 @@ def trace(
     args = tuple(args)
     kwargs = dict(kwargs or {})
     tgt = resolve(fn, wrt, args)
+    if tgt.args is not None and tgt.fn is not fn:  # (a structured call's flat function takes the leaves: pytrees.py)
+        args = tgt.args
     low = pipeline.lowered(tgt.fn)
     ir = pipeline.generate(tgt.fn, mode, tgt.wrt, tgt.scalars)
     lines = low.source.text.splitlines()
@@ -392,8 +394,8 @@ def trace(
     ev = Evaluator(namespace_for(ir, low.globals_used), list(low.fn.body), max_iterations, tangents=mode == "forward")
     ev.line = low.source.first_line + low.source.tree.lineno - 1
     ev.phase = "input"
-    for name, value in bound.arguments.items():
-        ev.record("input", name, name, value)
+    for name, value in bound.arguments.items():  # a structured argument's leaf says where it comes from
+        ev.record("input", name, f"{name}  # {tgt.leaves[name]}" if name in tgt.leaves else name, value)
     extra = ir.params[len(low.fn.params):]
     if mode == "forward":
         given = list(tangents) if tangents is not None else [np.ones_like(env[w], dtype=float) for w in tgt.wrt]

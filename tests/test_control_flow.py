@@ -149,7 +149,14 @@ def returns_in_loop(x):
     return x
 
 
-@pytest.mark.parametrize("fn", ["with_try", "with_with", "with_lambda", "with_global", "with_del"])
+def test_a_local_lambda_is_inlined():
+    # Once refused; a local function since issue 22 (tests/test_constructs.py).
+    import bad_constructs
+
+    assert s2sad.grad(bad_constructs.with_lambda)(1.0) == 2.0
+
+
+@pytest.mark.parametrize("fn", ["with_try", "with_with", "with_global", "with_del"])
 def test_unsupported_constructs(fn):
     import bad_constructs
 

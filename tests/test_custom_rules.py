@@ -178,3 +178,156 @@ def test_a_vjp_alone_serves_reverse_mode():
 def test_forward_mode_without_a_jvp_is_a_clear_error():
     with pytest.raises(s2sad.NonDifferentiableError, match="JVP"):
         s2sad.jvp(uses_only_reverse, (np.ones(2),), (np.ones(2),))
+
+
+# -- builtins whose parameters inspect cannot read (issue 20): math.hypot -----------------------------------
+
+
+import math  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+
+
+def hypot_vjp_x(g, ans, x, y):
+    return g * x / ans
+
+
+def hypot_vjp_y(g, ans, x, y):
+    return g * y / ans
+
+
+def hypot_jvp_x(t, ans, x, y):
+    return t * x / ans
+
+
+def hypot_jvp_y(t, ans, x, y):
+    return t * y / ans
+
+
+s2sad.defvjp(math.hypot, hypot_vjp_x, hypot_vjp_y)
+s2sad.defjvp(math.hypot, hypot_jvp_x, hypot_jvp_y)
+
+
+def uses_hypot(x, y):
+    return math.hypot(x, y) * 2.0
+
+
+def uses_hypot_three(x, y):
+    return math.hypot(x, y, x)
+
+
+def test_a_builtin_without_a_signature_takes_its_arguments_from_the_rules():
+    # It gave zeros: with no parameters known, no rule was ever applied.
+    np.testing.assert_allclose(s2sad.grad(uses_hypot, wrt=(0, 1))(3.0, 4.0), (1.2, 1.6))
+    np.testing.assert_allclose(s2sad.jvp(uses_hypot, (3.0, 4.0), (1.0, -1.0))[1], 2.0 * (3.0 - 4.0) / 5.0)
+    s2sad.check_grads(uses_hypot, (3.0, 4.0), modes=("forward", "reverse"))
+    assert lookup(math.hypot).params == ("x", "y")  # named after the rules' own parameters
+    assert "t1 = math.hypot(x, y)" in s2sad.source(uses_hypot, "reverse", wrt=(0, 1))
+
+
+def test_more_arguments_than_rules_is_refused_at_the_call():
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="too many arguments to math.hypot") as info:
+        s2sad.grad(uses_hypot_three, wrt=(0, 1))(3.0, 4.0)
+    assert info.value.lineno == uses_hypot_three.__code__.co_firstlineno + 1
+
+
+def uses_erf(x):
+    return math.erf(x) * x
+
+
+s2sad.defvjp(math.erf, lambda g, ans, x: g * 2.0 / math.sqrt(math.pi) * math.exp(-x * x))
+
+
+def test_the_same_recipe_for_a_builtin_with_a_signature():
+    x = 0.3
+    want = math.erf(x) + x * 2.0 / math.sqrt(math.pi) * math.exp(-x * x)
+    assert np.isclose(s2sad.grad(uses_erf)(x), want)
+
+
+def test_more_rules_than_parameters_is_refused_at_the_defvjp_line():
+    with pytest.raises(s2sad.InputError, match="2 rules, but erf takes 1") as info:
+        s2sad.defvjp(math.erf, lambda g, ans, x: g, lambda g, ans, x: g)
+    assert info.value.filename.endswith("test_custom_rules.py") and "defvjp(math.erf" in info.value.source_line
+
+
+def test_argnames_name_the_parameters():
+    s2sad.defvjp(math.atan2, lambda g, ans, y, x: g * x / (x * x + y * y), lambda g, ans, y, x: -g * y / (x * x + y * y),
+                 argnames=("y", "x"))
+    assert lookup(math.atan2).params == ("y", "x")
+    with pytest.raises(s2sad.InputError, match="argnames"):
+        s2sad.defvjp(math.erf, None, argnames=("z",))  # erf's parameter is x
+    with pytest.raises(s2sad.InputError, match="argnames"):
+        s2sad.defvjp(math.atan2, None, argnames=("y", "y"))
+
+
+def total(*xs):
+    return sum(xs)
+
+
+s2sad.defvjp(total, lambda g, ans, a, b: g, lambda g, ans, a, b: g)
+
+
+def uses_total(x, y):
+    return total(x, y) * y
+
+
+def test_a_variadic_function_takes_its_arguments_from_the_rules():
+    # Its one parameter, *xs, does not say which rule is whose: the rules do.
+    np.testing.assert_allclose(s2sad.grad(uses_total, wrt=(0, 1))(2.0, 3.0), (3.0, 2.0 + 2 * 3.0))
+
+
+def uses_dist(x):
+    return math.dist((x, 0.0), (0.0, 1.0))
+
+
+s2sad.primitive(math.dist)
+
+
+def test_an_opaque_builtin_without_rules_is_refused_at_the_users_line():
+    with pytest.raises(s2sad.NonDifferentiableError, match="dist has no VJP rule") as info:
+        s2sad.grad(uses_dist)(1.0)
+    assert info.value.filename.endswith("test_custom_rules.py") and info.value.lineno == uses_dist.__code__.co_firstlineno + 1
+
+
+def test_second_derivatives_need_rules_for_the_rules_said_at_the_users_line():
+    with pytest.raises(s2sad.NonDifferentiableError, match="softplus_vjp has no JVP rule") as info:
+        s2sad.hessian(softplus_loss)(np.array([0.5, -1.0]))
+    assert info.value.filename.endswith("test_custom_rules.py") and info.value.lineno == softplus_loss.__code__.co_firstlineno + 1
+
+
+# -- the README's "Custom rules" examples ----------------------------------------------------------------------
+
+
+def test_the_readme_examples():
+    import custom_rules_example as ex
+
+    r = ex.solve_cubic(ex.a)
+    np.testing.assert_allclose(r ** 3 + r, ex.a)
+    np.testing.assert_allclose(s2sad.grad(ex.loss)(ex.a), 2 * r / (3 * r ** 2 + 1))
+    p = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(s2sad.grad(ex.fit)(ex.x), 2 * np.polyval(p, ex.x) * np.polyval(np.polyder(p), ex.x))
+    assert "t2 = np.polyval(t1, x)" in s2sad.source(ex.fit, "reverse")
+    assert "x_bar = polyval_vjp_x(t2_bar, t2, t1, x)" in s2sad.source(ex.fit, "reverse")
+    np.testing.assert_allclose(s2sad.grad(ex.distance, wrt=(0, 1))(3.0, 4.0), (0.6, 0.8))
+
+
+def _readme_section():
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+    with open(path) as f:
+        text = f.read()
+    assert "\n## Custom rules\n" in text, "the README has no Custom rules section"
+    return text.split("\n## Custom rules\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_shows_the_examples_and_their_real_output():
+    import custom_rules_example as ex
+
+    section = _readme_section()
+    with open(ex.__file__) as f:
+        module = f.read()
+    for output, block in re.findall(r"(?:<!-- output of: (.*?) -->\n)?```python\n(.*?)```", section, re.S):
+        if output:
+            assert eval(output, vars(ex)) == block, output  # noqa: S307 -- the README's own expression
+        else:
+            for line in block.splitlines():
+                assert line in module, f"README line not in tests/custom_rules_example.py: {line!r}"

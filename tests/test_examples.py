@@ -18,7 +18,11 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = os.path.join(ROOT, "examples")
 SCRIPTS = sorted(f for f in os.listdir(EXAMPLES) if f.endswith(".py") and not f.startswith("_"))
-REQUIRES = {"scipy_minimize.py": ["scipy"], "mlp_digits.py": ["sklearn"]}
+REQUIRES = {
+    "scipy_minimize.py": ["scipy"],
+    "mlp_digits.py": ["sklearn"],
+    "dask_logistic_regression.py": ["dask", "distributed"],
+}
 TIME_LIMIT = 300  # seconds per script; each takes a few seconds under CI=true
 
 

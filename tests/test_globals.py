@@ -422,15 +422,48 @@ def test_a_few_re_bindings_do_not_warn(tmp_path):
             g(X)
 
 
+CLOSURE_FLAG = """
+import numpy as np
+
+
+def make():
+    flag = True
+
+    def f(x):
+        if flag:
+            return np.sum(x * x)
+        return 1.5 * np.sum(x * x)
+
+    def set_flag(b):
+        nonlocal flag
+        flag = b
+
+    return f, set_flag
+"""
+
+
 def test_a_closure_variable_and_a_helper_s_global_are_named(tmp_path):
     f, set_scale = load(tmp_path, CLOSURE).make()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        s2sad.grad(f)(X)
+        misses = s2sad.cache_info().misses
         for step in range(12):
             set_scale(float(step))
             np.testing.assert_allclose(s2sad.grad(f)(X), 2.0 * step * X)
+    # A closure's number is read from its cell at call time, as f itself reads it: re-binding it regenerates nothing.
+    assert s2sad.cache_info().misses == misses
+    assert not [w for w in caught if issubclass(w.category, s2sad.RegenerationWarning)]
+
+    # A closure value that decides the code (True/False is folded in) regenerates it, and is named.
+    f, set_flag = load(tmp_path, CLOSURE_FLAG).make()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for step in range(12):
+            set_flag(step % 2 == 0)
+            np.testing.assert_allclose(s2sad.grad(f)(X), (2.0 if step % 2 == 0 else 3.0) * X)
     messages = [str(w.message) for w in caught if issubclass(w.category, s2sad.RegenerationWarning)]
-    assert len(messages) == 1 and "'scale', read by make.<locals>.f," in messages[0]
+    assert len(messages) == 1 and "'flag', read by make.<locals>.f," in messages[0]
 
     m = load(tmp_path, HELPERS)
     with warnings.catch_warnings(record=True) as caught:

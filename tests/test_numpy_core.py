@@ -160,3 +160,22 @@ CASES += [
     Case("copy_copy", copy_copy_, (I.normal(),)),
     Case("zero_at_", zero_at_, (I.normal(3),)),
 ]
+
+
+# -- stores with repeated indices and casts decided at run time (s2sad/runtime_store.py; issue 25) ----
+
+
+def stored_(g): return runtime.stored(g, [0, 2, 0])  # the first element written to 0 is overwritten
+def placed_(v, y): return runtime.placed(v, y, [1, 3, 1])
+def cast_adjoint_float(g): return runtime.cast_adjoint(g, np.float64)
+def cast_adjoint_int(g): return runtime.cast_adjoint(g, int) + g
+def cast_tangent_float(t): return runtime.cast_tangent(t, float)
+def cast_tangent_bool(t): return runtime.cast_tangent(t, bool) + t
+
+
+CASES += [
+    Case("stored_", stored_, (I.normal(4),)), Case("stored_", stored_, (I.normal(3, 2),)),
+    Case("placed_", placed_, (I.normal(3), I.normal(5))),
+    Case("cast_adjoint_", cast_adjoint_float, (I.normal(3),)), Case("cast_adjoint_", cast_adjoint_int, (I.normal(3),)),
+    Case("cast_tangent_", cast_tangent_float, (I.normal(3),)), Case("cast_tangent_", cast_tangent_bool, (I.normal(2, 2),)),
+]

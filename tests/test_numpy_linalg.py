@@ -41,6 +41,24 @@ def eigh_upper(a):
     return np.concatenate([w * 2.0, np.ravel(v * v[0])])
 
 
+def eig_(a):
+    w, v = np.linalg.eig(a)
+    return np.concatenate([w, np.ravel(v * v)])
+
+
+def eig_values(a): return np.linalg.eig(a)[0] * np.arange(1.0, 4.0)
+
+
+def real_spectrum(*shape):
+    """A matrix (stack) with real, distinct eigenvalues: p diag(1, 2, 3.5) p^-1 for a random p."""
+    p = I.well_conditioned(*shape)
+    return p @ (np.array([1.0, 2.0, 3.5])[:, None] * np.linalg.inv(p))
+
+
+def real_eigenvalues_(w): return runtime.real_eigenvalues(w)
+def reduced_u_(u): return runtime.reduced_u(u, np.eye(2)) * 2.0
+
+
 def qr_(a):
     q, r = np.linalg.qr(a)
     return np.concatenate([np.ravel(q), np.ravel(r)])
@@ -49,6 +67,10 @@ def qr_(a):
 def svd_(a):
     u, s, vh = np.linalg.svd(a, full_matrices=False)
     return np.concatenate([np.ravel(u * u[0]), s, np.ravel(vh * vh[:, :1])])
+
+
+def svd_values(a): return np.linalg.svd(a, compute_uv=False)
+def svd_values_positional(a): return np.linalg.svd(a, False, False) * np.arange(1.0, 4.0)
 
 
 def norm_(x): return np.linalg.norm(x)
@@ -70,6 +92,12 @@ def norm_matrix_inf(x): return np.linalg.norm(x, np.inf)
 def norm_matrix_minus_1(x): return np.linalg.norm(x, -1, axis=(0, 1))
 def norm_matrix_minus_2(x): return np.linalg.norm(x, -2)
 def norm_direction_(x, n): return runtime.norm_direction(x, n, 2)
+def norm_direction_matrix(x, n): return runtime.norm_direction(x, n, -2)
+_X3, _X34 = I.away(3), I.normal(3, 4)
+def norm_direction_partial_(v): return runtime.norm_direction_partial(v, _X3, 2.0, 3)  # linear in v
+def norm_direction_partial_matrix(v): return runtime.norm_direction_partial(v, _X34, 1.0, 2)
+def norm_direction_partial_third(v, x): return runtime.norm_direction_partial(v, x, 2.0, 3)
+def norm_direction_slope_(x, n): return runtime.norm_direction_slope(x, n, 3)
 def mT_(x): return runtime.mT(x)
 def lower_half_(x): return runtime.lower_half(x)
 def skew_lower_(x): return runtime.skew_lower(x)
@@ -96,21 +124,33 @@ CASES: list[Case] = [
     Case("lstsq", lstsq_, (I.normal(5, 3), I.normal(5))), Case("lstsq", lstsq_, (I.normal(5, 3), I.normal(5, 2))),
     Case("cholesky", cholesky_, (I.spd(3),)), Case("cholesky", cholesky_, (I.spd(3, 2),), label="stacked"),
     Case("eigh", eigh_, (I.symmetric(3),)), Case("eigh", eigh_upper, (I.symmetric(4),)),
+    Case("eig", eig_, (real_spectrum(3),)), Case("eig", eig_values, (real_spectrum(3, 2),), label="stacked"),
+    Case("real_eigenvalues_", real_eigenvalues_, (I.normal(3),)),
+    Case("reduced_u_", reduced_u_, (I.normal(3, 2),)),
     Case("qr", qr_, (I.normal(4, 3),)), Case("qr", qr_, (I.normal(3, 3),)),
     Case("svd", svd_, (I.normal(4, 3),)), Case("svd", svd_, (I.normal(3, 4),)), Case("svd", svd_, (I.normal(3, 3),)),
+    Case("svd", svd_values, (I.normal(4, 3),), label="compute_uv=False"),
+    Case("svd", svd_values, (I.normal(2, 3, 4),), label="compute_uv=False stacked"),
+    Case("svd", svd_values_positional, (I.normal(3, 3),), label="compute_uv=False positional"),
 ]
 for _fn, _shape in [(norm_, (4,)), (norm_, (3, 4)), (norm_axis, (3, 4)), (norm_keepdims, (3, 4)), (norm_fro, (3, 4)),
                     (norm_frobenius_axes, (2, 3, 4)), (norm_1_axis, (3, 4)), (norm_inf_axis, (3, 4)),
                     (norm_minus_inf_axis, (3, 4)), (norm_3_axis, (3, 4)), (norm_1, (4,)), (norm_inf, (4,)), (norm_p, (4,)),
                     (norm_nuc, (3, 4)), (norm_spectral, (3, 4)), (norm_matrix_1, (3, 4)), (norm_matrix_inf, (3, 4)),
                     (norm_matrix_minus_1, (3, 4)), (norm_matrix_minus_2, (4, 3))]:
-    # Matrix norms, and a numeric ord with axis=None, have first derivatives only (see linalg.norm_direction_).
-    first_only = _fn in (norm_1, norm_inf, norm_p, norm_nuc, norm_spectral, norm_matrix_1, norm_matrix_inf,
-                         norm_matrix_minus_1, norm_matrix_minus_2)
+    # The nuclear norm has first derivatives only (see linalg.norm_direction_partial_).
+    first_only = _fn is norm_nuc
     CASES.append(Case("norm", _fn, (I.away(*_shape),), order=1 if first_only else 2))
 CASES += [
-    Case("norm_direction_", norm_direction_, (I.normal(3), 2.0), label="no second derivative",
-         expect=(s2sad.NonDifferentiableError, "second derivatives of np.linalg.norm")),
+    # The runtime's norm derivatives: second derivatives of the norms it decides at run time; no third.
+    Case("norm_direction_", norm_direction_, (I.normal(3), 2.0), order=1),
+    Case("norm_direction_", norm_direction_matrix, (I.normal(4, 3), 2.0), label="matrix -2", order=1),
+    Case("norm_direction_partial_", norm_direction_partial_, (I.normal(3),)),
+    Case("norm_direction_partial_", norm_direction_partial_matrix, (I.normal(3, 4),), label="matrix"),
+    Case("norm_direction_partial_", norm_direction_partial_third, (I.normal(3), I.away(3)), label="no third derivative",
+         expect=(s2sad.NonDifferentiableError, "third derivatives of np.linalg.norm")),
+    Case("norm_direction_slope_", norm_direction_slope_, (I.away(3), 2.0), label="no third derivative",
+         expect=(s2sad.NonDifferentiableError, "third derivatives of np.linalg.norm")),
     Case("mT_", mT_, (I.normal(2, 3, 4),)), Case("lower_half_", lower_half_, (I.normal(3, 3),)),
     Case("skew_lower_", skew_lower_, (I.normal(3, 3),)),
     Case("eigengap_inverse_", eigengap_inverse_, (np.array([0.5, 1.5, 3.0]) + 0.1 * I.normal(3),)),
@@ -170,9 +210,11 @@ def svd_values_only(a):
     return np.sum(np.linalg.svd(a, compute_uv=False))
 
 
-def test_svd_without_vectors_is_refused_clearly():
-    with pytest.raises(s2sad.S2SADError, match="compute_uv"):
-        s2sad.grad(svd_values_only)(np.eye(2))
+def test_svd_without_vectors_has_the_gradient_u_vh():
+    # The sum of the singular values (the nuclear norm) has the gradient u @ vh of the reduced SVD.
+    a = I.normal(4, 3)
+    u, _, vh = np.linalg.svd(a, full_matrices=False)
+    np.testing.assert_allclose(s2sad.grad(svd_values_only)(a), u @ vh, atol=1e-12)
 
 
 # -- det at a singular matrix: its gradient is the matrix of cofactors, which needs no inverse ------

@@ -25,6 +25,15 @@ def tensordot_adjoint_a_(y, a, b): return runtime.tensordot_adjoint_a(y, a, b, (
 def tensordot_adjoint_b_(y, a, b): return runtime.tensordot_adjoint_b(y, a, b, 1)
 def kron_adjoint_a_(y, a, b): return runtime.kron_adjoint_a(y, a, b)
 def kron_adjoint_b_(y, a, b): return runtime.kron_adjoint_b(y, a, b)
+def dot_(a, b): return np.dot(a, b)
+def cross_axes(a, b): return np.cross(a, b, axisa=0, axisb=1, axisc=0)
+def cross_axis(a, b): return np.cross(a, b, axis=0)
+def dot_adjoint_a_(y, a, b): return runtime.dot_adjoint_a(y, a, b)
+def dot_adjoint_b_(y, a, b): return runtime.dot_adjoint_b(y, a, b)
+def inner_adjoint_a_(y, a, b): return runtime.inner_adjoint_a(y, a, b)
+def inner_adjoint_b_(y, a, b): return runtime.inner_adjoint_b(y, a, b)
+def cross_adjoint_a_(y, a, b): return runtime.cross_adjoint_a(y, a, b, axisa=0, axisb=1, axisc=0)
+def cross_adjoint_b_(y, a, b): return runtime.cross_adjoint_b(y, a, b, axisa=0, axisb=1, axisc=0)
 
 # einsum: explicit and implicit outputs, '...', a diagonal, a trace, an index only one operand has.
 
@@ -42,6 +51,9 @@ def einsum_dot(a, b): return np.einsum("i,i", a, b)
 def einsum_transpose(a): return np.einsum("ijk->kji", a)
 def einsum_bilinear(x, w, y): return np.einsum("bi,oij,bj->bo", x, w, y)
 def einsum_diagonal_product(a, b): return np.einsum("ii,ij->j", a, b)
+def einsum_interleaved(a, b): return np.einsum(a, [0, 1], b, [1, 2], [0, 2])
+def einsum_interleaved_dots(a, b): return np.einsum(a, [Ellipsis, 0, 1], b, [1, 2])
+def einsum_inner_dots(a, b): return np.einsum("j...k,lj...->lk...", a, b)
 
 
 CASES: list[Case] = [
@@ -71,13 +83,32 @@ CASES: list[Case] = [
     Case("einsum", einsum_dot, (I.normal(4), I.normal(4))), Case("einsum", einsum_transpose, (I.normal(2, 3, 4),)),
     Case("einsum", einsum_bilinear, (I.normal(5, 3), I.normal(2, 3, 4), I.normal(5, 4))),
     Case("einsum", einsum_diagonal_product, (I.normal(3, 3), I.normal(3, 4))),
+    # np.dot of stacks is a tensordot, not `@`; numbers; inner and cross of every rank and axis
+    Case("dot", dot_, (I.normal(2, 3), I.normal(2, 3, 4)), label="matrix . stack", also=("dot_adjoint_a_", "dot_adjoint_b_")),
+    Case("dot", dot_, (I.normal(2, 2, 3), I.normal(3, 2))), Case("dot", dot_, (I.normal(3), I.normal(2, 3, 2))),
+    Case("dot", dot_, (I.normal(), I.normal(2, 3))),
+    Case("inner", inner_, (I.normal(), I.normal())), Case("inner", inner_, (I.normal(), I.normal(2, 3))),
+    Case("inner", inner_, (I.normal(2, 3), I.normal())),
+    Case("cross", cross_axes, (I.normal(3, 4), I.normal(4, 3)), label="axisa=0, axisb=1, axisc=0"),
+    Case("cross", cross_axis, (I.normal(3, 2), I.normal(3, 1)), label="axis=0"),
+    Case("dot_adjoint_a_", dot_adjoint_a_, (I.normal(2, 2, 4), I.normal(2, 3), I.normal(2, 3, 4))),
+    Case("dot_adjoint_b_", dot_adjoint_b_, (I.normal(2, 2, 4), I.normal(2, 3), I.normal(2, 3, 4))),
+    Case("dot_adjoint_a_", dot_adjoint_a_, (I.normal(3, 2), I.normal(3, 4), I.normal(4, 2)), label="matrices"),
+    Case("inner_adjoint_a_", inner_adjoint_a_, (I.normal(3, 2), I.normal(3, 4), I.normal(2, 4))),
+    Case("inner_adjoint_b_", inner_adjoint_b_, (I.normal(3), I.normal(), I.normal(3))),
+    Case("cross_adjoint_a_", cross_adjoint_a_, (I.normal(3, 4), I.normal(3, 4), I.normal(4, 3))),
+    Case("cross_adjoint_b_", cross_adjoint_b_, (I.normal(3, 4), I.normal(3, 4), I.normal(4, 3))),
+    Case("einsum", einsum_interleaved, (I.normal(2, 3), I.normal(3, 4)), label="interleaved"),
+    Case("einsum", einsum_interleaved_dots, (I.normal(2, 2, 3), I.normal(3, 4)), label="interleaved '...'"),
+    Case("einsum", einsum_inner_dots, (I.normal(3, 1, 4), I.normal(2, 3, 5)), label="'...' after an index, broadcast"),
 ]
 
 
 def test_einsum_adjoints_are_plain_einsums():
     text = s2sad.source(einsum_matmul, "reverse", wrt=(0, 1))
-    assert "a_bar = np.einsum('ik,jk->ij', einsum_matmul_bar, b)" in text
-    assert "b_bar = np.einsum('ik,ij->jk', einsum_matmul_bar, a)" in text
+    # j is shared: it may have length one in one operand only (NumPy broadcasts it), hence `unbroadcast`.
+    assert "a_bar = unbroadcast(np.einsum('ik,jk->ij', einsum_matmul_bar, b), a)" in text
+    assert "b_bar = unbroadcast(np.einsum('ik,ij->jk', einsum_matmul_bar, a), b)" in text
     text = s2sad.source(einsum_trace, "reverse")
     assert "a_bar = np.einsum(',ia->ia', einsum_trace_bar, np.eye(np.shape(a)[1]))" in text
     text = s2sad.source(einsum_row_sums, "reverse")

@@ -127,6 +127,44 @@ def untake_along_axis_(g, x): return runtime.untake_along_axis(g, x, np.array([[
 def undiag_(g, x): return runtime.undiag(g, x, 1)
 def undiagonal_(g, x): return runtime.undiagonal(g, x, 0, 1, 2)
 
+def linspace_(a, b): return np.linspace(a, b, 5) ** 2
+def linspace_arrays(a, b): return np.linspace(a, b, num=4, endpoint=False, axis=-1)
+def linspace_axis(a, b): return np.linspace(a, b, 3, axis=1) * 2.0
+def logspace_(a, b): return np.logspace(a, b, 4)
+def logspace_base(a, base): return np.logspace(a, 1.0, 3, base=base)
+def geomspace_(a, b): return np.geomspace(a, b, 5)
+def geomspace_axis(a, b): return np.geomspace(a, b, 3, endpoint=False, axis=-1)
+def gradient_(f): return np.gradient(f) * f
+def gradient_spacing(f, h): return np.gradient(f, h, edge_order=2)
+def gradient_axis(f): return np.gradient(f, 0.5, axis=0)
+def gradient_axes(f):
+    gx, gy = np.gradient(f)
+    return gx * gy
+def rollaxis_(x): return np.rollaxis(x, 2)
+def rollaxis_start(x): return np.rollaxis(x, -1, 1)
+def partition_(x): return np.partition(x, 1) * x
+def partition_flat(x): return np.partition(x, 4, axis=None)
+def append_(x, v): return np.append(x, v)
+def append_axis(x, v): return np.append(x, v, axis=1)
+def select_(x, y): return np.select([x > 0, y > 0], [x * y, y], 0.5)
+def select_default(x, d): return np.select([x > 0.5], [x], d)
+def r_(x, a): return np.r_[x, a, 0:2, 1.5] * a
+def c_(x, y): return np.c_[x, y, 0:3] * 2.0
+def row_stack_(a, b): return np.row_stack([a, b])  # noqa: NPY201 -- np.vstack under an older name
+def tuple_(x):
+    a, b, c = tuple(x)
+    return a * b + c
+def list_(x):
+    rows = list(x)
+    return rows[0] * rows[1]
+def nested_array(a, b): return np.array([[a, b], [b * a, 1.0]])
+def ungradient_(g, f, h): return runtime.ungradient(g, f, h, None, 1)
+def ungradient_axes(g1, g2, f): return runtime.ungradient((g1, g2), f, 0.5, None, 2)
+def unappend_(g, x, v): return runtime.unappend(g, x, v, 0)[1] * runtime.unappend(g, x, v, 0)[0][0]
+def unselect_(g, x): return runtime.unselect(g, [x > 0, x < -1.0], [x, 1.0])[0] * x
+def unselect_default_(g, x): return runtime.unselect_default(g, [x > 0]) * x
+def c_column_(x): return runtime.c_column(x)
+
 
 M = I.normal
 CASES: list[Case] = [
@@ -173,7 +211,27 @@ CASES: list[Case] = [
     Case("unsort_", unsort_, (M(3, 2), M(3, 2))), Case("untake_", untake_, (M(2, 3), M(2, 2))),
     Case("untake_along_axis_", untake_along_axis_, (M(3, 1), M(3, 4))), Case("undiag_", undiag_, (M(3), M(4))),
     Case("undiagonal_", undiagonal_, (M(2, 3), M(2, 3, 4))),
+    Case("linspace", linspace_, (M(), M())), Case("linspace", linspace_arrays, (M(3), M(2, 3))),
+    Case("linspace", linspace_axis, (M(2), M(2, 1))),
+    Case("logspace", logspace_, (I.unit(), I.unit()), also=("one_number_",)),
+    Case("logspace", logspace_base, (I.unit(2), I.positive())),
+    Case("geomspace", geomspace_, (I.positive(), I.positive())), Case("geomspace", geomspace_axis, (I.positive(3), I.positive(2, 3))),
+    Case("gradient", gradient_, (M(5),)), Case("gradient", gradient_spacing, (M(6), I.positive()), also=("one_array_",)),
+    Case("gradient", gradient_axis, (M(3, 4),)), Case("gradient", gradient_axes, (M(3, 4),)),
+    Case("ungradient_", ungradient_, (M(5), M(5), I.positive())), Case("ungradient_", ungradient_axes, (M(3, 4), M(3, 4), M(3, 4))),
+    Case("rollaxis", rollaxis_, (M(2, 3, 4),)), Case("rollaxis", rollaxis_start, (M(2, 3, 4),)),
+    Case("partition", partition_, (M(3, 4),)), Case("partition", partition_flat, (M(2, 4),)),
+    Case("np_append", append_, (M(2, 2), M(3))), Case("np_append", append_axis, (M(2, 3), M(2, 1))),
+    Case("unappend_", unappend_, (M(3, 2), M(2, 2), M(1, 2))),
+    Case("select", select_, (I.away(5), I.away(5))), Case("select", select_default, (I.away(4), M())),
+    Case("unselect_", unselect_, (M(5), I.away(5))), Case("unselect_default_", unselect_default_, (M(5), I.away(5))),
+    Case("atleast_1d", r_, (M(3), M()), also=("concatenate",)), Case("c_column_", c_, (M(3), M(3)), also=("concatenate",)),
+    Case("c_column_", c_column_, (M(3),)), Case("c_column_", c_column_, (M(2, 3),)),
+    Case("builtin_tuple", tuple_, (M(3),)), Case("builtin_list", list_, (M(2, 3),)),
+    Case("stack", nested_array, (M(), M()), also=("array",)),
 ]
+if hasattr(np, "row_stack"):
+    CASES.append(Case("vstack", row_stack_, (M(3), M(2, 3)), label="row_stack"))
 
 
 # -- scatter-add: repeats accumulate; masks and fancy indices ---------------------------------------
@@ -203,13 +261,13 @@ def test_take_with_repeats_accumulates():
     np.testing.assert_array_equal(s2sad.grad(sum_take)(np.zeros(3)), [0.0, 3.0, 0.0])
 
 
-def nested_array(a, b):
+def sum_nested_array(a, b):
     return np.sum(np.array([[a, b], [b, a]]))
 
 
-def test_nested_lists_in_np_array_are_refused_clearly():
-    with pytest.raises(s2sad.S2SADError, match="np.stack"):
-        s2sad.grad(nested_array)(1.0, 2.0)
+def test_nested_lists_in_np_array_are_a_stack_of_rows():
+    assert s2sad.grad(sum_nested_array, wrt=(0, 1))(1.0, 2.0) == (2.0, 2.0)
+    assert "np.stack([t1, t2])" in s2sad.source(sum_nested_array, "wengert")
 
 
 def pad_reflect(x):
@@ -237,3 +295,8 @@ def test_dtype_arguments():
     np.testing.assert_array_equal(g, [2.0, 2.0])
     assert s2sad.grad(sum_array_dtype, wrt=(0, 1))(1.0, 3.0) == (2.0, 6.0)
     assert "np.array([a, b], dtype=float)" in s2sad.source(sum_array_dtype, "wengert")
+
+# The primitives of rules/extra.py and rules/scipy_linalg.py (issue 20), walked with these.
+from test_numpy_gaps import CASES as _GAP_CASES  # noqa: E402
+
+CASES += _GAP_CASES

@@ -127,8 +127,10 @@ def scaled_by_int(x, n):
 
 
 def test_integer_and_boolean_arrays_are_not_differentiated():
-    _, t = s2sad.jvp(scaled_by_int, (np.ones(3), np.arange(3)), (np.ones(3), np.ones(3)))
-    assert t == 3.0  # the integer array's tangent is ignored
+    _, t = s2sad.jvp(scaled_by_int, (np.ones(3), np.arange(3)), (np.ones(3), np.zeros(3)))
+    assert t == 3.0  # the integer array is held constant
+    with pytest.raises(s2sad.InputError, match="holds constant"):  # never a silently dropped tangent
+        s2sad.jvp(scaled_by_int, (np.ones(3), np.arange(3)), (np.ones(3), np.ones(3)))
     s2sad.check_grads(scaled_by_int, (np.ones(3), np.arange(3)), modes=("forward", "reverse"))
 
 

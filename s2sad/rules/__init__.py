@@ -5,11 +5,14 @@ primitives by idea (arithmetic, elementwise functions, reductions, ...); each
 primitive is one class whose `vjp` and `jvp` templates sit side by side.
 """
 from . import (  # noqa: F401
+    assembly,
     binary,
     construction,
     control,
     core,
     elementwise,
+    extra,
+    grids,
     indexing,
     joining,
     linalg,
@@ -20,5 +23,6 @@ from . import (  # noqa: F401
 
 try:  # scipy is optional: scipy.special gets rules only where it is installed
     from . import special  # noqa: F401
+    from . import scipy_linalg  # noqa: F401
 except ImportError:  # pragma: no cover
     pass

@@ -18,15 +18,17 @@ import numpy as np
 
 from ..registry import defrule, nondiff
 from ..runtime import safe_divide, unbroadcast
+from .core import log_base, power_exponent
 
 
 @defrule(np.float_power, elementwise=True)
 class float_power:
+    # As `power` (core.py): at x = 0 the derivatives that exist there, not NaN.
     def vjp(g, ans, x, y):
-        return unbroadcast(g * y * np.float_power(x, y - 1), x), unbroadcast(g * ans * np.log(x), y)
+        return unbroadcast(g * y * np.float_power(x, power_exponent(y)), x), unbroadcast(g * ans * np.log(log_base(x)), y)
 
     def jvp(ans, x, y, x_dot, y_dot):
-        return x_dot * y * np.float_power(x, y - 1), y_dot * ans * np.log(x)
+        return x_dot * y * np.float_power(x, power_exponent(y)), y_dot * ans * np.log(log_base(x))
 
 
 @defrule([np.remainder, np.mod], binop=ast.Mod, elementwise=True, name="remainder")

@@ -15,16 +15,19 @@ import math
 import numpy as np
 
 from ..registry import defrule, nondiff
-from ..runtime import Stack, appended, broadcast_like, not_a_view, scatter_add, set_at, unbroadcast, unshared, zero_at
+from ..runtime import Stack, appended, broadcast_like, not_a_view, placed, scatter_add, set_at, stored, unbroadcast, unshared, zero_at
+from .macros import unsupported
 
 
 @defrule(set_at, name="setitem", call="set_at", shape="like_first")  # y[i] = v keeps y's shape
 class setitem:
+    # `stored`/`placed` (rules/indexing.py): only the elements of v that a repeated index does not
+    # overwrite count; they are `g[index]` and `scatter_add(...)` where the index cannot repeat.
     def vjp(g, ans, y, index, v):
-        return zero_at(g, index), None, unbroadcast(g[index], v)
+        return zero_at(g, index), None, unbroadcast(stored(g, index), v)
 
     def jvp(ans, y, index, v, y_dot, index_dot, v_dot):
-        return zero_at(y_dot, index), None, scatter_add(v_dot, y, index)
+        return zero_at(y_dot, index), None, placed(v_dot, y, index)
 
 
 @defrule(appended, name="append", call="appended")
@@ -134,8 +137,20 @@ class math_fabs:
 nondiff(builtins.int, "builtin_int", call="int")
 nondiff(builtins.range, "range", call="range")
 nondiff(builtins.bool, "builtin_bool", call="bool", boolean=True)
-nondiff(builtins.list, "builtin_list", call="list")
-nondiff(builtins.reversed, "reversed", call="reversed")
+# (builtins.list and builtins.tuple pass derivatives through: rules/assembly.py.)
+# `reversed(range(n))` has no derivative; `reversed(xs)` of differentiated values would be a silent zero, so
+# it is refused (index the list with [::-1] instead).
+
+
+@defrule(builtins.reversed, name="reversed", call="reversed")
+class reversed_:
+    def vjp(g, ans, seq):
+        return unsupported("reversed() of differentiated values is not supported; write xs[::-1] instead")
+
+    def jvp(ans, seq, seq_dot):
+        return unsupported("reversed() of differentiated values is not supported; write xs[::-1] instead")
+
+
 nondiff(Stack, "Stack", call="Stack")
 nondiff(unshared, "unshared", call="unshared")  # the guard before `v += e` on a name that may share an array
 nondiff(not_a_view, "not_a_view", call="not_a_view")  # the check of `row = A[i]` read after a store into A

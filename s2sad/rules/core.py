@@ -12,12 +12,16 @@ from __future__ import annotations
 import ast
 import math
 import operator
+from typing import Any
 
 import numpy as np
 
+from ..ir import Const
 from ..registry import defrule, nondiff
 from ..runtime import (
     broadcast_like,
+    dot_adjoint_a,
+    dot_adjoint_b,
     matmul_adjoint_a,
     matmul_adjoint_b,
     product,
@@ -66,13 +70,52 @@ class divide:
         return x_dot / y, -y_dot * x / y ** 2
 
 
+def power_exponent(y):
+    """`y - 1`, except 1 where y == 0: the exponent in d/dx x^y = y x^(y-1) (times y = 0, x^1 stays finite at x = 0)."""
+    return np.where(y, y - 1, 1.0)
+
+
+def log_base(x):
+    """`x`, except 1 where x == 0: log of it is the factor in d/dy x^y = x^y log x (x^y = 0 at x = 0, for y > 0)."""
+    return np.where(x == 0, 1.0, x)
+
+
+def _power_exponent_rewrite(args: tuple, kwargs: tuple) -> Any:
+    from ..simplify import is_number
+    from .macros import parse
+
+    (y,) = args
+    if is_number(y):  # a constant exponent: `x ** 2` has `2 * x`, `x ** 0.0` has `0.0 * x`
+        return Const(y.value - 1 if y.value != 0 else type(y.value)(1))
+    return parse("np.where(y, y - 1, 1.0)", y=y)
+
+
+def _log_base_rewrite(args: tuple, kwargs: tuple) -> Any:
+    from ..simplify import is_number
+    from .macros import parse
+
+    (x,) = args
+    if is_number(x):  # a constant base: `2.0 ** y` has `ans * np.log(2.0)`
+        return x if x.value != 0 else Const(type(x.value)(1))
+    return parse("np.where(x == 0, 1.0, x)", x=x)
+
+
+# Macros: always rewritten into the NumPy above when code is generated (so they need no rules of their own).
+nondiff(power_exponent, "power_exponent", call="power_exponent", rewrite=_power_exponent_rewrite)
+nondiff(log_base, "log_base", call="log_base", rewrite=_log_base_rewrite)
+
+
 @defrule([np.power, operator.pow, pow], binop=ast.Pow, elementwise=True)
 class power:
+    # d/dx x^y = y x^(y-1) and d/dy x^y = x^y log x, written so that x = 0 gives the derivative that
+    # exists there (as autograd does): for y = 0 the exponent y - 1 becomes 1 (0 * x, not 0 * 0^-1),
+    # and log x becomes log 1 where x = 0 (x^y = 0 there for y > 0). A constant exponent or base
+    # keeps the plain form: `t ** 2` has the adjoint `g * 2 * t` (see `power_exponent_rewrite`).
     def vjp(g, ans, x, y):
-        return unbroadcast(g * y * x ** (y - 1), x), unbroadcast(g * ans * np.log(x), y)
+        return unbroadcast(g * y * x ** power_exponent(y), x), unbroadcast(g * ans * np.log(log_base(x)), y)
 
     def jvp(ans, x, y, x_dot, y_dot):
-        return x_dot * y * x ** (y - 1), y_dot * ans * np.log(x)
+        return x_dot * y * x ** power_exponent(y), y_dot * ans * np.log(log_base(x))
 
 
 @defrule([np.negative, operator.neg], unary=ast.USub, elementwise=True)
@@ -95,8 +138,10 @@ class matmul:
 
 @defrule(np.dot, call="np.dot", method="dot")
 class dot:
+    # np.dot is `x @ y`, except that a matrix (or stack) times a stack contracts x's last axis with
+    # y's second-to-last, np.tensordot(x, y, (-1, -2)), where `@` would broadcast: see `dot_adjoint_a`.
     def vjp(g, ans, x, y):
-        return matmul_adjoint_a(g, x, y), matmul_adjoint_b(g, x, y)
+        return dot_adjoint_a(g, x, y), dot_adjoint_b(g, x, y)
 
     def jvp(ans, x, y, x_dot, y_dot):
         return np.dot(x_dot, y), np.dot(x, y_dot)
@@ -329,6 +374,25 @@ class matmul_adjoint_b_:
 
     def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
         return matmul_adjoint_b(y_dot, a, b), matmul_adjoint_b(y, a_dot, b), None
+
+
+@defrule(dot_adjoint_a, call="dot_adjoint_a")
+class dot_adjoint_a_:
+    # Linear in y and b; a gives only its shape. Its transpose in y is the product itself.
+    def vjp(g, ans, y, a, b):
+        return np.dot(g, b), None, dot_adjoint_b(y, g, b)
+
+    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
+        return dot_adjoint_a(y_dot, a, b), None, dot_adjoint_a(y, a, b_dot)
+
+
+@defrule(dot_adjoint_b, call="dot_adjoint_b")
+class dot_adjoint_b_:
+    def vjp(g, ans, y, a, b):
+        return np.dot(a, g), dot_adjoint_a(y, a, g), None
+
+    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
+        return dot_adjoint_b(y_dot, a, b), dot_adjoint_b(y, a_dot, b), None
 
 
 @defrule(product, call="product")

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ir import Const, Expr, Op, Slice, Tup, Var
 from ..registry import defrule
-from ..runtime import undiag, undiagonal, unsort, untake, untake_along_axis
+from ..runtime import placed, stored, undiag, undiagonal, unsort, untake, untake_along_axis
 
 
 @defrule(np.take, method="take")
@@ -125,3 +126,69 @@ class triu:
 
     def jvp(ans, x, k=0, x_dot=None):
         return np.triu(x_dot, k), None
+
+
+# -- stores: `y[index] = v` with an index that may repeat a position ------------------------------
+#
+# NumPy keeps the last write to a repeated position (`y[[0, 0]] = v` leaves `v[1]` in `y[0]`), so
+# the elements of `v` that a later one overwrote have no derivative. The `setitem` rules read `v`'s
+# adjoint through `stored(g, index)` and its tangent through `placed(v_dot, y, index)`. Where the
+# index cannot repeat a position (ints and slices, or a number), they are the plain `g[index]` and
+# `scatter_add(v_dot, y, index)`: `basic_stores` writes them so when the rule is instantiated (it
+# knows which names are numbers), and the rewrites below when the index is written in the code.
+
+
+def _basic(index: Expr, scalar=lambda e: False) -> bool:  # type: ignore[no-untyped-def]
+    """True when `index` surely selects each position at most once: ints, slices, None, `...`."""
+    if isinstance(index, Const):
+        v = index.value
+        return v is None or v is Ellipsis or isinstance(v, (int, np.integer, slice)) and not isinstance(v, bool)
+    if isinstance(index, Slice):
+        return True
+    if isinstance(index, Tup):
+        return index.kind == "tuple" and all(_basic(e, scalar) for e in index.elts)
+    if isinstance(index, Var):
+        return scalar(index)
+    return False
+
+
+def _stored_rewrite(args: tuple[Expr, ...], kwargs: tuple) -> Expr | None:
+    g, index = args
+    return Op("getitem", (g, index)) if _basic(index) else None
+
+
+def _placed_rewrite(args: tuple[Expr, ...], kwargs: tuple) -> Expr | None:
+    v, y, index = args
+    return Op("scatter_add_", (v, y, index)) if _basic(index) else None
+
+
+def basic_stores(e: Expr, shape) -> Expr:  # type: ignore[no-untyped-def]
+    """`e` with each `stored`/`placed` whose index is basic (a name known to be a number counts)
+    written as `g[index]`/`scatter_add(v, y, index)`, before the simplifier sees it."""
+    if isinstance(e, Tup):
+        return Tup(tuple(basic_stores(x, shape) for x in e.elts), e.kind)
+    if not isinstance(e, Op):
+        return e
+    args = tuple(basic_stores(a, shape) for a in e.args)
+    kwargs = tuple((k, basic_stores(v, shape)) for k, v in e.kwargs)
+    if e.prim in ("stored_", "placed_") and _basic(args[-1], lambda v: not shape(v)):
+        return Op("getitem", args) if e.prim == "stored_" else Op("scatter_add_", args)
+    return Op(e.prim, args, kwargs)
+
+
+@defrule(stored, call="stored", rewrite=_stored_rewrite)
+class stored_:
+    def vjp(g, ans, y, index):
+        return placed(g, y, index), None
+
+    def jvp(ans, y, index, y_dot):
+        return stored(y_dot, index), None
+
+
+@defrule(placed, call="placed", rewrite=_placed_rewrite)
+class placed_:
+    def vjp(g, ans, v, y, index):
+        return stored(g, index), None, None
+
+    def jvp(ans, v, y, index, v_dot):
+        return placed(v_dot, y, index), None, None

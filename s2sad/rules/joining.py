@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..registry import defrule
-from ..runtime import join_like, unconcatenate, unstack
+from ..runtime import c_column, join_like, unappend, unconcatenate, unstack
 
 
 @defrule([np.concatenate, np.concat] if hasattr(np, "concat") else np.concatenate, call="np.concatenate", name="concatenate")
@@ -26,7 +26,8 @@ class concatenate:
         return np.concatenate(xs_dot, axis), None
 
 
-@defrule(np.vstack)
+# np.row_stack is vstack under an older name (deprecated, still present in NumPy 2.4): generated code says np.vstack.
+@defrule([np.vstack, np.row_stack] if hasattr(np, "row_stack") else np.vstack, call="np.vstack", name="vstack")
 class vstack:
     def vjp(g, ans, xs):
         return unconcatenate(g, xs, 0)
@@ -135,3 +136,32 @@ class dsplit:
 
     def jvp(ans, x, indices_or_sections, x_dot, indices_or_sections_dot):
         return np.dsplit(x_dot, indices_or_sections), None
+
+
+@defrule(np.append, name="np_append")
+class np_append:
+    # Without an axis both arguments are flattened first; `unappend` cuts the adjoint back into the two parts.
+    def vjp(g, ans, arr, values, axis=None):
+        return unappend(g, arr, values, axis)[0], unappend(g, arr, values, axis)[1], None
+
+    def jvp(ans, arr, values, axis=None, arr_dot=None, values_dot=None):
+        return np.append(arr_dot, np.zeros_like(values), axis), np.append(np.zeros_like(arr), values_dot, axis), None
+
+
+@defrule(unappend, call="unappend")
+class unappend_:
+    def vjp(g, ans, y, arr, values, axis=None):
+        return np.append(g[0], g[1], axis), None, None, None
+
+    def jvp(ans, y, arr, values, axis=None, y_dot=None):
+        return unappend(y_dot, arr, values, axis), None, None, None
+
+
+@defrule(c_column, call="c_column")
+class c_column_:
+    # How `np.c_[a, b]` shapes each item before joining along the last axis (rules/assembly.py).
+    def vjp(g, ans, x):
+        return np.reshape(g, np.shape(x))
+
+    def jvp(ans, x, x_dot):
+        return c_column(x_dot)

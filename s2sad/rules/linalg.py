@@ -17,8 +17,11 @@ singular values) carries a derivative.
 # ruff: noqa: N801, N803
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Expr, Op, Tup
 from ..registry import defrule, nondiff
 from ..runtime import (
@@ -31,13 +34,38 @@ from ..runtime import (
     matmul_adjoint_a,
     mT,
     norm_direction,
+    norm_direction_partial,
+    norm_direction_slope,
+    real_eigenvalues,
+    reduced_u,
     skew_lower,
     triangle_adjoint,
     unbroadcast,
     unsum,
     upper_right,
 )
+from .extra import svd_full_cotangent, svd_full_reduced, svd_full_tangent
 from .macros import only_if, parse, unsupported
+
+# -- list arguments -------------------------------------------------------------------------------
+
+# The parameters of np.linalg functions that NumPy reads as arrays: a list or tuple there
+# (`np.linalg.norm([x, x + 2])`) is an array construction, `np.array([x, x + 2])`, and gets its rule.
+_ARRAY_PARAMETERS = {"solve": ("a", "b"), "lstsq": ("a", "b"), "norm": ("x",), "matrix_power": ("a",)}
+
+
+def list_arguments_as_arrays(name: str, args: list[Expr], kwargs: tuple) -> tuple[list[Expr], tuple]:
+    """`args` and `kwargs` of a call to the np.linalg primitive `name`, each list in an array
+    parameter written as the `np.array` (nested lists: `np.stack` of rows) NumPy makes of it."""
+    from .assembly import nested_array
+
+    def array(e: Expr) -> Expr:
+        return nested_array("array", [e], ()) or Op("array", (e,)) if isinstance(e, Tup) else e
+
+    names = _ARRAY_PARAMETERS.get(name, ("a",))
+    args = [array(a) if i < len(names) else a for i, a in enumerate(args)]
+    return args, tuple((k, array(v) if k in names else v) for k, v in kwargs)
+
 
 # -- inverse and determinants ---------------------------------------------------------------
 
@@ -165,6 +193,26 @@ class eigh:
         )
 
 
+@defrule(np.linalg.eig, outputs=2)
+class eig:
+    # (w, v) with a v = v diag(w), columns of unit length, for a real matrix with real, distinct
+    # eigenvalues (`real_eigenvalues` refuses complex ones); F = eigengap_inverse(w), C = v^-1 a_dot v:
+    # w_dot = diag(C), v_dot = v (F * C) less each column's part along itself (the unit length).
+    def vjp(g, ans, a):
+        return np.linalg.solve(mT(ans[1]), (
+            np.expand_dims(g[0], -2) * np.eye(np.shape(a)[-1])
+            + eigengap_inverse(real_eigenvalues(ans[0])) * (mT(ans[1]) @ g[1])
+            - eigengap_inverse(real_eigenvalues(ans[0])) * (mT(ans[1]) @ ans[1] * np.expand_dims(np.sum(ans[1] * g[1], axis=-2), -2))
+        ) @ mT(ans[1]))
+
+    def jvp(ans, a, a_dot):
+        return ((
+            np.diagonal(np.linalg.solve(ans[1], a_dot @ ans[1]), axis1=-2, axis2=-1),
+            ans[1] @ (eigengap_inverse(real_eigenvalues(ans[0])) * np.linalg.solve(ans[1], a_dot @ ans[1]))
+            - ans[1] * np.sum(ans[1] * (ans[1] @ (eigengap_inverse(real_eigenvalues(ans[0])) * np.linalg.solve(ans[1], a_dot @ ans[1]))), axis=-2, keepdims=True),
+        ),)
+
+
 @defrule(np.linalg.qr, outputs=2)
 class qr:
     # Reduced QR of a tall or square matrix (Liao et al. 2019): M = R R_bar^T - Q_bar^T Q,
@@ -184,21 +232,43 @@ class qr:
         )
 
 
+def uv_or_s(compute_uv: Any, with_uv: Any, s_only: Any) -> Any:
+    """Macro: the rule of `np.linalg.svd(a, compute_uv=...)`, which returns (u, s, vh) or s alone."""
+    return with_uv if compute_uv else s_only
+
+
+def _uv_or_s(args: tuple[Expr, ...], kwargs: tuple) -> Expr:
+    flag, with_uv, s_only = args
+    if not (isinstance(flag, Const) and isinstance(flag.value, (bool, int))):
+        raise UnsupportedSyntaxError("np.linalg.svd is differentiated with compute_uv a constant True or False",
+                                     construct="compute_uv")
+    return with_uv if flag.value else s_only
+
+
+nondiff(uv_or_s, "uv_or_s", call="uv_or_s", rewrite=_uv_or_s)
+
+
 @defrule(np.linalg.svd, outputs=3)
 class svd:
+    # With full_matrices=True (the default) the formulas read the first min(m, n) columns of u and rows of
+    # vh (`svd_full_reduced`): the adjoint is refused at run time where the others have a nonzero adjoint
+    # (`svd_full_cotangent`), and their tangent is NaN (`svd_full_tangent`): rules/extra.py.
     # Townsend (2016), with u, s, vh = ans and F = eigengap_inverse(s ** 2), F[i, j] = 1 / (s[j]^2 - s[i]^2).
+    # With compute_uv=False, ans is s alone: a_bar = u diag(g) vh and s_dot = diag(u^T a_dot vh^T), with
+    # u and vh of the reduced SVD computed again (as autograd does). Those need no gap between the
+    # singular values: at a tie they give the derivative of any function symmetric in the tied values.
     def vjp(g, ans, a, full_matrices=True, compute_uv=True):
         return (
-            only_if(
+            uv_or_s(
                 compute_uv,
-                ans[0] @ (
-                    eigengap_inverse(ans[1] ** 2) * (mT(ans[0]) @ g[0] - mT(g[0]) @ ans[0]) * np.expand_dims(ans[1], -2)
-                    + np.expand_dims(ans[1], -1) * (eigengap_inverse(ans[1] ** 2) * (ans[2] @ mT(g[2]) - g[2] @ mT(ans[2])))
-                ) @ ans[2]
-                + (ans[0] * np.expand_dims(g[1], -2)) @ ans[2]
-                + (g[0] - ans[0] @ (mT(ans[0]) @ g[0])) / np.expand_dims(ans[1], -2) @ ans[2]
-                + ans[0] @ ((g[2] - g[2] @ mT(ans[2]) @ ans[2]) / np.expand_dims(ans[1], -1)),
-                "np.linalg.svd is differentiated with compute_uv=True only",
+                reduced_u(svd_full_reduced(full_matrices, ans)[0], svd_full_reduced(full_matrices, ans)[2]) @ (
+                    eigengap_inverse(svd_full_reduced(full_matrices, ans)[1] ** 2) * (mT(svd_full_reduced(full_matrices, ans)[0]) @ svd_full_cotangent(full_matrices, g, ans)[0] - mT(svd_full_cotangent(full_matrices, g, ans)[0]) @ svd_full_reduced(full_matrices, ans)[0]) * np.expand_dims(svd_full_reduced(full_matrices, ans)[1], -2)
+                    + np.expand_dims(svd_full_reduced(full_matrices, ans)[1], -1) * (eigengap_inverse(svd_full_reduced(full_matrices, ans)[1] ** 2) * (svd_full_reduced(full_matrices, ans)[2] @ mT(svd_full_cotangent(full_matrices, g, ans)[2]) - svd_full_cotangent(full_matrices, g, ans)[2] @ mT(svd_full_reduced(full_matrices, ans)[2])))
+                ) @ svd_full_reduced(full_matrices, ans)[2]
+                + (svd_full_reduced(full_matrices, ans)[0] * np.expand_dims(g[1], -2)) @ svd_full_reduced(full_matrices, ans)[2]
+                + (svd_full_cotangent(full_matrices, g, ans)[0] - svd_full_reduced(full_matrices, ans)[0] @ (mT(svd_full_reduced(full_matrices, ans)[0]) @ svd_full_cotangent(full_matrices, g, ans)[0])) / np.expand_dims(svd_full_reduced(full_matrices, ans)[1], -2) @ svd_full_reduced(full_matrices, ans)[2]
+                + svd_full_reduced(full_matrices, ans)[0] @ ((svd_full_cotangent(full_matrices, g, ans)[2] - svd_full_cotangent(full_matrices, g, ans)[2] @ mT(svd_full_reduced(full_matrices, ans)[2]) @ svd_full_reduced(full_matrices, ans)[2]) / np.expand_dims(svd_full_reduced(full_matrices, ans)[1], -1)),
+                (np.linalg.svd(a, full_matrices=False)[0] * np.expand_dims(g, -2)) @ np.linalg.svd(a, full_matrices=False)[2],
             ),
             None,
             None,
@@ -207,18 +277,22 @@ class svd:
     def jvp(ans, a, full_matrices=True, compute_uv=True, a_dot=None, full_matrices_dot=None, compute_uv_dot=None):
         # dP = u^T a_dot v: s_dot = diag(dP), u_dot and vh_dot from F and the parts outside the span.
         return (
-            (
-                ans[0] @ (eigengap_inverse(ans[1] ** 2) * (
-                    mT(ans[0]) @ a_dot @ mT(ans[2]) * np.expand_dims(ans[1], -2)
-                    + np.expand_dims(ans[1], -1) * mT(mT(ans[0]) @ a_dot @ mT(ans[2]))))
-                + (a_dot @ mT(ans[2]) - ans[0] @ (mT(ans[0]) @ a_dot @ mT(ans[2]))) / np.expand_dims(ans[1], -2),
-                np.diagonal(mT(ans[0]) @ a_dot @ mT(ans[2]), axis1=-2, axis2=-1),
-                mT(
-                    mT(ans[2]) @ (eigengap_inverse(ans[1] ** 2) * (
-                        np.expand_dims(ans[1], -1) * (mT(ans[0]) @ a_dot @ mT(ans[2]))
-                        + mT(mT(ans[0]) @ a_dot @ mT(ans[2])) * np.expand_dims(ans[1], -2)))
-                    + (mT(a_dot) @ ans[0] - mT(ans[2]) @ (ans[2] @ mT(a_dot) @ ans[0])) / np.expand_dims(ans[1], -2)
-                ),
+            uv_or_s(
+                compute_uv,
+                svd_full_tangent(full_matrices, (
+                    reduced_u(svd_full_reduced(full_matrices, ans)[0], svd_full_reduced(full_matrices, ans)[2]) @ (eigengap_inverse(svd_full_reduced(full_matrices, ans)[1] ** 2) * (
+                        mT(svd_full_reduced(full_matrices, ans)[0]) @ a_dot @ mT(svd_full_reduced(full_matrices, ans)[2]) * np.expand_dims(svd_full_reduced(full_matrices, ans)[1], -2)
+                        + np.expand_dims(svd_full_reduced(full_matrices, ans)[1], -1) * mT(mT(svd_full_reduced(full_matrices, ans)[0]) @ a_dot @ mT(svd_full_reduced(full_matrices, ans)[2]))))
+                    + (a_dot @ mT(svd_full_reduced(full_matrices, ans)[2]) - svd_full_reduced(full_matrices, ans)[0] @ (mT(svd_full_reduced(full_matrices, ans)[0]) @ a_dot @ mT(svd_full_reduced(full_matrices, ans)[2]))) / np.expand_dims(svd_full_reduced(full_matrices, ans)[1], -2),
+                    np.diagonal(mT(svd_full_reduced(full_matrices, ans)[0]) @ a_dot @ mT(svd_full_reduced(full_matrices, ans)[2]), axis1=-2, axis2=-1),
+                    mT(
+                        mT(svd_full_reduced(full_matrices, ans)[2]) @ (eigengap_inverse(svd_full_reduced(full_matrices, ans)[1] ** 2) * (
+                            np.expand_dims(svd_full_reduced(full_matrices, ans)[1], -1) * (mT(svd_full_reduced(full_matrices, ans)[0]) @ a_dot @ mT(svd_full_reduced(full_matrices, ans)[2]))
+                            + mT(mT(svd_full_reduced(full_matrices, ans)[0]) @ a_dot @ mT(svd_full_reduced(full_matrices, ans)[2])) * np.expand_dims(svd_full_reduced(full_matrices, ans)[1], -2)))
+                        + (mT(a_dot) @ svd_full_reduced(full_matrices, ans)[0] - mT(svd_full_reduced(full_matrices, ans)[2]) @ (svd_full_reduced(full_matrices, ans)[2] @ mT(a_dot) @ svd_full_reduced(full_matrices, ans)[0])) / np.expand_dims(svd_full_reduced(full_matrices, ans)[1], -2)
+                    ),
+                ), ans),
+                np.sum(np.linalg.svd(a, full_matrices=False)[0] * (a_dot @ mT(np.linalg.svd(a, full_matrices=False)[2])), axis=-2),
             ),
             None,
             None,
@@ -272,18 +346,64 @@ def norm_direction_rewrite(args: tuple[Expr, ...], kwargs: tuple) -> Expr | None
 
 @defrule(norm_direction, call="norm_direction", rewrite=norm_direction_rewrite)
 class norm_direction_:
-    # Reached only for a numeric ord with axis=None, or a matrix norm: the runtime decides which
-    # norm it is, so s2sad has no second derivative to write down.
+    # Reached for a numeric ord with axis=None (a vector or a matrix norm, by x's rank), or a matrix
+    # norm: the runtime decides which norm it is, and so do its derivatives. In x (the norm held) the
+    # derivative is symmetric (`norm_direction_partial`); in the norm it is elementwise (`norm_direction_slope`).
     def vjp(g, ans, x, norm, ord=None, axis=None, keepdims=False):  # noqa: A002
         return (
-            unsupported("second derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
-            None, None, None, None,
+            norm_direction_partial(g, x, norm, ord, axis, keepdims),
+            np.sum(g * norm_direction_slope(x, norm, ord, axis, keepdims), axis=axis, keepdims=keepdims),
+            None, None, None,
         )
 
     def jvp(ans, x, norm, ord=None, axis=None, keepdims=False, x_dot=None, norm_dot=None):  # noqa: A002
         return (
-            unsupported("second derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
-            None, None, None, None,
+            norm_direction_partial(x_dot, x, norm, ord, axis, keepdims),
+            norm_direction_slope(x, norm, ord, axis, keepdims) * unsum(norm_dot, x, axis, keepdims),
+            None, None, None,
+        )
+
+
+def _no_nuclear_second_derivative(args: tuple[Expr, ...], kwargs: tuple) -> Expr | None:
+    ord_ = args[3] if len(args) > 3 else dict(kwargs).get("ord")
+    if isinstance(ord_, Const) and ord_.value == "nuc":
+        unsupported("second derivatives of np.linalg.norm(x, 'nuc') are not supported")
+    return None
+
+
+@defrule(norm_direction_partial, call="norm_direction_partial", rewrite=_no_nuclear_second_derivative)
+class norm_direction_partial_:
+    def vjp(g, ans, v, x, norm, ord=None, axis=None, keepdims=False):  # noqa: A002
+        return (
+            norm_direction_partial(g, x, norm, ord, axis, keepdims),
+            unsupported("third derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
+            unsupported("third derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
+            None, None, None,
+        )
+
+    def jvp(ans, v, x, norm, ord=None, axis=None, keepdims=False, v_dot=None, x_dot=None, norm_dot=None):  # noqa: A002
+        return (
+            norm_direction_partial(v_dot, x, norm, ord, axis, keepdims),
+            unsupported("third derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
+            unsupported("third derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
+            None, None, None,
+        )
+
+
+@defrule(norm_direction_slope, call="norm_direction_slope")
+class norm_direction_slope_:
+    def vjp(g, ans, x, norm, ord=None, axis=None, keepdims=False):  # noqa: A002
+        return (
+            unsupported("third derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
+            unsupported("third derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
+            None, None, None,
+        )
+
+    def jvp(ans, x, norm, ord=None, axis=None, keepdims=False, x_dot=None, norm_dot=None):  # noqa: A002
+        return (
+            unsupported("third derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
+            unsupported("third derivatives of np.linalg.norm need a vector norm with an explicit axis, or ord=None/'fro'"),
+            None, None, None,
         )
 
 
@@ -336,6 +456,24 @@ class eigengap_inverse_:
 
     def jvp(ans, w, w_dot):
         return -ans ** 2 * (np.expand_dims(w_dot, -2) - np.expand_dims(w_dot, -1))
+
+
+@defrule(real_eigenvalues, call="real_eigenvalues")
+class real_eigenvalues_:
+    def vjp(g, ans, w):
+        return g
+
+    def jvp(ans, w, w_dot):
+        return w_dot
+
+
+@defrule(reduced_u, call="reduced_u")
+class reduced_u_:
+    def vjp(g, ans, u, vh):
+        return g, None
+
+    def jvp(ans, u, vh, u_dot, vh_dot):
+        return u_dot, None
 
 
 @defrule(from_triangle, call="from_triangle")

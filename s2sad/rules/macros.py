@@ -62,3 +62,19 @@ def _only_if(args: tuple[Expr, ...], kwargs: tuple) -> Expr:
 
 nondiff(unsupported, "unsupported", call="unsupported", rewrite=_raise)
 nondiff(only_if, "only_if", call="only_if", rewrite=_only_if)
+
+
+def refused_if(flag: Any, value: Any, message: str) -> Any:
+    """`value`, when `flag` is a constant None, False or 0 (`retstep=False`, say); any other `flag` -- a
+    constant True, or one known only at run time -- stops code generation with `message`."""
+    return value
+
+
+def _refused_if(args: tuple[Expr, ...], kwargs: tuple) -> Expr:
+    flag, value, message = args
+    if not (isinstance(flag, Const) and (flag.value is None or flag.value is False or flag.value == 0)):
+        raise UnsupportedSyntaxError(message.value, construct="argument")  # type: ignore[union-attr]
+    return value
+
+
+nondiff(refused_if, "refused_if", call="refused_if", rewrite=_refused_if)

@@ -144,6 +144,26 @@ class swapaxes:
         return np.swapaxes(x_dot, axis1, axis2), None, None
 
 
+def rolled_axis(x: object, axis: object, start: object = 0) -> object:
+    """Where `np.rollaxis(x, axis, start)` puts `axis` (to move it back)."""
+    n = np.ndim(x)
+    axis, start = int(axis) % n, int(start)  # type: ignore[call-overload]
+    start = start + n if start < 0 else start
+    return start - 1 if axis < start else start
+
+
+nondiff(rolled_axis, "rolled_axis", call="rolled_axis")
+
+
+@defrule(np.rollaxis)
+class rollaxis:
+    def vjp(g, ans, x, axis, start=0):
+        return np.moveaxis(g, rolled_axis(x, axis, start), axis), None, None
+
+    def jvp(ans, x, axis, start=0, x_dot=None):
+        return np.rollaxis(x_dot, axis, start), None, None
+
+
 @defrule(np.moveaxis)
 class moveaxis:
     def vjp(g, ans, x, source, destination):
@@ -269,5 +289,5 @@ class unpad_:
         return unpad(y_dot, pad_width, mode), None, None
 
 
-nondiff(np.broadcast_arrays, "broadcast_arrays")
+# (np.broadcast_arrays copies its inputs: rules/extra.py.)
 nondiff(np.broadcast_shapes, "broadcast_shapes")

@@ -111,6 +111,26 @@ def stores_into(T: Shape) -> tuple[tuple[str, Shape], ...]:
     return tuple((text, R) for T2, text, R in index_table() if T2 == T)
 
 
+# Fancy indices that repeat a position (NumPy keeps the last write; `+=` is buffered): stores only.
+_REPEATED_INDEX_TEXTS = ("[0, 0]", "[1, 0, 1]", "[0, -2]", "[-1, 0, -1]", "[0, 0], 1:")
+
+
+@lru_cache(maxsize=None)
+def repeated_stores_into(T: Shape) -> tuple[tuple[str, Shape], ...]:
+    """(index, R) for indices of `_REPEATED_INDEX_TEXTS` that work on an array of shape T."""
+    out = []
+    if T:
+        a = np.ones(T)
+        for text in _REPEATED_INDEX_TEXTS:
+            try:
+                R = tuple(np.shape(eval(f"a[{text}]")))  # noqa: S307 - our own index texts
+            except IndexError:
+                continue
+            if R in SHAPES:
+                out.append((text, R))
+    return tuple(out)
+
+
 @lru_cache(maxsize=None)
 def reductions_to(S: Shape) -> tuple[tuple[Shape, int | None, bool], ...]:
     """(T, axis, keepdims) reducing shape T to S."""
@@ -159,6 +179,9 @@ class Program:
         for p in self.params:
             if p.kind == "int":
                 args.append(count)
+                continue
+            if p.kind == "intarray":
+                args.append(rng.integers(-2, 3, size=p.shape))
                 continue
             lo, hi = (0.5, 2.0) if p.domain == "positive" else (-1.0, 1.0)
             value = rng.uniform(lo, hi, size=p.shape)
@@ -241,6 +264,9 @@ class Builder:
     def emit(self, line: str) -> None:
         self.lines.append("    " * self.indent + line)
 
+    def int_arrays(self, S: Shape) -> list[str]:
+        return [n for n, v in self.scope.items() if v.kind == "intarray" and v.shape == S]
+
     def floats(self, pred: Callable[[str, V], bool] = lambda n, v: True) -> list[str]:
         return [n for n, v in self.scope.items() if v.kind == "float" and pred(n, v)]
 
@@ -279,6 +305,7 @@ class Builder:
                 ("transpose", m.transpose and len(S) == 2 and S[::-1] in SHAPES),
                 ("binary", any(f.elementwise or S == () for f in m.binary)),
                 ("ifexp", True),
+                ("cast", True),
                 ("call", any(h.ret == S for h in self.helpers)),
                 ("special", any(spec.forms(S) for spec in m.specs)),
             ) if ok]
@@ -299,6 +326,9 @@ class Builder:
             subs = [T for T in sub_shapes(S) if T != S and self.floats(lambda n, v, T=T: v.shape == T)] or [()]
             inner = self.e_leaf(self.choice(subs))
             return E(f"({inner.text} * np.ones({S!r}))")
+        if self.int_arrays(S) and self.integer(0, 3) == 0:
+            self.features.add("int_array_input")  # an integer array input: a constant of the program
+            return E(f"({self.choice(self.int_arrays(S))} * 0.5)")
         if "[" in pick:
             a = pick.split("[")[0]
             self.features.add("loop_index")
@@ -322,6 +352,23 @@ class Builder:
         if "-" in self.m.binops:
             forms += ["{e} * {v} - {v} * {v}", "({v} - {e}) * {v}"]
         return E("(" + self.choice(forms).format(v=v, e=e) + ")")
+
+    # Casts: to int or bool the result is a constant (zero derivative), to float the identity. An
+    # integer result is multiplied by 1.0, so that it is a float array like every other value (a
+    # later `v += 0.5` on an int array, or on `sum` of a list of them, would fail in NumPy).
+    _CASTS = ("(({0} * 3.0).astype(int) * 1.0)", "(({0}).astype(bool) * 1.0)", "({0}).astype(float)",
+              "(np.asarray({0} * 3.0, dtype=int) * 1.0)", "(np.array({0} * 3.0, dtype=np.int32) * 1.0)")
+    _SCALAR_CASTS = ("int({0} * 3.0)", "float({0})", "np.int64({0} * 3.0)")
+
+    def e_cast(self, S: Shape, d: int) -> E:
+        self.features.add("cast")
+        self.autograd = False
+        inner = self.expr(S, d)
+        if S == ():
+            return E(self.choice(self._SCALAR_CASTS).format(inner.text))
+        text = self.choice(self._CASTS).format(inner.text)
+        # `.astype(float)` of a float array is a copy: a new array either way.
+        return E(text)
 
     def e_neg(self, S: Shape, d: int) -> E:
         return E(f"(-{self.expr(S, d).text})")
@@ -590,6 +637,9 @@ class Builder:
         self.scope[name] = V(S, fresh=True)
         self.disowned.discard(name)
         self.store(name)
+        if self.integer(0, 2) == 0:  # then scale part of it in place: `buf[:2] *= x` (second order through a slice update)
+            self.features.add("slice_update")
+            self.store(name, "*")
 
     def s_store(self) -> None:
         names = self.floats(lambda n, v: v.shape != () and self.is_fresh(n) and n not in self.disowned)
@@ -597,11 +647,17 @@ class Builder:
             return self.s_buffer()
         self.store(self.choice(names))
 
-    def store(self, name: str) -> None:
+    def store(self, name: str, op: str | None = None) -> None:
         self.features.add("subscript")
         self.autograd = False  # autograd cannot differentiate through item assignment
-        text, R = self.choice(stores_into(self.scope[name].shape))
-        op = self.choice(["", "+", "-", "*"])
+        T = self.scope[name].shape
+        repeated = repeated_stores_into(T)
+        if repeated and self.integer(0, 3) == 0:
+            self.features.add("repeated_index_store")
+            text, R = self.choice(repeated)
+        else:
+            text, R = self.choice(stores_into(T))
+        op = self.choice(["", "+", "-", "*"]) if op is None else op
         self.emit(f"{name}[{text}] {op}= {self.expr(self.shaped(sub_shapes(R)), self.depth()).text}")
 
     def s_if(self) -> None:
@@ -788,6 +844,11 @@ class Builder:
     def result(self) -> str:
         if self.output == "scalar":
             return self.live(self.expr((), self.depth()).text, ())
+        same = [n for n in self.floats(lambda n, v: v.shape == self.out_shape) if n in self.params] if self.output != "scalar" else []
+        if same and self.integer(0, 3) == 0:  # the output is an input itself (it aliases the caller's array)
+            self.features.add("output_is_input")
+            x = self.choice(same)
+            return x if self.output == "array" else f"{self.live(self.expr((), self.depth()).text, ())}, {x}"
         if self.output == "array":
             return self.live(self.expr(self.out_shape, self.depth()).text, self.out_shape)
         second = self.expr(self.out_shape, self.depth()).text
@@ -839,12 +900,16 @@ def programs(draw: Callable[[Any], Any], max_helpers: int = 2) -> Program:
         params.append(Param(f"x{k}", S, "float", draw(st.sampled_from(["real", "positive"]))))
     if draw(st.booleans()):
         params.append(Param("n", (), "int", "count"))
+    if draw(st.integers(0, 3)) == 0:  # an integer array, not differentiated: its tangent is held at zero
+        params.append(Param("k", draw(st.sampled_from([S for S in SHAPES if S])), "intarray", "count"))
     b = Builder(draw, m, helpers, "v", features, names)
     b.has_count = any(p.kind == "int" for p in params)
     b.params = {p.name for p in params}
     for p in params:
         if p.kind == "float":
             b.scope[p.name] = V(p.shape, fresh=p.shape == (), mutable=p.domain != "positive", positive=p.domain == "positive")
+        elif p.kind == "intarray":
+            b.scope[p.name] = V(p.shape, kind="intarray", fresh=False, mutable=False)
     b.output = draw(st.sampled_from(["scalar", "scalar", "array", "tuple"]))
     if b.output != "scalar":
         features.add(f"{b.output}_output")

@@ -104,6 +104,13 @@ def _like(rng: np.random.Generator, a: Any) -> Any:
     return rng.standard_normal(np.shape(a))
 
 
+def _held(a: Any) -> Any:
+    """The tangent of an argument jvp holds constant: zero for a number or an integer array (s2sad checks it is zero)."""
+    if isinstance(a, (bool, int, np.integer)) or isinstance(a, np.ndarray) and a.dtype.kind in "biu":
+        return np.zeros_like(a)
+    return a
+
+
 def _same(a: Any, b: Any) -> bool:
     """Exactly the same values (NaN equal to NaN), shapes and kinds."""
     if isinstance(a, tuple) or isinstance(b, tuple):
@@ -229,7 +236,7 @@ def _narrower(f: Callable[..., Any], name: str, args: tuple[Any, ...], pos: list
     for i, e in zip(part, got):
         if not _close(e, adj_f[i], 1e-12, 1e-12 * max(1.0, float(np.max(np.abs(adj_f[i]))))):
             raise fail("narrower wrt, reverse", f"wrt {part_names}, argument {i}: {e!r}, with every argument {adj_f[i]!r}")
-    _, jv = s2sad.jvp(f, args, tuple(v[i] if i in part else (np.zeros_like(a) if i in pos else a) for i, a in enumerate(args)))
+    _, jv = s2sad.jvp(f, args, tuple(v[i] if i in part else (np.zeros_like(a) if i in pos else _held(a)) for i, a in enumerate(args)))
     _, tangent = namespace[f"{name}_jvp"](*_copy(args), *(v[i] for i in part))
     if not _close(tangent, jv, 1e-12, 1e-12 * max(1.0, _finite_size(jv))):
         raise fail("narrower wrt, forward", f"wrt {part_names}: {tangent!r}, with zero tangents elsewhere {jv!r}")
@@ -309,7 +316,8 @@ def _check(source: str, args: tuple[Any, ...], *, autograd: bool, name: str, see
     ran: set[str] = set()
     module = load(source)
     f = getattr(module, name)
-    pos = [i for i, a in enumerate(args) if not isinstance(a, (int, np.integer)) or isinstance(a, bool)]
+    # Numbers and arrays of floats are differentiated; counts and integer arrays are held constant.
+    pos = [i for i, a in enumerate(args) if not (isinstance(a, (int, np.integer)) and not isinstance(a, bool) or isinstance(a, np.ndarray) and a.dtype.kind in "iu")]
     wrt = tuple(pos)
     names = list(f.__code__.co_varnames[: f.__code__.co_argcount])
     originals = _copy(args)

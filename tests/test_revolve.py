@@ -1,0 +1,190 @@
+"""Binomial checkpointing of loops (`s2sad.grad(f, memory=...)`, `snapshots=...`): right derivatives,
+the schedule's bounds, readable generated code and clear refusals."""
+from __future__ import annotations
+
+import autograd
+import autograd.numpy as anp
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad.runtime_revolve import beta, runs_needed, schedule
+
+
+def loop(x, w, n):
+    for i in range(n):
+        x = np.sin(x) * w + 0.1
+    return np.sum(x)
+
+
+def loop_ag(x, w, n):
+    for i in range(n):
+        x = anp.sin(x) * w + 0.1
+    return anp.sum(x)
+
+
+def two_states(x, v, w, a, b):
+    c = 0.5 * w
+    y = x * 1.0
+    for k in range(a, b):
+        t = np.tanh(y * c) + v * 0.01
+        v = v * 0.9 + np.cos(t) * 0.1
+        y = y + t * 0.1 * k
+    return np.sum(y * y) + np.sum(v)
+
+
+def two_states_ag(x, v, w, a, b):
+    c = 0.5 * w
+    y = x * 1.0
+    for k in range(a, b):
+        t = anp.tanh(y * c) + v * 0.01
+        v = v * 0.9 + anp.cos(t) * 0.1
+        y = y + t * 0.1 * k
+    return anp.sum(y * y) + anp.sum(v)
+
+
+X = np.linspace(-1, 1, 5)
+W = np.linspace(0.5, 0.9, 5)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 13, 40])
+@pytest.mark.parametrize("snapshots", [1, 2, 3, 5, 64])
+def test_same_gradient_as_plain_and_autograd(n, snapshots):
+    got = s2sad.grad(loop, (0, 1), snapshots=snapshots)(X, W, n)
+    plain = s2sad.grad(loop, (0, 1))(X, W, n)
+    ref = autograd.grad(loop_ag, (0, 1))(X, W, n)
+    for a, b, c in zip(got, plain, ref):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(a, c, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("memory", ["1kB", "200 B", 10_000, "1MB"])
+@pytest.mark.parametrize("bounds", [(0, 0), (2, 3), (1, 12), (3, 30)])
+def test_several_states_range_start_stop_and_budgets(memory, bounds):
+    v = np.linspace(0.1, 0.3, 5)
+    args = (X, v, W, *bounds)
+    got = s2sad.value_and_grad(two_states, (0, 1, 2), memory=memory)(*args)
+    ref = autograd.grad(two_states_ag, (0, 1, 2))(*args)
+    assert got[0] == pytest.approx(two_states(*args), rel=1e-14)
+    for a, b in zip(got[1], ref):
+        np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-14)
+
+
+def test_scalar_state():
+    def f(x, n):
+        s = 0.0
+        for i in range(n):
+            s = s + np.sin(x * s + i)
+        return s
+
+    def f_ag(x, n):
+        s = 0.0
+        for i in range(n):
+            s = s + anp.sin(x * s + i)
+        return s
+
+    for n in (0, 1, 9):
+        assert s2sad.grad(f, snapshots=2)(0.7, n) == pytest.approx(autograd.grad(f_ag)(0.7, n), rel=1e-12)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 5, 10, 57, 200])
+@pytest.mark.parametrize("snapshots", [1, 2, 3, 4, 8, 300])
+def test_schedule_reverses_each_step_once_within_its_snapshots(steps, snapshots):
+    acts = schedule(0, steps, snapshots)
+    assert [a[1] for a in acts if a[0] == "reverse"] == list(range(steps - 1, -1, -1))
+    held, most, runs = 1, 1, 0
+    for a in acts:
+        if a[0] == "store":
+            held += 1
+        elif a[0] == "drop":
+            held -= 1
+        elif a[0] == "advance":
+            runs += a[2] - a[1]
+        most = max(most, held)
+    assert most <= snapshots
+    if snapshots >= 2:  # Revolve's bound: each step runs forward at most r times, r from C(c + r, c) >= steps
+        assert runs <= runs_needed(steps, snapshots - 1) * steps
+
+
+def test_beta():
+    assert beta(2, 3) == 10 and runs_needed(10**6, 12_000) == 2
+
+
+def test_generated_code_is_a_schedule_call():
+    text = s2sad.source(loop, wrt=(0, 1), args=(X, W, 7), snapshots=3)
+    assert "x_1 = f_loop1(n, x, w)".replace("f_", "loop_") in text
+    assert "x_bar, w_bar = revolve(loop_loop1_step, loop_loop1_step_vjp, 0, n, (x,), (w,), (x_1_bar,), snapshots=3)" in text
+    assert "stack" not in text
+    # Without the option nothing changes.
+    assert "revolve" not in s2sad.source(loop, wrt=(0, 1), args=(X, W, 7))
+
+
+def test_memory_budget_sets_snapshots():
+    text = s2sad.source(loop, wrt=(0, 1), args=(X, W, 7), memory="100MB")
+    assert "memory=100000000" in text and "100 MB" in text
+
+
+def _refused(fn, match):
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match=match):
+        s2sad.grad(fn, snapshots=4)
+
+
+def test_refusals():
+    def while_loop(x):
+        while x.sum() < 3:
+            x = x * 2
+        return np.sum(x)
+
+    def breaks(x, n):
+        for i in range(n):
+            if i > 3:
+                break
+            x = x * 2
+        return np.sum(x)
+
+    def in_place(x, n):
+        y = np.zeros(3)
+        for i in range(n):
+            y[i] = x[i] * 2
+        return np.sum(y)
+
+    def first_inside(x, n):
+        for i in range(n):
+            z = x * 2
+        return np.sum(z)
+
+    def over_items(x, ws):
+        for w in ws:
+            x = x * w
+        return np.sum(x)
+
+    def hidden(x, n, c):
+        if c:
+            for i in range(n):
+                x = x * 2
+        return np.sum(x)
+
+    def augmented(x, n):
+        for i in range(n):
+            x += np.sin(x)
+        return np.sum(x)
+
+    _refused(augmented, "may change x's array in place")
+    _refused(while_loop, "while loop cannot be checkpointed")
+    _refused(breaks, "break")
+    _refused(in_place, "changes y in place")
+    _refused(first_inside, "z is first bound inside")
+    _refused(over_items, "only `for i in range")
+    _refused(hidden, "inside another statement")
+    with pytest.raises(s2sad.InputError, match="memory must be"):
+        s2sad.grad(loop, memory="lots")
+    with pytest.raises(s2sad.InputError, match="snapshots must be"):
+        s2sad.grad(loop, snapshots=0)
+
+
+def test_second_order_through_it_is_refused_clearly():
+    g = s2sad.grad(loop, snapshots=3)
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="second derivative through the checkpointed loops"):
+        s2sad.jvp(g, (X, W, 4), (np.ones(5), np.zeros(5), 0))
+    # Second order of the plain function is unaffected.
+    assert np.all(np.isfinite(s2sad.hvp(loop, (X, W, 4), np.ones(5))))

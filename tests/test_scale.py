@@ -1,0 +1,183 @@
+"""Scale: closures share one generation per code object (issue 25, item 11), and what keeps
+generation linear in the size of a function (item 10)."""
+from __future__ import annotations
+
+import gc
+import threading
+
+import numpy as np
+import pytest
+
+import s2sad
+from s2sad import pipeline
+from s2sad.registry import _forget_derivatives
+
+X = np.array([0.3, -0.7, 1.1, 0.2])
+
+
+def make(a):
+    def f(x):
+        return np.sum(a * np.sin(x))
+
+    return f
+
+
+def make_two(a, b):
+    def f(x):
+        return np.sum(a * x * x + b * np.cos(x))
+
+    return f
+
+
+def make_calling(h, c):
+    def f(x):
+        return np.sum(h(x) * c)
+
+    return f
+
+
+def square(x):
+    return x * x
+
+
+def cube(x):
+    return x * x * x
+
+
+def counter():
+    a = 1.0
+
+    def f(x):
+        return np.sum(a * x * x)
+
+    def set_a(v):
+        nonlocal a
+        a = v
+
+    return f, set_a
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    _forget_derivatives()
+    yield
+
+
+def test_many_closures_one_generation():
+    rng = np.random.default_rng(25)
+    values = [float(v) for v in rng.standard_normal(200)] + [rng.standard_normal(4) for _ in range(200)] + list(range(-3, 4))
+    s2sad.grad(make(0.5))(X)
+    misses = s2sad.cache_info().misses
+    for a in values:
+        np.testing.assert_allclose(s2sad.grad(make(a))(X), a * np.cos(X), rtol=1e-12)
+    assert s2sad.cache_info().misses == misses  # numbers (floats, ints) and arrays alike: no generation
+
+
+def test_closures_of_two_values_and_the_value_and_gradient():
+    for k in range(50):
+        a, b = 0.1 * k, np.full(4, -0.05 * k)
+        value, g = s2sad.value_and_grad(make_two(a, b))(X)
+        assert value == pytest.approx(np.sum(a * X * X + b * np.cos(X)))
+        np.testing.assert_allclose(g, 2 * a * X - b * np.sin(X), rtol=1e-12, atol=1e-15)
+    assert s2sad.cache_info().misses <= 2
+
+
+def test_second_order_of_many_closures():
+    for k in range(1, 30):
+        f = make(float(k))
+        np.testing.assert_allclose(s2sad.hessian(f)(X), np.diag(-k * np.sin(X)), rtol=1e-12, atol=1e-15)
+    first = s2sad.cache_info().misses
+    for k in range(30, 60):
+        s2sad.hessian(make(float(k)))(X)
+    assert s2sad.cache_info().misses == first
+
+
+def test_a_re_bound_cell_is_read_at_call_time():
+    f, set_a = counter()
+    g = s2sad.grad(f)
+    np.testing.assert_allclose(g(X), 2 * X)
+    misses = s2sad.cache_info().misses
+    for v in (2.0, -1.0, np.arange(4.0), 3):
+        set_a(v)
+        np.testing.assert_allclose(g(X), 2 * v * X)
+        np.testing.assert_allclose(s2sad.grad(f)(X), 2 * v * X)
+    assert s2sad.cache_info().misses == misses
+
+
+def test_a_closure_holding_a_called_function_keys_the_code():
+    for k in range(20):
+        np.testing.assert_allclose(s2sad.grad(make_calling(square, float(k)))(X), 2 * k * X)
+        np.testing.assert_allclose(s2sad.grad(make_calling(cube, float(k)))(X), 3 * k * X * X)
+    assert s2sad.cache_info().misses <= 4 + 4  # one lowering and one gradient per helper (and the helpers' own)
+
+
+def test_closures_from_threads():
+    errors: list[BaseException] = []
+
+    def work(seed: int) -> None:
+        try:
+            for k in range(40):
+                a = seed + 0.01 * k
+                np.testing.assert_allclose(s2sad.grad(make(a))(X), a * np.cos(X), rtol=1e-12)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert s2sad.cache_info().misses == 2
+
+
+def test_the_generated_text_names_the_closure_variable():
+    text = s2sad.source(make(3.0))
+    assert "a" in text and "3.0" not in text
+    assert s2sad.source(make(np.ones(4))) == text
+
+
+def test_the_collector_is_paused_during_a_build_only():
+    assert gc.isenabled()
+    seen: list[bool] = []
+    original = pipeline.compile_ir
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    pipeline.compile_ir = spy
+    try:
+        s2sad.grad(make(1.0))(X)
+        assert seen == [False] and gc.isenabled()
+        gc.disable()  # the user's own choice stays
+        _forget_derivatives()
+        s2sad.grad(make(2.0))(X)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        pipeline.compile_ir = original
+
+
+def _chain(n: int) -> str:
+    lines = ["import numpy as np", "", "", "def f(x):", "    y = x"]
+    lines += ["    y = np.sin(y) * x" if k % 2 else "    y = y + 0.5" for k in range(n)]
+    return "\n".join(lines + ["    return np.sum(y)", ""])
+
+
+def test_a_long_chain_of_re_bindings(tmp_path):
+    import importlib.util
+
+    path = tmp_path / "chain_scale.py"
+    path.write_text(_chain(600))
+    spec = importlib.util.spec_from_file_location("chain_scale", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    low = pipeline.lowered(mod.f)
+    names = [s.target for s in low.fn.body if getattr(s, "target", None) and str(s.target).startswith("y")]
+    assert names[:3] == ["y", "y_1", "y_2"] and names[-1] == "y_600"  # one name per binding, in order
+    x = np.array([0.2, 0.4])
+    g = s2sad.grad(mod.f)(x)
+    eps = 1e-6
+    numeric = [(mod.f(x + eps * e) - mod.f(x - eps * e)) / (2 * eps) for e in np.eye(2)]
+    np.testing.assert_allclose(g, numeric, rtol=1e-5, atol=1e-8)
