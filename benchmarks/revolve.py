@@ -3,7 +3,9 @@
 The loop: `x = np.sin(x) * 0.9 + 0.1`, n steps over 1,000 float64s, gradient of `np.sum(x)`.
 Each variant runs in its own process (so one variant's peak does not hide another's); its
 memory is the peak resident size during the gradient call minus the size just before it
-(the code already compiled), and its time one call's wall time.
+(the code already compiled), and its time one call's wall time, also given as a multiple of
+the forward loop's time measured in the same process just before (s2sad against the NumPy
+loop, JAX against its own jitted scan), since a shared machine's speed drifts between processes.
 
     python benchmarks/revolve.py                    # n = 10^5, every variant
     python benchmarks/revolve.py --steps 1000000 --only forward "s2sad memory=100MB"
@@ -118,6 +120,8 @@ def one(name: str, n: int) -> dict:
               "jax two-level checkpointed scan": jax.grad(two_level)}[name]
         xj = jnp.asarray(x)
         compiled = jax.jit(fn).lower(xj).compile()
+        fwd = jax.jit(scan_loss).lower(xj).compile()
+        forward = lambda: fwd(xj).block_until_ready()  # noqa: E731
         try:
             out["xla_temp"] = compiled.memory_analysis().temp_size_in_bytes
         except Exception:  # noqa: BLE001 - not every backend says
@@ -134,6 +138,7 @@ def one(name: str, n: int) -> dict:
                   "helper: step in a @checkpoint helper": s2sad.grad(step_loop_checkpointed)}[name]
             fn(x, w, 3)
             call = lambda: fn(x, w, n)  # noqa: E731
+            forward = lambda: step_inline(x, w, n)  # noqa: E731
         else:
             if name == "forward":
                 fn = loop
@@ -145,6 +150,11 @@ def one(name: str, n: int) -> dict:
                 fn = s2sad.grad(loop, memory=name.split("=")[1])
             fn(x, 3)
             call = lambda: fn(x, n)  # noqa: E731
+            forward = lambda: loop(x, n)  # noqa: E731
+    if forward is not None and "forward" not in name:  # this process's forward time: the ratio's own baseline
+        t0 = time.perf_counter()
+        forward()
+        out["forward"] = time.perf_counter() - t0
     before = _rss()
     t0 = time.perf_counter()
     call()
@@ -169,8 +179,8 @@ def run(names: list[str], n: int) -> list[dict]:
 def _line(r: dict, rows: list[dict]) -> str:
     if "error" in r:
         return f"{r['name']:<40} {r['steps']:>9}  failed: {r['error']}"
-    fwd = next((x["time"] for x in rows if x["name"] in ("forward", "helper: forward") and "time" in x), None)
-    ratio = f"{r['time'] / fwd:6.2f}x" if fwd else "       "
+    fwd = r.get("forward") or next((x["time"] for x in rows if x["name"] in ("forward", "helper: forward") and "time" in x), None)
+    ratio = f"{r['time'] / fwd:6.2f}x" if fwd else "       "  # against the forward run in the same process
     xla = f"  (XLA temp {r['xla_temp'] / 1e6:.1f} MB)" if "xla_temp" in r else ""
     return f"{r['name']:<40} {r['steps']:>9} {r['time']:9.2f} s {ratio} {r['memory'] / 1e6:10.1f} MB{xla}"
 

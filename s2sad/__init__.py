@@ -25,6 +25,14 @@ from .checkpoint import checkpoint
 from .jit import jit
 from . import optimize
 
+# The statements kept for their effect (print, assert, raise, a call statement, an f-string message) are
+# non-differentiable primitives; register them at import, so the registry and the README's table built from it
+# are the same whatever ran first.
+from . import desugar as _desugar, effects as _effects  # noqa: E402
+
+_desugar.register_primitives()
+_effects.register_primitives()
+
 __version__ = "0.1.0"
 
 __all__ = [

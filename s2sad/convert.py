@@ -196,7 +196,7 @@ class Converter:
             rewritten = self.method_call(node) if self.method_call is not None else None
             if rewritten is not None:
                 return rewritten
-            from .rules.extra import ufunc_method  # np.add.reduce(x): the primitive add_reduce
+            from .rules.ufunc_methods import ufunc_method  # np.add.reduce(x): the primitive add_reduce
 
             method = ufunc_method(self.static_value(func.value), func.attr)
             if method is not None:
@@ -206,7 +206,7 @@ class Converter:
                 raise self.error(UnknownFunctionError, f"method .{func.attr}() has no derivative rule", node, construct=f".{func.attr}()")
             if func.attr in _PACKED_METHODS and len(args) > 1:
                 args = [Tup(tuple(args), "tuple")]
-            from .rules.extra import call_hook  # x.dot([[a, 1.0], [2.0, b]]): the list is an array
+            from .rules.call_hooks import call_hook  # x.dot([[a, 1.0], [2.0, b]]): the list is an array
 
             hooked = call_hook(prim, [self.expr(func.value), *args], kwargs)
             if not isinstance(hooked, tuple):
@@ -237,7 +237,7 @@ class Converter:
                 from .rules.linalg import list_arguments_as_arrays  # np.linalg.norm([x, x + 2]): the list is an array
 
                 args, kwargs = list_arguments_as_arrays(prim.name, args, kwargs)
-            from .rules.extra import call_hook  # np.sum([[x, 1.0], [2.0, x]]): the list is an array; np.cov written out
+            from .rules.call_hooks import call_hook  # np.sum([[x, 1.0], [2.0, x]]): the list is an array; np.cov written out
 
             hooked = call_hook(prim, args, kwargs)
             if not isinstance(hooked, tuple):
@@ -245,7 +245,7 @@ class Converter:
             args, kwargs = hooked
             return Op(prim.name, tuple(args), kwargs)
         if self.user_call is not None and (isinstance(obj, types.FunctionType) or hasattr(obj, "_s2sad_target")):
-            from .rules.extra import library_source_error  # scipy.linalg.xyz: refused here, at the user's call
+            from .rules.call_hooks import library_source_error  # scipy.linalg.xyz: refused here, at the user's call
 
             reason = library_source_error(obj)
             if reason is not None:

@@ -63,6 +63,7 @@ GROUPS = [
     ("binary", "Elementwise functions of two arrays (all broadcast)"),
     ("reductions", "Reductions (`axis` None, int or tuple; `keepdims`)"),
     ("products", "Products"),
+    ("signal", "Signals: `np.convolve` ('full', 'valid', 'same')"),
     ("shape", "Shape"),
     ("joining", "Joining and splitting"),
     ("indexing", "Selection"),

@@ -1,4 +1,4 @@
-"""Desugaring: comprehensions, lambdas, nested functions and loop `else`s -> plain statements, before the fence.
+"""Desugaring: comprehensions, lambdas, nested functions, loop `else`s, dicts, `del` -> plain statements, before the fence.
 
 Input: a `FunctionSource` just parsed. Output: the same, its tree rewritten into
 Python that s2sad lowers, with the user's line numbers kept:
@@ -26,7 +26,14 @@ Python that s2sad lowers, with the user's line numbers kept:
 - `assert c, m` and `print(...)` are kept in the forward sweep, never in the backward
   sweep (`_ = assert_that(c, m)` in the Wengert list, printed back as the `assert`);
   logging calls (`logger.info(...)`) and `print` with keywords go to `effects.py` as calls made for
-  their effect, marked so that any argument may be passed (they change no array).
+  their effect, marked so that any argument may be passed (they change no array);
+- zip and enumerate nested in each other (`for i, (a, b) in enumerate(zip(xs, ys))`), `enumerate(xs, start)`
+  and a zip bound to one name become one zip over plain sequences (`flat_loop`: `zip(range(len(xs)), xs, ys)`);
+- `dict(a=x)`, `dict([("a", x)])`, `dict(zip(("a",), vs))` and `dict(d)` of a dict the function built become a
+  display; a dict bound once to a display with constant keys and read only by constant keys is one variable per
+  entry (`scalar_dicts`), and a function of the same module called with one is inlined (`dict_taking_helper`);
+- `del name` is dropped where the name is not read again before it is bound anew (`deletes`); a read after it,
+  and `del` of an item or attribute, are refused at that line.
 
 Set comprehensions are refused with a message saying what to write.
 """
@@ -46,11 +53,15 @@ def apply(fs: Any) -> None:
     tree = fs.tree
     if not any(isinstance(n, (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp, ast.Lambda, ast.FunctionDef))
                and n is not tree for n in ast.walk(tree)) and not any(
-               isinstance(n, (ast.For, ast.While)) and n.orelse or isinstance(n, ast.Assert) or _is_output(n)
-               or isinstance(n, ast.BoolOp) and not _eager(n) for n in ast.walk(tree)):
+               isinstance(n, (ast.For, ast.While)) and n.orelse or isinstance(n, (ast.Assert, ast.Delete, ast.Dict)) or _is_output(n)
+               or isinstance(n, ast.BoolOp) and not _eager(n) or _maybe_builtin_call(n, ("dict",))
+               or isinstance(n, ast.For) and _flat_loop_candidate(n) for n in ast.walk(tree)):
         return
     d = _Desugar(fs)
+    tree.body = d.deletes(tree.body, [])
     tree.body = d.block(tree.body)
+    if d.made_dicts:
+        tree.body = d.scalar_dicts(tree.body)
     if d.index_dicts:
         d.index_dict_uses(tree.body)
     for s in tree.body:
@@ -67,9 +78,15 @@ class _Desugar:
         self.active: list[str] = []  # helpers being inlined (a call to one of these is recursion)
         self.index_dicts: dict[str, ast.DictComp] = {}  # dicts built over range(n): lists of their values
         self.in_while_test = False
+        # a dict display (or a dict(...) call, which becomes one): `scalar_dicts` looks for dicts to split
+        self.made_dicts = any(isinstance(n, ast.Dict) for n in ast.walk(fs.tree))
         # names the enclosing function itself uses (outside its helpers): a helper's locals that clash are renamed
         self.own: set[str] = set()
         self._collect_own(fs.tree.body)
+        # names the function binds itself (a local `zip` or `dict` is not the builtin)
+        self.stored: set[str] = {n.id for n in ast.walk(fs.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} | {
+            a.arg for a in ast.walk(fs.tree) if isinstance(a, ast.arg)} | {
+            n.name for n in ast.walk(fs.tree) if isinstance(n, ast.FunctionDef) and n is not fs.tree}
 
     def _collect_own(self, stmts: list[ast.stmt]) -> None:
         for s in stmts:
@@ -123,7 +140,7 @@ class _Desugar:
     def stmt(self, s: ast.stmt) -> list[ast.stmt]:
         pre: list[ast.stmt] = []
         if isinstance(s, ast.Assert):  # kept in the forward sweep (never in the backward sweep): `_ = assert_that(c, m)`
-            _register()
+            register_primitives()
             self.fs.closure.setdefault(_ASSERT, assert_that)
             args = [self.expr(s.test, pre, s)] + ([self.expr(s.msg, pre, s)] if s.msg is not None else [])
             call = ast.copy_location(ast.Call(ast.Name(_ASSERT, ast.Load()), args, []), s)
@@ -131,7 +148,7 @@ class _Desugar:
         if _is_output(s):
             call = s.value  # type: ignore[attr-defined]
             if isinstance(call.func, ast.Name) and not call.keywords:  # print(...): kept in the forward sweep
-                _register()
+                register_primitives()
                 self.fs.closure.setdefault(_PRINT, print_)
                 call.args = [self.expr(a, pre, s) for a in call.args]
                 call.func = ast.copy_location(ast.Name(_PRINT, ast.Load()), call.func)
@@ -153,6 +170,7 @@ class _Desugar:
             s.orelse = self.block(s.orelse)
             return pre + [s]
         if isinstance(s, ast.For):
+            pre.extend(self.block(self.flat_loop(s)))
             s.iter = self.expr(s.iter, pre, s)
             s.body = self.block(s.body)
             return pre + [s]
@@ -213,6 +231,300 @@ class _Desugar:
         after = ast.copy_location(ast.If(test, self.block(orelse) or [ast.Pass()], []), orelse[0])
         return [init] + self.stmt(s) + [after]
 
+    # -- builtins: nested zip/enumerate loops, dict(...) ----------------------------------------------------------
+    def is_builtin(self, e: ast.expr, name: str) -> bool:
+        """`e` is a call of the builtin `name` (not a name the function or its module binds)."""
+        return (isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id == name and name not in self.stored
+                and name not in self.fs.namespace and name not in (self.fs.closure or {}))
+
+    def flat_loop(self, s: ast.For) -> list[ast.stmt]:
+        """`for i, (a, b) in enumerate(zip(xs, ys))` -> `for i, a, b in zip(range(len(xs)), xs, ys)`: zip and enumerate
+        nested in each other, `enumerate(xs, start)`, or bound to one name (`for pair in zip(xs, ys)`, unpacked at the
+        top of the body) become one zip over plain sequences, which `lower.py` walks as an index loop (and
+        `leaf_rewrite.py` unrolls over a structured argument). A plain zip or enumerate is left as it is.
+        Sequences other than names, subscripts and arithmetic of them are computed first, in Python's order, into
+        variables (the returned statements): the count of an enumerate reads the length of one again."""
+        it, target = s.iter, s.target
+        if not (self.is_builtin(it, "zip") or self.is_builtin(it, "enumerate")):
+            return []
+        nested = any(self.is_builtin(a, "zip") or self.is_builtin(a, "enumerate") for a in it.args)  # type: ignore[attr-defined]
+        started = self.is_builtin(it, "enumerate") and (len(it.args) > 1 or it.keywords)  # type: ignore[attr-defined]
+        if not (nested or started or isinstance(target, ast.Name)):
+            return []
+        before: list[ast.stmt] = []
+        self.name_sequences(it, before)  # type: ignore[arg-type]
+        top: list[ast.stmt] = []
+        parts = self.loop_parts(target, it, top, s)
+        if parts is None:
+            return before
+        if len(parts) == 1:
+            s.target, s.iter = parts[0]
+        else:
+            s.target = ast.copy_location(ast.Tuple([t for t, _ in parts], ast.Store()), target)
+            s.iter = ast.copy_location(ast.Call(ast.Name("zip", ast.Load()), [i for _, i in parts], []), it)
+        s.body = top + s.body
+        return before
+
+    def name_sequences(self, it: ast.Call, before: list[ast.stmt]) -> None:
+        """Each argument of these nested zip/enumerate calls that is not pure (`_pure`) becomes a fresh variable
+        assigned in `before`, left to right as Python evaluates them."""
+        for k, a in enumerate(it.args):
+            if self.is_builtin(a, "zip") or self.is_builtin(a, "enumerate"):
+                self.name_sequences(a, before)  # type: ignore[arg-type]
+            elif not _pure(a):
+                name = self.fresh("seq")
+                before.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], a), a))
+                it.args[k] = ast.copy_location(ast.Name(name, ast.Load()), a)
+        for kw in it.keywords:
+            if not _pure(kw.value):
+                name = self.fresh("start")
+                before.append(ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], kw.value), kw.value))
+                kw.value = ast.copy_location(ast.Name(name, ast.Load()), kw.value)
+
+    def loop_parts(self, target: ast.expr, it: ast.expr, top: list[ast.stmt], anchor: ast.AST) -> list[tuple[ast.expr, ast.expr]] | None:
+        """The (target, sequence) pairs of a loop over `it`, zips and enumerates flattened; None: leave it alone."""
+        loc = lambda node: ast.copy_location(node, anchor)  # noqa: E731
+        if self.is_builtin(it, "zip") and it.args and not it.keywords and not any(  # type: ignore[attr-defined]
+                isinstance(a, ast.Starred) for a in it.args):  # type: ignore[attr-defined]
+            args = it.args  # type: ignore[attr-defined]
+        elif self.is_builtin(it, "enumerate") and len(it.args) in (1, 2) and not any(  # type: ignore[attr-defined]
+                isinstance(a, ast.Starred) for a in it.args) and all(k.arg == "start" for k in it.keywords) \
+                and len(it.args) + len(it.keywords) <= 2:  # type: ignore[attr-defined]
+            args = [None, it.args[0]]  # type: ignore[attr-defined]
+        else:
+            return [(target, it)]
+        if isinstance(target, ast.Name):  # `for pair in zip(xs, ys)`: a tuple of the items, built at the top of the body
+            names = [self.fresh(f"{target.id}_{k}") for k in range(len(args))]
+            elts: list[ast.expr] = [loc(ast.Name(n, ast.Store())) for n in names]
+            after = [loc(ast.Assign([ast.Name(target.id, ast.Store())], ast.Tuple([ast.Name(n, ast.Load()) for n in names], ast.Load())))]
+        elif isinstance(target, ast.Tuple) and len(target.elts) == len(args) and not any(isinstance(e, ast.Starred) for e in target.elts):
+            elts, after = list(target.elts), []
+        else:
+            return None  # (Python would fail to unpack: lower.py refuses it at the line)
+        out: list[tuple[ast.expr, ast.expr]] = []
+        for t, a in zip(elts, args):
+            if a is not None:
+                out += self.loop_parts(t, a, top, anchor) or [(t, a)]
+        if args[0] is None:  # enumerate: the count is a range as long as the sequence it numbers
+            start = it.args[1] if len(it.args) == 2 else (it.keywords[0].value if it.keywords else None)  # type: ignore[attr-defined]
+            n = loc(ast.Call(ast.Name("len", ast.Load()), [copy.deepcopy(out[0][1])], []))
+            bounds = [n] if start is None else [copy.deepcopy(start), loc(ast.BinOp(copy.deepcopy(start), ast.Add(), n))]
+            out.insert(0, (elts[0], loc(ast.Call(ast.Name("range", ast.Load()), bounds, []))))
+        top.extend(after)
+        return out
+
+    def dict_call(self, n: ast.Call) -> ast.expr | None:
+        """`dict(a=x, b=y)` -> `{"a": x, "b": y}`; `dict([("a", x), ...])` and `dict(zip(("a", "b"), vs))` with constant
+        keys -> the display; `dict(d)` -> `{k: v for k, v in d.items()}`, a copy (unrolled over a structure, else refused
+        at the line); anything else is left as it is (refused as a call of dict)."""
+        if any(k.arg is None for k in n.keywords) or len(n.args) > 1 or any(isinstance(a, ast.Starred) for a in n.args):
+            return None
+        keys: list[ast.expr | None] = []
+        values: list[ast.expr] = []
+        if n.args:
+            a = n.args[0]
+            if isinstance(a, (ast.List, ast.Tuple)) and all(
+                    isinstance(e, (ast.Tuple, ast.List)) and len(e.elts) == 2 and isinstance(e.elts[0], ast.Constant) for e in a.elts):
+                for e in a.elts:
+                    keys.append(e.elts[0])  # type: ignore[attr-defined]
+                    values.append(e.elts[1])  # type: ignore[attr-defined]
+            elif self.is_builtin(a, "zip") and len(a.args) == 2 and not a.keywords \
+                    and isinstance(a.args[0], (ast.List, ast.Tuple)) and all(isinstance(k, ast.Constant) for k in a.args[0].elts):
+                ks, vs = a.args[0].elts, a.args[1]
+                if isinstance(vs, (ast.List, ast.Tuple)) and not any(isinstance(v, ast.Starred) for v in vs.elts):
+                    pairs = list(zip(ks, vs.elts))
+                elif _pure(vs):
+                    # a name or an expression without calls (`x[3:5]`): read once per key, `x[3:5][0]`
+                    pairs = [(k, ast.copy_location(ast.Subscript(copy.deepcopy(vs), ast.Constant(i), ast.Load()), vs))
+                             for i, k in enumerate(ks)]
+                else:
+                    return None
+                for k, v in pairs:
+                    keys.append(k)
+                    values.append(v)
+            elif isinstance(a, ast.Name) and self.dict_keys(a.id) is not None:  # a copy of a dict the function built
+                for k in self.dict_keys(a.id) or []:
+                    keys.append(ast.Constant(k.value))
+                    values.append(ast.copy_location(ast.Subscript(ast.Name(a.id, ast.Load()), ast.Constant(k.value), ast.Load()), a))
+            elif not n.keywords:
+                k, v = self.fresh("key"), self.fresh("value")
+                items = ast.Call(ast.Attribute(a, "items", ast.Load()), [], [])
+                return ast.DictComp(ast.Name(k, ast.Load()), ast.Name(v, ast.Load()), [ast.comprehension(
+                    ast.Tuple([ast.Name(k, ast.Store()), ast.Name(v, ast.Store())], ast.Store()), items, [], 0)])
+            else:
+                return None
+        for kw in n.keywords:
+            keys.append(ast.copy_location(ast.Constant(kw.arg), kw.value))
+            values.append(kw.value)
+        self.made_dicts = True
+        return ast.Dict(keys, values)
+
+    def dict_taking_helper(self, call: ast.Call) -> ast.FunctionDef | None:
+        """A function of this module called with a dict display as an argument (`saxpy({"a": a, "b": b})`, what
+        `dict(a=a, b=b)` becomes): its definition, to inline (a dict of arrays is read entry by entry, which a
+        call's boundary would hide). None for any other call."""
+        if not (isinstance(call.func, ast.Name) and call.func.id not in self.stored
+                and any(isinstance(a, ast.Dict) or isinstance(a, ast.Name) and self.dict_keys(a.id) is not None
+                        for a in call.args + [k.value for k in call.keywords])):
+            return None
+        import types
+
+        obj = self.fs.namespace.get(call.func.id)
+        if not isinstance(obj, types.FunctionType) or obj.__globals__ is not self.fs.namespace or obj.__closure__ \
+                or obj is self.fs.fn:
+            return None
+        try:
+            from .source import get_source
+
+            tree = get_source(obj).tree
+        except Exception:  # (its source cannot be read: the call is refused as it was)
+            return None
+        if not isinstance(tree, ast.FunctionDef):
+            return None
+        local = {a.arg for a in ast.walk(tree.args) if isinstance(a, ast.arg)} | {
+            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        if (_names(tree) - local) & self.stored:  # a global it reads is a local here: inlined, it would
+            return None                                        # read the local (refused as a call with a dict, as before)
+        return copy.deepcopy(tree)
+
+    def dict_keys(self, name: str) -> list[ast.Constant] | None:
+        """The keys of `name` when the function binds it once, to a dict display with constant keys."""
+        found = [n for n in ast.walk(self.fs.tree) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                 and isinstance(n.targets[0], ast.Name) and n.targets[0].id == name]
+        stores = [n for n in ast.walk(self.fs.tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)]
+        if len(found) != 1 or len(stores) != 1 or not isinstance(found[0].value, ast.Dict) or not all(
+                isinstance(k, ast.Constant) for k in found[0].value.keys):
+            return None
+        return list(found[0].value.keys)  # type: ignore[arg-type]
+
+    def scalar_dicts(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
+        """A dict bound once to a display with constant keys (`d = {"a": x, "b": y}`, what `dict(a=x, b=y)`
+        becomes) and read only by constant keys (`d["a"]`, `d["a"] = v`, `d["a"] += v`) is one variable per entry
+        (`d_a = x`); any other use (returned, passed on, looped over) leaves it a dict, for `pytrees.py` to unroll
+        over a structured call, else refused at its line."""
+        holder = ast.Module(stmts, [])
+        parent: dict[int, ast.AST] = {}
+        for n in ast.walk(holder):
+            for c in ast.iter_child_nodes(n):
+                parent[id(c)] = n
+        binds: dict[str, list[ast.Assign]] = {}
+        for n in ast.walk(holder):
+            if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) \
+                    and isinstance(n.value, ast.Dict) and all(isinstance(k, ast.Constant) for k in n.value.keys):
+                binds.setdefault(n.targets[0].id, []).append(n)
+        split: dict[str, dict[Any, str]] = {}
+        for name, assigns in binds.items():
+            if len(assigns) != 1:
+                continue
+            keys = [k.value for k in assigns[0].value.keys]  # type: ignore[union-attr, attr-defined]
+            if len(set(map(repr, keys))) != len(keys):
+                continue
+            ok = True
+            for n in ast.walk(holder):
+                if not (isinstance(n, ast.Name) and n.id == name) or n is assigns[0].targets[0]:
+                    continue
+                up = parent.get(id(n))
+                if not (isinstance(up, ast.Subscript) and up.value is n and isinstance(up.slice, ast.Constant)
+                        and any(type(up.slice.value) is type(k) and up.slice.value == k for k in keys)):
+                    ok = False
+                    break
+            if ok:
+                split[name] = {k: self.fresh(f"{name}_{k}" if isinstance(k, str) and k.isidentifier() else f"{name}_{i}")
+                               for i, k in enumerate(keys)}
+        if not split:
+            return stmts
+
+        class S(ast.NodeTransformer):
+            def visit_Assign(self, n: ast.Assign) -> Any:
+                if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and n.targets[0].id in split \
+                        and isinstance(n.value, ast.Dict):
+                    names = split[n.targets[0].id]
+                    return [ast.copy_location(ast.Assign([ast.Name(names[k.value], ast.Store())], self.visit(v)), n)  # type: ignore[union-attr]
+                            for k, v in zip(n.value.keys, n.value.values)]
+                return self.generic_visit(n)
+
+            def visit_Subscript(self, n: ast.Subscript) -> Any:
+                if isinstance(n.value, ast.Name) and n.value.id in split and isinstance(n.slice, ast.Constant):
+                    return ast.copy_location(ast.Name(split[n.value.id][n.slice.value], n.ctx), n)
+                return self.generic_visit(n)
+
+        return [x for st in stmts for x in (lambda r: r if isinstance(r, list) else [r])(S().visit(st))]
+
+    # -- del ------------------------------------------------------------------------------------------------------
+    def deletes(self, stmts: list[ast.stmt], frames: list[tuple[list[ast.stmt], ast.stmt | None]]) -> list[ast.stmt]:
+        """`del x` is dropped where the program never reads x again before binding it anew (it only ends the name's
+        life, which changes no value); `frames`: for each enclosing block, innermost first, the statements after
+        it and the loop whose body it is (a loop's body runs again). A read of x after its `del` (Python's
+        NameError, or a value s2sad would have to forget) and `del` of an item or attribute are refused here."""
+        out: list[ast.stmt] = []
+        for i, s in enumerate(stmts):
+            if isinstance(s, ast.Delete):
+                for t in s.targets:
+                    for name in self.deleted_names(t):
+                        self.check_unread(name, stmts[i + 1:], frames, s)
+                continue
+            if isinstance(s, ast.FunctionDef):
+                s.body = self.deletes(s.body, []) or [ast.copy_location(ast.Pass(), s)]
+            elif isinstance(s, (ast.If, ast.For, ast.While)):
+                rest = stmts[i + 1:]
+                s.body = self.deletes(s.body, [(rest, s if isinstance(s, (ast.For, ast.While)) else None)] + frames) or [
+                    ast.copy_location(ast.Pass(), s)]
+                s.orelse = self.deletes(s.orelse, [(rest, None)] + frames)
+            out.append(s)
+        return out
+
+    def deleted_names(self, t: ast.expr) -> list[str]:
+        if isinstance(t, ast.Name):
+            return [t.id]
+        if isinstance(t, (ast.Tuple, ast.List)):
+            return [n for e in t.elts for n in self.deleted_names(e)]
+        what = "an item" if isinstance(t, ast.Subscript) else "an attribute" if isinstance(t, ast.Attribute) else "this target"
+        raise self.err(t, f"'del' of {what} is not supported: it changes a container in place, which the backward sweep "
+                       "cannot replay", "'del' statement", "build a new list or dict without the item instead")
+
+    def check_unread(self, name: str, rest: list[ast.stmt], frames: list[tuple[list[ast.stmt], ast.stmt | None]],
+                     at: ast.Delete) -> None:
+        """Refuse `del name` at its line where a later statement may read `name` before binding it again."""
+        readers = {name} | {h for h, fn in self._helper_defs().items() if name in _names(fn)}  # helpers reading it
+
+        def scan(seq: list[ast.stmt]) -> bool:  # True: rebound first (later statements on this path are safe)
+            for st in seq:
+                if isinstance(st, ast.Assign) and not readers & _names(st.value) and any(
+                        isinstance(t, ast.Name) and t.id == name or isinstance(t, ast.Tuple) and any(
+                            isinstance(e, ast.Name) and e.id == name for e in t.elts) for t in st.targets) \
+                        and not any(readers & _names(t) for t in st.targets if not isinstance(t, (ast.Name, ast.Tuple))):
+                    return True
+                if readers & _names(st):
+                    refuse(st)
+            return False
+
+        def refuse(st: ast.AST) -> None:
+            again = isinstance(st, ast.Delete) and name in _names(st)
+            raise self.err(st, f"{name} is {'deleted again' if again else 'read'} after 'del {name}' at line "
+                           f"{self.fs.lineno(at)}, which Python refuses with a NameError; s2sad drops a 'del' only where "
+                           f"the name is not read again before it is bound anew", "'del' statement",
+                           f"remove the 'del {name}', or assign {name} again before reading it")
+
+        if scan(rest):
+            return
+        for after, loop in frames:
+            if isinstance(loop, ast.While) and readers & _names(loop.test):
+                refuse(loop)  # the test runs again before the body
+            if isinstance(loop, ast.For) and name not in _names(loop.target) or isinstance(loop, ast.While):
+                scan(loop.body)  # the body runs again from the top (a for target binds the name anew)
+            if scan(after):
+                return
+
+    def _helper_defs(self) -> dict[str, ast.AST]:
+        found: dict[str, ast.AST] = {}
+        for n in ast.walk(self.fs.tree):
+            if isinstance(n, ast.FunctionDef) and n is not self.fs.tree:
+                found[n.name] = n
+            elif isinstance(n, ast.stmt) and _lambda_def(n):
+                lam = _lambda_def(n)
+                found[lam[0]] = lam[1]  # type: ignore[index]
+        return found
+
     # -- expressions ------------------------------------------------------------------------------------------
     def expr(self, e: ast.expr, pre: list[ast.stmt], s: ast.stmt) -> ast.expr:
         d = self
@@ -252,12 +564,22 @@ class _Desugar:
                 return ast.copy_location(ast.Name(name, ast.Load()), n)
 
             def visit_Call(self, n: ast.Call) -> Any:
+                if d.is_builtin(n, "dict"):
+                    display = d.dict_call(n)
+                    if display is not None:
+                        return self.visit(ast.copy_location(display, n))
                 if _is_sum(n):
                     name = d.fresh("total")
                     pre.extend(d.comprehension(n.args[0], name, n, accumulate=n.args[1] if len(n.args) > 1 else ast.Constant(0)))
                     return ast.copy_location(ast.Name(name, ast.Load()), n)
                 if d.helper_of(n) is None:
-                    return self.generic_visit(n)
+                    n = self.generic_visit(n)
+                    fn = d.dict_taking_helper(n)
+                    if fn is not None:  # `f({"a": x})`: a dict cannot cross a call, so f's body is inlined
+                        name = d.fresh(fn.name)
+                        pre.extend(d.inline(n, name, n, fn))
+                        return ast.copy_location(ast.Name(name, ast.Load()), n)
+                    return n
                 n.args = [self.visit(x) for x in n.args]
                 for k in n.keywords:
                     k.value = self.visit(k.value)
@@ -440,9 +762,9 @@ class _Desugar:
             return self.helpers.get(call.func.id)
         return None
 
-    def inline(self, call: ast.Call, result: str, anchor: ast.AST) -> list[ast.stmt]:
-        """The statements of one call of a local helper, its value assigned to `result`."""
-        fn = self.helper_of(call)
+    def inline(self, call: ast.Call, result: str, anchor: ast.AST, fn: ast.FunctionDef | None = None) -> list[ast.stmt]:
+        """The statements of one call of a local helper (or of `fn`), its value assigned to `result`."""
+        fn = fn or self.helper_of(call)
         assert fn is not None
         if fn.name in self.active:
             raise self.err(call, f"recursive call to the local function {fn.name} is not supported", f"{fn.name}(...)",
@@ -507,6 +829,26 @@ def _lambda_def(s: ast.stmt) -> tuple[str, ast.Lambda] | None:
     if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) and isinstance(s.value, ast.Lambda):
         return s.targets[0].id, s.value
     return None
+
+
+def _maybe_builtin_call(e: ast.AST, names: tuple[str, ...]) -> bool:
+    """A call of one of these builtins by name (shadowing is checked later, by `_Desugar.is_builtin`)."""
+    return isinstance(e, ast.Call) and isinstance(e.func, ast.Name) and e.func.id in names
+
+
+def _flat_loop_candidate(s: ast.For) -> bool:
+    """A loop `flat_loop` may rewrite: zip/enumerate nested, enumerate with a start, or bound to one name."""
+    it = s.iter
+    if not _maybe_builtin_call(it, ("zip", "enumerate")):
+        return False
+    return (isinstance(s.target, ast.Name) or any(_maybe_builtin_call(a, ("zip", "enumerate")) for a in it.args)  # type: ignore[attr-defined]
+            or it.func.id == "enumerate" and (len(it.args) > 1 or bool(it.keywords)))  # type: ignore[attr-defined]
+
+
+def _pure(e: ast.expr) -> bool:
+    """Names, constants, subscripts, attributes and arithmetic of them: read twice, the same value, nothing run."""
+    return all(isinstance(n, (ast.Name, ast.Constant, ast.Subscript, ast.Slice, ast.Attribute, ast.BinOp, ast.UnaryOp,
+                              ast.Tuple, ast.expr_context, ast.operator, ast.unaryop)) for n in ast.walk(e))
 
 
 def _is_sum(e: ast.expr) -> bool:
@@ -575,7 +917,7 @@ def assert_that(condition: Any, message: Any = None) -> None:
         raise AssertionError(message) if message is not None else AssertionError
 
 
-def _register() -> None:
+def register_primitives() -> None:
     """`print` and `assert_that` as non-differentiable primitives, kept in the forward sweep (liveness.EFFECTS)."""
     from .registry import lookup, nondiff
 

@@ -43,7 +43,7 @@ def effect_(fn: Any, *args: Any, **kwargs: Any) -> None:
     fn(*args, **kwargs)
 
 
-def _register() -> None:
+def register_primitives() -> None:
     from .registry import PRIMS, lookup, nondiff
 
     if lookup(raise_) is None:
@@ -104,7 +104,7 @@ def lower_expr_stmt(lw: Any, s: ast.Expr) -> None:
     if isinstance(func, ast.Attribute) and func.attr == "pop" and isinstance(func.value, ast.Name) and func.value.id in lw.current:
         lw.conv.expr(call)  # lists.py: the item read (unused) and the shorter list
         return
-    _register()
+    register_primitives()
     path = _callee(lw, func, call)
     for k in call.keywords:
         if k.arg == "out":
@@ -139,7 +139,7 @@ def lower_raise(lw: Any, s: ast.Raise) -> None:
     """`raise E(args)`: kept in the forward sweep; it has no derivative."""
     if s.exc is None:
         raise lw.fs.error(UnsupportedSyntaxError, "a bare 'raise' (re-raising) is not supported", s, construct="raise")
-    _register()
+    register_primitives()
     exc = s.exc
     call = exc if isinstance(exc, ast.Call) else None
     path = _callee(lw, call.func if call is not None else exc, s)

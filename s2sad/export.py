@@ -77,7 +77,10 @@ def _annotation_spans(tree: ast.AST, lines: list[str]) -> list[tuple[int, int, i
 
 def helper_source(name: str) -> str:
     """The source of one `s2sad.runtime` helper (function or class), as written, less its type annotations."""
-    text = textwrap.dedent(inspect.getsource(getattr(runtime, name)))
+    text = textwrap.dedent(inspect.getsource(_runtime_objects()[name]))
+    # A helper that imports another inside its body (`from .runtime import unbroadcast`, to dodge an import
+    # cycle) finds it at the top of the exported file instead, where every helper it needs is copied.
+    text = _LAZY_IMPORT.sub("", text)
     lines = text.splitlines()
     for line, col, end_line, end_col, argument in sorted(_annotation_spans(ast.parse(text), lines), reverse=True):
         rest = lines[end_line][end_col:]
@@ -94,11 +97,25 @@ def helper_source(name: str) -> str:
 _NOQA = re.compile(r"\s*# noqa(?::[ A-Z0-9,]+)?(?: -- (.*))?$")
 
 
+_LAZY_IMPORT = re.compile(r"^[ \t]*from \.runtime\w* import [^\n]*\n", re.MULTILINE)
+
+
+def _runtime_objects() -> dict[str, Any]:
+    """The functions and classes of `s2sad.runtime` and of every `s2sad.runtime_*` module it draws on, by name:
+    the public helpers in the order `s2sad.runtime` holds them, then the private ones they call (`_labels`)."""
+    # Every `s2sad.runtime*` module that `s2sad.runtime` re-exports from: a fixed list here went stale twice.
+    homes = {m for m in sys.modules if m == runtime.__name__ or m.startswith(runtime.__name__ + "_")}
+    found = {n: v for n, v in vars(runtime).items() if (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ in homes}
+    for m in sorted(homes):
+        for n, v in vars(sys.modules[m]).items():
+            if n not in found and (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ == m:
+                found[n] = v
+    return found
+
+
 def _runtime_names() -> list[str]:
     """The functions and classes of `s2sad.runtime` (its linear-algebra, guard and trig parts included), in source order."""
-    homes = (runtime.__name__, f"{runtime.__name__}_linalg", f"{runtime.__name__}_guards", f"{runtime.__name__}_trig",
-             f"{runtime.__name__}_construction", f"{runtime.__name__}_store")
-    return [n for n, v in vars(runtime).items() if (inspect.isfunction(v) or inspect.isclass(v)) and v.__module__ in homes]
+    return list(_runtime_objects())
 
 
 def helpers_needed(names: set[str]) -> list[str]:

@@ -108,6 +108,7 @@ class Reverse:
         self.stack = self.bar.fresh("stack")
         self.depth_of: dict[int, int] = {}  # loop -> how many loops enclose it
         self.copied_views: dict[int, str] = {}  # `t = a[i]` taken as a copy, and how (see `recording.views_to_copy`)
+        self.tapes: dict[int, Stmt] = {}  # a checkpointed loop's call -> its forward sweep, keeping snapshots (revolve.py)
         bindings = Counter(p.name for p in fn.params)
         for x in walk_stmts(fn.body):
             if isinstance(x, Assign):
@@ -304,7 +305,7 @@ class Reverse:
                     for name in s.targets:
                         out.append(push(Op("copy_", (Var(name),)) if in_place else Var(name)))
                 copy = self.copied_views.get(id(s))
-                out.append(Assign(s.target, Op(copy, (s.value,)), s.line) if copy else s)
+                out.append(Assign(s.target, Op(copy, (s.value,)), s.line) if copy else self.tapes.get(id(s), s))
             elif isinstance(s, If):
                 # Each arm initialises the loop names it needs (the tail after an early return is copied into
                 # every arm); after the If, a name is initialised only if both arms did it.

@@ -19,11 +19,17 @@ differentiates as usual:
         x = f_loop1(n, x, w)
         return np.sum(x)
 
-The forward sweep of f's adjoint calls `f_loop1` and keeps only the loop's input
-state. Its backward sweep calls the runtime driver `revolve` (`runtime_revolve.py`)
-with the step and the step's generated adjoint (`f_loop1_step_vjp`), which runs the
-binomial schedule: at most `snapshots` states are kept and steps are run again
-between them. Anything else about f is differentiated as before (a loop called
+The forward sweep of f's adjoint runs the loop through the runtime driver
+`revolve_forward` (`runtime_revolve.py`), which keeps the first snapshots of the
+binomial schedule on the way; its backward sweep calls `revolve` with the step's
+generated adjoint (`f_loop1_step_vjp`) to run the rest of the schedule: at most
+`snapshots` states are held and steps are run again between them:
+
+    x_1, f_loop1_tape = revolve_forward(f_loop1_step, 0, n, (x,), (w,), snapshots=20)
+    ...
+    # checkpoint: revolve runs f_loop1_step again from at most 20 snapshots of its state (x), then ...
+    x_bar, w_bar = revolve(f_loop1_step_vjp, f_loop1_tape, (x_1_bar,), (w,))
+ Anything else about f is differentiated as before (a loop called
 from the step, a helper, a branch). Loops that cannot be checkpointed are refused
 with the reason: a `while` loop, `break`, `return` inside the loop, a store into an
 array from outside the loop (`y[i] = ...`), names first bound inside the loop and
@@ -235,12 +241,12 @@ def _kw() -> dict[str, Any]:
 
 
 def call_adjoint(rev: Any, s: Any, value: Any, g: Any, defined: set[str]) -> tuple[list, list]:
-    """`x_bar, w_bar_loop1 = revolve(f_loop1_step, f_loop1_step_vjp, 0, n, (x,), (w,), (x_bar,), snapshots=20)`."""
+    """The backward sweep's `x_bar, w_bar = revolve(f_loop1_step_vjp, f_loop1_tape, (x_1_bar,), (w,))`, and (in `rev.tapes`)
+    the forward sweep's `x_1, f_loop1_tape = revolve_forward(f_loop1_step, 0, n, (x,), (w,), snapshots=20)`."""
     from . import registry
     from .calls import _active
     from .ir import Assign, Comment, Const, Op, Tup, Var
     from .pipeline import derive
-    from .registry import Primitive, Spelling
 
     prim = registry.PRIMS[value.prim]
     loop = prim.user_fn
@@ -265,22 +271,19 @@ def call_adjoint(rev: Any, s: Any, value: Any, g: Any, defined: set[str]) -> tup
     vjp_name = f"{step.__name__}_vjp"
     rev.low.globals_used.setdefault(step.__name__, step)  # (names the generated code passes to revolve)
     rev.low.globals_used[vjp_name] = compiled
-    from .runtime_revolve import revolve as driver
+    from .runtime_revolve import revolve as driver, revolve_forward
 
-    drv = registry.lookup(driver)
-    if drv is None:  # the driver is an opaque primitive, spelled `revolve` in generated code
-        drv = Primitive(name="revolve", spelling=Spelling("call", path="revolve"), fn=driver)
-        drv.params = ("step", "step_vjp", "start", "stop", "state", "consts", "state_bar", "snapshots", "memory")
-        drv.defaults = {"snapshots": None, "memory": None}
-        drv._vjp, drv._jvp = [], []
-        drv = registry.add_user(drv)
-    n_out = n_state
-    seeds = g.elts if isinstance(g, Tup) else tuple(Op("getitem", (g, Const(i))) for i in range(n_out)) if n_out > 1 else (g,)
+    drv = _driver(driver, ("step_vjp", "tape", "state_bar", "active"), {"active": ()})
+    fwd = _driver(revolve_forward, ("step", "start", "stop", "state", "consts", "snapshots", "memory"), {"snapshots": None, "memory": None})
+    seeds = g.elts if isinstance(g, Tup) else tuple(Op("getitem", (g, Const(i))) for i in range(n_state)) if n_state > 1 else (g,)
     bounds = (Const(0), mapping[params[0]]) if n_bounds == 1 else (mapping[params[0]], mapping[params[1]])
     consts_used = [p for p in const_p if p in active]
     kwargs = {"snapshots": Const(mark["snapshots"])} if mark["snapshots"] is not None else {"memory": Const(int(mark["memory"]))}
-    call = Op(drv.name, (Var(step.__name__), Var(vjp_name), *bounds, Tup(tuple(mapping[p] for p in state_p)),
-                          Tup(tuple(mapping[p] for p in consts_used)), Tup(tuple(seeds))), tuple(kwargs.items()))
+    tape = rev.bar.fresh(f"{loop.__name__}_tape")
+    # The forward sweep runs the loop through revolve_forward, which keeps the schedule's first snapshots.
+    rev.tapes[id(s)] = Assign((*s.targets, tape), Op(fwd.name, (Var(step.__name__), *bounds, Tup(tuple(mapping[p] for p in state_p)),
+                                                           Tup(tuple(mapping[p] for p in const_p))), tuple(kwargs.items())), s.line)
+    call = Op(drv.name, (Var(vjp_name), Var(tape), Tup(tuple(seeds)), Tup(tuple(mapping[p] for p in consts_used))))
     targets, parts = [], []
     names = [mapping[p].name if isinstance(mapping[p], Var) else None for p in state_p + consts_used]
     for p, name in zip(state_p + consts_used, names):
@@ -298,6 +301,20 @@ def call_adjoint(rev: Any, s: Any, value: Any, g: Any, defined: set[str]) -> tup
                    f"({', '.join(_show(mapping[p]) for p in state_p)}), then {vjp_name} step by step", s.line)
     target = targets[0] if len(targets) == 1 else tuple(targets)
     return [note, Assign(target, call, s.line)], parts
+
+
+def _driver(fn: Callable[..., Any], params: tuple[str, ...], defaults: dict[str, Any]) -> Any:
+    """The opaque primitive calling a runtime driver, spelled by its own name in generated code."""
+    from . import registry
+    from .registry import Primitive, Spelling
+
+    prim = registry.lookup(fn)
+    if prim is None:
+        prim = Primitive(name=fn.__name__, spelling=Spelling("call", path=fn.__name__), fn=fn)
+        prim.params, prim.defaults = params, defaults
+        prim._vjp, prim._jvp = [], []
+        prim = registry.add_user(prim)
+    return prim
 
 
 def _show(e: Any) -> str:

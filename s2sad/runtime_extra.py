@@ -1,6 +1,6 @@
-"""Run-time helpers for the rules of s2sad/rules/extra.py: meshgrid, broadcast_arrays, insert,
-delete, interp, bincount's weights, and the full-matrices SVD check. Generated code imports them
-from `s2sad.runtime`.
+"""Run-time helpers for meshgrid, broadcast_arrays (rules/spread.py), insert, delete (rules/placement.py),
+interp (rules/interp.py), bincount's weights (rules/counting.py), np.cov's variables (rules/call_hooks.py)
+and the full-matrices SVD check (rules/svd_full.py). Generated code imports them from `s2sad.runtime`.
 
 Each helper is linear in its first array argument (a cotangent or a tangent), and its rules say so.
 """

@@ -1,9 +1,13 @@
 """The runtime driver of checkpointed loops: `revolve`, Griewank and Walther's binomial schedule.
 
 Generated code for a loop `for i in range(start, stop): state = step(i, state, consts)`
-checkpointed with `s2sad.grad(f, memory=...)` or `snapshots=...` calls, in its backward sweep,
+checkpointed with `s2sad.grad(f, memory=...)` or `snapshots=...` runs it, in its forward
+sweep, through `revolve_forward`, which keeps the schedule's first snapshots on the way,
+and in its backward sweep calls `revolve` for the rest of the schedule:
 
-    x_bar, w_bar = revolve(f_loop1_step, f_loop1_step_vjp, 0, n, (x,), (w,), (x_bar,), snapshots=20)
+    x_1, f_loop1_tape = revolve_forward(f_loop1_step, 0, n, (x,), (w,), snapshots=20)
+    ...
+    x_bar, w_bar = revolve(f_loop1_step_vjp, f_loop1_tape, (x_1_bar,), (w,))
 
 `step(i, *state, *consts)` returns the state after step i; `step_vjp(i, *state, *consts,
 *state_bar)` runs step i again from its input state and returns the adjoints of that
@@ -40,25 +44,32 @@ def state_bytes(state: tuple) -> int:
     return sum(a.nbytes if isinstance(a, np.ndarray) else np.asarray(a).nbytes for a in state)
 
 
+#: Python's own bytes per snapshot and per array in it (the tuple, the array header, the schedule's entry).
+OVERHEAD = 400
+
+
 def snapshots_for(memory: float, state: tuple, steps: int) -> int:
-    """Snapshots that fit in `memory` bytes, at least 1 and at most one per step."""
+    """Snapshots that fit in `memory` bytes, at least 1 and at most one per step.
+
+    Besides the snapshots, the budget holds the adjoint of the state, the state being advanced,
+    the step's own temporaries and its adjoint's (four states' worth), and 10% is left for the
+    allocator: freed and new snapshots of one size fragment the heap (measured: 95 MB live, 101 MB
+    resident, with 95% of 100 MB given to snapshots).
+    """
     size = max(state_bytes(state), 1)
-    # Besides the snapshots: the adjoint of the state, one state being advanced, one step's own tape.
-    return int(max(1, min(max(steps, 1), memory // size - 3)))
+    each = size + OVERHEAD * max(len(state), 1)
+    return int(max(1, min(max(steps, 1), (0.9 * memory - 4 * size) // each)))
 
 
 def schedule(start: int, stop: int, snapshots: int) -> list[tuple]:
     """The schedule as a list of actions, for tests and for reading:
     ("advance", i, j) runs steps i..j-1 forward from the snapshot at i, ("store", j) keeps the state at j,
     ("reverse", i) runs step i's adjoint, ("drop", i) frees the snapshot at i."""
-    actions: list[tuple] = []
-    _run(start, stop, snapshots, lambda i, j: actions.append(("advance", i, j)), lambda j: actions.append(("store", j)),
-         lambda i: actions.append(("reverse", i)), lambda i: actions.append(("drop", i)))
-    return actions
+    return list(actions(start, stop, snapshots))
 
 
-def _run(start: int, stop: int, snapshots: int, advance: Callable, store: Callable, reverse: Callable, drop: Callable) -> None:
-    """The binomial schedule: `advance(i, j)` from the newest snapshot (at i) to j, `store(j)`, `reverse(i)`, `drop(i)`.
+def actions(start: int, stop: int, snapshots: int):  # type: ignore[no-untyped-def]
+    """The binomial schedule, one action at a time (see `schedule`).
 
     Iterative (a stack of snapshot positions), so a long loop with few snapshots does not recurse.
     The snapshot at `start` is held throughout; each further one splits the steps still to be
@@ -74,68 +85,106 @@ def _run(start: int, stop: int, snapshots: int, advance: Callable, store: Callab
         i0 = held[-1]
         length = end - i0
         if length == 1:
-            reverse(i0)
+            yield ("reverse", i0)
             end = i0
             if i0 > start:
                 held.pop()
-                drop(i0)
+                yield ("drop", i0)
             continue
         free = snapshots - len(held)
         if free <= 0:
-            advance(i0, end - 1)  # no snapshot to spare: run forward to the last step, every time
-            reverse(end - 1)
+            yield ("advance", i0, end - 1)  # no snapshot to spare: run forward to the last step, every time
+            yield ("reverse", end - 1)
             end -= 1
             continue
         r = runs_needed(length, free)
         split = i0 + max(1, min(length - 1, length - beta(free - 1, r)))
-        advance(i0, split)
-        store(split)
+        yield ("advance", i0, split)
+        yield ("store", split)
         held.append(split)
 
 
-def revolve(step: Callable[..., Any], step_vjp: Callable[..., Any], start: int, stop: int, state: tuple, consts: tuple,
-            state_bar: tuple, snapshots: int | None = None, memory: float | None = None) -> tuple:
-    """The adjoints `(*state_bar, *consts_bar)` at the start of `for i in range(start, stop)`, keeping
-    at most `snapshots` states (or as many as `memory` bytes hold)."""
+class Tape:
+    """What `revolve_forward` leaves for `revolve`: the schedule, where it stopped, the snapshots so far."""
+
+    def __init__(self, step: Callable[..., Any], consts: tuple, k: int, todo: Any, saved: dict, current: tuple, first: tuple | None) -> None:
+        self.step, self.consts, self.k, self.todo, self.saved = step, consts, k, todo, saved
+        self.current, self.first = current, first  # the state last advanced to (position, state); the pending action
+
+    def __repr__(self) -> str:
+        return f"<revolve tape: {len(self.saved)} snapshots>"
+
+
+def _advance(tape: Tape, i: int, j: int) -> None:
+    s = tape.saved[i]
+    for t in range(i, j):
+        out = tape.step(t, *s, *tape.consts)
+        s = (out,) if tape.k == 1 else tuple(out)
+    tape.current = (j, s)
+
+
+def revolve_forward(step: Callable[..., Any], start: int, stop: int, state: tuple, consts: tuple,
+                    snapshots: int | None = None, memory: float | None = None) -> tuple:
+    """`(*state_after_the_loop, tape)`: the loop run forward once, keeping the schedule's first snapshots
+    on the way (so the backward sweep does not start again from the loop's input)."""
     start, stop = int(start), int(stop)
     k = len(state)
     if snapshots is None:
         snapshots = snapshots_for(memory if memory is not None else 100e6, state, stop - start)
-    snapshots = max(1, int(snapshots))
-    saved: dict[int, tuple] = {start: tuple(state)}
+    todo = actions(start, stop, max(1, int(snapshots)))
+    tape = Tape(step, tuple(consts), k, todo, {start: tuple(state)}, (start, tuple(state)), None)
+    for act in todo:
+        if act[0] == "advance":
+            _advance(tape, act[1], act[2])
+        elif act[0] == "store":
+            tape.saved[act[1]] = tape.current[1]
+        else:  # the first reverse: step stop - 1, from the state at hand; one more step gives the loop's result
+            tape.first = act
+            break
+    if tape.first is None:  # no step at all
+        return (*state, tape)
+    i = tape.first[1]
+    s = tape.saved[i] if i in tape.saved else tape.current[1]
+    tape.current = (i, s)
+    out = step(i, *s, *consts)
+    return (*((out,) if k == 1 else tuple(out)), tape)
+
+
+def revolve(step_vjp: Callable[..., Any], tape: Tape, state_bar: tuple, active: tuple = ()) -> tuple:
+    """The adjoints `(*state_bar, *active_bar)` at the loop's start, from the rest of the tape's schedule
+    (`active`: the loop's constants whose adjoints `step_vjp` gives, after the state's)."""
+    k, consts = tape.k, tape.consts
     bars: list[Any] = list(state_bar)
-    consts_bar: list[Any] = [None] * (len(consts))
-    current: list[Any] = [None, None]  # (position, state) just advanced to, not yet stored
-
-    def advance(i: int, j: int) -> None:
-        s = saved[i]
-        for t in range(i, j):
-            out = step(t, *s, *consts)
-            s = (out,) if k == 1 else tuple(out)
-        current[0], current[1] = j, s
-
-    def store(j: int) -> None:
-        saved[j] = current[1]
+    consts_bar: list[Any] = [None] * len(active)
 
     def reverse(i: int) -> None:
-        s = saved[i] if i in saved else current[1]
-        if i not in saved:
-            assert current[0] == i
+        s = tape.saved[i] if i in tape.saved else tape.current[1]
+        if i not in tape.saved:
+            assert tape.current[0] == i
         out = step_vjp(i, *s, *consts, *bars)
-        out = (out,) if k + len(consts) == 1 else tuple(out)
+        out = (out,) if k + len(active) == 1 else tuple(out)
         bars[:] = out[:k]
         for m, c in enumerate(out[k:]):
             consts_bar[m] = c if consts_bar[m] is None else consts_bar[m] + c
 
-    def drop(i: int) -> None:
-        del saved[i]
-
-    _run(start, stop, snapshots, advance, store, reverse, drop)
-    for m, c in enumerate(consts):
+    if tape.first is not None:
+        reverse(tape.first[1])
+        for act in tape.todo:
+            if act[0] == "advance":
+                _advance(tape, act[1], act[2])
+            elif act[0] == "store":
+                tape.saved[act[1]] = tape.current[1]
+            elif act[0] == "reverse":
+                reverse(act[1])
+            else:
+                del tape.saved[act[1]]
+        tape.first = None  # (a tape serves one backward sweep)
+    tape.saved.clear()
+    for m, c in enumerate(active):
         if consts_bar[m] is None:  # the loop ran no step
             consts_bar[m] = np.zeros_like(c, dtype=float) if isinstance(c, np.ndarray) else 0.0
     result = tuple(bars) + tuple(consts_bar)
     return result[0] if len(result) == 1 else result
 
 
-__all__ = ["revolve", "schedule", "beta", "runs_needed", "snapshots_for"]
+__all__ = ["revolve", "revolve_forward", "Tape", "schedule", "actions", "beta", "runs_needed", "snapshots_for"]

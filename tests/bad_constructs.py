@@ -30,6 +30,6 @@ def with_global(x):
 
 
 def with_del(x):
-    y = x * 2
-    del y
+    y = [x * 2]
+    del y[0]  # (a `del` of a name not read again is dropped: tests/test_regressions_refusals.py)
     return x

@@ -76,7 +76,7 @@ STATEMENTS = {
     "FunctionDef": None,  # a local helper, inlined where it is called (desugar.py; tests/test_constructs.py)
     "AsyncFunctionDef": ("    async def g(t):\n        return t", "nested async function"),
     "ClassDef": ("    class C:\n        pass", "class definition"),
-    "Delete": ("    y = x\n    del y", "'del' statement"),
+    "Delete": ("    y = [x]\n    del y[0]", "'del' statement"),  # (`del name` is dropped where name is not read again)
     "AnnAssign": ("    y: float = x", "annotated assignment"),
     "With": ("    with open('f') as h:\n        y = x", "'with' statement"),
     "Raise": None,  # kept in the forward sweep (effects.py; tests/test_regressions_lists.py)
@@ -109,7 +109,7 @@ STATEMENT_FORMS = {
 EXPRESSIONS = {
     "NamedExpr": ("    y = (z := x)", "walrus operator ':='"),
     "Lambda": ("    y = np.sum(list(map(lambda t: t, (x, x))))", "lambda"),
-    "Dict": ("    y = {'a': x}", "dict display"),
+    "Dict": ("    y = {'a': x}\n    x = y", "dict display"),  # (one read only by constant keys is split: desugar.py)
     "Set": ("    y = {x}", "set display"),
     "ListComp": None,  # a loop appending to a list (desugar.py; tests/test_constructs.py)
     "SetComp": ("    y = {t for t in (x, x)}", "set comprehension"),

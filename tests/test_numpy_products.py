@@ -26,6 +26,11 @@ def tensordot_adjoint_b_(y, a, b): return runtime.tensordot_adjoint_b(y, a, b, 1
 def kron_adjoint_a_(y, a, b): return runtime.kron_adjoint_a(y, a, b)
 def kron_adjoint_b_(y, a, b): return runtime.kron_adjoint_b(y, a, b)
 def dot_(a, b): return np.dot(a, b)
+def convolve_(a, v): return np.convolve(a, v)
+def convolve_valid(a, v): return np.convolve(a, v, "valid")
+def convolve_same(a, v): return np.convolve(a, v, mode="same")
+def convolve_adjoint_a_(y, a, v): return runtime.convolve_adjoint_a(y, a, v, "same")
+def convolve_adjoint_v_(y, a, v): return runtime.convolve_adjoint_v(y, a, v, "valid")
 def cross_axes(a, b): return np.cross(a, b, axisa=0, axisb=1, axisc=0)
 def cross_axis(a, b): return np.cross(a, b, axis=0)
 def dot_adjoint_a_(y, a, b): return runtime.dot_adjoint_a(y, a, b)
@@ -100,6 +105,14 @@ CASES: list[Case] = [
     Case("cross_adjoint_b_", cross_adjoint_b_, (I.normal(3, 4), I.normal(3, 4), I.normal(4, 3))),
     Case("einsum", einsum_interleaved, (I.normal(2, 3), I.normal(3, 4)), label="interleaved"),
     Case("einsum", einsum_interleaved_dots, (I.normal(2, 2, 3), I.normal(3, 4)), label="interleaved '...'"),
+    # np.convolve: each mode, the longer operand first or second (NumPy swaps them), and its adjoints
+    Case("convolve", convolve_, (I.normal(5), I.normal(3))), Case("convolve", convolve_, (I.normal(2), I.normal(4))),
+    Case("convolve", convolve_valid, (I.normal(5), I.normal(3)), label="valid"),
+    Case("convolve", convolve_valid, (I.normal(3), I.normal(6)), label="valid, v longer"),
+    Case("convolve", convolve_same, (I.normal(6), I.normal(3)), label="same"),
+    Case("convolve", convolve_same, (I.normal(4), I.normal(5)), label="same, v longer"),
+    Case("convolve_adjoint_a_", convolve_adjoint_a_, (I.normal(6), I.normal(6), I.normal(4))),
+    Case("convolve_adjoint_v_", convolve_adjoint_v_, (I.normal(3), I.normal(6), I.normal(4))),
     Case("einsum", einsum_inner_dots, (I.normal(3, 1, 4), I.normal(2, 3, 5)), label="'...' after an index, broadcast"),
 ]
 

@@ -70,6 +70,7 @@ def test_several_states_range_start_stop_and_budgets(memory, bounds):
         np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-14)
 
 
+@pytest.mark.filterwarnings("ignore:Output seems independent")
 def test_scalar_state():
     def f(x, n):
         s = 0.0
@@ -112,8 +113,8 @@ def test_beta():
 
 def test_generated_code_is_a_schedule_call():
     text = s2sad.source(loop, wrt=(0, 1), args=(X, W, 7), snapshots=3)
-    assert "x_1 = f_loop1(n, x, w)".replace("f_", "loop_") in text
-    assert "x_bar, w_bar = revolve(loop_loop1_step, loop_loop1_step_vjp, 0, n, (x,), (w,), (x_1_bar,), snapshots=3)" in text
+    assert "x_1, loop_loop1_tape = revolve_forward(loop_loop1_step, 0, n, (x,), (w,), snapshots=3)" in text
+    assert "x_bar, w_bar = revolve(loop_loop1_step_vjp, loop_loop1_tape, (x_1_bar,), (w,))" in text
     assert "stack" not in text
     # Without the option nothing changes.
     assert "revolve" not in s2sad.source(loop, wrt=(0, 1), args=(X, W, 7))
@@ -188,3 +189,40 @@ def test_second_order_through_it_is_refused_clearly():
         s2sad.jvp(g, (X, W, 4), (np.ones(5), np.zeros(5), 0))
     # Second order of the plain function is unaffected.
     assert np.all(np.isfinite(s2sad.hvp(loop, (X, W, 4), np.ones(5))))
+
+
+@pytest.mark.filterwarnings("ignore:Output seems independent")
+def test_state_that_starts_constant_and_gradient_of_a_constant_alone():
+    def f(w, n):
+        x = np.zeros(3)
+        for i in range(n):
+            x = np.sin(x) * w + 0.1
+        return np.sum(x * x)
+
+    def f_ag(w, n):
+        x = anp.zeros(3)
+        for i in range(n):
+            x = anp.sin(x) * w + 0.1
+        return anp.sum(x * x)
+
+    w = np.array([0.3, 0.6, 0.9])
+    for n in (0, 1, 6):
+        np.testing.assert_allclose(s2sad.grad(f, snapshots=2)(w, n), autograd.grad(f_ag)(w, n), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(s2sad.grad(loop, 1, snapshots=3)(X, W, 9), autograd.grad(loop_ag, 1)(X, W, 9), rtol=1e-12)
+
+
+def test_inactive_constant_and_repeated_calls():
+    def f(x, m, n):
+        for i in range(n):
+            x = np.sin(x) * (m * 0.1) + 0.1
+        return np.sum(x)
+
+    def f_ag(x, m, n):
+        for i in range(n):
+            x = anp.sin(x) * (m * 0.1) + 0.1
+        return anp.sum(x)
+
+    g = s2sad.grad(f, snapshots=4)
+    want = autograd.grad(f_ag)(X, 7, 11)
+    for _ in range(2):  # each call has its own tape
+        np.testing.assert_allclose(g(X, 7, 11), want, rtol=1e-12)

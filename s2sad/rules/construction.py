@@ -183,7 +183,7 @@ class full_like:
 # -- values that depend on shapes only: no derivative ----------------------------------------------
 
 # (np.linspace, np.logspace and np.geomspace depend on their end points: rules/grids.py; np.meshgrid copies
-# its inputs: rules/extra.py.)
+# its inputs: rules/spread.py.)
 for _fn in (np.eye, np.identity, np.arange, np.empty, np.empty_like,
             np.tri, np.indices, np.diag_indices, np.tril_indices, np.triu_indices):
     nondiff(_fn, _fn.__name__)

@@ -44,7 +44,7 @@ from ..runtime import (
     unsum,
     upper_right,
 )
-from .extra import svd_full_cotangent, svd_full_reduced, svd_full_tangent
+from .svd_full import svd_full_cotangent, svd_full_reduced, svd_full_tangent
 from .macros import only_if, parse, unsupported
 
 # -- list arguments -------------------------------------------------------------------------------
@@ -252,7 +252,7 @@ nondiff(uv_or_s, "uv_or_s", call="uv_or_s", rewrite=_uv_or_s)
 class svd:
     # With full_matrices=True (the default) the formulas read the first min(m, n) columns of u and rows of
     # vh (`svd_full_reduced`): the adjoint is refused at run time where the others have a nonzero adjoint
-    # (`svd_full_cotangent`), and their tangent is NaN (`svd_full_tangent`): rules/extra.py.
+    # (`svd_full_cotangent`), and their tangent is NaN (`svd_full_tangent`): rules/svd_full.py.
     # Townsend (2016), with u, s, vh = ans and F = eigengap_inverse(s ** 2), F[i, j] = 1 / (s[j]^2 - s[i]^2).
     # With compute_uv=False, ans is s alone: a_bar = u diag(g) vh and s_dot = diag(u^T a_dot vh^T), with
     # u and vh of the reduced SVD computed again (as autograd does). Those need no gap between the

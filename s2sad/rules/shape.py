@@ -289,5 +289,5 @@ class unpad_:
         return unpad(y_dot, pad_width, mode), None, None
 
 
-# (np.broadcast_arrays copies its inputs: rules/extra.py.)
+# (np.broadcast_arrays copies its inputs: rules/spread.py.)
 nondiff(np.broadcast_shapes, "broadcast_shapes")

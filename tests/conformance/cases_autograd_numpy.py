@@ -809,6 +809,10 @@ def convolve_valid(x, y):
     return np.sum(np.sin(np.convolve(x, y, mode="valid")))
 
 
+def convolve_same(x, y):
+    return np.sum(np.sin(np.convolve(x, y, mode="same")))
+
+
 def interp(x):
     return np.sum(np.sin(np.interp(x, np.array([0.0, 1.0, 2.5, 4.0]), np.array([1.0, -1.0, 2.0, 0.5]))))
 
@@ -967,10 +971,10 @@ add("extra: np.cov", cov, (R(3, 5),), extra={"note": _later})
 add("extra: np.corrcoef", corrcoef, (R(3, 5),), extra={"note": _later})
 add("extra: np.vdot", vdot, (R(2, 3), R(2, 3)), extra={"note": _later})
 add("extra: np.outer of matrices", outer_matrix, (R(2, 3), R(4)), extra={"note": _later})
-add("extra: np.convolve full", convolve_full, (R(5), R(3)), refusal="np.convolve (numpy.convolve) has no derivative rule",
-    extra={"note": _later + "; README: not (yet) in s2sad"})
-add("extra: np.convolve valid", convolve_valid, (R(5), R(3)), refusal="np.convolve (numpy.convolve) has no derivative rule",
-    extra={"note": _later + "; README: not (yet) in s2sad"})
+add("extra: np.convolve full", convolve_full, (R(5), R(3)), extra={"note": _later})
+add("extra: np.convolve valid", convolve_valid, (R(5), R(3)), extra={"note": _later})
+add("extra: np.convolve same", convolve_same, (R(5), R(3)), extra={"note": _later})
+add("extra: np.convolve valid, v longer", convolve_valid, (R(3), R(6)), extra={"note": _later})
 add("extra: np.interp (test_numpy_interp)", interp, (np.array([0.4, 1.3, 2.0, 3.7]),), extra={"note": _later})
 add("extra: np.interp wrt fp", interp_fp, (R(4),), extra={"note": _later})
 add("extra: full_like/zeros_like/ones_like", full_like_mix, (R(3, 4),), extra={"note": _later})

@@ -19,18 +19,6 @@ from conformance.report import all_cases
 
 # (suite, case name, mode) -> the bug. Remove an entry when its fix lands (the xfail is strict).
 KNOWN: dict[tuple[str, str, str], str] = {
-    ('tangent/functions.py', 'implicit_indexing_enumerate_zip[x3]', 'reverse'): 'gap (undeclared refusal): UnknownFunctionError: zip (builtins.zip) has no derivative rule',
-    ('tangent/functions.py', 'implicit_indexing_enumerate_zip[x3]', 'forward'): 'gap (undeclared refusal): UnknownFunctionError: zip (builtins.zip) has no derivative rule',
-    ('tangent/functions.py', 'implicit_indexing_enumerate_zip[x3]', 'second'): 'gap (undeclared refusal): UnknownFunctionError: zip (builtins.zip) has no derivative rule',
-    ('tangent/functions.py', 'implicit_indexing_enumerate_zip[x5]', 'reverse'): 'gap (undeclared refusal): UnknownFunctionError: zip (builtins.zip) has no derivative rule',
-    ('tangent/functions.py', 'implicit_indexing_enumerate_zip[x5]', 'forward'): 'gap (undeclared refusal): UnknownFunctionError: zip (builtins.zip) has no derivative rule',
-    ('tangent/functions.py', 'implicit_indexing_enumerate_zip[x5]', 'second'): 'gap (undeclared refusal): UnknownFunctionError: zip (builtins.zip) has no derivative rule',
-    ('tangent/functions.py', 'implicit_indexing_enumerate_zip[x10]', 'reverse'): 'gap (undeclared refusal): UnknownFunctionError: zip (builtins.zip) has no derivative rule',
-    ('tangent/functions.py', 'implicit_indexing_enumerate_zip[x10]', 'forward'): 'gap (undeclared refusal): UnknownFunctionError: zip (builtins.zip) has no derivative rule',
-    ('tangent/functions.py', 'implicit_indexing_enumerate_zip[x10]', 'second'): 'gap (undeclared refusal): UnknownFunctionError: zip (builtins.zip) has no derivative rule',
-    ('tangent/functions.py', 'dict_wrapper', 'reverse'): 'gap (undeclared refusal): UnknownFunctionError: dict (builtins.dict) has no derivative rule',
-    ('tangent/functions.py', 'dict_wrapper', 'forward'): 'gap (undeclared refusal): UnknownFunctionError: dict (builtins.dict) has no derivative rule',
-    ('tangent/functions.py', 'dict_wrapper', 'second'): 'gap (undeclared refusal): UnknownFunctionError: dict (builtins.dict) has no derivative rule',
 }
 
 CASES = all_cases()

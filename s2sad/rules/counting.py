@@ -1,0 +1,49 @@
+"""Counting by value: np.bincount (linear in its weights) and np.unique (refused: which values survive
+changes with x).
+
+Input: the registry (importing this module registers the rules). Output: the primitives `bincount` and
+`unique`, and the runtime helper `unbincount` (s2sad/runtime_extra.py) as a primitive of its own.
+"""
+# ruff: noqa: N801, N803
+from __future__ import annotations
+
+import numpy as np
+
+from ..registry import defrule
+from ..runtime import unbincount
+from .macros import unsupported
+
+
+# -- bincount: linear in its weights; unique: refused ----------------------------------------------------
+
+
+@defrule(np.bincount)
+class bincount:
+    def vjp(g, ans, x, weights=None, minlength=0):
+        return None, unbincount(g, x), None
+
+    def jvp(ans, x, weights=None, minlength=0, x_dot=None, weights_dot=None, minlength_dot=None):
+        return None, np.bincount(x, weights_dot, minlength), None
+
+
+@defrule(unbincount, call="unbincount")
+class unbincount_:
+    def vjp(g, ans, y, x):
+        return np.bincount(x, g, np.size(y)), None
+
+    def jvp(ans, y, x, y_dot, x_dot):
+        return unbincount(y_dot, x), None
+
+
+
+
+@defrule(np.unique)
+class unique:
+    def vjp(g, ans, ar, return_index=False, return_inverse=False, return_counts=False, axis=None):
+        return (unsupported("np.unique of a differentiated array is not differentiated: which values survive, and in "
+                            "which order, changes with x; sort with np.sort instead"), None, None, None, None)
+
+    def jvp(ans, ar, return_index=False, return_inverse=False, return_counts=False, axis=None, ar_dot=None,
+            return_index_dot=None, return_inverse_dot=None, return_counts_dot=None, axis_dot=None):
+        return (unsupported("np.unique of a differentiated array is not differentiated: which values survive, and in "
+                            "which order, changes with x; sort with np.sort instead"), None, None, None, None)
