@@ -35,7 +35,9 @@ Python that s2sad lowers, with the user's line numbers kept:
 - `del name` is dropped where the name is not read again before it is bound anew (`deletes`); a read after it,
   and `del` of an item or attribute, are refused at that line.
 
-Set comprehensions are refused with a message saying what to write.
+A set comprehension `{e for ...}` is the list `[e for ...]` built by a loop, then `set(items)`: a call without
+derivative of indices and other constants (`sorted`, `len` and `in` read it); of differentiated values the rule
+of `set` refuses it at its line (rules/control.py).
 """
 from __future__ import annotations
 
@@ -194,6 +196,9 @@ class _Desugar:
                 return self.comprehension(v, name, s, accumulate=None)
             if isinstance(v, ast.DictComp) and name not in _names(v):
                 return self.dict_comprehension(v, name, s)
+            if isinstance(v, ast.SetComp) and name not in _names(v):
+                made = self.set_comprehension(v, pre)
+                return pre + [ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], made), s)]
             if isinstance(v, ast.IfExp) and (self.hoists(v.body) or self.hoists(v.orelse)):
                 return self.if_expression(v, name, s)
             if isinstance(v, ast.BoolOp) and not _eager(v) and name not in _names(v):
@@ -538,9 +543,7 @@ class _Desugar:
             visit_GeneratorExp = visit_ListComp
 
             def visit_SetComp(self, n: ast.SetComp) -> Any:
-                raise d.err(n, "a set comprehension is not supported: a set has no order, so its items could have no "
-                            "adjoints (and a set of floats merges equal values, which changes the derivative)",
-                            "set comprehension", "build a list ([... for ...]), or np.unique(...) of an array of constants")
+                return d.set_comprehension(n, pre)
 
             def visit_DictComp(self, n: ast.DictComp) -> Any:
                 name = d.fresh("table")
@@ -621,9 +624,25 @@ class _Desugar:
             body = [loc(ast.For(gen.target, gen.iter, body, [], None))]
         return [init] + self.block(body)
 
+    def set_comprehension(self, comp: ast.SetComp, pre: list[ast.stmt]) -> ast.expr:
+        """`{e for ...}` as the list `[e for ...]` built by a loop (into `pre`), then `set(items)`: `set` (and `sorted`,
+        `len`, `in`) of indices and other constants is a call without derivative; of differentiated values its rule
+        refuses at this line (a set has no order and merges equal values: its items have no well-defined adjoint)."""
+        self.set_is_builtin(comp)
+        name = self.fresh("items")
+        listed = ast.copy_location(ast.ListComp(comp.elt, comp.generators), comp)
+        pre.extend(self.comprehension(listed, name, comp, accumulate=None))
+        return ast.copy_location(ast.Call(ast.Name("set", ast.Load()), [ast.Name(name, ast.Load())], []), comp)
+
+    def set_is_builtin(self, n: ast.expr) -> None:
+        """A set comprehension becomes a call of `set`: refused where the function or its module binds that name."""
+        if "set" in self.stored or "set" in self.fs.namespace or "set" in (self.fs.closure or {}):
+            raise self.err(n, "a set comprehension where the name 'set' is bound to something else is not supported",
+                           "set comprehension", "build a list ([... for ...])")
+
     def hoists(self, e: ast.expr) -> bool:
         """Whether `e` holds something `expr` would hoist into statements before it (a comprehension, a helper call)."""
-        return any(isinstance(n, (ast.ListComp, ast.GeneratorExp, ast.DictComp)) or isinstance(n, ast.Call) and (
+        return any(isinstance(n, (ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.SetComp)) or isinstance(n, ast.Call) and (
             _is_sum(n) or self.helper_of(n) is not None) or isinstance(n, ast.BoolOp) and not _eager(n) for n in ast.walk(e))
 
     def bool_chain(self, e: ast.BoolOp, name: str, anchor: ast.AST) -> list[ast.stmt]:

@@ -93,3 +93,20 @@ def logged(x):
     logging.info("computing the loss")
     logger.debug("x has %d entries", x.shape[0])
     return np.sum(np.exp(x) * x)
+
+
+def set_of_indices(x):
+    n = x.shape[0]
+    idx = {i % 2 for i in range(n)}
+    s = 0.0
+    for j in sorted(idx):
+        s = s + np.sin(x[j]) * x[j]
+    if 1 in idx and n not in idx:
+        s = s * len(idx)
+    return s
+
+
+def set_call_and_display(x):
+    n = x.shape[0]
+    pairs = set(i // 2 for i in range(n))
+    return np.sum(x ** 3) * len(pairs) + sum(x[j] for j in sorted(set([0, n - 1, 0])))

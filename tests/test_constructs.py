@@ -36,6 +36,8 @@ CASES = {
     "dict_over_range": (X,),
     "conditional_sum": (X, 4.0),  # d > 0: the generator expression runs
     "logged": (X,),
+    "set_of_indices": (X,),
+    "set_call_and_display": (X,),
 }
 CASES_BREAK = {"for_else": (X, 0.1)}  # breaks on the first iteration: the else does not run
 
@@ -122,13 +124,49 @@ def recursive(x, n):
     return recursive(x * x, n - 1)
 
 
-def test_a_set_comprehension_is_refused_at_its_line():
+def test_a_set_of_differentiated_values_is_refused_at_its_line():
     def s(x):
-        return sum({t for t in (x, x)})
+        vals = {x[i] ** 2 for i in range(2)}
+        return sum(vals)
 
-    with pytest.raises(s2sad.UnsupportedSyntaxError, match="set comprehension") as info:
-        s2sad.grad(s)(1.0)
-    assert "return sum({t for t in (x, x)})" in str(info.value) and "build a list" in str(info.value)
+    x = np.array([0.3, -0.5])
+    for transform in (lambda: s2sad.grad(s)(x), lambda: s2sad.jvp(s, (x,), (np.ones(2),))):
+        with pytest.raises(s2sad.S2SADError, match="a set of differentiated values has no derivative") as info:
+            transform()
+        assert "vals = {x[i] ** 2 for i in range(2)}" in str(info.value) and "build a list" in str(info.value)
+        assert "merges equal values" in str(info.value)
+
+
+def test_sorted_of_a_set_of_differentiated_values_is_refused():
+    def s(x):
+        vals = {x[i] for i in range(2)}
+        return sum(sorted(vals))
+
+    x = np.array([0.3, -0.5])
+    with pytest.raises(s2sad.S2SADError, match="a set of differentiated values") as info:  # forward: at the set
+        s2sad.jvp(s, (x,), (np.ones(2),))
+    assert "vals = {x[i] for i in range(2)}" in str(info.value)
+    with pytest.raises(s2sad.S2SADError, match=r"sorted\(\) of differentiated values") as info:  # reverse: at sorted
+        s2sad.grad(s)(x)
+    assert "return sum(sorted(vals))" in str(info.value)
+
+
+def test_the_size_of_a_set_of_differentiated_values_has_no_derivative_and_is_allowed():
+    def s(x):
+        vals = {x[i] for i in range(3)}  # two of the three equal: len is 2, piecewise constant in x
+        return np.sum(x) * len(vals)
+
+    x = np.array([0.3, 0.3, 0.7])
+    np.testing.assert_allclose(s2sad.grad(s)(x), [2.0, 2.0, 2.0])
+    assert s2sad.jvp(s, (x,), (np.ones(3),))[1] == pytest.approx(6.0)
+
+
+def test_a_shadowed_set_is_refused():
+    def s(x, set):
+        return np.sum(x) * len({i for i in range(2)})
+
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="'set' is bound to something else"):
+        s2sad.grad(s)(np.ones(2), list)
 
 
 def test_a_dict_comprehension_over_range_is_read_as_the_dict():
@@ -408,6 +446,59 @@ def nested_comprehension(x):
     t5 = t4 ** 2
     nested_comprehension = np.sum(t5)
     return nested_comprehension
+''',
+    "set_of_indices": '''\
+def set_of_indices(x):
+    t1 = x.shape
+    n = t1[0]
+    items = []
+    for i in range(n):
+        t2 = i % 2
+        items.append(t2)
+    idx = set(items)
+    s = 0.0
+    t3 = sorted(idx)
+    t4 = len(t3)
+    for t5 in range(t4):
+        j = t3[t5]
+        t7 = x[j]
+        t8 = np.sin(t7)
+        t9 = x[j]
+        t10 = t8 * t9
+        t11 = s + t10
+        s = t11
+    t12 = 1 in idx and n not in idx
+    if t12:
+        t13 = len(idx)
+        t14 = s * t13
+        s = t14
+    return s
+''',
+    "set_call_and_display": '''\
+def set_call_and_display(x):
+    t1 = x.shape
+    n = t1[0]
+    items = []
+    for i in range(n):
+        t2 = i // 2
+        items.append(t2)
+    pairs = set(items)
+    total = 0
+    t3 = n - 1
+    t4 = set([0, t3, 0])
+    t5 = sorted(t4)
+    t6 = len(t5)
+    for t7 in range(t6):
+        j = t5[t7]
+        t9 = x[j]
+        t10 = total + t9
+        total = t10
+    t11 = x ** 3
+    t12 = np.sum(t11)
+    t13 = len(pairs)
+    t14 = t12 * t13
+    set_call_and_display = t14 + total
+    return set_call_and_display
 ''',
 }
 

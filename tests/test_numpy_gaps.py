@@ -57,6 +57,10 @@ def unique_(x): return np.unique(x)
 def reversed_(x):
     ys = list(reversed([x[0], x[1] * 2.0]))
     return ys[0] * 3.0 + ys[1]
+def builtin_set_(x):  # a set comprehension of differentiated values (tests/test_constructs.py): refused
+    return sum({x[i] * 2.0 for i in range(2)})
+def builtin_sorted_(x):
+    return sum(sorted([x[0], x[1] * 2.0]))
 def svd_full_(a): return np.linalg.svd(a)[1]
 def svd_full_parts(a):
     u, s, vh = np.linalg.svd(a)
@@ -98,6 +102,8 @@ CASES: list[Case] = [
     Case("sqrtm", sqrtm_, (I.spd(3),)),
     Case("unique", unique_, (I.normal(4),), expect=(s2sad.NonDifferentiableError, "np.unique")),
     Case("reversed", reversed_, (I.normal(2),), expect=(s2sad.NonDifferentiableError, "reversed")),
+    Case("builtin_set", builtin_set_, (I.normal(2),), expect=(s2sad.NonDifferentiableError, "a set of differentiated values")),
+    Case("builtin_sorted", builtin_sorted_, (I.normal(2),), expect=(s2sad.NonDifferentiableError, "sorted")),
     # Second order through the tangent program (reverse over forward) meets the NaN tangent of u's extra
     # columns and is refused; s2sad.hvp (forward over reverse) is right: tests/test_regressions_gaps.py.
     Case("svd", svd_full_, (I.normal(5, 3),), label="full_matrices, s", order=1,

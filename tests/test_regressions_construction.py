@@ -426,11 +426,15 @@ def dict_of_numbers(a, b):
     return d["p"] * d["q"]
 
 
+def test_dict_call_is_read_as_its_display():
+    # dict(p=a, q=b) was refused; desugar.py now reads it as {"p": a, "q": b}, one variable per entry
+    assert s2sad.grad(dict_of_numbers, wrt=(0, 1))(1.0, 2.0) == (2.0, 1.0)
+
+
 @pytest.mark.parametrize("fn, args, message", [
     (r_directive, (np.ones(2),), "string directive"),
     (gradient_two_spacings, (np.ones((3, 3)),), "one spacing"),
     (gradient_coordinates, (np.ones(4), np.array([0.0, 1.0, 3.0, 4.0])), "uniform spacing"),
-    (dict_of_numbers, (1.0, 2.0), "dict"),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_what_is_refused_is_refused_at_the_line(fn, args, message):
     with pytest.raises(s2sad.S2SADError, match=message) as info:

@@ -151,6 +151,39 @@ class reversed_:
         return unsupported("reversed() of differentiated values is not supported; write xs[::-1] instead")
 
 
+# `set(xs)` and `sorted(xs)` (what a set comprehension becomes, and how its items are read back in order): no
+# derivative. Of indices and other constants they are plain calls; of differentiated values they are refused
+# (a set has no order and merges equal values, so its items have no well-defined adjoint; sorting permutes them).
+# (The messages are literals: a template's `unsupported` reads its message from the text.)
+
+
+@defrule(builtins.set, name="builtin_set", call="set")
+class builtin_set:
+    def vjp(g, ans, seq):
+        return unsupported("a set of differentiated values has no derivative: a set has no order and merges equal "
+                           "values, so its items have no well-defined adjoint; build a list ([... for ...]) instead")
+
+    def jvp(ans, seq, seq_dot):
+        return unsupported("a set of differentiated values has no derivative: a set has no order and merges equal "
+                           "values, so its items have no well-defined adjoint; build a list ([... for ...]) instead")
+
+
+@defrule(builtins.sorted, name="builtin_sorted", call="sorted")
+class builtin_sorted:
+    def vjp(g, ans, seq, reverse=False):
+        return unsupported("sorted() of differentiated values (a set's items, say) is not supported; keep them in a "
+                           "list, or sort an array with np.sort")
+
+    def jvp(ans, seq, reverse=False, seq_dot=None):
+        return unsupported("sorted() of differentiated values (a set's items, say) is not supported; keep them in a "
+                           "list, or sort an array with np.sort")
+
+
+# `j in idx`, `j not in idx`: a truth value, no derivative (like `==`).
+nondiff(None, "in_", compare=ast.In, boolean=True)
+nondiff(None, "not_in", compare=ast.NotIn, boolean=True)
+
+
 nondiff(Stack, "Stack", call="Stack")
 nondiff(unshared, "unshared", call="unshared")  # the guard before `v += e` on a name that may share an array
 nondiff(not_a_view, "not_a_view", call="not_a_view")  # the check of `row = A[i]` read after a store into A
