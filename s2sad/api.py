@@ -1,15 +1,17 @@
-"""The public API: `differentiate`, `grad`, `value_and_grad`, `vjp`, `jvp`, `source`.
+"""The public API: `grad`, `value_and_grad`, `vjp`, `jvp`, `source` (and `differentiate`, from `decorator.py`).
 
 Each call resolves `wrt`, specialises on which arguments are scalars (so
 scalar code needs no `unbroadcast`), fetches the compiled derivative from the
 cache, calls it, and gives every gradient the shape and dtype of its argument.
 Errors on user input surface as `S2SADError` without s2sad's internal frames.
+
+Input: the user's function and arguments. Output: gradients, pullbacks, tangents, generated
+source. A cached entry's pieces live in `calling.py`, the decorator in `decorator.py` (both re-exported).
 """
 from __future__ import annotations
 
 import functools
 import inspect
-import operator
 import weakref
 from typing import Any, Callable, Sequence
 
@@ -34,6 +36,22 @@ from .arguments import (  # noqa: F401 -- the rest of s2sad reaches them as api.
     _kinds,
 )
 from .plans import _GRADS, _HVP_PLANS, _JVP_PLANS, _MEMOS, Memo, _jvp_plan, _memo, forget_plans, kind  # noqa: F401 -- likewise
+from .calling import (  # noqa: F401 -- likewise
+    _annotation_scalars,
+    _arg,
+    _as_float,
+    _check_cotangent,
+    _describe,
+    _fix_all,
+    _fixer,
+    _lean,
+    _not_scalar,
+    _promotion,
+    _returns_tuple,
+    _saves_on_stack,
+    _scalar_output,
+    _unaliasing,
+)
 
 Wrt = int | str | Sequence[int | str]
 
@@ -219,45 +237,6 @@ class GradFunction:
             raise _not_scalar(self.fn, "a tuple" if isinstance(out, tuple) else f"shape {np.shape(out)}") from None
 
 
-def _unaliasing(fix: Callable[..., Any], flags: tuple[bool, ...]) -> Callable[..., Any]:
-    """`fix` after copying the gradients that may alias an input (`arguments.alias_flags`)."""
-
-    def fix_fresh(grads: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        return fix(unaliased(flags, grads), args, kwargs)
-
-    return fix_fresh
-
-
-def _as_float(a: Any) -> Any:
-    """An integer or bool array or NumPy scalar as float64 (int8 `x * x` would overflow); anything else as it is."""
-    if isinstance(a, np.ndarray) and a.dtype.kind in "iub":
-        return a.astype(np.float64)
-    if isinstance(a, (np.integer, np.bool_)):
-        return np.float64(a)
-    return a
-
-
-def _promotion(fn: Callable[..., Any], wrt: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[..., Any] | None:
-    """`promote(args, kwargs)`, making the integer and bool arrays in `wrt` float64; None when there are none."""
-    names = list(optimize.signature(fn).parameters)
-    positions = [i for i, n in enumerate(names[: len(args)]) if n in wrt and _as_float(args[i]) is not args[i]]
-    keys = [n for n in wrt if n in kwargs and _as_float(kwargs[n]) is not kwargs[n]]
-    if not positions and not keys:
-        return None
-
-    def promote(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        if positions:
-            args = list(args)
-            for i in positions:
-                args[i] = _as_float(args[i])
-            args = tuple(args)
-        if keys:
-            kwargs = {**kwargs, **{k: _as_float(kwargs[k]) for k in keys}}
-        return args, kwargs
-
-    return promote
-
-
 def _promoting(compiled: Callable[..., Any], promote: Callable[..., Any]) -> Callable[..., Any]:
     """`compiled`, called with the integer arguments it differentiates made float64."""
 
@@ -266,100 +245,6 @@ def _promoting(compiled: Callable[..., Any], promote: Callable[..., Any]) -> Cal
         return compiled(*args, **kwargs)
 
     return run
-
-
-def _lean(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
-    """Whether a gradient of `fn` may run the "grad" adjoint: liveness is on and the value is a number."""
-    return optimize.SETTINGS.liveness and _scalar_output(fn, scalars)
-
-
-def _scalar_output(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
-    """True when `fn`'s result is a number for any arrays of the kinds given (a full reduction, say)."""
-    from .ir import Assign, Op, walk_stmts
-    from .shapes import SCALAR, infer
-
-    low = pipeline.lowered(fn)
-    known = low.__dict__.setdefault("_scalar_output", {})  # per lowered function, like its cache entries
-    if scalars not in known:
-        out = low.outputs[0] if len(low.outputs) == 1 and not low.tuple_output else None
-        # `x.shape` is "scalar-like" to the shape facts (its items are numbers), but a tuple.
-        tuple_valued = any(isinstance(s, Assign) and out in s.targets and isinstance(s.value, Op)
-                           and s.value.prim in ("shape", "shape_attr") for s in walk_stmts(low.fn.body))
-        known[scalars] = out is not None and not tuple_valued and infer(low.fn, set(scalars)).get(out) == SCALAR
-    return known[scalars]
-
-
-def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool, key: tuple) -> Callable[..., Any]:
-    """`fix(grads, args, kwargs)` for one cached entry: every gradient shaped like its argument.
-
-    Specialised once per entry, so a cached call does no per-argument bookkeeping
-    beyond `fix_grad` itself; where the kinds of its positional arguments (`key`, `_kinds`) say every
-    differentiated argument is a float array, a tuple of fresh gradients of their
-    shapes and dtypes is returned as it is, after one loop of checks.
-    """
-    if len(wrt) == 1:
-        p, name = positions[0], wrt[0]
-
-        def fix_one(g: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-            g = fix_grad(g, args[p] if p < len(args) else kwargs.get(name))
-            return (g,) if is_tuple else g
-
-        return fix_one
-    pick = operator.itemgetter(*positions)
-    last = max(positions)
-    floats = all(p < len(key) and type(key[p]) is tuple and key[p][0].kind == "f" for p in positions)
-    nd = np.ndarray
-
-    def fix_all(grads: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        if last < len(args):
-            picked = pick(args)
-            if floats and type(grads) is tuple:
-                for g, a in zip(grads, picked):  # fix_grad's first test, without a call per gradient
-                    if type(g) is not nd or g.base is not None or g.dtype is not a.dtype or g.shape != a.shape:
-                        break
-                else:
-                    return grads
-            return tuple(map(fix_grad, grads, picked))
-        return _fix_all(grads, wrt, positions, args, kwargs, is_tuple)
-
-    return fix_all
-
-
-def _returns_tuple(low: Any) -> bool:
-    """True when the function returns a tuple, from one `return a, b` or from several returns."""
-    if low.tuple_output:
-        return True
-    from .ir import Assign, Tup, walk_stmts
-
-    return any(
-        isinstance(s, Assign) and s.target in low.outputs and isinstance(s.value, Tup) and s.value.kind == "tuple"
-        for s in walk_stmts(low.fn.body)
-    )
-
-
-def _not_scalar(fn: Callable[..., Any], what: str, structured: bool = False) -> ShapeError:
-    """The error for `grad` of a function whose output is not a scalar."""
-    try:
-        where = pipeline._where(inspect.unwrap(fn))
-    except Exception:  # noqa: BLE001 - the location is a courtesy
-        where = {}
-    return ShapeError(
-        f"grad needs a scalar output, but {getattr(fn, '__name__', 'the function')} returned {what}",
-        construct="grad",
-        hint="use s2sad.jacobian for every derivative, or s2sad.vjp with a cotangent" if not structured else
-        "use s2sad.jacobian (it gives the Jacobians in the output's structure), or s2sad.vjp with a cotangent "
-        "in the output's structure; to differentiate one entry, return it alone",
-        **where,
-    )
-
-
-def _saves_on_stack(fn: Callable[..., Any]) -> bool:
-    ir = getattr(fn, "__s2sad_ir__", None)
-    if ir is None:
-        return False
-    from .ir import Assign, Op, walk_stmts
-
-    return any(isinstance(s, Assign) and isinstance(s.value, Op) and s.value.prim == "pop" for s in walk_stmts(ir.body))
 
 
 def _forward_value_and_grad(fn: Callable[..., Any], wrt: tuple[str, ...], scalars: frozenset[str]) -> Callable[..., Any]:
@@ -375,17 +260,6 @@ def _forward_value_and_grad(fn: Callable[..., Any], wrt: tuple[str, ...], scalar
         return value, grads[0] if len(grads) == 1 else tuple(grads)
 
     return value_and_grad
-
-
-def _arg(positions: int, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    return args[positions] if positions < len(args) else kwargs.get(name)
-
-
-def _fix_all(grads: Any, wrt: tuple[str, ...], positions: tuple[int, ...], args: tuple, kwargs: dict, is_tuple: bool) -> Any:
-    if len(wrt) == 1:
-        g = fix_grad(grads, _arg(positions[0], wrt[0], args, kwargs))
-        return (g,) if is_tuple else g
-    return tuple(fix_grad(g, _arg(p, w, args, kwargs)) for g, p, w in zip(grads, positions, wrt))
 
 
 def grad(fn: Callable[..., Any], wrt: Wrt = 0, *, memory: Any = None, snapshots: int | None = None) -> GradFunction:
@@ -443,39 +317,6 @@ def vjp(fn: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tup
     return out, pullback
 
 
-def _check_cotangent(c: Any, o: Any) -> None:
-    """A ShapeError unless cotangent `c` has the structure and shapes of output `o`."""
-    if isinstance(o, tuple):
-        if not isinstance(c, (tuple, list)):
-            raise ShapeError(f"the output is a tuple of {len(o)}, but the cotangent is {type(c).__name__}", construct="pullback")
-        if len(c) != len(o):
-            raise ShapeError(f"the output is a tuple of {len(o)}, but the cotangent has {len(c)} parts", construct="pullback")
-        for ci, oi in zip(c, o):
-            _check_cotangent(ci, oi)
-        return
-    if isinstance(o, list) and isinstance(c, (tuple, list)):
-        # A list of pieces (np.split, np.array_split: maybe of different shapes): a cotangent piece by piece.
-        if len(c) != len(o):
-            raise ShapeError(f"the output is a list of {len(o)}, but the cotangent has {len(c)} parts", construct="pullback")
-        for ci, oi in zip(c, o):
-            _check_cotangent(ci, oi)
-        return
-    if isinstance(c, (tuple, list)) and not isinstance(o, (tuple, list)) and np.ndim(o) == 0:
-        raise ShapeError(f"the output is a scalar, but the cotangent is a {type(c).__name__}", construct="pullback")
-    try:
-        out_shape = np.shape(o)
-    except ValueError:  # a ragged list of pieces: the cotangent must be a list of them too
-        raise ShapeError(f"the output is a list of {len(o)} arrays of different shapes, but the cotangent is "
-                         f"{type(c).__name__}", construct="pullback",
-                         hint="give a list with one cotangent per piece, of the piece's shape") from None
-    try:
-        shape = np.shape(c)
-    except ValueError:  # a ragged sequence
-        raise ShapeError(f"the cotangent is a ragged {type(c).__name__}, but the output has shape {out_shape}", construct="pullback") from None
-    if shape != out_shape:
-        raise ShapeError(f"cotangent has shape {shape}, but the output has shape {out_shape}", construct="pullback")
-
-
 @_user_errors
 def jvp(fn: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     """`(fn(*primals), J @ tangents)`: forward mode; non-float arguments' tangents are ignored."""
@@ -519,16 +360,6 @@ def _run_tangent(plan: tuple, fn: Callable[..., Any], primals: tuple[Any, ...], 
     return compiled(*primals, **dict(zip(dot_params, dots)))
 
 
-def _describe(a: Any) -> str:
-    """'an int', 'an int64 array', 'a list of ints': what an argument is, in an error."""
-    if isinstance(a, np.ndarray):
-        return f"an array of dtype {a.dtype}"
-    if type(a) is list or type(a) is tuple:
-        return f"a {type(a).__name__} without floats"
-    name = type(a).__name__
-    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
-
-
 def grad_of(fn: Callable[..., Any], wrt: Wrt = 0) -> GradFunction:
     """`grad(fn, wrt)`, kept per function, so repeated `hvp` calls reuse one gradient and its plans."""
     grads = _memo(_GRADS, fn)
@@ -550,14 +381,6 @@ def forget_entries() -> None:
     forget_plans()
     for g in list(_LIVE):
         g._fast.clear()
-
-
-def _annotation_scalars(fn: Callable[..., Any]) -> frozenset[str]:
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return frozenset()
-    return frozenset(n for n, p in params.items() if p.annotation in (float, int, "float", "int"))
 
 
 @_user_errors
@@ -608,134 +431,20 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
     return Code(text)
 
 
-class Differentiable:
-    """A function decorated with `@s2sad.differentiate`: calls like the original."""
-
-    def __init__(self, fn: Callable[..., Any], wrt: Wrt = 0) -> None:
-        # `@differentiate` above `@staticmethod` or `@classmethod`: the function, bound (or not) on access.
-        self._binding = "static" if isinstance(fn, staticmethod) else "class" if isinstance(fn, classmethod) else None
-        if self._binding:
-            fn = fn.__func__
-        functools.update_wrapper(self, fn)
-        self.__wrapped__ = fn
-        self.wrt = wrt
-        self.grad = grad(fn, wrt)
-        self.value_and_grad = value_and_grad(fn, wrt)
-
-    def __get__(self, obj: Any, objtype: Any = None) -> Any:
-        """The descriptor protocol: on an instance (or, for a classmethod, a class) a `BoundDifferentiable`."""
-        if self._binding == "static":
-            return self
-        if self._binding == "class":
-            obj = objtype if objtype is not None else type(obj)
-        if obj is None:
-            return self
-        return BoundDifferentiable(self, obj)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.__wrapped__(*args, **kwargs)
-
-    def __reduce__(self) -> tuple:
-        # A decorated module-level function pickles by reference, like the function itself.
-        return self.__qualname__ if "<locals>" not in self.__qualname__ else (Differentiable, (self.__wrapped__, self.wrt))
-
-    def _s2sad_target(self, args: tuple[Any, ...]) -> Callable[..., Any]:
-        return target(self.__wrapped__, args)
-
-    def source(self, mode: str = "reverse", args: Sequence[Any] | None = None) -> str:
-        """The generated source for `mode`: "reverse", "forward" or "wengert"."""
-        return source(self.__wrapped__, mode, self.wrt, args)
-
-    def jvp(self, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
-        """Forward mode at `primals` along `tangents`."""
-        return jvp(self.__wrapped__, primals, tangents)
-
-    def jacobian(self, *args: Any, mode: str = "reverse") -> Any:
-        """The Jacobian at `args` with respect to this function's `wrt`."""
-        from .jacobian import jacobian
-
-        return jacobian(self.__wrapped__, self.wrt, mode)(*args)
-
-    def hessian(self, *args: Any) -> Any:
-        """The Hessian at `args` (forward over reverse)."""
-        from .jacobian import hessian
-
-        return hessian(self.__wrapped__, self.wrt)(*args)
-
-    def explain(self, **kwargs: Any) -> Any:
-        """Side-by-side view: source line, Wengert list, tangent and adjoint statements."""
-        from .explain import explain
-
-        return explain(self.__wrapped__, wrt=self.wrt, **kwargs)
-
-    def trace(self, *args: Any, **kwargs: Any) -> Any:
-        """Evaluate at `args`, recording every forward value and every adjoint."""
-        from .trace import trace
-
-        return trace(self.__wrapped__, args, wrt=self.wrt, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<s2sad.Differentiable {self.__wrapped__.__qualname__} wrt={self.wrt!r}>"
-
-
-class BoundDifferentiable:
-    """A decorated method on its object: `m.loss(w)` calls it; `m.loss.grad(w)` differentiates with respect
-    to `wrt`, counted after `self`, reading `self`'s attributes at call time as constants."""
-
-    def __init__(self, owner: Differentiable, obj: Any) -> None:
-        import types
-
-        self._owner, self.__self__ = owner, obj
-        self.__func__ = owner.__wrapped__
-        self.__name__ = owner.__wrapped__.__name__
-        self.__doc__ = owner.__wrapped__.__doc__
-        self.wrt = owner.wrt
-        self._method = types.MethodType(owner.__wrapped__, obj)
-        self.__s2sad_bound__ = (owner.__wrapped__, obj, True)  # what `pytrees.unwrap_method` reads
-
-    @functools.cached_property
-    def grad(self) -> GradFunction:
-        return grad(self._method, self.wrt)
-
-    @functools.cached_property
-    def value_and_grad(self) -> GradFunction:
-        return value_and_grad(self._method, self.wrt)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._method(*args, **kwargs)
-
-    def source(self, mode: str = "reverse", args: Sequence[Any] | None = None) -> str:
-        return source(self._method, mode, self.wrt, args)
-
-    def jvp(self, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
-        return jvp(self._method, primals, tangents)
-
-    def explain(self, **kwargs: Any) -> Any:
-        from .explain import explain
-
-        return explain(self._method, wrt=self.wrt, **kwargs)
-
-    def trace(self, *args: Any, **kwargs: Any) -> Any:
-        from .trace import trace
-
-        return trace(self._method, args, wrt=self.wrt, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<s2sad.Differentiable bound method {self.__func__.__qualname__} of {self.__self__!r}>"
-
-
-def differentiate(fn: Callable[..., Any] | None = None, *, wrt: Wrt = 0, jit: bool = False) -> Any:
-    """Decorator: `@differentiate` or `@differentiate(wrt=("w", "b"))`; `jit=True` compiles
-    `.grad` and `.value_and_grad` with Numba (`s2sad.jit`)."""
-    if jit:
-        from .jit import differentiate as differentiate_jit
-
-        return differentiate_jit(fn, wrt=wrt)
-    if fn is None:
-        return lambda f: Differentiable(f, wrt)
-    return Differentiable(fn, wrt)
-
-
 def cache_info() -> Any:
     """Hits, misses and current size of the derivative cache."""
     return pipeline.CACHE.info()
+
+
+_DECORATOR = ("Differentiable", "BoundDifferentiable", "differentiate")  # in `decorator.py`, which imports this module
+
+
+def __getattr__(name: str) -> Any:
+    """`api.Differentiable`, `api.BoundDifferentiable`, `api.differentiate`: re-exported from `decorator.py` on
+    first use (importing it while this module loads would be a cycle)."""
+    if name in _DECORATOR:
+        from . import decorator
+
+        value = globals()[name] = getattr(decorator, name)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -54,9 +54,10 @@ PACKAGE_DIR = os.path.realpath(os.path.dirname(s2sad.__file__)) + os.sep
 
 
 def internal(path) -> bool:
-    """Whether a traceback frame's file is part of the s2sad package (its API boundary excepted)."""
+    """Whether a traceback frame's file is part of the s2sad package (its API boundary excepted: the transforms
+    in api.py and the decorated function's methods in decorator.py, which call them)."""
     path = os.path.realpath(str(path))
-    return path.startswith(PACKAGE_DIR) and os.path.basename(path) != "api.py"
+    return path.startswith(PACKAGE_DIR) and os.path.basename(path) not in ("api.py", "decorator.py")
 
 
 def no_internal_frames(info: pytest.ExceptionInfo) -> None:
