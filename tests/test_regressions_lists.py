@@ -7,41 +7,25 @@ own save stack in reverse mode. Each function here is checked against autograd i
 """
 from __future__ import annotations
 
-import types
 import warnings
 
 import autograd
-import autograd.numpy as anp
 import numpy as np
 import pytest
 
 import s2sad
+from autograd_oracle import as_autograd, check_scalar
 from s2sad.errors import S2SADError, UnsupportedSyntaxError
 
 RNG = np.random.default_rng(20)
 
 
-def _autograd(f):
-    """`f` with autograd's numpy in place of numpy (the oracle)."""
-    return types.FunctionType(f.__code__, {**f.__globals__, "np": anp}, f.__name__, f.__defaults__)
+def _autograd(f, **extra):
+    return as_autograd(f, **extra)
 
 
-def _check(f, x):
-    """Reverse (random cotangent), forward (random tangent), Hessian and hvp of scalar `f` at `x`."""
-    ag = _autograd(f)
-    g = np.asarray(autograd.grad(ag)(x), dtype=float)
-    c = float(RNG.standard_normal())
-    out, pullback = s2sad.vjp(f, x)
-    np.testing.assert_allclose(out, f(x), rtol=1e-12)
-    np.testing.assert_allclose(pullback(c)[0], c * g, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(s2sad.grad(f)(x), g, rtol=1e-10, atol=1e-12)
-    v = RNG.standard_normal(np.shape(x))
-    value, tangent = s2sad.jvp(f, (x,), (v,))
-    np.testing.assert_allclose(value, f(x), rtol=1e-12)
-    np.testing.assert_allclose(tangent, np.sum(g * v), rtol=1e-10, atol=1e-12)
-    H = np.asarray(autograd.hessian(ag)(x), dtype=float)
-    np.testing.assert_allclose(s2sad.hessian(f)(x), H, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(s2sad.hvp(f, (x,), v), H @ v if np.ndim(x) else H * v, rtol=1e-10, atol=1e-12)
+def _check(f, x, oracle=None):
+    check_scalar(f, x, RNG, oracle)
 
 
 # -- 1. a user's list used as a stack ---------------------------------------------------------------
