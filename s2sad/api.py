@@ -295,7 +295,6 @@ def vjp(fn: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tup
     for n, a in zip(names, primals):
         _check_input(n, a, base)
     wrt = tuple(names)
-    given = primals
     # Integer arrays stay as they are: vjp takes every primal, and an integer primal is usually an index
     # (`x[idx]`), which float64 would break; grad promotes only the integer arrays its `wrt` names.
     # ("quiet_vjp": `fn(*primals)` below prints and logs; the pullback's forward sweep runs it again without them)
@@ -312,7 +311,7 @@ def vjp(fn: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tup
         cts = tuple(cotangent) if low.tuple_output else (cotangent,)
         grads = unaliased(flags, compiled(*primals, **dict(zip(seeds, cts))))
         grads = (grads,) if len(wrt) == 1 else grads
-        return tuple(fix_grad(g, a) for g, a in zip(grads, given))
+        return tuple(fix_grad(g, a) for g, a in zip(grads, primals))
 
     return out, pullback
 
