@@ -149,13 +149,13 @@ def closures(quick: bool) -> list[dict[str, Any]]:
     shared (one generation, each closure bound to its cells) and, for comparison, with sharing switched
     off (`freshness.sharer` answering None: one generation per closure object, as before issue 25)."""
     from s2sad import freshness
-    from s2sad.registry import _forget_derivatives
+    from s2sad.registry import forget_derivatives
 
     x = np.linspace(0.1, 1.0, 8)
     rows = []
     for label, n, shared in (("one generation per code object", 1000 if quick else 10000, True),
                              ("one generation per closure object (sharing off)", 100 if quick else 500, False)):
-        _forget_derivatives()
+        forget_derivatives()
         original = freshness.sharer
         if not shared:
             freshness.sharer = lambda fn: None  # type: ignore[assignment]
@@ -169,7 +169,7 @@ def closures(quick: bool) -> list[dict[str, Any]]:
             freshness.sharer = original  # type: ignore[assignment]
         rows.append({"name": label, "closures": n, "seconds": seconds, "per closure": seconds / n,
                      "misses": s2sad.cache_info().misses})
-    _forget_derivatives()
+    forget_derivatives()
     return rows
 
 

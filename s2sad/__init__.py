@@ -16,7 +16,7 @@ from .errors import (
     DerivativeError, InputError, NonDifferentiableError, RegenerationWarning, S2SADError, ShapeError, SourceUnavailableError,
     UnknownFunctionError, UnsupportedSyntaxError, WrtError,
 )
-from .registry import defjvp, defvjp, primitive
+from .user_rules import defjvp, defvjp, primitive
 from .explain import explain
 from .trace import trace
 from .graph import graph

@@ -243,10 +243,10 @@ def _count(rebound: list[tuple[tuple[str, str, int] | None, str]]) -> None:
 def forget() -> None:
     """Drop every cached derivative and memo, and make every watch stale."""
     global _epoch
-    from .registry import _forget_derivatives
+    from .registry import forget_derivatives
 
     _epoch += 1
-    _forget_derivatives(statistics=False)  # the user cleared nothing: regenerating shows as misses
+    forget_derivatives(statistics=False)  # the user cleared nothing: regenerating shows as misses
 
 
 # -- closures: one generation per code object -------------------------------------------------------

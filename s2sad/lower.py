@@ -10,6 +10,9 @@ outermost operation of `return <expr>` is named after the function (the
 lecture's `L`). A re-bound name gets a version suffix (`x`, `x_1`, ...), so
 straight-line code is in single-assignment form and the adjoint can read every
 intermediate value.
+
+`if` statements and `a if c else b` are lowered by the `BranchLowering` mixin
+(`lower_branches.py`).
 """
 from __future__ import annotations
 
@@ -21,10 +24,11 @@ from typing import Any
 from . import effects, fence, lists, registry
 from .convert import Converter, describe
 from .errors import UnsupportedSyntaxError
+from .lower_branches import BranchLowering
 from .ownership import Ownership
 from .ir import (
-    Assign, Break, Const, Expr, ExprStmt, For, Function, If, Op, Param, Return, Slice, Stmt, Tup, Var, While,
-    check_wengert, names_read, walk_stmts,
+    Assign, Break, Const, Expr, ExprStmt, For, Function, Op, Param, Return, Slice, Stmt, Tup, Var, While,
+    check_wengert, names_read,
 )
 from .source import FunctionSource, get_source
 from .structure import structure
@@ -44,7 +48,7 @@ class Lowered:
     tuple_output: bool = False
 
 
-class Lowerer(Ownership):
+class Lowerer(Ownership, BranchLowering):
     """Flattens converted expressions into single-primitive assignments."""
 
     def __init__(self, fs: FunctionSource) -> None:
@@ -184,69 +188,6 @@ class Lowerer(Ownership):
         name = self.current[xs]
         self.check_owned(name, call)
         self.emit(Assign(name, Op("append", (Var(name), v)), self.line))
-
-    def _If(self, s: ast.If) -> None:
-        test = self.test_atom(self.conv.expr(s.test))
-        self.depth += 1
-        owned, shared, stale, views = set(self.owned), set(self.shared), dict(self.stale), dict(self.view_of)
-        elements, lists = set(self.element_views), set(self.lists)
-        rebound = set(self.frames[-1][0]) if self.frames else set()
-        body = self.block(s.body)
-        owned_body, self.owned = self.owned, owned
-        shared_body, self.shared = self.shared, shared  # each branch starts from the state before the if
-        stale_body, self.stale = self.stale, stale
-        views_body, self.view_of = self.view_of, views
-        elements_body, self.element_views = self.element_views, set(elements)
-        lists_body, self.lists = self.lists, lists
-        if self.frames:
-            rebound_body, self.frames[-1] = self.frames[-1][0], (set(rebound), *self.frames[-1][1:])
-        orelse = self.block(s.orelse)
-        self.owned &= owned_body  # owned after the if only if owned after either branch
-        self.shared |= shared_body
-        self.stale.update(stale_body)  # changed after the if if changed in either branch
-        self.merge_views(views_body, elements_body)
-        self.lists &= lists_body  # a list after the if only if a list after either branch
-        if self.frames:
-            self.frames[-1][0].intersection_update(rebound_body)
-        self.depth -= 1
-        if isinstance(test, Var) and any(isinstance(x, Assign) and test.name in x.targets for x in walk_stmts(body + orelse)):
-            # `if ok: ok = ...`: the backward sweep replays the decision by reading the test again, so it
-            # must be a name the branches leave alone
-            decided = self.fresh()
-            self.emit(Assign(decided, test, self.line))
-            test = Var(decided)
-        self.emit(If(test, body, orelse, self.fs.lineno(s)))
-
-    def block(self, stmts: list[ast.stmt]) -> list[Stmt]:
-        """Lower a nested block into its own statement list."""
-        saved, saved_line = self.body, self.line
-        self.body = []
-        self.lower_body(stmts)
-        out, self.body, self.line = self.body, saved, saved_line
-        return out
-
-    def test_atom(self, e: Expr) -> Expr:
-        """The recorded decision of an `if`: an atom; `and`/`or` tests stay whole, to keep short-circuiting."""
-        if isinstance(e, Op) and e.prim in ("and_", "or_"):
-            name = self.fresh()
-            self.emit(Assign(name, e, self.line))
-            return Var(name)
-        return self.atomize(e)
-
-    def lower_ifexp(self, node: ast.IfExp) -> Expr:
-        """`a if c else b` becomes an if statement assigning one temporary."""
-        test = self.test_atom(self.conv.expr(node.test))
-        name = self.fresh()
-        self.depth += 1
-        body, orelse = [], []
-        for branch, out in ((node.body, body), (node.orelse, orelse)):
-            saved = self.body
-            self.body = out
-            self.flatten(self.conv.expr(branch), name)
-            self.body = saved
-        self.depth -= 1
-        self.emit(If(test, body, orelse, self.line))
-        return Var(name)
 
     def _For(self, s: ast.For) -> None:
         line = self.fs.lineno(s)

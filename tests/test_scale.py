@@ -10,7 +10,7 @@ import pytest
 
 import s2sad
 from s2sad import pipeline
-from s2sad.registry import _forget_derivatives
+from s2sad.registry import forget_derivatives
 
 X = np.array([0.3, -0.7, 1.1, 0.2])
 
@@ -59,7 +59,7 @@ def counter():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    _forget_derivatives()
+    forget_derivatives()
     yield
 
 
@@ -151,7 +151,7 @@ def test_the_collector_is_paused_during_a_build_only():
         s2sad.grad(make(1.0))(X)
         assert seen == [False] and gc.isenabled()
         gc.disable()  # the user's own choice stays
-        _forget_derivatives()
+        forget_derivatives()
         s2sad.grad(make(2.0))(X)
         assert not gc.isenabled()
     finally:

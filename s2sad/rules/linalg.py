@@ -13,6 +13,10 @@ perturbation this agrees with the symmetrised adjoint autograd returns.
 `svd` assumes distinct singular values and `full_matrices=False`; `lstsq`
 assumes full column rank, and only its solution (not the residuals, rank or
 singular values) carries a derivative.
+
+Input: the `np.linalg` functions above and the `s2sad.runtime` helpers their rules write.
+Output: their registered primitives, with VJP and JVP templates. The generation-time
+rewrites these rules hook in (and `list_arguments_as_arrays`) are in `rules/linalg_rewrites.py`.
 """
 # ruff: noqa: N801, N803
 from __future__ import annotations
@@ -21,8 +25,6 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import UnsupportedSyntaxError
-from ..ir import Const, Expr, Op, Tup
 from ..registry import defrule, nondiff
 from ..runtime import (
     block_triangular,
@@ -45,26 +47,13 @@ from ..runtime import (
     upper_right,
 )
 from .svd_full import svd_full_cotangent, svd_full_reduced, svd_full_tangent
-from .macros import only_if, parse, unsupported
-
-# -- list arguments -------------------------------------------------------------------------------
-
-# The parameters of np.linalg functions that NumPy reads as arrays: a list or tuple there
-# (`np.linalg.norm([x, x + 2])`) is an array construction, `np.array([x, x + 2])`, and gets its rule.
-_ARRAY_PARAMETERS = {"solve": ("a", "b"), "lstsq": ("a", "b"), "norm": ("x",), "matrix_power": ("a",)}
-
-
-def list_arguments_as_arrays(name: str, args: list[Expr], kwargs: tuple) -> tuple[list[Expr], tuple]:
-    """`args` and `kwargs` of a call to the np.linalg primitive `name`, each list in an array
-    parameter written as the `np.array` (nested lists: `np.stack` of rows) NumPy makes of it."""
-    from .assembly import nested_array
-
-    def array(e: Expr) -> Expr:
-        return nested_array("array", [e], ()) or Op("array", (e,)) if isinstance(e, Tup) else e
-
-    names = _ARRAY_PARAMETERS.get(name, ("a",))
-    args = [array(a) if i < len(names) else a for i, a in enumerate(args)]
-    return args, tuple((k, array(v) if k in names else v) for k, v in kwargs)
+from .linalg_rewrites import (  # noqa: F401 -- list_arguments_as_arrays: convert.py imports it from here
+    list_arguments_as_arrays,
+    no_nuclear_second_derivative,
+    norm_direction_rewrite,
+    uv_or_s_rewrite,
+)
+from .macros import unsupported
 
 
 # -- inverse and determinants ---------------------------------------------------------------
@@ -237,15 +226,7 @@ def uv_or_s(compute_uv: Any, with_uv: Any, s_only: Any) -> Any:
     return with_uv if compute_uv else s_only
 
 
-def _uv_or_s(args: tuple[Expr, ...], kwargs: tuple) -> Expr:
-    flag, with_uv, s_only = args
-    if not (isinstance(flag, Const) and isinstance(flag.value, (bool, int))):
-        raise UnsupportedSyntaxError("np.linalg.svd is differentiated with compute_uv a constant True or False",
-                                     construct="compute_uv")
-    return with_uv if flag.value else s_only
-
-
-nondiff(uv_or_s, "uv_or_s", call="uv_or_s", rewrite=_uv_or_s)
+nondiff(uv_or_s, "uv_or_s", call="uv_or_s", rewrite=uv_or_s_rewrite)
 
 
 @defrule(np.linalg.svd, outputs=3)
@@ -311,39 +292,6 @@ class norm:
         return np.sum(x_dot * norm_direction(x, ans, ord, axis, keepdims), axis=axis, keepdims=keepdims), None, None, None
 
 
-# The vector norms, and the elementwise 2-norm (ord None or "fro"), written out in NumPy.
-_VECTOR_DIRECTIONS = {
-    2: "safe_divide(x, full)",
-    1: "np.sign(x)",
-    np.inf: "np.sign(x) * tie_weights(np.abs(x), ans, axis, keepdims)",
-    -np.inf: "np.sign(x) * tie_weights(np.abs(x), ans, axis, keepdims)",
-}
-_P_DIRECTION = "np.sign(x) * safe_divide(np.abs(x) ** p_minus_1, full ** p_minus_1)"
-
-
-def norm_direction_rewrite(args: tuple[Expr, ...], kwargs: tuple) -> Expr | None:
-    """`norm_direction(x, ans, ord, axis, keepdims)` in plain NumPy, when ord and axis say which norm it is."""
-    x, ans, ord_, axis, keepdims = (list(args) + [Const(None), Const(None), Const(False)])[:5]
-    if isinstance(axis, Tup) and all(isinstance(e, Const) for e in axis.elts):
-        axis = Const(tuple(e.value for e in axis.elts))  # type: ignore[union-attr]
-    if not all(isinstance(e, Const) for e in (ord_, axis, keepdims)):
-        return None
-    o, ax = ord_.value, axis.value  # type: ignore[union-attr]
-    elementwise = o is None or o == "fro" and (ax is None or np.ndim(ax) == 1 and len(ax) == 2)
-    vector = ax is not None and (np.ndim(ax) == 0 or len(ax) == 1)
-    if not (elementwise or vector) or isinstance(o, str) and not elementwise:
-        return None
-    full = ans if ax is None and not keepdims.value else parse("unsum(ans, x, axis, keepdims)", ans=ans, x=x, axis=axis, keepdims=keepdims)  # type: ignore[union-attr]
-    names = dict(x=x, ans=ans, axis=axis, keepdims=keepdims, full=full)
-    if elementwise:
-        return parse(_VECTOR_DIRECTIONS[2], **names)
-    if o == 0:
-        return Op("zeros_like", (x,))
-    if o in _VECTOR_DIRECTIONS:
-        return parse(_VECTOR_DIRECTIONS[o], **names)
-    return parse(_P_DIRECTION, p_minus_1=Const(o - 1), **names)
-
-
 @defrule(norm_direction, call="norm_direction", rewrite=norm_direction_rewrite)
 class norm_direction_:
     # Reached for a numeric ord with axis=None (a vector or a matrix norm, by x's rank), or a matrix
@@ -364,14 +312,7 @@ class norm_direction_:
         )
 
 
-def _no_nuclear_second_derivative(args: tuple[Expr, ...], kwargs: tuple) -> Expr | None:
-    ord_ = args[3] if len(args) > 3 else dict(kwargs).get("ord")
-    if isinstance(ord_, Const) and ord_.value == "nuc":
-        unsupported("second derivatives of np.linalg.norm(x, 'nuc') are not supported")
-    return None
-
-
-@defrule(norm_direction_partial, call="norm_direction_partial", rewrite=_no_nuclear_second_derivative)
+@defrule(norm_direction_partial, call="norm_direction_partial", rewrite=no_nuclear_second_derivative)
 class norm_direction_partial_:
     def vjp(g, ans, v, x, norm, ord=None, axis=None, keepdims=False):  # noqa: A002
         return (
