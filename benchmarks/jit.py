@@ -182,7 +182,7 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 
 CAUSES = {
-    "elementwise": "s2sad.jit's fused loop uses s2sad/jit_kernels.py's branch-free sin, cos, exp and tanh, which LLVM "
+    "elementwise": "s2sad.jit's fused loop uses s2sad/compiled/kernels.py's branch-free sin, cos, exp and tanh, which LLVM "
                    "vectorises (AVX2: 4 doubles per instruction), as XLA does its own; the hand-written Numba loop calls "
                    "the C library's scalar functions, which Numba from PyPI cannot vectorise (no SVML). On two threads "
                    "both share the 2 cores with other processes: the ratio moves with the load.",

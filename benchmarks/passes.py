@@ -20,7 +20,10 @@ from typing import Any, Callable
 import numpy as np
 
 import s2sad
-from s2sad import api, optimize, pipeline, runtime
+from s2sad.api import transforms as api
+from s2sad.passes import settings as optimize
+from s2sad.driver import pipeline
+from s2sad import runtime
 
 from . import workloads as W
 from .studies import peak_memory
@@ -80,7 +83,7 @@ def _flagged(flag: bool, call: Callable[[], Any]) -> Callable[[], Any]:
 
 
 _TIMING: list[Any] = [7, 0.05]
-jacobian_module = importlib.import_module("s2sad.jacobian")  # the module; `s2sad.jacobian` is the function
+jacobian_module = importlib.import_module("s2sad.api.jacobian")  # the module; `s2sad.jacobian` is the function
 _JACOBIAN_FORWARD = jacobian_module._forward
 _JACOBIAN_DIAGONAL = jacobian_module._diagonal
 
@@ -357,7 +360,7 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
                  "and read `.shape`/`.ndim` before anything general (`np.ndim(x)` costs ~1 µs); `unsum` of a number builds "
                  "its read-only zero-stride view directly (`np.broadcast_to` costs 3-7 µs)" if make is logistic else "")
 
-    # the diagonal forward Jacobian (s2sad/jacobian.py) against the identity pass it replaced
+    # the diagonal forward Jacobian (s2sad/api/jacobian.py) against the identity pass it replaced
     xj = rng.standard_normal(10 if quick else 100)
     jac_fn = s2sad.jacobian(W.vector_fn, mode="forward")
     jac_before = s2sad.jacobian(W.vector_fn, mode="forward")  # its own object: it remembers "not diagonal"
@@ -388,7 +391,7 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
         note="`runtime.Stack()` returns a plain list: CPython 3.11 specialises `append` and `pop` on an exact list "
              "only, and a scalar loop touches the stack twice per step")
 
-    # like terms (s2sad/collect.py), then in-place sums of a straight-line chain (s2sad/inplace.py)
+    # like terms (s2sad/passes/collect.py), then in-place sums of a straight-line chain (s2sad/passes/inplace.py)
     switch("collect", elementwise, "collect like terms", f"elementwise, {n:.0e}", "gradient time",
         note="`t2_bar = t3_bar * x; x_bar += t2 * t3_bar; x_bar -= t2_bar` (t2 = -x: the two contributions of "
              "`-x * x`) is `x_bar -= 2 * x * t3_bar`: one array operation and one temporary fewer")
@@ -398,7 +401,7 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
              "float array of its final shape: one allocation fewer per sum (its pages are reused at this size)")
     switch("inplace", lambda: _grad_call(W.elementwise, (xs_small,)), "accumulate in place (a chain)",
            "elementwise, 1e+03", "gradient time", note="the same code on a thousand elements")
-    # writing into dead temporaries with out= (s2sad/reuse.py)
+    # writing into dead temporaries with out= (s2sad/passes/reuse.py)
     switch("reuse", elementwise, "reuse dead temporaries (out=)", f"elementwise, {n:.0e}", "gradient time",
         note="`t4 = np.exp(t3, out=t3)`, `x_bar = np.subtract(1, t6 ** 2, out=t6)`, `x_bar += np.multiply(t4, "
              "np.cos(x), out=t4)`: six arrays of 1e6 fewer per call; what that saves depends on whether the "
@@ -407,14 +410,14 @@ def measure_all(quick: bool, repeats: int, min_time: float) -> list[dict[str, An
            f"MLP {d_in}-{hid}-{k}, batch {batch}", "gradient time",
            note="`t2 = np.add(t1, b1, out=t1)`, `h = np.tanh(t2, out=t2)`, `t2_bar = np.multiply(h_bar, 1 - h ** 2, "
                 "out=h_bar)`: the batch's hidden activations are made in one array instead of three")
-    # sine and cosine of one array by one call (s2sad/sincos.py, the runtime's sincos)
+    # sine and cosine of one array by one call (s2sad/passes/sincos.py, the runtime's sincos)
     switch("sincos", elementwise, "sine and cosine together", f"elementwise, {n:.0e}", "gradient time",
            note="`t1 = np.sin(x)` ... `np.cos(x)` → `t1, cos_x = sincos(x)`: NumPy computes float64 sine and cosine "
                 "one element at a time (about 10 ns each); the runtime's sincos computes both from NumPy's vector "
                 "operations on cache-sized blocks, within 2 ulp of them")
     switch("sincos", lambda: _grad_call(W.elementwise, (xs_small,)), "sine and cosine together", "elementwise, 1e+03",
            "gradient time", note="the same code on a thousand elements: sincos makes NumPy's two calls (one Python call more)")
-    # ... but adopted where it is provably safe: a loop's accumulator that nothing else reads (s2sad/inplace.py)
+    # ... but adopted where it is provably safe: a loop's accumulator that nothing else reads (s2sad/passes/inplace.py)
     switch("inplace", rnn, "accumulate in place", f"RNN, {xs.shape[0]} steps", "gradient time",
         note="`W_bar = W_bar + h.T @ t7_bar` in the loop becomes `W_bar += h.T @ t7_bar` (and the "
              "same for U_bar, b_bar), their zeros made float: one array each instead of a new one per step")

@@ -18,11 +18,12 @@ from typing import Any, Callable
 import numpy as np
 
 import s2sad
-from s2sad import optimize, pipeline
-from s2sad.compile import compile_ir
-from s2sad.emit import to_source
-from s2sad.lower import lower
-from s2sad.reverse import reverse
+from s2sad.passes import settings as optimize
+from s2sad.driver import pipeline
+from s2sad.driver.compile import compile_ir
+from s2sad.ir.emit import to_source
+from s2sad.frontend.lower import lower
+from s2sad.ad.reverse import reverse
 
 from . import workloads as W
 from .timing import interleaved, measure, once
@@ -148,8 +149,8 @@ def closures(quick: bool) -> list[dict[str, Any]]:
     """First calls of `s2sad.grad` on n closures of one `def`, each holding its own number or array:
     shared (one generation, each closure bound to its cells) and, for comparison, with sharing switched
     off (`freshness.sharer` answering None: one generation per closure object, as before issue 25)."""
-    from s2sad import freshness
-    from s2sad.registry import forget_derivatives
+    from s2sad.driver import freshness
+    from s2sad.primitives.registry import forget_derivatives
 
     x = np.linspace(0.1, 1.0, 8)
     rows = []

@@ -14,7 +14,9 @@ from typing import Any, Callable
 import numpy as np
 
 import s2sad
-from s2sad import api, optimize, pipeline
+from s2sad.api import transforms as api
+from s2sad.passes import settings as optimize
+from s2sad.driver import pipeline
 
 from . import peers, workloads as W
 

@@ -7,28 +7,34 @@ Python, which it compiles and caches.
 from __future__ import annotations
 
 from . import rules as _rules  # noqa: F401  (registers the built-in primitives)
-from .api import (
-    Differentiable, cache_info, differentiate, grad, jvp, source, value_and_grad, vjp,
-)
-from .check import check_grads
-from .jacobian import hessian, hvp, jacobian
+from .api.transforms import Differentiable, cache_info, differentiate, grad, jvp, source, value_and_grad, vjp
+from .api.check import check_grads
+from .api.jacobian import hessian, hvp, jacobian
 from .errors import (
-    DerivativeError, InputError, NonDifferentiableError, RegenerationWarning, S2SADError, ShapeError, SourceUnavailableError,
-    UnknownFunctionError, UnsupportedSyntaxError, WrtError,
+    DerivativeError,
+    InputError,
+    NonDifferentiableError,
+    RegenerationWarning,
+    S2SADError,
+    ShapeError,
+    SourceUnavailableError,
+    UnknownFunctionError,
+    UnsupportedSyntaxError,
+    WrtError,
 )
-from .user_rules import defjvp, defvjp, primitive
-from .explain import explain
-from .trace import trace
-from .graph import graph
-from .export import export
-from .checkpoint import checkpoint
-from .jit import jit
-from . import optimize
+from .primitives.user_rules import defjvp, defvjp, primitive
+from .teach.explain import explain
+from .teach.trace import trace
+from .teach.graph import graph
+from .teach.export import export
+from .ad.checkpoint import checkpoint
+from .compiled.jit import jit
+from .passes import settings as optimize
 
 # The statements kept for their effect (print, assert, raise, a call statement, an f-string message) are
 # non-differentiable primitives; register them at import, so the registry and the README's table built from it
 # are the same whatever ran first.
-from . import desugar as _desugar, effects as _effects  # noqa: E402
+from .frontend import desugar as _desugar, effects as _effects  # noqa: E402
 
 _desugar.register_primitives()
 _effects.register_primitives()

@@ -1,6 +1,6 @@
 """`python -m s2sad` runs the command line."""
 import sys
 
-from .cli import main
+from .teach.cli import main
 
 sys.exit(main())

@@ -24,8 +24,9 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import fence, registry
-from s2sad.cli import main
+from s2sad.frontend import fence
+from s2sad.primitives import registry
+from s2sad.teach.cli import main
 
 from program_files import load_source
 
@@ -55,9 +56,9 @@ PACKAGE_DIR = os.path.realpath(os.path.dirname(s2sad.__file__)) + os.sep
 
 def internal(path) -> bool:
     """Whether a traceback frame's file is part of the s2sad package (its API boundary excepted: the transforms
-    in api.py and the decorated function's methods in decorator.py, which call them)."""
+    in api/transforms.py and the decorated function's methods in decorator.py, which call them)."""
     path = os.path.realpath(str(path))
-    return path.startswith(PACKAGE_DIR) and os.path.basename(path) not in ("api.py", "decorator.py")
+    return path.startswith(PACKAGE_DIR) and os.path.basename(path) not in ("transforms.py", "decorator.py")
 
 
 def no_internal_frames(info: pytest.ExceptionInfo) -> None:

@@ -63,14 +63,14 @@ def test_readme_headline_goes_between_the_markers(tmp_path):
 
 
 def test_the_identity_pass_the_diagonal_jacobian_replaced_agrees_with_it():
-    # benchmarks/passes.py times s2sad/jacobian.py's diagonal case against the identity pass it replaced;
+    # benchmarks/passes.py times s2sad/api/jacobian.py's diagonal case against the identity pass it replaced;
     # both must give the same Jacobians (elementwise functions: the two differ only in speed).
     import importlib
 
     import s2sad
     from benchmarks import passes, workloads as W
 
-    J = importlib.import_module("s2sad.jacobian")
+    J = importlib.import_module("s2sad.api.jacobian")
     x = np.linspace(-1.0, 1.0, 7)
     for fn, args in [(W.vector_fn, (x,)), (W.tiny, (x,))]:
         want = s2sad.jacobian(fn, mode="forward")(*args)

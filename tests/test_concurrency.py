@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import pipeline
+from s2sad.driver import pipeline
 
 from program_files import load_source
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.registry import PRIMS, Primitive, lookup
+from s2sad.primitives.registry import PRIMS, Primitive, lookup
 
 # -- a user primitive with both rules --------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.cli import main
+from s2sad.teach.cli import main
 import lecture
 
 HERE = os.path.dirname(os.path.abspath(__file__))

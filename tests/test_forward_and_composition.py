@@ -124,7 +124,7 @@ def test_jacobian_shapes(mode, rng):
 def test_vectorized_forward_jacobian_matches_column_passes(rng):
     x = rng.standard_normal(6)
     f = s2sad.jacobian(vector_to_vector, mode="forward")
-    from s2sad import pipeline
+    from s2sad.driver import pipeline
 
     low_fwd = pipeline.generate(elementwise_only, "forward", ("x",))
     assert low_fwd.meta["batchable"]

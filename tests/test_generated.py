@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from s2sad.cli import main
+from s2sad.teach.cli import main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATED = os.path.join(ROOT, "generated")

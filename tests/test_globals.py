@@ -414,7 +414,7 @@ def test_a_few_re_bindings_do_not_warn(tmp_path):
     g = s2sad.grad(m.loss)
     with warnings.catch_warnings():
         warnings.simplefilter("error", s2sad.RegenerationWarning)
-        for step in range(s2sad.freshness.REBINDS_BEFORE_WARNING - 1):  # a notebook cell re-run now and then
+        for step in range(s2sad.driver.freshness.REBINDS_BEFORE_WARNING - 1):  # a notebook cell re-run now and then
             m.LR = float(step)
             g(X)
         m.OTHER = 1.0
@@ -538,7 +538,7 @@ def test_a_new_caller_of_a_helper_whose_global_changed_keeps_watching(tmp_path):
 def test_a_forget_midway_through_a_generation_regenerates_on_the_next_call(tmp_path, monkeypatch):
     # The same story without starting over (as when another thread re-binds a name after the last
     # attempt): the grad object's entry holds a watch made stale by the forget, which says "changed".
-    monkeypatch.setattr(s2sad.pipeline, "ATTEMPTS", 1)
+    monkeypatch.setattr(s2sad.driver.pipeline, "ATTEMPTS", 1)
     m = load(tmp_path, SHARED)
     s2sad.grad(m.first)(X)
     m.RATE = -0.5
@@ -556,6 +556,6 @@ def test_a_helper_re_defined_again_and_again_does_not_warn(tmp_path):
     versions = (m.step, m.other_step)
     with warnings.catch_warnings():
         warnings.simplefilter("error", s2sad.RegenerationWarning)
-        for i in range(2 * s2sad.freshness.REBINDS_BEFORE_WARNING):
+        for i in range(2 * s2sad.driver.freshness.REBINDS_BEFORE_WARNING):
             m.step = versions[(i + 1) % 2]
             np.testing.assert_allclose(g(X), central(m.loss, X), rtol=1e-7, atol=1e-9)

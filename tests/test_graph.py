@@ -9,13 +9,13 @@ import sys
 import pytest
 
 import s2sad
-from s2sad.cli import main
-from s2sad.graph import RenderError, dot_available
+from s2sad.teach.cli import main
+from s2sad.teach.graph import RenderError, dot_available
 import lecture
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LECTURE = os.path.join(HERE, "lecture.py")
-graph_module = importlib.import_module("s2sad.graph")  # `s2sad.graph` itself is the function
+graph_module = importlib.import_module("s2sad.teach.graph")  # `s2sad.graph` itself is the function
 ARGS = (0.7, -0.2, 1.5, 1.0)
 NODE = re.compile(r'^\s*"([^"]+)" \[label="((?:[^"\\]|\\.)*)", shape=(\w+)', re.M)
 EDGE = re.compile(r'^\s*"([^"]+)" -> "([^"]+)";', re.M)

@@ -175,7 +175,7 @@ def _ulps(got, want):
 def test_kernels_within_a_few_ulp_of_numpy(numba_cache):
     import numba
 
-    from s2sad.jit_kernels import TRIG_LIMIT, kcos, kexp, ksin, ktanh
+    from s2sad.compiled.kernels import TRIG_LIMIT, kcos, kexp, ksin, ktanh
 
     @numba.njit(error_model="numpy")
     def apply(x):

@@ -1,4 +1,4 @@
-"""Reverse mode specialised on the arrays' ranks and axes of length one (s2sad/layouts.py).
+"""Reverse mode specialised on the arrays' ranks and axes of length one (s2sad/analysis/layouts.py).
 
 Golden text for the recurrent net and the MLP (the adjoints read as the lecture's backprop:
 `b_bar += t7_bar.sum(axis=0)`, `h_bar = t7_bar @ W.T`), then seeded random broadcasting
@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import layouts, optimize
+from s2sad.analysis import layouts
+from s2sad.passes import settings as optimize
 from program_files import load_module
 
 from benchmarks.workloads import mlp, rnn  # the benchmark's functions: what the README's numbers time

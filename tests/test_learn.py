@@ -18,7 +18,7 @@ import shlex
 
 import pytest
 
-from s2sad.cli import main
+from s2sad.teach.cli import main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTPUT = re.compile(r"<!-- output of: (.+?) -->\n```\w*\n(.*?)```", re.S)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 import s2sad
-from s2sad import display
-from s2sad.display import Code
+from s2sad.api import display
+from s2sad.api.display import Code
 import lecture
 
 ARGS = (0.7, -0.2, 1.5, 1.0)
@@ -54,7 +54,7 @@ def test_cli_highlights_on_a_terminal_unless_no_color(verb, monkeypatch, capsys)
     import os
     import sys
 
-    from s2sad.cli import main
+    from s2sad.teach.cli import main
 
     target = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lecture.py") + ":loss"
     argv = [verb, target, "--args", *map(str, ARGS)]

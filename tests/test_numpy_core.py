@@ -10,15 +10,7 @@ import numpy as np
 from test_numpy_cases import Case, Inputs, binary_cases, unary_cases
 
 from s2sad import runtime
-from s2sad.runtime import (
-    broadcast_like,
-    matmul_adjoint_a,
-    matmul_adjoint_b,
-    scatter_add,
-    sincos,
-    unbroadcast,
-    unsum,
-)
+from s2sad.runtime import broadcast_like, matmul_adjoint_a, matmul_adjoint_b, scatter_add, sincos, unbroadcast, unsum
 
 I = Inputs(1)
 
@@ -162,7 +154,7 @@ CASES += [
 ]
 
 
-# -- stores with repeated indices and casts decided at run time (s2sad/runtime_store.py; issue 25) ----
+# -- stores with repeated indices and casts decided at run time (s2sad/runtime/store.py; issue 25) ----
 
 
 def stored_(g): return runtime.stored(g, [0, 2, 0])  # the first element written to 0 is overwritten

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import optimize
+from s2sad.passes import settings as optimize
 from program_files import load_module
 
 autograd = pytest.importorskip("autograd")

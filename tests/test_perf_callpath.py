@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import api, optimize
+from s2sad.api import transforms as api
+from s2sad.passes import settings as optimize
 
 
 def rosen(x):
@@ -127,7 +128,7 @@ def test_a_non_scalar_output_is_caught_on_the_cached_path_too():
     with pytest.raises(s2sad.ShapeError, match="grad needs a scalar output") as info:
         g(np.ones((2, 3)))  # the same kind of argument (an array), but a vector out
     package = os.path.realpath(os.path.dirname(s2sad.__file__)) + os.sep  # (not any path with "s2sad" in it: a clone's folder)
-    assert not [e for e in info.traceback if os.path.realpath(str(e.path)).startswith(package) and not str(e.path).endswith("api.py")]
+    assert not [e for e in info.traceback if os.path.realpath(str(e.path)).startswith(package) and not str(e.path).endswith("transforms.py")]
 
 
 def test_keyword_arguments_take_the_long_way_with_the_same_result():
@@ -150,7 +151,7 @@ def test_a_cached_call_counts_one_hit():
 
 
 def test_gradients_are_fixed_like_their_arguments():
-    from s2sad.api import fix_grad
+    from s2sad.api.transforms import fix_grad
 
     a = np.ones(3, dtype=np.float32)
     assert fix_grad(np.ones(3, dtype=np.float32), a).dtype == np.float32

@@ -1,4 +1,4 @@
-"""Collect like terms (s2sad/collect.py) on the lean variants: golden before/after text, the same
+"""Collect like terms (s2sad/passes/collect.py) on the lean variants: golden before/after text, the same
 derivatives with the pass off and on and against autograd, and the terms that must stay apart.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import collect, optimize
+from s2sad.passes import collect, settings as optimize
 from s2sad.ir import Assign, Const, For, Function, Op, Param, Return, Var
 
 from benchmarks.workloads import elementwise

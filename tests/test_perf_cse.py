@@ -1,4 +1,4 @@
-"""Common-subexpression elimination (s2sad/cse.py) on the lean variants: golden before/after text, the
+"""Common-subexpression elimination (s2sad/passes/cse.py) on the lean variants: golden before/after text, the
 same gradients with the pass off and on, and the values that must not be merged.
 """
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import cse, optimize
+from s2sad.passes import cse, settings as optimize
 from s2sad.ir import Assign, Const, For, Function, Op, Param, Return, Var
 
 from perf_cases import rosenbrock

@@ -1,4 +1,4 @@
-"""Factor an adjoint out of its updates (s2sad/factor.py) on the lean variants: golden before/after
+"""Factor an adjoint out of its updates (s2sad/passes/factor.py) on the lean variants: golden before/after
 text, the same derivatives with the pass off and on and against autograd, and what must stay apart.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import factor, optimize
+from s2sad.passes import factor, settings as optimize
 from s2sad.ir import Assign, Const, For, Function, Op, Param, Return, Var
 
 from benchmarks.workloads import scalar_loop_math, scalar_loop_np

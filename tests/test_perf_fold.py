@@ -1,4 +1,4 @@
-"""The fold pass (s2sad/fold.py): copies and scaled copies substituted into their readers in the
+"""The fold pass (s2sad/passes/fold.py): copies and scaled copies substituted into their readers in the
 "grad" variant. Golden before/after text, the same gradients with the pass off and on (and against
 autograd and central differences), and the cases where a binding must stay. Speed is measured in
 benchmarks/, not here.
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import fold, optimize
+from s2sad.passes import fold, settings as optimize
 from s2sad.ir import Assign, Const, For, Function, Op, Param, Return, Var
 
 autograd = pytest.importorskip("autograd")
@@ -190,8 +190,8 @@ def lambda_n(x, n):
 
 
 def test_numbers_merge_only_through_a_power_of_two():
-    from s2sad.shapes import unknown
-    from s2sad.simplify import simplify
+    from s2sad.analysis.shapes import unknown
+    from s2sad.ad.simplify import simplify
 
     def s(e):
         return simplify(e, lambda _: unknown())

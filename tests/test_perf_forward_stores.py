@@ -1,4 +1,4 @@
-"""In-place tangent stores (s2sad/forward.py `_block`'s `owned`): where the primal updates an array in
+"""In-place tangent stores (s2sad/ad/forward.py `_block`'s `owned`): where the primal updates an array in
 place and the tangent is a fresh array nothing else holds, the tangent store is in place too.
 
 Golden text on the Rosenbrock Hessian-vector product (forward over the generated adjoint), and
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import api
+from s2sad.api import transforms as api
 
 autograd = pytest.importorskip("autograd")
 anp = autograd.numpy

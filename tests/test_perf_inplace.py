@@ -1,4 +1,4 @@
-"""Accumulate in place (s2sad/inplace.py): a gradient summed over a loop is added into one array in
+"""Accumulate in place (s2sad/passes/inplace.py): a gradient summed over a loop is added into one array in
 the "grad" variant. Golden text, the same gradients with the pass off and on (against autograd too),
 forward mode over it, and the accumulators that must stay as they are.
 """
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import inplace, optimize
+from s2sad.passes import inplace, settings as optimize
 from s2sad.ir import Assign, Const, For, Function, Op, Param, Return, Var
 
 autograd = pytest.importorskip("autograd")

@@ -1,4 +1,4 @@
-"""Adjoint liveness (s2sad/liveness.py): `s2sad.grad` of a function whose value is a number runs an
+"""Adjoint liveness (s2sad/passes/liveness.py): `s2sad.grad` of a function whose value is a number runs an
 adjoint without the statements that only form the value, with its seed 1.0 folded in.
 
 Golden before/after text on the Rosenbrock function and the logistic loss, the same gradients with
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import liveness, optimize
+from s2sad.passes import liveness, settings as optimize
 from s2sad.ir import Assign, Const, For, Function, Op, Param, Return, Var, While
 
 

@@ -1,10 +1,10 @@
 """The adjoint cleanup passes: golden before/after text, and the same derivatives with each pass off and on.
 
-- `broadcasts` (s2sad/broadcasts.py): slices that keep as many elements share a shape,
+- `broadcasts` (s2sad/passes/broadcasts.py): slices that keep as many elements share a shape,
   so the `unbroadcast` between them goes;
-- `scalar_adjoints` (s2sad/scalar_adjoints.py): the adjoint of a whole-array sum stays a
+- `scalar_adjoints` (s2sad/passes/scalar_adjoints.py): the adjoint of a whole-array sum stays a
   number while elementwise code can use it as one;
-- `accumulate` (s2sad/accumulate.py): a slice's adjoint is added in place, `x_bar[1:] += g`.
+- `accumulate` (s2sad/passes/accumulate.py): a slice's adjoint is added in place, `x_bar[1:] += g`.
 
 Speed is never asserted here; `python -m benchmarks.run` measures what each pass buys.
 """
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import optimize
+from s2sad.passes import settings as optimize
 
 PASSES = ("broadcasts", "scalar_adjoints", "accumulate", "liveness", "cse", "fold", "inplace", "tangent_only", "tangent_stores")
 
@@ -142,8 +142,9 @@ def mean_of_slice(x):
 def test_slices_share_a_shape_only_when_they_keep_as_many_elements():
     import ast
 
-    from s2sad import broadcasts, pipeline
-    from s2sad.emit import expr_ast
+    from s2sad.passes import broadcasts
+    from s2sad.driver import pipeline
+    from s2sad.ir.emit import expr_ast
     from s2sad.ir import Assign
 
     ir = pipeline.generate(slices, "reverse", ("x",))
@@ -202,7 +203,7 @@ def test_a_parameter_the_forward_sweep_used_as_no_list_can_be_meets_the_number()
 
 def test_the_operations_counted_as_proof_do_raise_on_lists():
     from s2sad.ir import Const, Var
-    from s2sad.scalar_adjoints import _fails_on_a_sequence
+    from s2sad.passes.scalar_adjoints import _fails_on_a_sequence
 
     ops = {"power": lambda a, b: a ** b, "subtract": lambda a, b: a - b, "divide": lambda a, b: a / b,
            "multiply": lambda a, b: a * b, "add": lambda a, b: a + b, "floor_divide": lambda a, b: a // b,
@@ -243,7 +244,7 @@ def test_loops_start_with_nothing_owned():
 
 
 def test_emit_prints_an_in_place_accumulation():
-    from s2sad.emit import to_source
+    from s2sad.ir.emit import to_source
     from s2sad.ir import Assign, Const, Function, Op, Param, Return, Slice, Var
 
     index = Slice(Const(1), None, None)

@@ -1,4 +1,4 @@
-"""The recompute pass (s2sad/recompute.py): golden before/after text, and the same derivatives under every policy."""
+"""The recompute pass (s2sad/ad/recompute.py): golden before/after text, and the same derivatives under every policy."""
 from __future__ import annotations
 
 import math
@@ -8,7 +8,7 @@ import pytest
 
 import s2sad
 import control_cases as cc
-from s2sad import optimize
+from s2sad.passes import settings as optimize
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The "tangent" variant of forward mode (s2sad/pipeline.py, s2sad/liveness.py): the output's tangent
+"""The "tangent" variant of forward mode (s2sad/driver/pipeline.py, s2sad/passes/liveness.py): the output's tangent
 alone, without the statements that only formed the value. `hvp` and the diagonal forward Jacobian run
 it. Golden text, derivatives against autograd, and dead in-place stores.
 """
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import api, liveness
+from s2sad.api import transforms as api
+from s2sad.passes import liveness
 from s2sad.ir import Assign, Const, Function, Op, Param, Return, Slice, Var
 
 autograd = pytest.importorskip("autograd")
@@ -91,7 +92,7 @@ def test_a_live_in_place_store_stays():
 
 
 def test_switches_give_the_same_numbers_and_the_old_text():
-    from s2sad import optimize
+    from s2sad.passes import settings as optimize
 
     x, v = np.linspace(-1.0, 1.5, 6), np.linspace(0.3, -0.7, 6)
     on = s2sad.hvp(rosenbrock, (x,), v), s2sad.jacobian(vector_fn, mode="forward")(x)
@@ -119,7 +120,7 @@ def vector_fn_derivative(x):
 def test_golden_diagonal_jacobian_runs_the_elementwise_derivative():
     # Seeded with ones and the seed folded in: `x_dot * np.cos(x)` reads `np.cos(x)`, `x_dot * 2 * x` reads
     # `2.0 * x`, which the fold pass then writes where it is read.
-    from s2sad import pipeline
+    from s2sad.driver import pipeline
 
     assert pipeline.show(vector_fn, "forward", ("x",), frozenset(), "diagonal").endswith(DERIVATIVE)
     x = np.linspace(-1, 1, 5)

@@ -224,7 +224,7 @@ def test_a_dynamic_key_is_refused_at_its_line():
 
 
 def test_the_cli_parses_structured_args():
-    from s2sad.cli import parse_args_values
+    from s2sad.teach.cli import parse_args_values
 
     p, w = parse_args_values(['{"W": [[1.0, 2.0]], "b": [0.5]}', "[[1.0], [2.0, 3.0]]"])
     assert isinstance(p["W"], np.ndarray) and p["W"].shape == (1, 2) and type(w) is list
@@ -375,7 +375,7 @@ def test_the_decorator_with_wrt_naming_a_structured_parameter():
 
 
 def test_the_cli_shows_a_structured_argument(capsys):
-    from s2sad.cli import main
+    from s2sad.teach.cli import main
 
     here = __file__
     assert main(["show", f"{here}:mlp", "--no-color", "--args",

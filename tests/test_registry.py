@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import coverage
-from s2sad.registry import PRIMS
+from s2sad.teach import coverage
+from s2sad.primitives.registry import PRIMS
 
 CASE_MODULES = [
     "test_numpy_core", "test_numpy_elementwise", "test_numpy_reductions", "test_numpy_products",
@@ -71,7 +71,7 @@ def test_readme_table_is_in_sync_with_the_registry():
     assert start in text and end in text
     inside = text.split(start, 1)[1].split(end, 1)[0]
     assert inside.strip() == coverage.section().strip(), (
-        "README's supported-functions table is stale: run `python -m s2sad.coverage --write`"
+        "README's supported-functions table is stale: run `python -m s2sad.teach.coverage --write`"
     )
 
 

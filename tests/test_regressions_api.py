@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import arguments, pipeline
-from s2sad.cli import main
+from s2sad.api import arguments
+from s2sad.driver import pipeline
+from s2sad.teach.cli import main
 
 from program_files import load_source
 
@@ -177,8 +178,8 @@ def test_internal_frames_are_the_package_directory_not_any_path_named_s2sad():
     from test_bad_input import internal
 
     package = os.path.dirname(os.path.realpath(s2sad.__file__))
-    assert internal(os.path.join(package, "pipeline.py"))
-    assert not internal(os.path.join(package, "api.py"))
+    assert internal(os.path.join(package, "driver", "pipeline.py"))
+    assert not internal(os.path.join(package, "api", "transforms.py"))
     # `git clone` of the repository gives a folder named s2sad: its tests are not s2sad's internals
     assert not internal(os.path.join(os.sep, "tmp", "clone", "s2sad", "tests", "test_x.py"))
     assert not internal(os.path.join(os.sep, "home", "s2sad", "project", "model.py"))

@@ -310,7 +310,7 @@ def test_a_long_chain_of_helpers(tmp_path, n):
 
 
 def test_too_deep_even_on_a_deep_stack_is_an_s2sad_error(monkeypatch, tmp_path):
-    from s2sad import deep
+    from s2sad.ad import deep
 
     monkeypatch.setattr(deep, "LIMIT", 1_500)
     g = _module(tmp_path, "long_3000", _long_sum(3000)).g

@@ -1,4 +1,4 @@
-"""Writing results into dead temporaries with `out=` (s2sad/reuse.py).
+"""Writing results into dead temporaries with `out=` (s2sad/passes/reuse.py).
 
 Golden text for the elementwise benchmark's gradient (before and after), then the
 cases the pass must leave alone (a view, an alias, a name read later, a result
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import optimize
+from s2sad.passes import settings as optimize
 from program_files import load_module
 
 from benchmarks.workloads import elementwise, mlp

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.runtime_revolve import beta, runs_needed, schedule
+from s2sad.runtime.checkpoints import beta, runs_needed, schedule
 
 
 def loop(x, w, n):

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import pipeline
-from s2sad.registry import forget_derivatives
+from s2sad.driver import pipeline
+from s2sad.primitives.registry import forget_derivatives
 
 X = np.array([0.3, -0.7, 1.1, 0.2])
 

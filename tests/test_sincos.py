@@ -1,5 +1,5 @@
-"""Sine and cosine together: the runtime's `sincos` (s2sad/runtime_trig.py) against NumPy's own, in units
-in the last place, and the pass that calls it (s2sad/sincos.py): golden before/after text, the same
+"""Sine and cosine together: the runtime's `sincos` (s2sad/runtime/trig.py) against NumPy's own, in units
+in the last place, and the pass that calls it (s2sad/passes/sincos.py): golden before/after text, the same
 gradients on and off and against autograd, and where it must not apply.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from test_reuse import ELEMENTWISE_AFTER as REUSE_AFTER
 
 import s2sad
-from s2sad import optimize
+from s2sad.passes import settings as optimize
 from s2sad.runtime import sincos
 
 ag = pytest.importorskip("autograd")

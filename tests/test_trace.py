@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.cli import main
+from s2sad.teach.cli import main
 import divide_by_zero
 import lecture
 

@@ -1,17 +1,16 @@
-"""The built-in primitive library, registered through `s2sad.registry`.
+"""The built-in primitive library, registered through `s2sad.primitives.registry`.
 
 Importing this package registers every rule module. Each module groups
 primitives by idea (arithmetic, elementwise functions, reductions, ...); each
 primitive is one class whose `vjp` and `jvp` templates sit side by side.
 """
-from . import (  # noqa: F401
+from . import (
     assembly,
     binary,
     construction,
     control,
     core,
     elementwise,
-    # (these seven in this order: the coverage section lists their runtime helpers as they register)
     placement,
     interp,
     spread,

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Expr, Op, Tup, Var, walk_expr
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import partition_order, unbroadcast, unselect, unselect_default, untake_along_axis
 
 # -- np.select ----------------------------------------------------------------------------------------

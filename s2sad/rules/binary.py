@@ -16,7 +16,7 @@ import ast
 
 import numpy as np
 
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import safe_divide, unbroadcast
 from .core import log_base, power_exponent
 

@@ -3,7 +3,7 @@
   * `call_hook(prim, args, kwargs)`: a nested list in an array parameter of a primitive
     (`np.sum([[x, 1.0], [2.0, x]])`) is the `np.array` NumPy makes of it, and `np.cov`/`np.corrcoef`
     are written out (conversion-time macros over mean and matmul, so the Wengert list shows what they
-    compute; `cov_variables` and `cov_variables_adjoint`, s2sad/runtime_extra.py, are primitives here);
+    compute; `cov_variables` and `cov_variables_adjoint`, s2sad/runtime/extra.py, are primitives here);
   * `library_source_error(fn)`: why a function of an installed library is refused at the user's call,
     rather than inside the library, or None.
 
@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Expr, Op, Tup, Var, walk_expr
-from ..registry import Primitive, defrule
+from ..primitives.registry import Primitive, defrule
 from ..runtime import cov_variables, cov_variables_adjoint
 from .macros import unsupported
 
@@ -187,7 +187,7 @@ def library_source_error(fn: Any) -> str | None:
 
     if not isinstance(fn, types.FunctionType) or not _library_function(fn):
         return None
-    from ..pipeline import lowered
+    from ..driver.pipeline import lowered
 
     try:
         lowered(fn)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Expr, Op, Tup, Var, walk_expr
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import cast_adjoint, cast_tangent, unbroadcast
 
 

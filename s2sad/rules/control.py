@@ -14,8 +14,20 @@ import math
 
 import numpy as np
 
-from ..registry import defrule, nondiff
-from ..runtime import Stack, appended, broadcast_like, not_a_view, placed, scatter_add, set_at, stored, unbroadcast, unshared, zero_at
+from ..primitives.registry import defrule, nondiff
+from ..runtime import (
+    Stack,
+    appended,
+    broadcast_like,
+    not_a_view,
+    placed,
+    scatter_add,
+    set_at,
+    stored,
+    unbroadcast,
+    unshared,
+    zero_at,
+)
 from .macros import unsupported
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..ir import Const
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import (
     broadcast_like,
     dot_adjoint_a,
@@ -81,7 +81,7 @@ def log_base(x):
 
 
 def _power_exponent_rewrite(args: tuple, kwargs: tuple) -> Any:
-    from ..simplify import is_number
+    from ..ad.simplify import is_number
     from .macros import parse
 
     (y,) = args
@@ -91,7 +91,7 @@ def _power_exponent_rewrite(args: tuple, kwargs: tuple) -> Any:
 
 
 def _log_base_rewrite(args: tuple, kwargs: tuple) -> Any:
-    from ..simplify import is_number
+    from ..ad.simplify import is_number
     from .macros import parse
 
     (x,) = args
@@ -188,7 +188,7 @@ class cos:
 
 @defrule(sincos, call="sincos", outputs=2)
 class sincos_:
-    # (sin x, cos x) together: what the "grad" variant runs where it needs both (s2sad/sincos.py).
+    # (sin x, cos x) together: what the "grad" variant runs where it needs both (s2sad/passes/sincos.py).
     def vjp(g, ans, x):
         return g[0] * ans[1] - g[1] * ans[0]
 

@@ -2,14 +2,14 @@
 changes with x).
 
 Input: the registry (importing this module registers the rules). Output: the primitives `bincount` and
-`unique`, and the runtime helper `unbincount` (s2sad/runtime_extra.py) as a primitive of its own.
+`unique`, and the runtime helper `unbincount` (s2sad/runtime/extra.py) as a primitive of its own.
 """
 # ruff: noqa: N801, N803
 from __future__ import annotations
 
 import numpy as np
 
-from ..registry import defrule
+from ..primitives.registry import defrule
 from ..runtime import unbincount
 from .macros import unsupported
 

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import sinc_derivative, unbroadcast
 
 # -- exponentials and logarithms ---------------------------------------------------------

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import Const, Expr
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import linspace_weights, one_array, one_number, unbroadcast, ungradient
 from .macros import refused_if
 

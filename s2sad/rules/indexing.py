@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import Const, Expr, Op, Slice, Tup, Var
-from ..registry import defrule
+from ..primitives.registry import defrule
 from ..runtime import placed, stored, undiag, undiagonal, unsort, untake, untake_along_axis
 
 

@@ -2,7 +2,7 @@
 
 Input: the registry (importing this module registers the rules). Output: the primitive `interp` and the
 runtime helpers its rules call (`interp_slope`, `interp_slope_adjoint`, `interp_fp_tangent`,
-`interp_fp_adjoint`, s2sad/runtime_extra.py), each a primitive with rules of its own; `period` is refused.
+`interp_fp_adjoint`, s2sad/runtime/extra.py), each a primitive with rules of its own; `period` is refused.
 """
 # ruff: noqa: N801, N803
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import Expr
-from ..registry import defrule
+from ..primitives.registry import defrule
 from ..runtime import interp_fp_adjoint, interp_fp_tangent, interp_slope, interp_slope_adjoint
 from .macros import refused_if, unsupported
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..registry import defrule
+from ..primitives.registry import defrule
 from ..runtime import c_column, join_like, unappend, unconcatenate, unstack
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import (
     block_triangular,
     cofactors,
@@ -47,7 +47,7 @@ from ..runtime import (
     upper_right,
 )
 from .svd_full import svd_full_cotangent, svd_full_reduced, svd_full_tangent
-from .linalg_rewrites import (  # noqa: F401 -- list_arguments_as_arrays: convert.py imports it from here
+from .linalg_rewrites import (
     list_arguments_as_arrays,
     no_nuclear_second_derivative,
     norm_direction_rewrite,

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 
 from .. import runtime
-from ..convert import _MISSING, Converter
+from ..ir.convert import _MISSING, Converter
 from ..errors import NonDifferentiableError, UnsupportedSyntaxError
 from ..ir import Const, Expr, IRError, substitute
-from ..registry import nondiff
+from ..primitives.registry import nondiff
 
 _NAMESPACE: dict[str, Any] = {"np": np, **{n: getattr(runtime, n) for n in runtime.__all__}}
 

@@ -2,7 +2,7 @@
 and np.delete, and np.heaviside (a step in x1, a copy of x2 where x1 is 0).
 
 Input: the registry (importing this module registers the rules). Output: one primitive per function, with
-the runtime helpers `uninsert_arr`, `uninsert_values` and `undelete` (s2sad/runtime_extra.py) as primitives
+the runtime helpers `uninsert_arr`, `uninsert_values` and `undelete` (s2sad/runtime/extra.py) as primitives
 of their own: each puts an element's adjoint back where the element came from.
 """
 # ruff: noqa: N801, N803
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..registry import defrule
+from ..primitives.registry import defrule
 from ..runtime import unbroadcast, unconcatenate, undelete, uninsert_arr, uninsert_values
 
 

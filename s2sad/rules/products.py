@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import S2SADError, UnsupportedSyntaxError
 from ..ir import Const, Expr, Op, Tup
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import (
     cross_adjoint_a,
     cross_adjoint_b,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import (
     cumprod_adjoint,
     cumprod_tangent,

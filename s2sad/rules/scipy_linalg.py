@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import scipy.linalg
 
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import flip_trans, triangular_product, triangular_solve_adjoint_a
 from .shape import _fold
 

@@ -1,7 +1,7 @@
 """Signals: `np.convolve` in its three modes ('full', 'valid', 'same').
 
 A convolution is linear in each operand, so its adjoint with respect to one operand is a correlation of the
-result's adjoint with the other (`convolve_adjoint_a`, `convolve_adjoint_v` in `s2sad/runtime_signal.py`, which
+result's adjoint with the other (`convolve_adjoint_a`, `convolve_adjoint_v` in `s2sad/runtime/signal.py`, which
 place the adjoint back in the full window first); those helpers are linear in the adjoint and in the other
 operand, and the transpose of each is a convolution again, so every order is a convolution or a correlation.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..registry import defrule
-from ..runtime_signal import convolve_adjoint_a, convolve_adjoint_v
+from ..primitives.registry import defrule
+from ..runtime.signal import convolve_adjoint_a, convolve_adjoint_v
 
 
 @defrule(np.convolve)

@@ -20,7 +20,7 @@ import math
 import numpy as np
 from scipy import special
 
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import unbroadcast, unsum
 
 

@@ -2,7 +2,7 @@
 
 Input: the registry (importing this module registers the rules). Output: the two primitives (up to four
 arrays each) and their runtime helpers `meshgrid_adjoint`, `meshgrid_tangent`, `broadcast_adjoint`,
-`broadcast_tangent` (s2sad/runtime_extra.py) as primitives: an output's adjoint summed back over the axes
+`broadcast_tangent` (s2sad/runtime/extra.py) as primitives: an output's adjoint summed back over the axes
 its input was spread along, and an input's tangent spread into its own output.
 """
 # ruff: noqa: N801, N803
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..registry import defrule
+from ..primitives.registry import defrule
 from ..runtime import broadcast_adjoint, broadcast_tangent, meshgrid_adjoint, meshgrid_tangent
 
 

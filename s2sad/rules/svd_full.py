@@ -3,7 +3,7 @@
 Input: the registry (importing this module registers the rules). Output: the generation-time macros
 `svd_full_reduced`, `svd_full_cotangent`, `svd_full_tangent` that the SVD rule of `rules/linalg.py` reads its
 result, adjoint and tangent through (the identity for a constant full_matrices=False), and the runtime helpers
-they become, `svd_reduced`, `svd_reduced_cotangent`, `svd_padded` (s2sad/runtime_extra.py), as primitives.
+they become, `svd_reduced`, `svd_reduced_cotangent`, `svd_padded` (s2sad/runtime/extra.py), as primitives.
 """
 # ruff: noqa: N801, N803
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..ir import Const, Expr, Op
-from ..registry import defrule, nondiff
+from ..primitives.registry import defrule, nondiff
 from ..runtime import svd_padded, svd_reduced, svd_reduced_cotangent
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..registry import defrule
+from ..primitives.registry import defrule
 from ..runtime import prod_others, tie_weights, unsum
 
 

@@ -36,7 +36,7 @@ from typing import Any, Callable
 import numpy as np
 from hypothesis import strategies as st
 
-from s2sad import registry
+from s2sad.primitives import registry
 
 from fuzz_menu import SHAPES, Fn, Menu, menu
 

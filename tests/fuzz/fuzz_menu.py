@@ -1,4 +1,4 @@
-"""The fuzzer's menu of primitives, read from `s2sad.registry.PRIMS`.
+"""The fuzzer's menu of primitives, read from `s2sad.primitives.registry.PRIMS`.
 
 Nothing here names a primitive the registry does not hold: every entry is
 found by walking the registry and classifying each primitive by its spelling
@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from s2sad import registry
+from s2sad.primitives import registry
 
 # Every array shape a generated program uses; () is a scalar.
 SHAPES: tuple[tuple[int, ...], ...] = ((), (3,), (2,), (2, 3), (1, 3), (2, 1), (3, 2), (2, 2))

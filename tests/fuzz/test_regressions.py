@@ -68,7 +68,8 @@ def test_primitive_targets_load_their_rules_first():
 def test_a_deadlock_between_the_cache_and_helper_generation():
     # Found by tests/test_concurrency.py: grad (cache lock, then the helper lock) and source (helper lock,
     # then the cache lock) on functions calling helpers, in two threads. The cache now shares the lock.
-    from s2sad import calls, pipeline
+    from s2sad.ad import calls
+    from s2sad.driver import pipeline
 
     assert pipeline.CACHE._lock is calls._lock
 

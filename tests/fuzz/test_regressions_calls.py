@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad import registry
+from s2sad.primitives import registry
 from fuzz_oracles import check, load
 
 
@@ -226,7 +226,7 @@ def test_grad_of_a_helper_itself_reads_its_source():
 def test_rules_given_after_a_forward_jacobian_was_built_empty_its_memos():
     # jacobian.py keeps the elementwise tangent pass (compiled code) per kind of arguments for its
     # diagonal case; new rules must empty that memo as they empty grad objects' entries.
-    from s2sad import api
+    from s2sad.api import transforms as api
 
     m = load("import numpy as np\n\ndef f(x):\n    return np.sin(x) * x\n\ndef other(x):\n    return x\n")
     jac = s2sad.jacobian(m.f, mode="forward")

@@ -1,0 +1,4 @@
+"""The user's layer: `grad`, `value_and_grad`, `vjp`, `jvp`, `source` (`transforms`), `jacobian`,
+`hessian`, `hvp` (`jacobian`), `@differentiate` (`decorator`), `check_grads` (`check`), and what
+they check before any derivative runs (`arguments`, `backends`, `calling`, `plans`).
+"""

@@ -1,0 +1,6 @@
+"""Structured arguments and results (dicts, lists, tuples, NamedTuples) and methods.
+
+`treedef` (a value's structure), `flatten` and `leaf_rewrite` (a function of structures -> a function
+of leaves), `structured_call` (one call mapped onto the flat function and back), `display` (the flat
+function's text with the original signature), `entry` (the transforms on structured calls).
+"""
