@@ -20,7 +20,7 @@ from typing import Any, Callable
 import numpy as np
 
 import s2sad
-from s2sad.api import transforms as api
+from s2sad.api import plans
 from s2sad.passes import settings as optimize
 from s2sad.driver import pipeline
 from s2sad import runtime
@@ -120,7 +120,7 @@ def _hvp_call(fn: Callable[..., Any], x: Any, v: Any) -> Callable[[], Any]:
     """The compiled tangent program of `fn`'s adjoint (forward over reverse), called as `s2sad.hvp` calls it."""
     g = s2sad.grad(fn)
     s2sad.jvp(g, (x,), (v,))
-    _, _, compiled, dots, _ = api._jvp_plan(g, (x,))
+    _, _, compiled, dots, _ = plans.jvp_plan(g, (x,))
     return lambda: compiled(x, **{dots[0]: v})[1]
 
 
@@ -128,7 +128,7 @@ def _hvp_variant(fn: Callable[..., Any], x: Any, v: Any) -> Callable[[], Any]:
     """What `s2sad.hvp` runs under the current settings (the "tangent" variant or the whole jvp), resolved now."""
     g = s2sad.grad(fn)
     variant = "tangent" if optimize.SETTINGS.tangent_only else "jvp"
-    _, _, compiled, dots, _ = api._jvp_plan(g, (x,), variant)
+    _, _, compiled, dots, _ = plans.jvp_plan(g, (x,), variant)
     if variant == "tangent":
         return lambda: compiled(x, **{dots[0]: v})
     return lambda: compiled(x, **{dots[0]: v})[1]

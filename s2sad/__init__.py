@@ -7,7 +7,8 @@ Python, which it compiles and caches.
 from __future__ import annotations
 
 from . import rules as _rules  # noqa: F401  (registers the built-in primitives)
-from .api.transforms import Differentiable, cache_info, differentiate, grad, jvp, source, value_and_grad, vjp
+from .api.transforms import cache_info, grad, jvp, source, value_and_grad, vjp
+from .api.decorator import Differentiable, differentiate
 from .api.check import check_grads
 from .api.jacobian import hessian, hvp, jacobian
 from .errors import (

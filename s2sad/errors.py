@@ -5,7 +5,10 @@ line, and prints them with a caret, the way a compiler reports a diagnostic.
 """
 from __future__ import annotations
 
+import inspect
+import linecache
 import os
+from typing import Any
 
 
 class S2SADError(Exception):
@@ -119,3 +122,12 @@ class DerivativeError(S2SADError):
 
 class RegenerationWarning(UserWarning):
     """A global or closure value keeps being re-bound, so a derivative keeps being generated again."""
+
+
+def where_defined(fn: Any) -> dict[str, Any]:
+    """filename, lineno and source_line of `fn`'s def line, where an error about its arguments is said (nothing when unknown)."""
+    code = getattr(inspect.unwrap(fn), "__code__", None) if fn is not None else None
+    if code is None:
+        return {}
+    return {"filename": code.co_filename, "lineno": code.co_firstlineno,
+            "source_line": linecache.getline(code.co_filename, code.co_firstlineno) or None}

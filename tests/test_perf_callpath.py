@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import s2sad
-from s2sad.api import transforms as api
+from s2sad.api import plans
 from s2sad.passes import settings as optimize
 
 
@@ -85,9 +85,9 @@ def test_jvp_errors_are_the_same_on_the_cheap_path():
 
 def test_configure_forgets_plans():
     s2sad.hvp(rosen, (X,), V)
-    assert rosen in api._JVP_PLANS or rosen in api._GRADS
+    assert rosen in plans.JVP_PLANS or rosen in plans.GRADS
     optimize.configure(recompute=optimize.SETTINGS.recompute)
-    assert rosen not in api._GRADS
+    assert rosen not in plans.GRADS
 
 
 def test_signature_memo_follows_a_new_code_object():
@@ -235,7 +235,7 @@ def sums(x, y):
 
 
 def test_the_cached_path_of_several_gradients_still_fixes_views_and_dtypes():
-    # _fixer's one-loop check passes fresh float arrays of the arguments' shapes as they are; a read-only
+    # fixer's one-loop check passes fresh float arrays of the arguments' shapes as they are; a read-only
     # broadcast (x_bar = unsum(1.0, x)) or another dtype still goes through fix_grad, on every call.
     g = s2sad.grad(sums, wrt=(0, 1))
     for dtype in (np.float64, np.float32, np.float64):

@@ -9,6 +9,7 @@ import pytest
 
 import s2sad
 from s2sad.passes import inplace, settings as optimize
+from s2sad.passes.context import Context
 from s2sad.ir import Assign, Const, For, Function, Op, Param, Return, Var
 
 autograd = pytest.importorskip("autograd")
@@ -129,7 +130,7 @@ def _chain(first, *more, params=("x", "g", "n")):
 
 
 def _summed_in_place(fn, scalars=frozenset()):
-    return [s.value.prim == "setitem" for s in inplace.apply(fn, scalars).body[1:-1]]
+    return [s.value.prim == "setitem" for s in inplace.apply(fn, Context(scalars=scalars)).body[1:-1]]
 
 
 def test_which_chains_are_summed_in_place():

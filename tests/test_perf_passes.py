@@ -148,7 +148,7 @@ def test_slices_share_a_shape_only_when_they_keep_as_many_elements():
     from s2sad.ir import Assign
 
     ir = pipeline.generate(slices, "reverse", ("x",))
-    split = broadcasts._backward_start(ir.body)
+    split = broadcasts.backward_start(ir.body)
     env, refined = broadcasts.facts(ir, split)
     assert refined
     names = {ast.unparse(expr_ast(s.value)): s.target for s in ir.body[:split] if isinstance(s, Assign)}

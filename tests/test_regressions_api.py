@@ -263,7 +263,7 @@ def test_copies_are_decided_when_the_code_is_generated(m):
     x = np.ones(3)
     lean = pipeline.derive(m.squares, "reverse", ("x",), frozenset(), "grad")
     assert arguments.alias_flags(lean, 1) == (False,)
-    layouts = arguments._layouts(m.weighted, (x, x), {})  # as grad specialises: `w_bar = d`
+    layouts = arguments.array_layouts(m.weighted, (x, x), {})  # as grad specialises: `w_bar = d`
     aliased = pipeline.derive(m.weighted, "reverse", ("w",), frozenset(), "grad", layouts)
     assert arguments.alias_flags(aliased, 1) == (True,)
     both = pipeline.derive(m.weighted, "reverse", ("w", "d"), frozenset(), "grad", layouts)

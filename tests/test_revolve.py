@@ -226,3 +226,120 @@ def test_inactive_constant_and_repeated_calls():
     want = autograd.grad(f_ag)(X, 7, 11)
     for _ in range(2):  # each call has its own tape
         np.testing.assert_allclose(g(X, 7, 11), want, rtol=1e-12)
+
+
+def _line_of(fn, text):
+    """The line in this file of the statement `text` inside `fn`."""
+    import inspect
+
+    lines, first = inspect.getsourcelines(fn)
+    return first + next(k for k, ln in enumerate(lines) if ln.strip() == text)
+
+
+def test_errors_in_a_step_name_the_users_file_and_line():
+    import math
+
+    def fails(x, n):
+        for i in range(n):
+            x = math.sqrt(x) * 0.5
+        return x
+
+    with pytest.raises(s2sad.DerivativeError) as info:  # raised by the step's generated adjoint
+        s2sad.grad(fails, snapshots=2)(0.0, 3)
+    assert isinstance(info.value, ZeroDivisionError)
+    assert info.value.filename == __file__ and info.value.lineno == _line_of(fails, "x = math.sqrt(x) * 0.5")
+    assert "checkpointed loops" not in str(info.value).split("hint:")[0]
+
+    def refused(x, n):
+        for i in range(n):
+            x = np.sin(x) * 2.0
+            x = x.astype(object)
+        return np.sum(x)
+
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="object") as info:  # found while deriving the step
+        s2sad.grad(refused, snapshots=2)(X, 3)
+    assert info.value.filename == __file__ and info.value.lineno == _line_of(refused, "x = x.astype(object)")
+    assert "x.astype(object)" in str(info.value)
+
+
+def _central(f, x, *rest, h=1e-6):
+    g = np.zeros_like(x)
+    for k in range(x.size):
+        e = np.zeros_like(x)
+        e.flat[k] = h
+        g.flat[k] = (f(x + e, *rest) - f(x - e, *rest)) / (2 * h)
+    return g
+
+
+def test_a_temporary_carried_from_step_to_step():
+    def carried(x, n):
+        for i in range(n):
+            if i == 0:
+                t = x * 1.0
+            x = x + np.sin(t) * 0.5
+            t = np.cos(x)
+        return np.sum(x)
+
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="t is read in the checkpointed loop before the step assigns it") as info:
+        s2sad.grad(carried, snapshots=2)
+    assert info.value.filename == __file__ and info.value.lineno == _line_of(carried, "x = x + np.sin(t) * 0.5")
+    assert "bind t before the loop" in str(info.value)
+
+    def read_in_a_branch(x, n):
+        for i in range(n):
+            y = x if i == 0 else x + u
+            u = np.sin(y)
+            x = y * 0.9
+        return np.sum(x)
+
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="u is read in the checkpointed loop") as info:
+        s2sad.grad(read_in_a_branch, snapshots=2)
+    assert info.value.lineno == _line_of(read_in_a_branch, "y = x if i == 0 else x + u")
+
+    def bound_before(x, n):  # what the hint says: t is then part of the state
+        t = x * 1.0
+        for i in range(n):
+            if i == 0:
+                t = x * 1.0
+            x = x + np.sin(t) * 0.5
+            t = np.cos(x)
+        return np.sum(x)
+
+    def temporaries(x, n):  # assigned before read in each step, also inside a nested loop: not state
+        for i in range(n):
+            if i % 2:
+                t = np.sin(x)
+            else:
+                t = np.cos(x)
+            for j in range(2):
+                u = t * 0.5
+                t = u + 0.1
+            x = x * 0.9 + t * u
+        return np.sum(x)
+
+    for f in (bound_before, temporaries):
+        for n in (0, 1, 5):
+            got = s2sad.grad(f, snapshots=2)(X, n)
+            np.testing.assert_allclose(got, s2sad.grad(f)(X, n), rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(got, _central(f, X, n), rtol=1e-6, atol=1e-8)
+
+
+def test_vjp_export_and_jit_take_the_budget():
+    out, pullback = s2sad.vjp(loop, X, W, 7, snapshots=3)
+    out_plain, pullback_plain = s2sad.vjp(loop, X, W, 7)
+    assert out == out_plain
+    for a, b in zip(pullback(1.0), pullback_plain(1.0)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+
+    code = s2sad.export(loop, (0, 1), modes=("reverse", "value_and_grad"), args=(X, W, 7), memory="1MB")
+    assert "revolve_forward(loop_loop1_step, 0, n, (x,), (w,), memory=1000000)" in str(code)
+    assert "from s2sad" not in str(code) and "import s2sad" not in str(code)  # standalone: the driver and the step are copied in
+    namespace: dict = {}
+    exec(compile(str(code), "<exported>", "exec"), namespace)
+    want = s2sad.grad(loop, (0, 1))(X, W, 7)
+    for a, b in zip(namespace["loop_vjp"](X, W, 7), want):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+
+    pytest.importorskip("numba")
+    with pytest.raises(s2sad.UnsupportedSyntaxError, match="s2sad.jit does not compile the checkpointed loops of loop"):
+        s2sad.jit(s2sad.grad(loop, (0, 1), snapshots=3))

@@ -5,14 +5,28 @@ an opaque primitive of the caller; the caller's adjoint calls the helper's own
 generated adjoint (`a_bar_part, b_bar_part = helper_vjp(a, b, t_bar)`) and its
 tangent program calls the helper's tangent program (`t, t_dot =
 helper_jvp(a, b, a_dot, b_dot)`), each generated for exactly the arguments
-that are active at that call site. Nothing is inlined.
+that are active at that call site. Nothing is inlined. Lowering meets the
+call first: `user_primitive` makes the helper's primitive (the driver hands it
+to `frontend/lower.py`'s `USER_PRIMITIVE` slot).
+
+Generating and caching the helper's derivatives is the driver's work, a layer
+above this one: the driver fills these service slots when it is imported
+(`driver/pipeline.py`, which `import s2sad` imports):
+
+    DERIVE(fn, mode, wrt, scalars, variant)  the compiled, cached derivative (`pipeline.derive`)
+    LOWERED(fn)                              fn's cached Wengert list (`pipeline.lowered`)
+    KEEP(fn, obj)                            keep `obj` alive as long as fn's cache entries (`CACHE.keep`)
+
+`LOCK` is the generation lock: held here while a helper's derivatives are
+generated, and by the derivative cache around each build (`driver/cache.py`
+says why it is one lock).
 """
 from __future__ import annotations
 
 import ast
 import inspect
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any, Callable
 
 from ..primitives import registry
 from ..errors import UnsupportedSyntaxError
@@ -21,11 +35,18 @@ from ..primitives.registry import Primitive, Spelling
 from ..frontend.source import FunctionSource
 from ..ir.template import bind
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .reverse import Reverse
-
-_lock = threading.RLock()
+LOCK = threading.RLock()
+"""The generation lock, shared with the derivative cache (see the module docstring)."""
 _in_progress: set[Any] = set()
+
+
+def _unfilled(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("s2sad.driver.pipeline fills this service when it is imported (import s2sad)")
+
+
+DERIVE: Callable[..., Callable[..., Any]] = _unfilled  # the driver's services: see the module docstring
+LOWERED: Callable[[Any], Any] = _unfilled
+KEEP: Callable[[Any, Any], None] = _unfilled
 
 
 def user_primitive(obj: Any, fs: FunctionSource, node: ast.AST) -> Primitive:
@@ -35,11 +56,10 @@ def user_primitive(obj: Any, fs: FunctionSource, node: ast.AST) -> Primitive:
     two helpers of one name in two modules are two primitives, `h0` and `h0_2`,
     both spelled `h0` in generated code, where each caller's own globals bind it.
     """
-    from ..api.transforms import target
-    from ..driver.cache import CACHE
     from ..frontend.varargs import specialise
 
-    fn = target(obj, ()) if hasattr(obj, "_s2sad_target") else obj
+    resolver = getattr(obj, "_s2sad_target", None)  # an s2sad wrapper (a grad object...) names the function it stands for
+    fn = resolver(()) if resolver is not None else obj
     fn = specialise(fn, node) or fn  # `def h(*args)` called with a fixed number of arguments (varargs.py)
     prim = registry.lookup(fn)
     if prim is None:
@@ -56,7 +76,7 @@ def user_primitive(obj: Any, fs: FunctionSource, node: ast.AST) -> Primitive:
                 called[p.name] = p
     # The caller's lowered code names the primitive: keep it as long as the caller's cache entries.
     # (Later callers find the record in convert.py, and hold the helper in their `globals_used`.)
-    CACHE.keep(fs.fn, prim)
+    KEEP(fs.fn, prim)
     return prim
 
 
@@ -73,7 +93,7 @@ def _new_user_primitive(fn: Any, fs: FunctionSource, node: ast.AST) -> Primitive
     prim = Primitive(name=name, spelling=Spelling("call", path=name), fn=fn, user_fn=fn)
     prim.params = tuple(sig.parameters)
     prim.defaults = {k: v.default for k, v in sig.parameters.items() if v.default is not inspect.Parameter.empty}
-    prim._vjp, prim._jvp = [], []
+    prim.set_rules([], [])
     return registry.add_user(prim)
 
 
@@ -83,16 +103,14 @@ def _derived(prim: Primitive, mode: str, wrt: tuple[str, ...]) -> Primitive:
     Keyed by the generated function object, which the helper's own cache holds:
     each helper has its own `h0_vjp`, whatever other helpers are called.
     """
-    from ..driver.pipeline import derive
-
     fn = prim.user_fn
-    with _lock:
+    with LOCK:
         if fn in _in_progress:
             raise UnsupportedSyntaxError(f"recursive calls through {fn.__name__} are not supported", construct=fn.__name__)
         _in_progress.add(fn)
         try:
             # ("quiet_vjp": the adjoint runs the helper's forward sweep again, without its print and logging calls)
-            compiled = derive(fn, "reverse" if mode == "vjp" else "forward", wrt, frozenset(), "quiet_vjp" if mode == "vjp" else "jvp")
+            compiled = DERIVE(fn, "reverse" if mode == "vjp" else "forward", wrt, frozenset(), "quiet_vjp" if mode == "vjp" else "jvp")
         finally:
             _in_progress.discard(fn)
         suffix = mode if set(wrt) == set(prim.params) else f"{mode}_{'_'.join(wrt)}"
@@ -108,26 +126,26 @@ def _derived(prim: Primitive, mode: str, wrt: tuple[str, ...]) -> Primitive:
         derived = Primitive(name=name, spelling=Spelling("call", path=name), fn=compiled, user_fn=compiled)
         derived.params = tuple(p.name for p in compiled.__s2sad_ir__.params)
         derived.defaults = {p.name: p.default.value for p in compiled.__s2sad_ir__.params if p.default is not None}
-        derived._vjp, derived._jvp = [], []
+        derived.set_rules([], [])
         return registry.add_user(derived)
 
 
 def _outputs(prim: Primitive) -> tuple[str, ...]:
-    from ..driver.pipeline import lowered
-
-    low = lowered(prim.user_fn)
+    low = LOWERED(prim.user_fn)
     return low.outputs if low.tuple_output else low.outputs[:1]
 
 
-def _active(prim: Primitive, value: Op, varied: set[str]) -> tuple[dict[str, Expr], list[str]]:
+def active_arguments(prim: Primitive, value: Op, varied: set[str]) -> tuple[dict[str, Expr], list[str]]:
+    """The call's arguments by parameter name, and the parameters whose argument varies."""
     mapping = bind(prim, value)
     return mapping, [p for p in prim.params if names_read(mapping[p]) & varied]
 
 
-def call_adjoint(rev: "Reverse", s: Assign, value: Op, g: Expr, defined: set[str]) -> tuple[list[Assign], list[tuple[Expr, Expr]]]:
-    """Statements calling the helper's adjoint, and the per-argument contributions they give."""
+def call_adjoint(rev: Any, s: Assign, value: Op, g: Expr, defined: set[str]) -> tuple[list[Assign], list[tuple[Expr, Expr]]]:
+    """Statements calling the helper's adjoint, and the per-argument contributions they give (`rev`: the
+    `reverse.Reverse` generator asking)."""
     prim = registry.PRIMS[value.prim]
-    mapping, wrt = _active(prim, value, rev.act.varied)
+    mapping, wrt = active_arguments(prim, value, rev.act.varied)
     if not wrt:
         return [], []
     derived = _derived(prim, "vjp", tuple(wrt))
@@ -152,7 +170,7 @@ def call_adjoint(rev: "Reverse", s: Assign, value: Op, g: Expr, defined: set[str
 
 def call_tangent(prim: Primitive, value: Op, target: str | tuple[str, ...], varied: set[str], dot: Any, line: int | None) -> list[Assign] | None:
     """`t, t_dot = helper_jvp(a, b, a_dot)` for the arguments active at this call."""
-    mapping, wrt = _active(prim, value, varied)
+    mapping, wrt = active_arguments(prim, value, varied)
     if not wrt:
         return None
     derived = _derived(prim, "jvp", tuple(wrt))

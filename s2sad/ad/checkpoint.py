@@ -72,7 +72,7 @@ def annotate(fn: Function) -> Function:
                 helper = _adjoint_of(s.value.prim, helpers)
                 if helper is not None:
                     n = len(inspect.signature(helper).parameters)
-                    inputs = ", ".join(_show(a) for a in s.value.args[:n])
+                    inputs = ", ".join(show(a) for a in s.value.args[:n])
                     text = f"checkpoint: {s.value.prim} runs {helper.__name__}'s forward again from its inputs ({inputs})"
                     out.append(Comment(text, s.line))
             out.append(s)
@@ -105,11 +105,12 @@ def _adjoint_of(name: str, helpers: dict[str, Callable[..., Any]]) -> Callable[.
     return None
 
 
-def _show(e: Any) -> str:
+def show(e: Any) -> str:
+    """`e` as the comments above a checkpointed call print it: a name, a tuple of them, or its Python text."""
     if isinstance(e, Var):
         return e.name
     if isinstance(e, Tup):
-        return "(" + ", ".join(_show(x) for x in e.elts) + ")"
+        return "(" + ", ".join(show(x) for x in e.elts) + ")"
     from ..ir.emit import expr_ast
     import ast
 

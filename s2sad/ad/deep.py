@@ -24,6 +24,8 @@ import threading
 from typing import Any, Callable, TypeVar
 
 from ..errors import UnsupportedSyntaxError
+from ..primitives import registry
+from .calls import LOCK as GENERATION_LOCK
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,10 +57,7 @@ def guarded(fn: F) -> F:
 
 
 def _deep(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
-    from . import calls
-    from ..primitives import registry
-
-    if any(getattr(lock, "_is_owned", lambda: False)() for lock in (calls._lock, registry._lock)):
+    if any(getattr(lock, "_is_owned", lambda: False)() for lock in (GENERATION_LOCK, registry.LOCK)):
         # This thread holds the derivative cache's lock: a worker thread would wait for it forever.
         raise _too_deep(RecursionError())
     result: dict[str, Any] = {}

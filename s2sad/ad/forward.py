@@ -34,7 +34,6 @@ from ..ir import (
     walk_stmts,
 )
 from ..frontend.lower import Lowered
-from ..passes.settings import SETTINGS
 from ..ir.naming import Namer, used_names
 from ..analysis.shapes import infer, shape_fn
 from .simplify import simplify
@@ -42,8 +41,9 @@ from ..rules.indexing import basic_stores
 from ..ir.template import bind, dot_name, instantiate
 
 
-def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset()) -> Function:  # type: ignore[assignment]
-    """Generate the tangent program of `low.fn` with respect to `wrt`."""
+def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset(), tangent_stores: bool = True) -> Function:  # type: ignore[assignment]
+    """Generate the tangent program of `low.fn` with respect to `wrt` (`tangent_stores`: a fresh tangent is
+    stored in place where the primal stores in place; the pass manager says whether it is on)."""
     fn = low.fn
     try:
         act = analyze(fn, set(wrt), low.outputs, "forward")
@@ -65,7 +65,7 @@ def forward(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset())
     inits: list[Stmt] = [Assign(dot(p.name), Const(0.0) if p.name in scalars else _zero_tangent(Var(p.name), p.name))
                          for p in fn.params if p.name in act.active and p.name not in wrt]
     try:
-        body = inits + _block(fn.body[:-1], act, dot, shape, set() if SETTINGS.tangent_stores else None)
+        body = inits + _block(fn.body[:-1], act, dot, shape, set() if tangent_stores else None)
     except S2SADError as err:
         failures.place(err, None, low.source)  # (in the function's file)
         raise
@@ -93,10 +93,6 @@ def _batchable(body: list[Stmt], dots: set[str]) -> bool:
         elif not isinstance(s, (Assign, Return)):
             return False
     return True
-
-
-#: Tangent expressions whose value is a new array that nothing else holds (on arrays).
-FRESH = frozenset({"add", "subtract", "multiply", "divide", "negative", "scatter_add_", "zero_at_"})
 
 
 def _block(stmts: list[Stmt], act: Activity, dot: Namer, shape, owned: set[str] | None = None) -> list[Stmt]:  # type: ignore[no-untyped-def]
@@ -211,7 +207,7 @@ def _update_owned(stmt: Stmt, emitted: list[Stmt], dot: Namer, owned: set[str], 
         for t in targets:
             views.pop(t, None)
         value = x.value
-        if isinstance(value, Op) and value.prim in FRESH and isinstance(x.target, str):
+        if isinstance(value, Op) and registry.declared(value.prim, "fresh") and isinstance(x.target, str):  # a new array
             owned.add(x.target)
         elif not mirror:  # a view of y_dot where the primal takes the same view of y keeps the primal's aliasing
             read = names_read(value)

@@ -25,7 +25,8 @@ or faster and keeps the stack small:
 Input: the reverse generator's state once its backward sweep is built -- the
 primal statements, the backward sweep with its restore markers, the primal
 names each adjoint statement reads (`Reverse.reads`), and the ids of the
-assignments the forward sweep saves. Output: the ids still saved, after the
+assignments the forward sweep saves; and the policy (`POLICIES`), which the
+pass manager (`passes/manager.py`) gives the reverse generator from `s2sad.optimize`. Output: the ids still saved, after the
 recomputed ones are dropped; each recomputed `t = f(a, b)` is copied into the
 backward sweep right before the adjoint of the last statement of its loop body
 that reads `t`, and that statement is recorded as reading `a` and `b`, so the
@@ -42,16 +43,11 @@ replay it. Anything else is stored as before.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from ..primitives import registry
 from ..ir import Assign, Const, For, If, Op, Slice, Stmt, Tup, Var, While, names_read, walk_stmts
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .reverse import Reverse
-
-#: Primitives cheap enough to evaluate again rather than store, besides elementwise ones.
-CHEAP = {"getitem"}
 
 #: "balanced" (the default): numbers only where that is faster than saving (scalar
 #: arithmetic and `math` functions), arrays whenever the value is one elementwise primitive --
@@ -68,7 +64,7 @@ def cheap(value: Any) -> bool:
     prim = registry.PRIMS.get(value.prim)
     if prim is None or prim.user_fn is not None or prim.nondiff:
         return False
-    if not (prim.elementwise or prim.shape in ("elementwise", "scalar") or prim.name in CHEAP):
+    if not (prim.elementwise or prim.shape in ("elementwise", "scalar") or prim.cheap):
         return False
     return all(_atom(a) for a in value.args)
 
@@ -95,6 +91,14 @@ def _atom(e: Any) -> bool:
     return False
 
 
+@dataclass
+class Restore:
+    """The reverse generator's placeholder after an adjoint: becomes `x = stack.pop()` if x was saved
+    (`reverse.py` puts them in its backward sweep; `apply` inserts recomputations next to them)."""
+
+    stmt: Assign
+
+
 def _loops(body: list[Stmt], enclosing: tuple[Stmt, ...], out: dict[int, tuple[list[Stmt], tuple[Stmt, ...]]]) -> None:
     """For every statement: the block it sits in and the loops around it, innermost last."""
     for s in body:
@@ -106,12 +110,11 @@ def _loops(body: list[Stmt], enclosing: tuple[Stmt, ...], out: dict[int, tuple[l
             _loops(s.body, enclosing + (s,), out)
 
 
-def apply(rev: "Reverse", primal: list[Stmt], backward: list, saved: set[int]) -> set[int]:
-    """The saved ids once cheap values are recomputed; inserts the recomputations into `backward`."""
-    from ..passes.settings import SETTINGS
-    from .reverse import _Restore
+def apply(rev: Any, primal: list[Stmt], backward: list, saved: set[int], policy: str = "balanced") -> set[int]:
+    """The saved ids once cheap values are recomputed; inserts the recomputations into `backward`.
 
-    policy = SETTINGS.recompute
+    `rev` is the reverse generator (`reverse.Reverse`): its `low`, `shape`, `reads`, `loops`, `primal_names`
+    and `saved` are read."""
     if policy not in POLICIES:
         raise ValueError(f"recompute must be one of {POLICIES}, not {policy!r}")
     if policy == "off" or not saved:
@@ -134,7 +137,7 @@ def apply(rev: "Reverse", primal: list[Stmt], backward: list, saved: set[int]) -
         scalar = not rev.shape(Var(s.target))
         if policy == "fast" and not faster(s.value, scalar):  # type: ignore[arg-type]
             continue
-        if policy == "balanced" and not (faster(s.value, True) if scalar else s.value.prim not in CHEAP):  # type: ignore[arg-type]
+        if policy == "balanced" and not (faster(s.value, True) if scalar else not registry.PRIMS[s.value.prim].cheap):  # type: ignore[arg-type]
             continue  # an index of an array is a view: keeping it costs no array's worth of memory
         t, args = s.target, names_read(s.value)
         body, loops = where[sid]
@@ -157,10 +160,10 @@ def apply(rev: "Reverse", primal: list[Stmt], backward: list, saved: set[int]) -
     inserts: list[tuple[list, int, Assign, Assign, Stmt]] = []
     for s, body, _, last in plans:
         if last + 1 < len(body):
-            block, k = _find_restore(backward, body[last + 1], _Restore)
+            block, k = _find_restore(backward, body[last + 1], Restore)
             k += 1
         else:  # the last reader ends the body: its adjoint starts the backward body
-            block, k = _find_restore(backward, body[last], _Restore)
+            block, k = _find_restore(backward, body[last], Restore)
             k = 0
             while block is not None and k < len(block) and _is_target_pop(block[k]):
                 k += 1
@@ -174,7 +177,7 @@ def apply(rev: "Reverse", primal: list[Stmt], backward: list, saved: set[int]) -
     return rev.saved(primal) - {id(s) for *_, s, _ in inserts}
 
 
-def _replayable(rev: "Reverse", loop: Stmt, args: set[str]) -> bool:
+def _replayable(rev: Any, loop: Stmt, args: set[str]) -> bool:
     """False when `args` reads the variable of a loop whose backward sweep does not restore it."""
     if not isinstance(loop, For):
         return True
@@ -186,7 +189,7 @@ def _replayable(rev: "Reverse", loop: Stmt, args: set[str]) -> bool:
     return not counted or bool(info.push_target)
 
 
-def _last_reader(rev: "Reverse", t: str, body: list[Stmt], i: int, loops: tuple[Stmt, ...], primal: list[Stmt], stmts: dict[int, Stmt]) -> int | None:
+def _last_reader(rev: Any, t: str, body: list[Stmt], i: int, loops: tuple[Stmt, ...], primal: list[Stmt], stmts: dict[int, Stmt]) -> int | None:
     """Index in `body` of the last statement whose adjoint reads `t`, if every reader is allowed."""
     positions = {id(x): k for k, x in enumerate(body)}
     after_loop: set[int] = set()

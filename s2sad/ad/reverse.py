@@ -12,6 +12,10 @@ contribution its primitive's VJP template gives. The first contribution to
 (`if t3:`); loops run backwards (`for i in reversed(range(n))`, or
 `for _ in range(trips)` when the trip count depends on values).
 
+Generation-time passes run here: the layouts' shape facts (`layouts.py`), `simplify.py` on each
+rule's template, and `recompute.py` with the policy given as an argument (the pass manager,
+`passes/manager.py`, decides it; this module reads no switches).
+
 Forward sweep: the primal statements, plus a `stack` holding exactly what the
 backward sweep reads and the forward sweep overwrites. An assignment inside a
 loop or branch that overwrites a value some earlier statement's adjoint reads
@@ -25,6 +29,7 @@ from dataclasses import dataclass, field
 
 from ..ir import failures
 from . import recompute, revolve
+from .recompute import Restore
 from ..analysis import recording
 from ..primitives import registry
 from ..analysis.activity import Activity, analyze
@@ -64,13 +69,6 @@ VARIANTS = ("vjp", "value_and_grad")
 
 
 @dataclass
-class _Restore:
-    """Placeholder after an adjoint: becomes `x = stack.pop()` if x was saved."""
-
-    stmt: Assign
-
-
-@dataclass
 class _Loop:
     """What the forward sweep must add around one loop."""
 
@@ -102,8 +100,10 @@ def _assigned(body: list[Stmt]) -> set[str]:
 class Reverse:
     """Builds the adjoint of one lowered function."""
 
-    def __init__(self, low: Lowered, wrt: tuple[str, ...], scalars: set[str], variant: str, layouts: dict | None = None) -> None:
+    def __init__(self, low: Lowered, wrt: tuple[str, ...], scalars: set[str], variant: str, layouts: dict | None = None,
+                 recompute: str = "balanced") -> None:
         self.low, self.wrt, self.variant, self.layouts = low, wrt, variant, layouts or {}
+        self.policy = recompute  # what the forward sweep recomputes instead of saving (recompute.py)
         self.scalars = set(scalars)
         fn = low.fn
         for x in walk_stmts(fn.body):
@@ -150,7 +150,7 @@ class Reverse:
                 except S2SADError as err:  # a rule refused its arguments: said at this statement's line
                     failures.place(err, s.line, self.low.source)
                     raise
-                out.append(_Restore(s))
+                out.append(Restore(s))
             elif isinstance(s, If):
                 out.extend(self.branch(s, defined))
             elif isinstance(s, (For, While)):
@@ -358,7 +358,7 @@ class Reverse:
     def _finish(self, stmts: list, saved: set[int]) -> list[Stmt]:
         out: list[Stmt] = []
         for s in stmts:
-            if isinstance(s, _Restore):
+            if isinstance(s, Restore):
                 if id(s.stmt) in saved:
                     for name in reversed(s.stmt.targets):
                         out.append(Assign(name, Op("pop", (Var(self.stack),)), s.stmt.line))
@@ -387,7 +387,7 @@ class Reverse:
         defined = {self.bar(o) for o in low.outputs if o in self.act.active}
         backward = self.block(primal, defined)
         self.copied_views = recording.views_to_copy(primal, self.reads)
-        saved = recompute.apply(self, primal, backward, self.saved(primal))  # cheap values: recompute, not store
+        saved = recompute.apply(self, primal, backward, self.saved(primal), self.policy)  # cheap values: recompute, not store
         first_defined = recording.first_in_loops(primal, {p.name for p in fn.params})
         inits = {t for s in walk_stmts(primal) if isinstance(s, Assign) and id(s) in saved for t in s.targets} & first_defined
         forward = self.forward(primal, saved, inits, None, None)
@@ -474,6 +474,7 @@ def _loop_depths(body: list[Stmt], depth: int, out: dict[int, int]) -> None:
 
 
 def reverse(low: Lowered, wrt: tuple[str, ...], scalars: set[str] = frozenset(), variant: str = "vjp",  # type: ignore[assignment]
-            layouts: Layouts = frozenset()) -> Function:
-    """Generate the adjoint of `low.fn` with respect to the parameters `wrt` (`layouts`: see `layouts.py`)."""
-    return Reverse(low, wrt, set(scalars), variant, dict(layouts)).run()
+            layouts: Layouts = frozenset(), recompute: str = "balanced") -> Function:
+    """Generate the adjoint of `low.fn` with respect to the parameters `wrt` (`layouts`: see `layouts.py`;
+    `recompute`: the policy of `recompute.py`, which the pass manager gives from `s2sad.optimize`)."""
+    return Reverse(low, wrt, set(scalars), variant, dict(layouts), recompute).run()

@@ -29,15 +29,22 @@ generated adjoint (`f_loop1_step_vjp`) to run the rest of the schedule: at most
     ...
     # checkpoint: revolve runs f_loop1_step again from at most 20 snapshots of its state (x), then ...
     x_bar, w_bar = revolve(f_loop1_step_vjp, f_loop1_tape, (x_1_bar,), (w,))
- Anything else about f is differentiated as before (a loop called
-from the step, a helper, a branch). Loops that cannot be checkpointed are refused
-with the reason: a `while` loop, `break`, `return` inside the loop, a store into an
-array from outside the loop (`y[i] = ...`), names first bound inside the loop and
-read after it, `x += ...` on the state (NumPy would change a snapshot's array).
+
+Anything else about f is differentiated as before (a loop called from the step, a
+helper, a branch). The helpers are compiled under the user's file name with each
+statement at the user's line, and s2sad reads them from the user's text
+(`__s2sad_flat_source__`), so an error inside a step (a refusal while deriving it, a
+failure of its generated adjoint) names the user's file and line. Loops that cannot be
+checkpointed are refused with the reason: a `while` loop, `break`, `return` inside the
+loop, a store into an array from outside the loop (`y[i] = ...`), names first bound
+inside the loop and read after it, or read by a step before it assigns them (the loop
+as written would carry them from one step to the next: bound before the loop, they are
+state), `x += ...` on the state (NumPy would change a snapshot's array).
 """
 from __future__ import annotations
 
 import ast
+import copy
 import inspect
 import linecache
 import re
@@ -45,6 +52,9 @@ import textwrap
 from typing import Any, Callable
 
 from ..errors import InputError, UnsupportedSyntaxError
+from . import calls
+from .checkpoint import show
+from ..frontend.source import FunctionSource
 
 MARK = "__s2sad_revolve__"
 _UNITS = {"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
@@ -112,14 +122,20 @@ def outline(fn: Callable[..., Any], memory: Any = None, snapshots: int | None = 
     if not helpers:
         _made[key] = fn
         return fn
-    module = ast.Module(helpers + [fdef], [])
-    text = ast.unparse(ast.fix_missing_locations(module)) + "\n"
-    filename = f"<s2sad checkpointed loops of {fn.__name__} ({fn.__code__.co_filename}:{line0})>"
-    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    module = ast.fix_missing_locations(ast.Module(helpers + [fdef], []))
+    # Every statement keeps its line in the user's text (`src`): the helpers are compiled under the user's
+    # file name at the user's lines, and s2sad reads them from `src` (`__s2sad_flat_source__`), so that an
+    # error inside a step, found while deriving it or raised by its generated code, names the user's line.
+    placed = copy.deepcopy(module)
+    ast.increment_lineno(placed, line0 - 1)
     namespace = dict(fn.__globals__)  # (a snapshot: re-binding a module name later is not seen here)
     if fn.__closure__:
         namespace.update({n: c.cell_contents for n, c in zip(fn.__code__.co_freevars, fn.__closure__)})
-    exec(compile(text, filename, "exec"), namespace)
+    exec(compile(placed, fn.__code__.co_filename, "exec", dont_inherit=True), namespace)
+    for d in module.body:
+        made = namespace[d.name]
+        made.__s2sad_flat_source__ = FunctionSource(fn=made, name=d.name, text=src, tree=d, filename=fn.__code__.co_filename,
+                                                    first_line=line0, namespace=namespace)
     for name, mark in marks.items():
         loop = namespace[name]
         setattr(loop, MARK, {**mark, "step": namespace[mark["step"]]})
@@ -131,8 +147,9 @@ def outline(fn: Callable[..., Any], memory: Any = None, snapshots: int | None = 
 
 
 def _refuse(fn: Callable[..., Any], message: str, node: ast.AST, line0: int, hint: str | None = None) -> UnsupportedSyntaxError:
-    return UnsupportedSyntaxError(message, construct="checkpointed loop", filename=fn.__code__.co_filename,
-                                  lineno=line0 + getattr(node, "lineno", 1) - 1,
+    line = line0 + getattr(node, "lineno", 1) - 1
+    return UnsupportedSyntaxError(message, construct="checkpointed loop", filename=fn.__code__.co_filename, lineno=line,
+                                  source_line=linecache.getline(fn.__code__.co_filename, line) or None,
                                   hint=hint or "checkpointing covers `for i in range(n)` loops at the top of the function "
                                                "whose state is a fixed set of variables; call s2sad.grad without memory= for this one")
 
@@ -194,6 +211,13 @@ def _outline_loop(fn: Callable[..., Any], s: ast.stmt, name: str, bound: set[str
     for v in sorted(assigned - bound):
         if v in used_after:
             raise _refuse(fn, f"{v} is first bound inside the checkpointed loop and read after it: bind it before the loop", s, line0)
+    carried = _read_first(s.body, {target}, assigned - bound)
+    if carried is not None:
+        v, node = carried
+        raise _refuse(fn, f"{v} is read in the checkpointed loop before the step assigns it: it carries a value "
+                          "from one step to the next but is not bound before the loop", node, line0,
+                      hint=f"bind {v} before the loop ({v} = ...), which makes it part of the loop's state, "
+                           "or call s2sad.grad without memory=")
     order = [n.id for n in ast.walk(ast.Module(s.body, [])) if isinstance(n, ast.Name)]
     first = {v: order.index(v) for v in set(order)}
     state = sorted(assigned & bound, key=lambda v: first[v])
@@ -215,7 +239,85 @@ def _outline_loop(fn: Callable[..., Any], s: ast.stmt, name: str, bound: set[str
     loop_def = ast.FunctionDef(name, ast.arguments([], names(bounds + state + consts), None, [], [], None, []),
                                [loop_doc, ast.For(ast.Name(target, ast.Store()), rng, [inner], []), ast.Return(out)], [], None, **_kw())
     call = ast.Assign([store], ast.Call(load(name), list(it.args) + [load(v) for v in state + consts], []))
-    return call, step_def, loop_def, len(state)
+    return _at(call, s), _at(step_def, s), _at(loop_def, s), len(state)
+
+
+def _at(tree: ast.AST, s: ast.stmt) -> ast.AST:
+    """`tree` with each node made here placed at the loop `s` (the user's own statements keep their lines)."""
+    for node in ast.walk(tree):
+        if "lineno" in node._attributes and getattr(node, "lineno", None) is None:
+            node.lineno, node.col_offset = s.lineno, s.col_offset
+            node.end_lineno, node.end_col_offset = s.lineno, s.col_offset
+    return tree
+
+
+def _read_first(body: list[ast.stmt], defined: set[str], names: set[str]) -> tuple[str, ast.Name] | None:
+    """The first read of one of `names` (bound only inside the loop) that a step may reach before the step
+    assigns it, with its node, or None.
+
+    A step starts with them unbound, where the loop as written would read the previous iteration's value.
+    The reading is by paths: after an `if`, a name is assigned when both branches assign it; a loop nested
+    in the step is taken to run at least once.
+    """
+    found: list[tuple[str, ast.Name]] = []
+
+    def reads(node: ast.AST | None, done: set[str]) -> None:
+        if node is None or found:
+            return
+        local = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+                 and any(n in ast.walk(g.target) for c in ast.walk(node) if isinstance(c, (ast.ListComp, ast.SetComp,
+                         ast.DictComp, ast.GeneratorExp)) for g in c.generators)}
+        local |= {a.arg for c in ast.walk(node) if isinstance(c, ast.Lambda) for a in ast.walk(c.args) if isinstance(a, ast.arg)}
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in names and n.id not in done | local:
+                found.append((n.id, n))
+                return
+
+    def block(stmts: list[ast.stmt], done: set[str]) -> set[str]:
+        for st in stmts:
+            if found:
+                break
+            done = stmt(st, done)
+        return done
+
+    def stmt(st: ast.stmt, done: set[str]) -> set[str]:
+        if isinstance(st, ast.If):
+            reads(st.test, done)
+            return block(st.body, set(done)) & block(st.orelse, set(done))
+        if isinstance(st, (ast.For, ast.While)):
+            reads(st.iter if isinstance(st, ast.For) else st.test, done)
+            inner = done | (_stores(st.target) if isinstance(st, ast.For) else set())
+            return block(st.orelse, block(st.body, inner))
+        if isinstance(st, ast.With):
+            for item in st.items:
+                reads(item.context_expr, done)
+                done = done | (_stores(item.optional_vars) if item.optional_vars is not None else set())
+            return block(st.body, done)
+        if isinstance(st, ast.Try):
+            after = block(st.body, set(done))
+            for h in st.handlers:
+                after &= block(h.body, done | ({h.name} if h.name else set()))
+            return block(st.finalbody, block(st.orelse, after))
+        if isinstance(st, (ast.FunctionDef, ast.ClassDef)):
+            for d in st.decorator_list:
+                reads(d, done)
+            return done | {st.name}  # (its body runs when called: not followed here)
+        if isinstance(st, ast.AugAssign) and isinstance(st.target, ast.Name):  # `t += 1` reads t (its Name says Store)
+            reads(ast.Name(st.target.id, ast.Load(), lineno=st.lineno, col_offset=st.col_offset), done)
+        if isinstance(st, ast.Assign):
+            parts = [st.value, *st.targets]
+        elif isinstance(st, (ast.AnnAssign, ast.AugAssign)):
+            parts = [st.value, st.target]
+        else:
+            parts = [st]
+        for part in parts:
+            reads(part, done)
+        if isinstance(st, ast.Delete):
+            return done - _stores(st)
+        return done | _stores(st)
+
+    block(body, set(defined))
+    return found[0] if found else None
 
 
 def _in_this_loop(loop: ast.For, node: ast.AST) -> bool:
@@ -244,15 +346,13 @@ def call_adjoint(rev: Any, s: Any, value: Any, g: Any, defined: set[str]) -> tup
     """The backward sweep's `x_bar, w_bar = revolve(f_loop1_step_vjp, f_loop1_tape, (x_1_bar,), (w,))`, and (in `rev.tapes`)
     the forward sweep's `x_1, f_loop1_tape = revolve_forward(f_loop1_step, 0, n, (x,), (w,), snapshots=20)`."""
     from ..primitives import registry
-    from .calls import _active
     from ..ir import Assign, Comment, Const, Op, Tup, Var
-    from ..driver.pipeline import derive
 
     prim = registry.PRIMS[value.prim]
     loop = prim.user_fn
     mark = getattr(loop, MARK)
     step = mark["step"]
-    mapping, active = _active(prim, value, rev.act.varied)
+    mapping, active = calls.active_arguments(prim, value, rev.act.varied)
     if not active:
         return [], []
     params = list(prim.params)
@@ -261,13 +361,12 @@ def call_adjoint(rev: Any, s: Any, value: Any, g: Any, defined: set[str]) -> tup
     n_state = mark["state"]
     state_p = params[n_bounds:n_bounds + n_state]
     const_p = params[n_bounds + n_state:]
-    for p in active:
-        if p in params[:n_bounds]:
-            raise UnsupportedSyntaxError("the trip count of a checkpointed loop cannot depend on what is differentiated",
-                                         construct="checkpointed loop")
+    active = [p for p in active if p not in params[:n_bounds]]  # a trip count's derivative is 0 (vjp takes every argument)
+    if not active:
+        return [], []
     # The step's adjoint: every state variable (it flows from step to step) and the constants active here.
     wrt = tuple(step_params[1:1 + n_state]) + tuple(step_params[1 + n_state + const_p.index(p)] for p in const_p if p in active)
-    compiled = derive(step, "reverse", wrt, frozenset(), "step_vjp")
+    compiled = calls.DERIVE(step, "reverse", wrt, frozenset(), "step_vjp")  # (the driver's service: calls.py)
     vjp_name = f"{step.__name__}_vjp"
     rev.low.globals_used.setdefault(step.__name__, step)  # (names the generated code passes to revolve)
     rev.low.globals_used[vjp_name] = compiled
@@ -298,7 +397,7 @@ def call_adjoint(rev: Any, s: Any, value: Any, g: Any, defined: set[str]) -> tup
             parts.append((arg, Var(part)))
     budget = f"{mark['snapshots']} snapshots" if mark["snapshots"] is not None else f"the snapshots {_size(mark['memory'])} holds"
     note = Comment(f"checkpoint: revolve runs {step.__name__} again from at most {budget} of its state "
-                   f"({', '.join(_show(mapping[p]) for p in state_p)}), then {vjp_name} step by step", s.line)
+                   f"({', '.join(show(mapping[p]) for p in state_p)}), then {vjp_name} step by step", s.line)
     target = targets[0] if len(targets) == 1 else tuple(targets)
     return [note, Assign(target, call, s.line)], parts
 
@@ -312,15 +411,9 @@ def _driver(fn: Callable[..., Any], params: tuple[str, ...], defaults: dict[str,
     if prim is None:
         prim = Primitive(name=fn.__name__, spelling=Spelling("call", path=fn.__name__), fn=fn)
         prim.params, prim.defaults = params, defaults
-        prim._vjp, prim._jvp = [], []
+        prim.set_rules([], [])
         prim = registry.add_user(prim)
     return prim
-
-
-def _show(e: Any) -> str:
-    from .checkpoint import _show as show
-
-    return show(e)
 
 
 def _size(b: float) -> str:

@@ -12,19 +12,13 @@ A comparison's product with 1 or -1 stays: it turns booleans into numbers.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Callable
 
 from ..analysis import layouts
 from ..primitives import registry
-from ..ir import Const, Expr, Op, Slice, Tup
+from ..ir import Const, Expr, Op, Slice, Tup, is_number
 
 Shapes = Callable[[Expr], frozenset]
-
-
-def is_number(e: Expr) -> bool:
-    """A number written in the code (not a bool)."""
-    return isinstance(e, Const) and isinstance(e.value, numbers.Number) and not isinstance(e.value, bool)
 
 
 def _is(e: Expr, value: float) -> bool:
@@ -148,7 +142,7 @@ def simplify(e: Expr, shape: Shapes) -> Expr:
         if isinstance(a, Op) and a.prim == "multiply" and not a.kwargs and any(is_number(x) for x in a.args):
             x, y = a.args  # -(2.0 * c) reads -2.0 * c
             return Op("multiply", (Const(-x.value), y) if is_number(x) else (x, Const(-y.value)))  # type: ignore[union-attr]
-    if p in layouts.REFINED and isinstance(shape, layouts.Facts) and not kwargs:
+    if registry.declared(p, "layout_refined") and isinstance(shape, layouts.Facts) and not kwargs:
         refined = layouts.refine(p, args, shape)  # the arguments' ranks and unit axes decide it
         if refined is not None:
             return refined
@@ -163,13 +157,10 @@ def is_boolean(e: Expr) -> bool:
     return isinstance(e, Op) and registry.PRIMS[e.prim].boolean
 
 
-_BROADCASTING = frozenset({"add", "subtract", "multiply", "divide"})
-
-
 def spread_meets_its_shape(p: str, a: Expr, b: Expr, shape: Shapes) -> Expr | None:
     """`e_bar + unsum(g, e, 1, True)` as `e_bar + g`: the kept axes broadcast anyway against an
     operand of `e`'s shape, so the spread copy is not needed (softmax's row sums, max's ties)."""
-    if p not in _BROADCASTING:
+    if not registry.declared(p, "broadcasting"):
         return None
     for spread, other, first in ((a, b, True), (b, a, False)):
         if (isinstance(spread, Op) and spread.prim == "unsum_" and len(spread.args) == 4 and not spread.kwargs
@@ -181,7 +172,7 @@ def spread_meets_its_shape(p: str, a: Expr, b: Expr, shape: Shapes) -> Expr | No
 
 def _default_arg(prim_name: str, i: int, value: Expr) -> bool:
     prim = registry.PRIMS[prim_name]
-    prim._load()  # parameters and defaults come from the rule's templates
+    prim.load()  # parameters and defaults come from the rule's templates
     if i >= len(prim.params):
         return False
     name = prim.params[i]
@@ -194,7 +185,7 @@ def _same(a: object, b: object) -> bool:
 
 def _drop_defaults(p: str, args: tuple[Expr, ...], kwargs: tuple[tuple[str, Expr], ...]) -> tuple:
     prim = registry.PRIMS[p]
-    prim._load()
+    prim.load()
     if prim.spelling.kind != "call" or not prim.defaults:
         return args, kwargs
     kwargs = tuple((k, v) for k, v in kwargs if not (k in prim.defaults and isinstance(v, Const) and _same(v.value, prim.defaults[k])))

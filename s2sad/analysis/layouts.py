@@ -40,8 +40,7 @@ from .shapes import expr_shape
 
 Layout = Optional[tuple]
 Layouts = frozenset  # of (parameter name, layout) pairs: part of a derivative's cache key
-_UNSEEN = object()  # a loop-carried value before the walk has reached its binding
-REFINED = frozenset({"unbroadcast", "unbroadcast_", "matmul_adjoint_a_", "matmul_adjoint_b_", "dot_adjoint_a_", "dot_adjoint_b_"})
+UNSEEN = object()  # a loop-carried value before the walk has reached its binding
 
 
 def of_value(a: Any) -> Layout:
@@ -111,10 +110,10 @@ def _infer(fn: Function, params: dict[str, Layout]) -> dict[str, Layout]:
         for s in walk_stmts(fn.body):
             if isinstance(s, Assign):
                 if isinstance(s.target, str):
-                    value = _expr(s.value, known, counters)
-                    if value is _UNSEEN and strict:
+                    value = expr_layout(s.value, known, counters)
+                    if value is UNSEEN and strict:
                         value = None  # it reads a global, or a name nothing binds: nothing is known
-                    if value is not _UNSEEN:
+                    if value is not UNSEEN:
                         sites.setdefault(s.target, []).append(value)
                 else:
                     for t in s.targets:
@@ -166,10 +165,10 @@ def _is_range(e: Expr) -> bool:
     return isinstance(e, Op) and e.prim in ("range", "reversed")
 
 
-def _expr(e: Expr, known: dict[str, Any], counters: set[str]) -> Any:
-    """The layout of an expression, `_UNSEEN` while an operand has none yet."""
+def expr_layout(e: Expr, known: dict[str, Any], counters: set[str]) -> Any:
+    """The layout of an expression, `UNSEEN` while an operand has none yet (`passes/reuse.py` reads it too)."""
     if isinstance(e, Var):
-        return known.get(e.name, _UNSEEN)
+        return known.get(e.name, UNSEEN)
     if isinstance(e, Const):
         return () if isinstance(e.value, (int, float)) else None
     if not isinstance(e, Op):
@@ -180,26 +179,26 @@ def _expr(e: Expr, known: dict[str, Any], counters: set[str]) -> Any:
     if prim.shape == "elementwise":
         if any(not isinstance(v, Const) for _, v in e.kwargs):
             return None  # an operand given by keyword: not followed
-        args = [_expr(a, known, counters) for a in e.args]
-        return _UNSEEN if _UNSEEN in args else broadcast(args)
+        args = [expr_layout(a, known, counters) for a in e.args]
+        return UNSEEN if UNSEEN in args else broadcast(args)
     if not e.args:
         return None
-    x = _expr(e.args[0], known, counters)
-    if x is _UNSEEN or x is None:
+    x = expr_layout(e.args[0], known, counters)
+    if x is UNSEEN or x is None:
         return x
     if prim.shape == "like_first":
         return x
     if e.prim in ("unsum_", "unbroadcast_") and len(e.args) >= 2:
-        return _expr(e.args[1], known, counters)  # an adjoint spread or summed to the shape of its second argument
+        return expr_layout(e.args[1], known, counters)  # an adjoint spread or summed to the shape of its second argument
     if prim.shape == "reduce":
-        prim._load()
+        prim.load()
         if "axis" not in prim.params:
             return None
         return _reduced(x, _arg(prim, e, prim.params.index("axis")),
                         _arg(prim, e, prim.params.index("keepdims")) if "keepdims" in prim.params else None)
     if e.prim in ("matmul", "dot") and len(e.args) == 2:
-        y = _expr(e.args[1], known, counters)
-        return y if y is _UNSEEN else _product(x, y, e.prim == "dot")
+        y = expr_layout(e.args[1], known, counters)
+        return y if y is UNSEEN else _product(x, y, e.prim == "dot")
     if e.prim == "T" or (e.prim == "transpose" and _arg(prim, e, 1) in (None, Const(None))):
         return x[::-1]
     if e.prim == "getitem" and len(e.args) == 2:
@@ -211,7 +210,7 @@ def _arg(prim: registry.Primitive, e: Op, i: int) -> Expr | None:
     """Argument `i` of a call, given by position or by keyword; None when it takes its default."""
     if i < len(e.args):
         return e.args[i]
-    prim._load()
+    prim.load()
     name = prim.params[i] if i < len(prim.params) else None
     return dict(e.kwargs).get(name) if name else None
 
@@ -286,7 +285,8 @@ def describe(params: dict[str, Layout]) -> str:
 
 
 def refine(prim: str, args: tuple[Expr, ...], facts: Facts) -> Expr | None:
-    """`unbroadcast(g, v)` or a product's adjoint written out, when the layouts decide it; else None."""
+    """`unbroadcast(g, v)` or a product's adjoint written out, when the layouts decide it; else None.
+    The primitives handled here declare `layout_refined` (`s2sad.rules.core`), which the simplifier reads."""
     out = _refine(prim, args, facts)
     facts.used = facts.used or out is not None
     return out

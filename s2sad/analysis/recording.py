@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..ir import Assign, Const, For, If, Op, Stmt, Tup, Var, While, names_read, walk_stmts
+from ..primitives import registry
 
 
 def saved(body: list[Stmt], params: set[str], reads: dict[int, set[str]], counters: set[str]) -> set[int]:
@@ -86,7 +87,7 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
         readers.update(names_read(getattr(x, "value", None)) | names_read(getattr(x, "test", None))
                        | names_read(getattr(x, "iter", None)))
     copies: dict[int, str] = {}
-    binds = Counter(t for x in walk_stmts(primal) if isinstance(x, Assign) and not (isinstance(x.value, Op) and x.value.prim in ("setitem", "append"))
+    binds = Counter(t for x in walk_stmts(primal) if isinstance(x, Assign) and not (isinstance(x.value, Op) and registry.declared(x.value.prim, "in_place"))
                     for t in x.targets)  # (an in-place store keeps the array)
     stored = {s.targets[0] for s in walk_stmts(primal) if isinstance(s, Assign) and isinstance(s.value, Op) and s.value.prim == "setitem"}
     lists = {s.target for s in walk_stmts(primal) if isinstance(s, Assign) and isinstance(s.target, str)
@@ -142,7 +143,7 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
     return copies
 
 def _overwrites(s: Assign, loops: tuple[int, ...], before: set[str]) -> bool:
-    in_place = isinstance(s.value, Op) and s.value.prim in ("setitem", "append")
+    in_place = isinstance(s.value, Op) and registry.declared(s.value.prim, "in_place")
     return in_place or bool(loops) or bool(set(s.targets) & before)
 
 # -- forward sweep -------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Arguments and targets: what the API checks and resolves before any derivative runs.
 
 Input: the user's function and arguments. Output: the plain Python function whose
-source s2sad reads (`target`), which arguments are scalars and what layouts the
-arrays have and their dtypes (`_scalars`, `_layouts`, `_dtypes`, `_kinds`: the keys derivatives are specialised
-and cached on), user-input errors (`_check_input`),
+source s2sad reads (`target`; it also fills `pytrees.structured_call.TARGET`, the service slot
+the layer below reads it through), which arguments are scalars and what layouts the
+arrays have and their dtypes (`scalar_names`, `array_layouts`, `array_dtypes`, `call_kinds`: the keys
+derivatives are specialised and cached on), user-input errors (`check_input`),
 and each gradient given its argument's shape and dtype (`fix_grad`).
 """
 from __future__ import annotations
@@ -16,15 +17,18 @@ import numpy as np
 from ..analysis import layouts
 from ..passes import settings as optimize
 from ..primitives import registry
-from .backends import foreign
-from ..errors import InputError, NonDifferentiableError, SourceUnavailableError
+from ..pytrees import structured_call
+from ..runtime.namespace import foreign
+from ..errors import InputError, NonDifferentiableError, SourceUnavailableError, where_defined
 
 
-def _is_scalar(a: Any) -> bool:
+def is_scalar(a: Any) -> bool:
+    """A number or a 0-d array: an argument derivatives are specialised on as a scalar."""
     return isinstance(a, (float, int, np.number)) or (isinstance(a, np.ndarray) and a.ndim == 0)
 
 
-def _is_float(a: Any) -> bool:
+def is_float(a: Any) -> bool:
+    """A float number or a float array (NumPy's, Dask's or CuPy's): what forward mode differentiates."""
     if isinstance(a, bool):
         return False
     if isinstance(a, (float, np.floating)):
@@ -34,7 +38,7 @@ def _is_float(a: Any) -> bool:
     return foreign(a) and np.dtype(a.dtype).kind == "f"  # a Dask or CuPy array (backends.py)
 
 
-def _is_float_sequence(a: Any) -> bool:
+def is_float_sequence(a: Any) -> bool:
     """A list or tuple of floats (or of float arrays of one shape): forward mode differentiates it, as reverse mode does."""
     if type(a) is not list and type(a) is not tuple:
         return False
@@ -44,52 +48,41 @@ def _is_float_sequence(a: Any) -> bool:
         return False
 
 
-def _nonzero(t: Any) -> bool:
+def nonzero(t: Any) -> bool:
     """Whether a tangent has any nonzero entry (None and zeros do not)."""
     if t is None:
         return False
     if type(t) is list or type(t) is tuple:
-        return any(_nonzero(x) for x in t)
+        return any(nonzero(x) for x in t)
     try:
         return bool(np.any(np.asarray(t) != 0))
     except (TypeError, ValueError):
         return True
 
 
-def _check_input(name: str, a: Any, fn: Callable[..., Any] | None = None) -> None:
+def check_input(name: str, a: Any, fn: Callable[..., Any] | None = None) -> None:
     """An `InputError` naming parameter `name` (at `fn`'s def line, when given) unless `a` can be differentiated."""
     if type(a) is np.ndarray and a.dtype.kind in "fiub" or type(a) is float:
         return  # the commonest arguments, accepted in two tests (repeated jvp, hvp and jacobian calls check them)
     if isinstance(a, (complex, np.complexfloating)) or (isinstance(a, np.ndarray) and a.dtype.kind == "c"):
-        raise InputError(f"argument {name!r} is complex; s2sad differentiates real functions only", construct=name, **_at(fn))
+        raise InputError(f"argument {name!r} is complex; s2sad differentiates real functions only", construct=name, **where_defined(fn))
     if a is None or (isinstance(a, np.ndarray) and a.dtype.kind not in "biuf"):
         what = "None" if a is None else f"an array of dtype {a.dtype}"
-        raise InputError(f"argument {name!r} is {what}, which cannot be differentiated", construct=name, **_at(fn))
+        raise InputError(f"argument {name!r} is {what}, which cannot be differentiated", construct=name, **where_defined(fn))
     if foreign(a):  # a Dask, CuPy or other NumPy-like array (backends.py): differentiated in its own library
         kind = np.dtype(a.dtype).kind
         if kind in "fiub":
             return
         what = "complex" if kind == "c" else f"an array of dtype {a.dtype}"
-        raise InputError(f"argument {name!r} is {what}, which cannot be differentiated", construct=name, **_at(fn))
+        raise InputError(f"argument {name!r} is {what}, which cannot be differentiated", construct=name, **where_defined(fn))
     if isinstance(a, dict):
         raise InputError(f"argument {name!r} is a dict: s2sad does not differentiate with respect to a dict (yet)",
-                         construct=name, **_at(fn),
+                         construct=name, **where_defined(fn),
                          hint="pass its arrays as separate parameters, or a tuple or list of them; "
                               "a dict not in wrt is a constant and is fine")
     if not isinstance(a, (int, float, np.number, np.ndarray, list, tuple)):
-        raise InputError(f"argument {name!r} is a {type(a).__name__}, which cannot be differentiated", construct=name, **_at(fn),
+        raise InputError(f"argument {name!r} is a {type(a).__name__}, which cannot be differentiated", construct=name, **where_defined(fn),
                          hint="differentiate with respect to numbers and arrays; pass other values as parameters not in wrt")
-
-
-def _at(fn: Callable[..., Any] | None) -> dict[str, Any]:
-    """filename, lineno and source_line of `fn`'s def line, where an argument error is said (nothing when unknown)."""
-    code = getattr(inspect.unwrap(fn), "__code__", None) if fn is not None else None
-    if code is None:
-        return {}
-    import linecache
-
-    return {"filename": code.co_filename, "lineno": code.co_firstlineno,
-            "source_line": linecache.getline(code.co_filename, code.co_firstlineno) or None}
 
 
 def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., Any]:
@@ -111,7 +104,7 @@ def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., 
         name = f"{owner}.{fn.__func__.__name__}"
         raise SourceUnavailableError(
             f"{name} is a bound method, which s2sad does not differentiate yet: it differentiates plain functions",
-            construct=name, **_at(fn.__func__),
+            construct=name, **where_defined(fn.__func__),
             hint=f"write it as a module-level function that takes the arrays the method reads from the object as "
                  f"parameters, e.g. def {fn.__func__.__name__}(w, data): ..., and pass them",
         )
@@ -125,6 +118,9 @@ def target(fn: Callable[..., Any], args: tuple[Any, ...] = ()) -> Callable[..., 
     return fn
 
 
+structured_call.TARGET = target  # the service slot of the layer below: pytrees reads a wrapper's function through it
+
+
 def _call_of(prim: registry.Primitive) -> Callable[..., Any]:
     """A generated one-line function calling a primitive, so its own rules are used."""
     call = getattr(prim, "_call", None)  # kept on the record: it lives and dies with the primitive
@@ -132,7 +128,7 @@ def _call_of(prim: registry.Primitive) -> Callable[..., Any]:
         from ..driver.compile import compile_ir
         from ..ir import Const, Function, Op, Param, Return, Var
 
-        prim._load()  # rule classes are parsed lazily, and parsing fills in the parameter names
+        prim.vjp  # noqa: B018 -- reading the rules parses the rule class (lazily), which fills in the parameter names
         params = [Param(p, Const(prim.defaults[p]) if p in prim.defaults else None) for p in prim.params]
         # Parameters with defaults are passed by keyword: np.sum(x, axis, keepdims) would pass keepdims as dtype.
         positional = tuple(Var(p.name) for p in params if p.default is None)
@@ -156,22 +152,23 @@ def _bound(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
     return bound.arguments
 
 
-def _scalars(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset[str]:
-    return frozenset(n for n, v in _bound(fn, args, kwargs).items() if _is_scalar(v))
+def scalar_names(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset[str]:
+    """The names of `fn`'s parameters that are scalars in this call (defaults included)."""
+    return frozenset(n for n, v in _bound(fn, args, kwargs).items() if is_scalar(v))
 
 
-def _layouts(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset:
+def array_layouts(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset:
     """The array arguments' layouts (ranks and axes of length one), which reverse mode specialises on."""
     if not optimize.SETTINGS.layouts:
         return frozenset()
-    # Exactly the arrays `_kinds` keys on: plain ndarrays passed in the call (not defaults, not subclasses).
+    # Exactly the arrays `call_kinds` keys on: plain ndarrays passed in the call (not defaults, not subclasses).
     bound = _bound(fn, args, kwargs, defaults=False)
     # (and the foreign arrays of `_kind`: a Dask array's layout is known without computing it)
     return frozenset((n, layouts.of_value(v) if type(v) is np.ndarray else tuple(d == 1 for d in v.shape))
                      for n, v in bound.items() if (type(v) is np.ndarray or foreign(v)) and v.ndim)
 
 
-def _dtypes(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset:
+def array_dtypes(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> frozenset:
     """The array arguments' dtypes, on which what grad and value_and_grad run specialises (reuse.py)."""
     if not (optimize.SETTINGS.layouts and optimize.SETTINGS.reuse):
         return frozenset()
@@ -216,19 +213,19 @@ def _kind(a: Any) -> Any:
     """0 for a number; for an array its dtype and its rank, or its axes of length one when it has any; -1 for anything else."""
     if type(a) is np.ndarray:
         return (a.dtype, a.ndim) if 1 not in a.shape else (a.dtype, tuple(d == 1 for d in a.shape))
-    if type(a) is float or _is_scalar(a):
+    if type(a) is float or is_scalar(a):
         return 0
     # A Dask or CuPy array: its dtype and layout, and its type, so each library gets its own entry.
     return (a.dtype, tuple(d == 1 for d in a.shape), type(a)) if foreign(a) else -1
 
 
-def _kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
+def call_kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
     """Which arguments are scalars, and the arrays' layouts: the key of a `GradFunction`'s cached entries."""
     if len(args) == 1 and not kwargs:  # the commonest call, without building a list (~150 ns of ~800)
         a = args[0]
         if type(a) is np.ndarray:
             return (a.dtype, a.ndim) if 1 not in a.shape else (a.dtype, tuple(d == 1 for d in a.shape))
-        return (0 if type(a) is float or _is_scalar(a) else _kind(a),)
+        return (0 if type(a) is float or is_scalar(a) else _kind(a),)
     nd = np.ndarray  # (inlined _kind for the arrays: a function call per argument is a third of the time)
     key = tuple([(a.dtype, a.ndim) if type(a) is nd and 1 not in a.shape else _kind(a) for a in args])
     return key + tuple((k, _kind(v)) for k, v in kwargs.items()) if kwargs else key

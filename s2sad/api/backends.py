@@ -11,7 +11,7 @@ Generated code is NumPy text (`np.exp(t3)`, `X.T @ t5_bar`), and on a Dask or
 CuPy array NumPy's own functions hand the work to that library, so the same
 text runs there and gives that library's arrays. The few NumPy functions that
 do not dispatch, or that compute a Dask graph to answer (`np.size`, `np.asarray`,
-`np.zeros(shape)`), are answered by `runtime_namespace.NumpyLike`, which a retargeted copy of the
+`np.zeros(shape)`), are answered by `runtime.namespace.NumpyLike`, which a retargeted copy of the
 generated function reads as its `np`: the text users see (`s2sad show`, `export`) never changes,
 and a NumPy call runs the original function, untouched. The retargeted copies are
 kept on the compiled function, one per family.
@@ -23,17 +23,9 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, where_defined
 
-_NUMBERS = (int, float, complex, bool, np.generic, np.ndarray)
-
-
-def foreign(a: Any) -> bool:
-    """Whether `a` is a non-NumPy array that NumPy's functions dispatch to (or an array API array)."""
-    if isinstance(a, _NUMBERS) or a is None:
-        return False
-    t = type(a)
-    return (hasattr(t, "__array_function__") or hasattr(t, "__array_namespace__")) and hasattr(a, "shape") and hasattr(a, "dtype")
+from ..runtime.namespace import foreign  # noqa: F401 -- below the api: the runtime's `np` reads it too
 
 
 def family(a: Any) -> str:
@@ -60,14 +52,12 @@ def check_family(named: Iterable[tuple[str, Any]], fn: Callable[..., Any] | None
             seen = (fam, name, a)
             from ..runtime.namespace import numpy_for
 
-            numpy_for(fam, a)  # the first array of a library decides its `np` (runtime_namespace.py)
+            numpy_for(fam, a)  # the first array of a library decides its `np` (runtime/namespace.py)
         elif fam != seen[0]:
-            from .arguments import _at
-
             raise InputError(
                 f"arguments {seen[1]!r} ({describe(seen[2])}) and {name!r} ({describe(a)}) are arrays of two "
                 f"libraries, {seen[0]} and {fam}, which cannot meet in one computation",
-                construct=name, **_at(fn),
+                construct=name, **where_defined(fn),
                 hint=f"convert one of them, e.g. pass {name!r} as a {seen[0]} array too "
                      "(dask.array.from_array(x) wraps a CuPy or NumPy array in Dask)",
             )
@@ -91,7 +81,7 @@ def call_family(args: tuple[Any, ...], kwargs: dict[str, Any], names: list[str] 
 
 
 def retarget(compiled: Callable[..., Any], fam: str | None) -> Callable[..., Any]:
-    """`compiled` (generated code) reading `np` as `runtime_namespace.NUMPY_LIKE` for family `fam`;
+    """`compiled` (generated code) reading `np` as `runtime.namespace.NUMPY_LIKE` for family `fam`;
     `compiled` itself for NumPy (`fam` None) or for anything that is not a generated function."""
     if fam is None or not isinstance(compiled, types.FunctionType) or not hasattr(compiled, "__s2sad_ir__"):
         return compiled
@@ -165,82 +155,3 @@ def zeros_tangent(p: Any, primals: tuple[Any, ...] = ()) -> Any:
 
         return asarray_like(np.zeros(np.shape(p)), next(a for a in primals if foreign(a)))
     return np.zeros(np.shape(p))
-
-
-def jacobian(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...],
-             positions: list[int], scalars: frozenset[str], is_tuple: bool, mode: str = "reverse") -> Any:
-    """The Jacobian of `base` at foreign `args`, in their library: one reverse pass per output element
-    (forward mode: one tangent pass per input element), the rows stacked with `np.stack` (which
-    dispatches to Dask or CuPy); no graph is computed."""
-    from ..passes import settings as optimize
-    from ..driver import pipeline
-
-    fam = check_family(zip(optimize.signature(base).parameters, args), base)
-    out = retarget(base, fam)(*args)  # (`base` may be generated code: a gradient, for a Hessian)
-    tuple_out = isinstance(out, tuple)
-    outs = list(out) if tuple_out else [out]
-    if mode == "forward":
-        return _forward_jacobian(base, names, args, outs, positions, scalars, tuple_out, is_tuple, fam)
-    compiled = retarget(pipeline.derive(base, "reverse", names, scalars, "vjp"), fam)
-    seeds = [p.name for p in compiled.__s2sad_ir__.params[-len(outs):]]
-    ref = next(a for a in args if foreign(a))
-    from .arguments import fix_grad
-    from ..runtime.namespace import asarray_like, numpy_for
-
-    rows = []
-    for k, o in enumerate(outs):
-        shape = tuple(o.shape) if hasattr(o, "shape") else ()
-        per_input: list[list[Any]] = [[] for _ in positions]
-        for idx in np.ndindex(shape):
-            cts: dict[str, Any] = {}
-            for j, oj in enumerate(outs):
-                shj = tuple(oj.shape) if hasattr(oj, "shape") else ()
-                e = np.zeros(shj)
-                if j == k and shj:
-                    e[idx] = 1.0
-                cts[seeds[j]] = (1.0 if j == k else 0.0) if not shj else asarray_like(e, ref)
-            grads = compiled(*args, **cts)
-            grads = (grads,) if len(names) == 1 else grads
-            for i, g in enumerate(grads):
-                per_input[i].append(fix_grad(g, args[positions[i]]))
-        blocks = []
-        for i, p in enumerate(positions):
-            x_shape = tuple(np.shape(args[p])) if not foreign(args[p]) else tuple(args[p].shape)
-            parts = per_input[i]
-            npl = numpy_for(fam, ref)
-            block = parts[0] if not shape else npl.reshape(npl.stack(parts), shape + x_shape)
-            blocks.append(block)
-        rows.append(tuple(blocks) if is_tuple else blocks[0])
-    return tuple(rows) if tuple_out else rows[0]
-
-
-def _forward_jacobian(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any],
-                      positions: list[int], scalars: frozenset[str], tuple_out: bool, is_tuple: bool, fam: str | None) -> Any:
-    """`jacobian` in forward mode: a tangent pass per input element, seeded in the arrays' library."""
-    from ..driver import pipeline
-    from ..runtime.namespace import asarray_like, numpy_for
-
-    compiled = retarget(pipeline.derive(base, "forward", names, scalars, "jvp"), fam)
-    dots = [p.name for p in compiled.__s2sad_ir__.params[-len(names):]]
-    ref = next(a for a in args if foreign(a))
-    npl = numpy_for(fam, ref)
-    blocks: list[list[Any]] = [[None] * len(positions) for _ in outs]
-    for i, p in enumerate(positions):
-        x = args[p]
-        x_shape = tuple(x.shape) if hasattr(x, "shape") else ()
-        columns: list[list[Any]] = [[] for _ in outs]
-        for idx in np.ndindex(x_shape):
-            seeds = {d: zeros_tangent(args[q], args) for d, q in zip(dots, positions)}
-            e = np.zeros(x_shape)
-            if x_shape:
-                e[idx] = 1.0
-            seeds[dots[i]] = asarray_like(e, ref) if x_shape else 1.0
-            _, out_dot = compiled(*args, **seeds)
-            for k, od in enumerate(list(out_dot) if tuple_out else [out_dot]):
-                o_shape = tuple(outs[k].shape) if hasattr(outs[k], "shape") else ()
-                columns[k].append(od if tuple(getattr(od, "shape", ())) == o_shape else npl.broadcast_to(od, o_shape))
-        for k, o in enumerate(outs):
-            o_shape = tuple(o.shape) if hasattr(o, "shape") else ()
-            blocks[k][i] = columns[k][0] if not x_shape else npl.reshape(npl.stack(columns[k], axis=-1), o_shape + x_shape)
-    rows = [tuple(row) if is_tuple else row[0] for row in blocks]
-    return tuple(rows) if tuple_out else rows[0]

@@ -2,13 +2,13 @@
 
 Input: the function being differentiated (its lowered form, from `pipeline`), the
 names it is differentiated with respect to, and the call's arguments.
-Output: the pieces a cached entry of `api.GradFunction` is built from -- `_fixer`
-(gradients shaped and typed like their arguments), `_unaliasing` (copies of gradients
-that may alias an input), `_promotion` / `_as_float` (integer and bool arrays in `wrt`
-made float64), `_lean` / `_scalar_output` / `_returns_tuple` / `_saves_on_stack`
+Output: the pieces a cached entry of `api.GradFunction` is built from -- `fixer`
+(gradients shaped and typed like their arguments), `unaliasing` (copies of gradients
+that may alias an input), `promotion` / `as_float` (integer and bool arrays in `wrt`
+made float64), `lean` / `scalar_output` / `returns_tuple` / `saves_on_stack`
 (which adjoint variant applies) -- and the checks and wording of call errors:
-`_not_scalar`, `_check_cotangent` (vjp), `_describe` (jvp), `_annotation_scalars` (source).
-`api.py` re-exports every name here; nothing here imports `api`.
+`not_scalar`, `check_cotangent` (vjp), `describe` (jvp), `annotation_scalars` (source).
+Nothing here imports `transforms.py`, which builds on these names.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from .arguments import fix_grad, unaliased
 from ..errors import ShapeError
 
 
-def _unaliasing(fix: Callable[..., Any], flags: tuple[bool, ...]) -> Callable[..., Any]:
+def unaliasing(fix: Callable[..., Any], flags: tuple[bool, ...]) -> Callable[..., Any]:
     """`fix` after copying the gradients that may alias an input (`arguments.alias_flags`)."""
 
     def fix_fresh(grads: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -33,7 +33,7 @@ def _unaliasing(fix: Callable[..., Any], flags: tuple[bool, ...]) -> Callable[..
     return fix_fresh
 
 
-def _as_float(a: Any) -> Any:
+def as_float(a: Any) -> Any:
     """An integer or bool array or NumPy scalar as float64 (int8 `x * x` would overflow); anything else as it is."""
     if isinstance(a, np.ndarray) and a.dtype.kind in "iub":
         return a.astype(np.float64)
@@ -42,11 +42,11 @@ def _as_float(a: Any) -> Any:
     return a
 
 
-def _promotion(fn: Callable[..., Any], wrt: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[..., Any] | None:
+def promotion(fn: Callable[..., Any], wrt: tuple[str, ...], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[..., Any] | None:
     """`promote(args, kwargs)`, making the integer and bool arrays in `wrt` float64; None when there are none."""
     names = list(optimize.signature(fn).parameters)
-    positions = [i for i, n in enumerate(names[: len(args)]) if n in wrt and _as_float(args[i]) is not args[i]]
-    keys = [n for n in wrt if n in kwargs and _as_float(kwargs[n]) is not kwargs[n]]
+    positions = [i for i, n in enumerate(names[: len(args)]) if n in wrt and as_float(args[i]) is not args[i]]
+    keys = [n for n in wrt if n in kwargs and as_float(kwargs[n]) is not kwargs[n]]
     if not positions and not keys:
         return None
 
@@ -54,21 +54,21 @@ def _promotion(fn: Callable[..., Any], wrt: tuple[str, ...], args: tuple[Any, ..
         if positions:
             args = list(args)
             for i in positions:
-                args[i] = _as_float(args[i])
+                args[i] = as_float(args[i])
             args = tuple(args)
         if keys:
-            kwargs = {**kwargs, **{k: _as_float(kwargs[k]) for k in keys}}
+            kwargs = {**kwargs, **{k: as_float(kwargs[k]) for k in keys}}
         return args, kwargs
 
     return promote
 
 
-def _lean(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
+def lean(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
     """Whether a gradient of `fn` may run the "grad" adjoint: liveness is on and the value is a number."""
-    return optimize.SETTINGS.liveness and _scalar_output(fn, scalars)
+    return optimize.SETTINGS.liveness and scalar_output(fn, scalars)
 
 
-def _scalar_output(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
+def scalar_output(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
     """True when `fn`'s result is a number for any arrays of the kinds given (a full reduction, say)."""
     from ..ir import Assign, Op, walk_stmts
     from ..analysis.shapes import SCALAR, infer
@@ -84,11 +84,11 @@ def _scalar_output(fn: Callable[..., Any], scalars: frozenset[str]) -> bool:
     return known[scalars]
 
 
-def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool, key: tuple) -> Callable[..., Any]:
+def fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool, key: tuple) -> Callable[..., Any]:
     """`fix(grads, args, kwargs)` for one cached entry: every gradient shaped like its argument.
 
     Specialised once per entry, so a cached call does no per-argument bookkeeping
-    beyond `fix_grad` itself; where the kinds of its positional arguments (`key`, `_kinds`) say every
+    beyond `fix_grad` itself; where the kinds of its positional arguments (`key`, `call_kinds`) say every
     differentiated argument is a float array, a tuple of fresh gradients of their
     shapes and dtypes is returned as it is, after one loop of checks.
     """
@@ -120,7 +120,7 @@ def _fixer(positions: tuple[int, ...], wrt: tuple[str, ...], is_tuple: bool, key
     return fix_all
 
 
-def _returns_tuple(low: Any) -> bool:
+def returns_tuple(low: Any) -> bool:
     """True when the function returns a tuple, from one `return a, b` or from several returns."""
     if low.tuple_output:
         return True
@@ -132,10 +132,11 @@ def _returns_tuple(low: Any) -> bool:
     )
 
 
-def _not_scalar(fn: Callable[..., Any], what: str, structured: bool = False) -> ShapeError:
+def not_scalar(fn: Callable[..., Any], what: str, structured: bool = False) -> ShapeError:
     """The error for `grad` of a function whose output is not a scalar."""
     try:
-        where = pipeline._where(inspect.unwrap(fn))
+        code = getattr(inspect.unwrap(fn), "__code__", None)
+        where = {"filename": code.co_filename, "lineno": code.co_firstlineno} if code else {}
     except Exception:  # noqa: BLE001 - the location is a courtesy
         where = {}
     return ShapeError(
@@ -148,7 +149,8 @@ def _not_scalar(fn: Callable[..., Any], what: str, structured: bool = False) -> 
     )
 
 
-def _saves_on_stack(fn: Callable[..., Any]) -> bool:
+def saves_on_stack(fn: Callable[..., Any]) -> bool:
+    """Whether `fn` is generated code that pops a stack (an adjoint with loops), which reverse mode cannot go over."""
     ir = getattr(fn, "__s2sad_ir__", None)
     if ir is None:
         return False
@@ -168,7 +170,7 @@ def _fix_all(grads: Any, wrt: tuple[str, ...], positions: tuple[int, ...], args:
     return tuple(fix_grad(g, _arg(p, w, args, kwargs)) for g, p, w in zip(grads, positions, wrt))
 
 
-def _check_cotangent(c: Any, o: Any) -> None:
+def check_cotangent(c: Any, o: Any) -> None:
     """A ShapeError unless cotangent `c` has the structure and shapes of output `o`."""
     if isinstance(o, tuple):
         if not isinstance(c, (tuple, list)):
@@ -176,14 +178,14 @@ def _check_cotangent(c: Any, o: Any) -> None:
         if len(c) != len(o):
             raise ShapeError(f"the output is a tuple of {len(o)}, but the cotangent has {len(c)} parts", construct="pullback")
         for ci, oi in zip(c, o):
-            _check_cotangent(ci, oi)
+            check_cotangent(ci, oi)
         return
     if isinstance(o, list) and isinstance(c, (tuple, list)):
         # A list of pieces (np.split, np.array_split: maybe of different shapes): a cotangent piece by piece.
         if len(c) != len(o):
             raise ShapeError(f"the output is a list of {len(o)}, but the cotangent has {len(c)} parts", construct="pullback")
         for ci, oi in zip(c, o):
-            _check_cotangent(ci, oi)
+            check_cotangent(ci, oi)
         return
     if isinstance(c, (tuple, list)) and not isinstance(o, (tuple, list)) and np.ndim(o) == 0:
         raise ShapeError(f"the output is a scalar, but the cotangent is a {type(c).__name__}", construct="pullback")
@@ -201,7 +203,7 @@ def _check_cotangent(c: Any, o: Any) -> None:
         raise ShapeError(f"cotangent has shape {shape}, but the output has shape {out_shape}", construct="pullback")
 
 
-def _describe(a: Any) -> str:
+def describe(a: Any) -> str:
     """'an int', 'an int64 array', 'a list of ints': what an argument is, in an error."""
     if isinstance(a, np.ndarray):
         return f"an array of dtype {a.dtype}"
@@ -211,7 +213,8 @@ def _describe(a: Any) -> str:
     return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
-def _annotation_scalars(fn: Callable[..., Any]) -> frozenset[str]:
+def annotation_scalars(fn: Callable[..., Any]) -> frozenset[str]:
+    """The parameters annotated `float` or `int`: the scalars of `source` called without example arguments."""
     try:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):

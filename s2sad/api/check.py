@@ -14,6 +14,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from . import transforms as api
+from .arguments import is_float, scalar_names, target
+from ..pytrees import entry as pytrees
 
 
 def _randn_like(rng: np.random.Generator, a: Any) -> Any:
@@ -72,15 +74,13 @@ def check_grads(
 ) -> None:
     """Check `fn`'s derivatives at `args`; raise AssertionError with a report on mismatch."""
     args = tuple(args)
-    from ..pytrees import entry as pytrees
-
     if pytrees.needs_flat(fn, args, {}):  # dicts, lists or tuples of arrays, or a method: checked leaf by leaf
         fn, args = pytrees.flat_call(fn, args)
     rng = np.random.default_rng(seed)
-    float_pos = [i for i, a in enumerate(args) if api._is_float(a) or isinstance(a, (int, np.integer)) and not isinstance(a, bool)]
-    float_pos = [i for i in float_pos if api._is_float(args[i])] or float_pos
+    float_pos = [i for i, a in enumerate(args) if is_float(a) or isinstance(a, (int, np.integer)) and not isinstance(a, bool)]
+    float_pos = [i for i in float_pos if is_float(args[i])] or float_pos
     # Integers checked (no float argument): as floats, which jvp differentiates (it holds ints constant).
-    args = tuple(float(a) if i in float_pos and not api._is_float(a) else a for i, a in enumerate(args))
+    args = tuple(float(a) if i in float_pos and not is_float(a) else a for i, a in enumerate(args))
     v = {i: _randn_like(rng, args[i]) for i in float_pos}
 
     def shifted(h: float) -> tuple[Any, ...]:
@@ -120,12 +120,12 @@ def _check_second_order(fn: Callable[..., Any], args: tuple[Any, ...], modes: Se
     from ..driver import pipeline
 
     rng = np.random.default_rng(seed + 1)
-    base = api.target(fn, args)
+    base = target(fn, args)
     names = list(inspect.signature(base).parameters)
     wrt = tuple(names[i] for i in float_pos)
     if not wrt:
         return
-    scalars = api._scalars(base, args, {})
+    scalars = scalar_names(base, args, {})
     tol = dict(eps=eps, rtol=rtol * 10, atol=atol * 10, seed=seed + 2)
     if "forward" in modes:
         f_jvp = pipeline.derive(base, "forward", wrt, scalars, "jvp")

@@ -4,8 +4,11 @@ Input: a function (or a `staticmethod` / `classmethod`) and its `wrt`.
 Output: `Differentiable`, which calls like the function and carries `.grad`,
 `.value_and_grad` (`api.GradFunction`s), `.source`, `.jvp`, `.jacobian`, `.hessian`,
 `.explain` and `.trace`; on an instance, a `BoundDifferentiable` doing the same for the
-bound method. Built on the public transforms of `api.py`, which re-exports these names
-(lazily, so `api` does not import this module while it loads).
+bound method. Built on the public transforms of `transforms.py`.
+
+Service slots, filled by the layers above at their import (`s2sad/__init__.py` imports them all), so
+this module imports none of them: `EXPLAIN` (`teach/explain.py`'s `explain`), `TRACE` (`teach/trace.py`'s
+`trace`) and `JIT` (`compiled/jit.py`'s `differentiate`, what `@differentiate(jit=True)` runs).
 """
 from __future__ import annotations
 
@@ -14,6 +17,17 @@ from typing import Any, Callable, Sequence
 
 from .transforms import GradFunction, Wrt, grad, jvp, source, value_and_grad
 from .arguments import target
+
+EXPLAIN: Callable[..., Any] | None = None  # `s2sad.explain`, set by `teach/explain.py`
+TRACE: Callable[..., Any] | None = None  # `s2sad.trace`, set by `teach/trace.py`
+JIT: Callable[..., Any] | None = None  # `compiled.jit.differentiate`, set by `compiled/jit.py`
+
+
+def _service(slot: Callable[..., Any] | None, name: str) -> Callable[..., Any]:
+    """A filled service slot, or the error that says which module fills it."""
+    if slot is None:
+        raise RuntimeError(f"{name} is not registered: import s2sad (it imports the module that provides it)")
+    return slot
 
 
 class Differentiable:
@@ -72,15 +86,11 @@ class Differentiable:
 
     def explain(self, **kwargs: Any) -> Any:
         """Side-by-side view: source line, Wengert list, tangent and adjoint statements."""
-        from ..teach.explain import explain
-
-        return explain(self.__wrapped__, wrt=self.wrt, **kwargs)
+        return _service(EXPLAIN, "s2sad.explain")(self.__wrapped__, wrt=self.wrt, **kwargs)
 
     def trace(self, *args: Any, **kwargs: Any) -> Any:
         """Evaluate at `args`, recording every forward value and every adjoint."""
-        from ..teach.trace import trace
-
-        return trace(self.__wrapped__, args, wrt=self.wrt, **kwargs)
+        return _service(TRACE, "s2sad.trace")(self.__wrapped__, args, wrt=self.wrt, **kwargs)
 
     def __repr__(self) -> str:
         return f"<s2sad.Differentiable {self.__wrapped__.__qualname__} wrt={self.wrt!r}>"
@@ -119,14 +129,10 @@ class BoundDifferentiable:
         return jvp(self._method, primals, tangents)
 
     def explain(self, **kwargs: Any) -> Any:
-        from ..teach.explain import explain
-
-        return explain(self._method, wrt=self.wrt, **kwargs)
+        return _service(EXPLAIN, "s2sad.explain")(self._method, wrt=self.wrt, **kwargs)
 
     def trace(self, *args: Any, **kwargs: Any) -> Any:
-        from ..teach.trace import trace
-
-        return trace(self._method, args, wrt=self.wrt, **kwargs)
+        return _service(TRACE, "s2sad.trace")(self._method, args, wrt=self.wrt, **kwargs)
 
     def __repr__(self) -> str:
         return f"<s2sad.Differentiable bound method {self.__func__.__qualname__} of {self.__self__!r}>"
@@ -136,9 +142,7 @@ def differentiate(fn: Callable[..., Any] | None = None, *, wrt: Wrt = 0, jit: bo
     """Decorator: `@differentiate` or `@differentiate(wrt=("w", "b"))`; `jit=True` compiles
     `.grad` and `.value_and_grad` with Numba (`s2sad.jit`)."""
     if jit:
-        from ..compiled.jit import differentiate as differentiate_jit
-
-        return differentiate_jit(fn, wrt=wrt)
+        return _service(JIT, "s2sad.jit")(fn, wrt=wrt)
     if fn is None:
         return lambda f: Differentiable(f, wrt)
     return Differentiable(fn, wrt)

@@ -9,7 +9,8 @@ adjoint's source -- and Pearlmutter's Hessian-vector product.
 Forward mode needs one pass per input element and reverse mode one per output
 element, as the lectures teach. When every tangent statement is elementwise,
 forward mode seeds all n directions at once: the tangent carries a leading
-batch axis of length n and NumPy broadcasting does the rest.
+batch axis of length n and NumPy broadcasting does the rest. A structured call (dicts, lists or
+tuples of arrays, or a bound method) is differentiated through its flat function (`pytrees/`).
 """
 from __future__ import annotations
 
@@ -20,8 +21,13 @@ import numpy as np
 from . import transforms as api, backends
 from ..ir import failures
 from ..driver import freshness, pipeline
+from ..errors import InputError, S2SADError, ShapeError
 from ..passes import settings as optimize
 from ..pytrees import entry as pytrees
+from ..runtime.namespace import asarray_like, numpy_for
+from .arguments import call_kinds, check_input, fix_grad, scalar_names, target
+from .calling import as_float
+from .plans import HVP_PLANS, Memo, jvp_plan, kind, memo_for
 
 Wrt = api.Wrt
 
@@ -36,15 +42,15 @@ def _zeros(a: Any) -> Any:
 
 def _plan(fn: Callable[..., Any], wrt: Wrt, args: tuple[Any, ...]) -> tuple[Callable[..., Any], tuple[str, ...], bool, list[int], frozenset[str]]:
     """What a call works out once per kind of arguments: target, `wrt` names and positions, scalar parameters."""
-    base = api.target(fn, args)
+    base = target(fn, args)
     names, is_tuple = pipeline.resolve_wrt(base, wrt)
     params = list(optimize.signature(base).parameters)
     positions = [params.index(n) for n in names]
     for p in positions:
         if p >= len(args):
-            raise api.InputError(f"jacobian needs argument {params[p]!r} to be passed positionally", construct=params[p])
+            raise InputError(f"jacobian needs argument {params[p]!r} to be passed positionally", construct=params[p])
     # (binding the signature to find the scalar parameters costs ~13 µs: more than a small tangent pass)
-    return base, names, is_tuple, positions, api._scalars(base, args, {})
+    return base, names, is_tuple, positions, scalar_names(base, args, {})
 
 
 def _reverse(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any], positions: list[int], scalars: frozenset[str]) -> list[list[np.ndarray]]:
@@ -146,8 +152,8 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
     if mode not in ("reverse", "forward", "auto"):
         raise ValueError(f"mode must be 'reverse', 'forward' or 'auto', not {mode!r}")
 
-    plans = api.Memo()  # argument kinds -> plan, for a plain function (as grad keeps its entries)
-    tangents = api.Memo()  # argument kinds -> the elementwise tangent pass, or None (no diagonal case)
+    plans = Memo()  # argument kinds -> plan, for a plain function (as grad keeps its entries)
+    tangents = Memo()  # argument kinds -> the elementwise tangent pass, or None (no diagonal case)
 
     def jac(*args: Any) -> Any:
         # The cheapest call path: one float array whose Jacobian was diagonal before -- its tangent pass
@@ -158,18 +164,18 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
             if type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim and x.shape != (1,):
                 try:
                     out_dot = tangents[_ONE_DIAGONAL](args)
-                except Exception as exc:  # as `_user_errors` says it
+                except Exception as exc:  # as `api.user_errors` says it
                     failures.reraise(exc)
                 if type(out_dot) is np.ndarray and out_dot.shape == x.shape:
                     pipeline.CACHE.hit()
                     return _spread(out_dot, x.shape)
         return full(args)
 
-    @api._user_errors
+    @api.user_errors
     def full(args: tuple[Any, ...]) -> Any:
         if pytrees.needs_flat(fn, args, {}):  # dicts, lists or tuples of arrays, or a bound method
-            return pytrees.jacobian(fn, wrt, mode, args)
-        key = api._kinds(args, {})
+            return _structured_jacobian(fn, wrt, mode, args)
+        key = call_kinds(args, {})
         plan = plans.get(key) if optimize.SETTINGS.cheap_calls else None
         if plan is None:
             plan = _plan(fn, wrt, args)
@@ -177,9 +183,9 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
                 plans[key] = plan
         base, names, is_tuple, positions, scalars = plan
         for n, p in zip(names, positions):
-            api._check_input(n, args[p], base)
-        if any(api._as_float(args[p]) is not args[p] for p in positions):  # integer and bool arrays: as float64
-            args = tuple(api._as_float(a) if i in positions else a for i, a in enumerate(args))
+            check_input(n, args[p], base)
+        if any(as_float(args[p]) is not args[p] for p in positions):  # integer and bool arrays: as float64
+            args = tuple(as_float(a) if i in positions else a for i, a in enumerate(args))
         tangent = tangents.get(key, False) if mode == "forward" and len(positions) == 1 and not backends.any_foreign(args) else None
         if tangent is not None:  # None marks arguments whose Jacobian is not diagonal
             if tangent is False or not optimize.SETTINGS.cheap_calls:
@@ -193,7 +199,7 @@ def jacobian(fn: Callable[..., Any], wrt: Wrt = 0, mode: str = "reverse") -> Cal
                 return (diagonal,) if is_tuple else diagonal
             tangents[key] = None  # the general passes from now on
         if backends.any_foreign(args):  # Dask or CuPy arrays: the Jacobian stays in their library (backends.py)
-            return backends.jacobian(base, names, args, positions, scalars, is_tuple, mode)
+            return _foreign_jacobian(base, names, args, positions, scalars, is_tuple, mode)
         out = base(*args)
         tuple_out = isinstance(out, tuple)
         outs = list(out) if tuple_out else [out]
@@ -220,7 +226,7 @@ def hessian(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
 
     def h(*args: Any) -> Any:
         if pytrees.needs_flat(fn, args, {}):
-            return api._user_errors(pytrees.hessian)(fn, wrt, args)
+            return api.user_errors(_structured_hessian)(fn, wrt, args)
         return plain(*args)
 
     h.__name__ = f"hessian_{getattr(fn, '__name__', 'f')}"
@@ -233,12 +239,12 @@ _ONE_ARRAY = (0, True)  # the plan key of the commonest call: one float array, w
 def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) -> Any:
     """Pearlmutter's Hessian-vector product: `jvp(grad(fn), primals, (v, 0, ...))[1]`."""
     # The cheapest call path, for a repeated call with one float array and its direction: one weak-dict
-    # lookup and the checks `_run_tangent` would make, in three tests. Anything else takes the full path.
+    # lookup and the checks `run_tangent` would make, in three tests. Anything else takes the full path.
     if wrt == 0 and len(primals) == 1 and type(v) is np.ndarray and optimize.SETTINGS.cheap_calls and not freshness.refresh(fn):
         x = primals[0]
         if type(x) is np.ndarray and x.dtype.kind == "f" and x.ndim and v.shape == x.shape:
             try:
-                plan = api._HVP_PLANS[fn][_ONE_ARRAY][1]
+                plan = HVP_PLANS[fn][_ONE_ARRAY][1]
             except (KeyError, TypeError):  # no plan yet, or fn cannot be weakly referenced
                 pass
             else:
@@ -246,38 +252,142 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int = 0) ->
                     pipeline.CACHE.hit()
                     try:
                         return plan[2](x, v)
-                    except api.S2SADError as exc:  # as `_user_errors` says it
+                    except S2SADError as exc:  # as `api.user_errors` says it
                         raise exc.with_traceback(None) from None
                     except Exception as exc:
                         failures.reraise(exc)
     if pytrees.needs_flat(fn, tuple(primals), {}):
-        return api._user_errors(pytrees.hvp)(fn, tuple(primals), v, wrt)
+        return api.user_errors(_structured_hvp)(fn, tuple(primals), v, wrt)
     return _hvp(fn, primals, v, wrt)
 
 
-@api._user_errors
+@api.user_errors
 def _hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int) -> Any:
     primals = tuple(primals)
     if not optimize.SETTINGS.tangent_only:
         tangents = tuple(v if i == wrt else backends.zeros_tangent(p, primals) for i, p in enumerate(primals))
         return api.jvp(api.grad_of(fn, wrt), primals, tangents)[1]
     # The cheap call path: one memo lookup gives the plan of the gradient's tangent program.
-    plans = api._memo(api._HVP_PLANS, fn)
-    key = (wrt, *map(api.kind, primals))
+    plans = memo_for(HVP_PLANS, fn)
+    key = (wrt, *map(kind, primals))
     plan = plans.get(key)
     if plan is None:
         g = api.grad_of(fn, wrt)
-        plan = plans[key] = (g, api._jvp_plan(g, primals, "tangent"))
+        plan = plans[key] = (g, jvp_plan(g, primals, "tangent"))
     else:
         pipeline.CACHE.hit()
-    g, jvp_plan = plan
-    if wrt >= len(primals) or jvp_plan[0][wrt] not in jvp_plan[1]:
-        raise api.InputError(f"hvp: argument {wrt!r} is not a float array or number, so it has no direction", construct="hvp")
+    g, tangent_plan = plan
+    if wrt >= len(primals) or tangent_plan[0][wrt] not in tangent_plan[1]:
+        raise InputError(f"hvp: argument {wrt!r} is not a float array or number, so it has no direction", construct="hvp")
     tangents = (v,) if len(primals) == 1 else tuple(v if i == wrt else backends.zeros_tangent(p, primals) for i, p in enumerate(primals))
     try:
-        return api._run_tangent(jvp_plan, g, primals, tangents, "tangent")
-    except api.ShapeError:  # (checked there once; said here in hvp's words)
+        return api.run_tangent(tangent_plan, g, primals, tangents, "tangent")
+    except ShapeError:  # (checked there once; said here in hvp's words)
         if np.shape(v) != np.shape(primals[wrt]):
-            raise api.ShapeError(f"v has shape {np.shape(v)}, but argument {jvp_plan[0][wrt]!r} has shape "
+            raise ShapeError(f"v has shape {np.shape(v)}, but argument {tangent_plan[0][wrt]!r} has shape "
                                  f"{np.shape(primals[wrt])}", construct="hvp") from None
         raise
+
+
+# -- Dask or CuPy arrays: the Jacobian in their library (`backends.py`)
+
+def _foreign_jacobian(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...],
+                      positions: list[int], scalars: frozenset[str], is_tuple: bool, mode: str = "reverse") -> Any:
+    """The Jacobian of `base` at foreign `args`, in their library: one reverse pass per output element
+    (forward mode: one tangent pass per input element), the rows stacked with `np.stack` (which
+    dispatches to Dask or CuPy); no graph is computed."""
+    fam = backends.check_family(zip(optimize.signature(base).parameters, args), base)
+    out = backends.retarget(base, fam)(*args)  # (`base` may be generated code: a gradient, for a Hessian)
+    tuple_out = isinstance(out, tuple)
+    outs = list(out) if tuple_out else [out]
+    if mode == "forward":
+        return _foreign_forward_jacobian(base, names, args, outs, positions, scalars, tuple_out, is_tuple, fam)
+    compiled = backends.retarget(pipeline.derive(base, "reverse", names, scalars, "vjp"), fam)
+    seeds = [p.name for p in compiled.__s2sad_ir__.params[-len(outs):]]
+    ref = next(a for a in args if backends.foreign(a))
+    rows = []
+    for k, o in enumerate(outs):
+        shape = tuple(o.shape) if hasattr(o, "shape") else ()
+        per_input: list[list[Any]] = [[] for _ in positions]
+        for idx in np.ndindex(shape):
+            cts: dict[str, Any] = {}
+            for j, oj in enumerate(outs):
+                shj = tuple(oj.shape) if hasattr(oj, "shape") else ()
+                e = np.zeros(shj)
+                if j == k and shj:
+                    e[idx] = 1.0
+                cts[seeds[j]] = (1.0 if j == k else 0.0) if not shj else asarray_like(e, ref)
+            grads = compiled(*args, **cts)
+            grads = (grads,) if len(names) == 1 else grads
+            for i, g in enumerate(grads):
+                per_input[i].append(fix_grad(g, args[positions[i]]))
+        blocks = []
+        for i, p in enumerate(positions):
+            x_shape = tuple(np.shape(args[p])) if not backends.foreign(args[p]) else tuple(args[p].shape)
+            parts = per_input[i]
+            npl = numpy_for(fam, ref)
+            block = parts[0] if not shape else npl.reshape(npl.stack(parts), shape + x_shape)
+            blocks.append(block)
+        rows.append(tuple(blocks) if is_tuple else blocks[0])
+    return tuple(rows) if tuple_out else rows[0]
+
+
+def _foreign_forward_jacobian(base: Callable[..., Any], names: tuple[str, ...], args: tuple[Any, ...], outs: list[Any],
+                              positions: list[int], scalars: frozenset[str], tuple_out: bool, is_tuple: bool, fam: str | None) -> Any:
+    """`jacobian` in forward mode: a tangent pass per input element, seeded in the arrays' library."""
+    compiled = backends.retarget(pipeline.derive(base, "forward", names, scalars, "jvp"), fam)
+    dots = [p.name for p in compiled.__s2sad_ir__.params[-len(names):]]
+    ref = next(a for a in args if backends.foreign(a))
+    npl = numpy_for(fam, ref)
+    blocks: list[list[Any]] = [[None] * len(positions) for _ in outs]
+    for i, p in enumerate(positions):
+        x = args[p]
+        x_shape = tuple(x.shape) if hasattr(x, "shape") else ()
+        columns: list[list[Any]] = [[] for _ in outs]
+        for idx in np.ndindex(x_shape):
+            seeds = {d: backends.zeros_tangent(args[q], args) for d, q in zip(dots, positions)}
+            e = np.zeros(x_shape)
+            if x_shape:
+                e[idx] = 1.0
+            seeds[dots[i]] = asarray_like(e, ref) if x_shape else 1.0
+            _, out_dot = compiled(*args, **seeds)
+            for k, od in enumerate(list(out_dot) if tuple_out else [out_dot]):
+                o_shape = tuple(outs[k].shape) if hasattr(outs[k], "shape") else ()
+                columns[k].append(od if tuple(getattr(od, "shape", ())) == o_shape else npl.broadcast_to(od, o_shape))
+        for k, o in enumerate(outs):
+            o_shape = tuple(o.shape) if hasattr(o, "shape") else ()
+            blocks[k][i] = columns[k][0] if not x_shape else npl.reshape(npl.stack(columns[k], axis=-1), o_shape + x_shape)
+    rows = [tuple(row) if is_tuple else row[0] for row in blocks]
+    return tuple(rows) if tuple_out else rows[0]
+
+
+# -- structured arguments (dicts, lists, tuples of arrays) or a bound method: through the flat function (`pytrees/`)
+
+def _structured_jacobian(fn: Any, wrt: Any, mode: str, args: tuple) -> Any:
+    """`s2sad.jacobian` with structured arguments: one block per leaf, in the structure of its parameter."""
+    call = pytrees.prepare(fn, args, {}, wrt)
+    out = jacobian(call.flat.fn, call.wrt, mode)(*call.args)
+    if isinstance(out, tuple) and len(out) and isinstance(out[0], tuple) and pytrees.tuple_output(call):
+        rows = [pytrees.restructure(call, row) for row in out]  # one per output leaf
+        node = call.flat.out_node  # a dict returned: the Jacobian in the output's structure (like JAX's jacrev)
+        return pytrees.rebuild(node, iter(rows)) if node is not None else tuple(rows)
+    return pytrees.restructure(call, out)
+
+
+def _structured_hessian(fn: Any, wrt: Any, args: tuple) -> Any:
+    """`s2sad.hessian` with structured arguments: `H[p][q]` blocks, nested in the parameters' structure."""
+    call = pytrees.prepare(fn, args, {}, wrt)
+    h = hessian(call.flat.fn, call.wrt)(*call.args)
+    return pytrees.restructure(call, [pytrees.restructure(call, row) for row in h])
+
+
+def _structured_hvp(fn: Any, primals: tuple, v: Any, wrt: int) -> Any:
+    """`s2sad.hvp` with a structured argument: `v` and the product in that argument's structure."""
+    call = pytrees.prepare(fn, primals, {}, wrt)
+    (name, node), = call.groups
+    leaves = pytrees.flatten_like(node, v, "direction", name) if node.kind != "leaf" or node.path else [v]
+    direction = dict(zip(call.wrt, leaves))
+    tangents = tuple(direction[n] if n in direction else np.zeros(np.shape(a)) for n, a in zip(call.flat.flat_params, call.args))
+    g = api.inner_grad(call, False)
+    _, dots = api.jvp(g, call.args, tangents)
+    return pytrees.restructure(call, dots)

@@ -18,11 +18,11 @@ import numpy as np
 from ..driver import freshness, pipeline
 from ..passes import settings as optimize
 from .backends import call_family, foreign, retarget
-from .arguments import _check_input, _is_float, _is_float_sequence, _is_scalar, _scalars, alias_flags, fresh, target
+from .arguments import check_input, is_float, is_float_sequence, is_scalar, scalar_names, alias_flags, fresh, target
 
-_JVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
-_GRADS: "weakref.WeakKeyDictionary[Any, dict[Any, Any]]" = weakref.WeakKeyDictionary()
-_HVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
+JVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()  # fn -> key -> `jvp_plan`
+GRADS: "weakref.WeakKeyDictionary[Any, dict[Any, Any]]" = weakref.WeakKeyDictionary()  # fn -> wrt -> grad object (`grad_of`)
+HVP_PLANS: "weakref.WeakKeyDictionary[Any, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()  # fn -> key -> (grad, plan)
 
 
 class Memo(dict):
@@ -32,22 +32,26 @@ class Memo(dict):
 
     def __init__(self) -> None:
         super().__init__()
-        _MEMOS.add(self)
+        MEMOS.add(self)
 
 
-_MEMOS: "weakref.WeakSet[Memo]" = weakref.WeakSet()
+MEMOS: "weakref.WeakSet[Memo]" = weakref.WeakSet()  # every live `Memo`, emptied by `forget_plans`
 
 
 def forget_plans() -> None:
     """Empty the cheap call path's memos (`s2sad.optimize.configure` does, with the cache)."""
-    _JVP_PLANS.clear()
-    _GRADS.clear()
-    _HVP_PLANS.clear()
-    for memo in list(_MEMOS):
+    JVP_PLANS.clear()
+    GRADS.clear()
+    HVP_PLANS.clear()
+    for memo in list(MEMOS):
         memo.clear()
 
 
-def _memo(table: "weakref.WeakKeyDictionary[Any, dict]", fn: Any) -> dict:
+optimize.on_change(forget_plans)  # `s2sad.optimize.configure` empties the plans too
+
+
+def memo_for(table: "weakref.WeakKeyDictionary[Any, dict]", fn: Any) -> dict:
+    """`fn`'s memo in `table` (made on first use); a throwaway dict when the cheap call path is off."""
     if not optimize.SETTINGS.cheap_calls:
         return {}
     try:
@@ -61,22 +65,22 @@ def kind(a: Any) -> Any:
     if type(a) is np.ndarray and a.dtype.kind == "f":
         return a.ndim != 0
     if type(a) is list or type(a) is tuple:  # differentiated when it holds floats, like reverse mode does
-        return ("sequence", _is_float_sequence(a))
-    if _is_scalar(a):
-        return (True, _is_float(a))
+        return ("sequence", is_float_sequence(a))
+    if is_scalar(a):
+        return (True, is_float(a))
     if foreign(a):  # a Dask or CuPy array: each library gets its own plan (backends.py)
-        return (type(a), a.ndim != 0, _is_float(a))
-    return (False, _is_float(a))
+        return (type(a), a.ndim != 0, is_float(a))
+    return (False, is_float(a))
 
 
-def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "jvp") -> tuple:
+def jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "jvp") -> tuple:
     """(parameter names, wrt names, compiled tangent program or None, its tangent parameters, positional).
 
     `variant` "jvp" returns `(value, value_dot)`; "tangent" returns `value_dot` alone.
     """
     key = (variant, *map(kind, primals))
     freshness.refresh(fn)  # a global re-bound since: the memos are emptied
-    plans = _memo(_JVP_PLANS, fn)
+    plans = memo_for(JVP_PLANS, fn)
     plan = plans.get(key)
     if plan is not None:
         pipeline.CACHE.hit()
@@ -84,11 +88,11 @@ def _jvp_plan(fn: Callable[..., Any], primals: tuple[Any, ...], variant: str = "
     base = target(fn, primals)
     names = list(inspect.signature(base).parameters)[: len(primals)]
     for n, p in zip(names, primals):
-        _check_input(n, p, base)
-    wrt = tuple(n for n, p in zip(names, primals) if _is_float(p) or _is_float_sequence(p))
+        check_input(n, p, base)
+    wrt = tuple(n for n, p in zip(names, primals) if is_float(p) or is_float_sequence(p))
     compiled, dot_params, positional = None, [], False
     if wrt:
-        compiled = pipeline.derive(base, "forward", wrt, _scalars(base, primals, {}), variant)
+        compiled = pipeline.derive(base, "forward", wrt, scalar_names(base, primals, {}), variant)
         compiled = retarget(compiled, call_family(primals, {}, names, base))  # Dask, CuPy: their own `np`
         params = compiled.__s2sad_ir__.params
         dot_params = [p.name for p in params[-len(wrt):]]

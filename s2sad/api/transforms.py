@@ -1,4 +1,4 @@
-"""The public API: `grad`, `value_and_grad`, `vjp`, `jvp`, `source` (and `differentiate`, from `decorator.py`).
+"""The public API: `grad`, `value_and_grad`, `vjp`, `jvp`, `source`.
 
 Each call resolves `wrt`, specialises on which arguments are scalars (so
 scalar code needs no `unbroadcast`), fetches the compiled derivative from the
@@ -6,7 +6,11 @@ cache, calls it, and gives every gradient the shape and dtype of its argument.
 Errors on user input surface as `S2SADError` without s2sad's internal frames.
 
 Input: the user's function and arguments. Output: gradients, pullbacks, tangents, generated
-source. A cached entry's pieces live in `calling.py`, the decorator in `decorator.py` (both re-exported).
+source. A cached entry's pieces live in `calling.py`, the structured calls (dicts, lists, methods)
+in `structured.py`, the decorator in `decorator.py`.
+
+Service slot: `STANDALONE(fn, ir, text)`, the text of `source(..., standalone=True)`, is filled by
+`teach/export.py` at its import (`s2sad/__init__.py` imports it), so this layer does not import the one above.
 """
 from __future__ import annotations
 
@@ -17,50 +21,44 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import backends
+from . import backends, structured
 from ..ir import failures
+from ..primitives import registry
 from ..driver import freshness, pipeline
 from ..passes import settings as optimize
 from ..pytrees import entry as pytrees
-from ..errors import InputError, S2SADError, ShapeError, UnsupportedSyntaxError
+from ..errors import InputError, S2SADError, ShapeError, UnsupportedSyntaxError, where_defined
 
 from .arguments import (
-    _is_scalar,
-    _is_float,
-    _nonzero,
-    _at,
     alias_flags,
-    unaliased,
-    _check_input,
-    target,
-    _scalars,
-    _layouts,
-    _dtypes,
+    array_dtypes,
+    array_layouts,
+    call_kinds,
+    check_input,
     fix_grad,
-    _kinds,
+    nonzero,
+    scalar_names,
+    target,
+    unaliased,
 )
-from .plans import _GRADS, _HVP_PLANS, _JVP_PLANS, _MEMOS, Memo, _jvp_plan, _memo, forget_plans, kind  # noqa: F401 -- likewise
+from .plans import GRADS, forget_plans, jvp_plan, memo_for
 from .calling import (
-    _annotation_scalars,
-    _arg,
-    _as_float,
-    _check_cotangent,
-    _describe,
-    _fix_all,
-    _fixer,
-    _lean,
-    _not_scalar,
-    _promotion,
-    _returns_tuple,
-    _saves_on_stack,
-    _scalar_output,
-    _unaliasing,
+    annotation_scalars,
+    check_cotangent,
+    describe,
+    fixer,
+    lean,
+    not_scalar,
+    promotion,
+    returns_tuple,
+    saves_on_stack,
+    unaliasing,
 )
 
 Wrt = int | str | Sequence[int | str]
 
 
-def _user_errors(f: Callable[..., Any]) -> Callable[..., Any]:
+def user_errors(f: Callable[..., Any]) -> Callable[..., Any]:
     """Re-raise S2SADError from the API boundary, without internal frames."""
 
     @functools.wraps(f)
@@ -78,6 +76,9 @@ def _user_errors(f: Callable[..., Any]) -> Callable[..., Any]:
 
     return wrapper
 
+
+# The service slot `source(..., standalone=True)` needs: `teach/export.py` puts its `standalone` here at import.
+STANDALONE: Callable[[Callable[..., Any], Any, str], str] | None = None
 
 _SCALAR_TYPES = (float, np.float64, np.float32)  # scalar outputs, checked first on the cheap call path
 _hit = pipeline.CACHE.hit  # the cache object lives as long as the module: its bound method does too
@@ -106,7 +107,7 @@ class GradFunction:
     def _compiled(self, args: tuple[Any, ...], kwargs: dict[str, Any], variant: str) -> Callable[..., Any]:
         base = target(self.fn, args)
         wrt, _ = pipeline.resolve_wrt(base, self.wrt)
-        return pipeline.derive(base, "reverse", wrt, _scalars(base, args, kwargs), variant)
+        return pipeline.derive(base, "reverse", wrt, scalar_names(base, args, kwargs), variant)
 
     def _s2sad_target(self, args: tuple[Any, ...]) -> Callable[..., Any]:
         if getattr(self.fn, "__s2sad_outlined__", None) is not None:  # (revolve.outline)
@@ -119,30 +120,32 @@ class GradFunction:
         # Differentiating the gradient again (hvp, hessian, jvp of grad): the "grad" variant where it
         # applies, so the tangent program does not carry the value's statements either.
         base = target(self.fn, args)
-        return self._compiled(args, {}, "grad" if _lean(base, _scalars(base, args, {})) else "vjp")
+        return self._compiled(args, {}, "grad" if lean(base, scalar_names(base, args, {})) else "vjp")
 
-    def _entry(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
+    def entry(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
+        """(compiled, positions, is_tuple, wrt, valued, watch) for these arguments: what a cached entry is built from
+        (here and in `s2sad.jit`)."""
         base = target(self.fn, args)
         wrt, is_tuple = pipeline.resolve_wrt(base, self.wrt)
         names = list(optimize.signature(base).parameters)
         for n, a in list(zip(names, args)) + list(kwargs.items()):
             if n in wrt:  # other arguments are constants of any kind: an option, None, a string
-                _check_input(n, a, base)
+                check_input(n, a, base)
         positions = tuple(names.index(w) for w in wrt)
-        if _returns_tuple(pipeline.lowered(base)):
-            raise _not_scalar(self.fn, "a tuple")
-        scalars = _scalars(base, args, kwargs)
-        layouts = _layouts(base, args, kwargs)
+        if returns_tuple(pipeline.lowered(base)):
+            raise not_scalar(self.fn, "a tuple")
+        scalars = scalar_names(base, args, kwargs)
+        layouts = array_layouts(base, args, kwargs)
         valued = True
-        if _saves_on_stack(base) and set(wrt) <= scalars:
+        if saves_on_stack(base) and set(wrt) <= scalars:
             # Reverse over a generated adjoint with loops is not supported, but for scalar
             # inputs a gradient is a tangent: use forward over reverse instead.
             compiled = _forward_value_and_grad(base, wrt, scalars)
-        elif not self.with_value and _lean(base, scalars):
+        elif not self.with_value and lean(base, scalars):
             # The value is a number whatever the arrays: nothing to check, so nothing computes it.
-            compiled, valued = pipeline.derive(base, "reverse", wrt, scalars, "grad", layouts, _dtypes(base, args, kwargs)), False
+            compiled, valued = pipeline.derive(base, "reverse", wrt, scalars, "grad", layouts, array_dtypes(base, args, kwargs)), False
         else:
-            compiled = pipeline.derive(base, "reverse", wrt, scalars, "value_and_grad", layouts, _dtypes(base, args, kwargs))
+            compiled = pipeline.derive(base, "reverse", wrt, scalars, "value_and_grad", layouts, array_dtypes(base, args, kwargs))
         # The watch of the globals the code read (`pipeline` has refreshed it), or None when none can change.
         return compiled, positions, is_tuple, wrt, valued, freshness.current(base)
 
@@ -151,7 +154,7 @@ class GradFunction:
         # arguments and finds the compiled code; a repeated call only runs it and fixes the gradients.
         if self._method:
             return self._structured(args, kwargs)
-        entry = self._fast.get(_kinds(args, kwargs))
+        entry = self._fast.get(call_kinds(args, kwargs))
         # (entry[3]: the watch of the globals the code read, or None when it read none that can change)
         if entry is None or entry[3] is not None and entry[3].changed():
             return self._first_call(args, kwargs)
@@ -176,7 +179,7 @@ class GradFunction:
                 raise
         value, grads = out
         if type(value) not in _SCALAR_TYPES and (isinstance(value, tuple) or np.ndim(value) != 0):
-            raise _not_scalar(self.fn, "a tuple" if isinstance(value, tuple) else f"shape {np.shape(value)}") from None
+            raise not_scalar(self.fn, "a tuple" if isinstance(value, tuple) else f"shape {np.shape(value)}") from None
         try:
             grads = fix(grads, args, kwargs)
         except ValueError:
@@ -193,52 +196,65 @@ class GradFunction:
         except Exception as exc:  # NumPy's own error, with the user's line in its traceback
             raise exc from None
 
-    @_user_errors
+    @user_errors
     def _structured(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """A call with dicts, lists or tuples of arrays (or of a bound method): differentiated leaf by leaf
-        through the flat function (`pytrees.py`), the gradients given back in the arguments' structure."""
+        through the flat function (`pytrees/`), the gradients given back in the arguments' structure."""
         call = pytrees.prepare(self.fn, args, kwargs, self.wrt)
         what = pytrees.output_kind(call)
         if what is not None:  # `return {"a": ..., "b": ...}`: no gradient; say what it returned
-            raise _not_scalar(pytrees.unwrap_method(self.fn)[0], what, structured=True)
-        inner = pytrees.inner_grad(call, self.with_value)
+            raise not_scalar(pytrees.unwrap_method(self.fn)[0], what, structured=True)
+        inner = inner_grad(call, self.with_value)
         out = inner(*call.args)
         if self.with_value:
             value, grads = out
             return value, pytrees.restructure(call, grads)
         return pytrees.restructure(call, out)
 
-    @_user_errors
+    @user_errors
     def _first_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """The first call with arguments of these kinds: build the entry, then run it."""
         if pytrees.needs_flat(self.fn, args, kwargs):
             return self._structured(args, kwargs)
-        key = _kinds(args, kwargs)
+        key = call_kinds(args, kwargs)
         base = target(self.fn, args)
         wrt_names, _ = pipeline.resolve_wrt(base, self.wrt)
-        promote = _promotion(base, wrt_names, args, kwargs)
+        promote = promotion(base, wrt_names, args, kwargs)
         if promote is not None:  # integer or bool arrays in wrt: differentiated as float64, never in their own dtype
             args, kwargs = promote(args, kwargs)
-        compiled, positions, is_tuple, wrt, valued, watch = self._entry(args, kwargs)
+        compiled, positions, is_tuple, wrt, valued, watch = self.entry(args, kwargs)
         # Dask, CuPy or other NumPy-like arrays: the code reads its `np` from them (backends.py); NumPy's is untouched.
         compiled = backends.retarget(compiled, backends.call_family(args, kwargs, list(optimize.signature(base).parameters), base))
-        fix = _fixer(positions, wrt, is_tuple, key[:len(args)])
+        fix = fixer(positions, wrt, is_tuple, key[:len(args)])
         ir = getattr(compiled, "__s2sad_ir__", None)
         flags = alias_flags(compiled, len(wrt), valued) if ir is not None else ()
         if any(flags):  # the generated code may hand back an input (or a view of one): copy those, and only those
-            fix = _unaliasing(fix, flags)
+            fix = unaliasing(fix, flags)
         if promote is not None:
             compiled = _promoting(compiled, promote)
         entry = self._fast[key] = (compiled, fix, valued, watch)
         return self._run(entry, args, kwargs)
 
-    @_user_errors
+    @user_errors
     def _explain_failure(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """The generated code failed: with an array output the scalar seed 1.0 may break the
         backward sweep (`g.T` of a float), so say what is wrong rather than show that failure."""
         out = self.fn(*args, **kwargs)
         if isinstance(out, tuple) or np.ndim(out) != 0:
-            raise _not_scalar(self.fn, "a tuple" if isinstance(out, tuple) else f"shape {np.shape(out)}") from None
+            raise not_scalar(self.fn, "a tuple" if isinstance(out, tuple) else f"shape {np.shape(out)}") from None
+
+
+_INNER: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+
+
+def inner_grad(call: pytrees.Call, with_value: bool) -> GradFunction:
+    """The gradient object of the flat function for `call` (kept with the flat function, so repeated calls reuse it)."""
+    table = _INNER.setdefault(call.flat.fn, {})
+    key = (call.wrt, with_value)
+    g = table.get(key)
+    if g is None:
+        g = table[key] = GradFunction(call.flat.fn, call.wrt, with_value)
+    return g
 
 
 def _promoting(compiled: Callable[..., Any], promote: Callable[..., Any]) -> Callable[..., Any]:
@@ -289,29 +305,32 @@ def _checkpointed(fn: Callable[..., Any], memory: Any, snapshots: int | None) ->
     return revolve.outline(fn, memory, snapshots)
 
 
-@_user_errors
-def vjp(fn: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
-    """`(fn(*primals), pullback)`; `pullback(cotangent)` gives one adjoint per primal."""
+@user_errors
+def vjp(fn: Callable[..., Any], *primals: Any, memory: Any = None,
+        snapshots: int | None = None) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
+    """`(fn(*primals), pullback)`; `pullback(cotangent)` gives one adjoint per primal (`memory`, `snapshots`: as for `grad`)."""
+    fn = _checkpointed(fn, memory, snapshots)
     if pytrees.needs_flat(fn, primals, {}):
-        return pytrees.vjp(fn, primals)
+        out, pullback = structured.vjp(fn, primals)
+        return out, user_errors(pullback)
     base = target(fn, primals)
     names = list(inspect.signature(base).parameters)[: len(primals)]
     for n, a in zip(names, primals):
-        _check_input(n, a, base)
+        check_input(n, a, base)
     wrt = tuple(names)
     # Integer arrays stay as they are: vjp takes every primal, and an integer primal is usually an index
     # (`x[idx]`), which float64 would break; grad promotes only the integer arrays its `wrt` names.
     # ("quiet_vjp": `fn(*primals)` below prints and logs; the pullback's forward sweep runs it again without them)
-    compiled = pipeline.derive(base, "reverse", wrt, _scalars(base, primals, {}), "quiet_vjp", _layouts(base, primals, {}))
+    compiled = pipeline.derive(base, "reverse", wrt, scalar_names(base, primals, {}), "quiet_vjp", array_layouts(base, primals, {}))
     compiled = backends.retarget(compiled, backends.call_family(primals, {}, names, base))  # Dask, CuPy: backends.py
     low = pipeline.lowered(base)
     seeds = [p.name for p in compiled.__s2sad_ir__.params[-len(low.outputs):]]
     flags = alias_flags(compiled, len(wrt))  # which adjoints may be a primal or the cotangent itself: copied
     out = fn(*primals)
 
-    @_user_errors
+    @user_errors
     def pullback(cotangent: Any) -> tuple[Any, ...]:
-        _check_cotangent(cotangent, out)
+        check_cotangent(cotangent, out)
         cts = tuple(cotangent) if low.tuple_output else (cotangent,)
         grads = unaliased(flags, compiled(*primals, **dict(zip(seeds, cts))))
         grads = (grads,) if len(wrt) == 1 else grads
@@ -320,7 +339,7 @@ def vjp(fn: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tup
     return out, pullback
 
 
-@_user_errors
+@user_errors
 def jvp(fn: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
     """`(fn(*primals), J @ tangents)`: forward mode; non-float arguments' tangents are ignored."""
     return _forward(fn, tuple(primals), tuple(tangents), "jvp")
@@ -331,26 +350,26 @@ def _forward(fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[A
     if len(primals) != len(tangents):
         raise ShapeError(f"jvp got {len(primals)} primals but {len(tangents)} tangents", construct="jvp")
     if pytrees.needs_flat(fn, primals, {}):
-        return pytrees.jvp(fn, primals, tangents, variant)
-    return _run_tangent(_jvp_plan(fn, primals, variant), fn, primals, tangents, variant)
+        return structured.jvp(fn, primals, tangents, variant)
+    return run_tangent(jvp_plan(fn, primals, variant), fn, primals, tangents, variant)
 
 
-def _run_tangent(plan: tuple, fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, ...], variant: str) -> Any:
-    """Check the arguments against a `_jvp_plan` and run its tangent program (`jvp` and `hvp` share this)."""
+def run_tangent(plan: tuple, fn: Callable[..., Any], primals: tuple[Any, ...], tangents: tuple[Any, ...], variant: str) -> Any:
+    """Check the arguments against a `jvp_plan` and run its tangent program (`jvp` and `hvp` share this)."""
     names, wrt, compiled, dot_params, positional = plan
     dots = []  # in the order of `wrt`, which is the order of the parameters
     for n, p, t in zip(names, primals, tangents):
-        _check_input(n, p, fn)
+        check_input(n, p, fn)
         if n in wrt:
             if type(t) is list or type(t) is tuple:  # a list's `*` and `+` repeat and join: give it array arithmetic
                 t = np.asarray(t, dtype=float)
             if (t.shape if type(t) is np.ndarray else np.shape(t)) != (p.shape if type(p) is np.ndarray else np.shape(p)):
                 raise ShapeError(f"tangent for {n!r} has shape {np.shape(t)}, but the primal has shape {np.shape(p)}", construct="jvp")
             dots.append(t)
-        elif _nonzero(t):  # an integer, bool or int sequence is a constant of forward mode: never drop a direction silently
+        elif nonzero(t):  # an integer, bool or int sequence is a constant of forward mode: never drop a direction silently
             raise InputError(
-                f"argument {n!r} is {_describe(p)}, which jvp holds constant, but its tangent is not zero",
-                construct=n, **_at(fn),
+                f"argument {n!r} is {describe(p)}, which jvp holds constant, but its tangent is not zero",
+                construct=n, **where_defined(fn),
                 hint=f"pass {n!r} as floats (float(x), np.asarray(x, float)) to differentiate with respect to it, "
                      "or give it a zero tangent to hold it constant",
             )
@@ -365,7 +384,7 @@ def _run_tangent(plan: tuple, fn: Callable[..., Any], primals: tuple[Any, ...], 
 
 def grad_of(fn: Callable[..., Any], wrt: Wrt = 0) -> GradFunction:
     """`grad(fn, wrt)`, kept per function, so repeated `hvp` calls reuse one gradient and its plans."""
-    grads = _memo(_GRADS, fn)
+    grads = memo_for(GRADS, fn)
     key = tuple(wrt) if isinstance(wrt, list) else wrt
     if key not in grads:
         grads[key] = grad(fn, wrt)
@@ -386,9 +405,12 @@ def forget_entries() -> None:
         g._fast.clear()
 
 
-@_user_errors
+registry.on_forget(lambda statistics: forget_entries())  # new user rules (primitives/registry.py)
+
+
+@user_errors
 def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Sequence[Any] | None = None,
-           standalone: bool = False, *, memory: Any = None, snapshots: int | None = None) -> str:
+           standalone: bool = False, *, memory: Any = None, snapshots: int | None = None, passes: Any = None) -> str:
     """The generated source of `fn` for `mode` ("reverse", "forward", "wengert", "grad" or "tangent").
 
     With example `args`, the code is specialised the way a call with those
@@ -403,6 +425,9 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
     With `standalone`, the text also defines what it calls by name -- the derivatives
     of your helpers (`helper_vjp`), the helpers, the module constants they read --
     so that it runs pasted into a file (what `s2sad show` prints).
+    `passes` shows what the passes do (`s2sad/passes/manager.py`): "none" gives the code as generated,
+    before any pass that can be switched off; a list of names runs only those; "steps" gives the text
+    as generated and then after each pass.
     """
     fn = _checkpointed(fn, memory, snapshots)  # `memory`, `snapshots`: the code `grad(fn, memory=...)` runs
     modes = (*pipeline.MODES, "grad", "tangent")
@@ -410,44 +435,39 @@ def source(fn: Callable[..., Any], mode: str = "reverse", wrt: Wrt = 0, args: Se
         raise InputError(f"mode must be one of {', '.join(map(repr, modes))}, not {mode!r}", construct="mode")
     args_t = tuple(args) if args is not None else ()
     if pytrees.needs_flat(fn, args_t, {}):
-        return pytrees.source(fn, mode, wrt, args_t, args is not None, standalone)
+        if passes is not None:
+            raise InputError("passes= is for functions of arrays and numbers, not of pytrees", construct="passes")
+        return structured.source(fn, mode, wrt, args_t, args is not None, _standalone() if standalone else None)
     base = target(fn, args_t)
-    scalars = _scalars(base, args_t, {}) if args is not None else _annotation_scalars(base)
+    scalars = scalar_names(base, args_t, {}) if args is not None else annotation_scalars(base)
     names: tuple[str, ...] = ()
     if mode != "wengert":
         names, _ = pipeline.resolve_wrt(base, wrt)
     from .display import Code
 
-    layouts = _layouts(base, args_t, {}) if args is not None else frozenset()
+    layouts = array_layouts(base, args_t, {}) if args is not None else frozenset()
     if mode == "grad":
-        dtypes = _dtypes(base, args_t, {}) if args is not None else frozenset()
+        dtypes = array_dtypes(base, args_t, {}) if args is not None else frozenset()
         stage = ("reverse", names, scalars, "grad", layouts, dtypes)
     elif mode == "tangent":
         stage = ("forward", names, scalars, "tangent")
     else:
         stage = (mode, names, scalars, "vjp", layouts)  # (only reverse mode reads the layouts)
-    text = pipeline.show(base, *stage)
+    if standalone and passes == "steps":
+        raise InputError("passes=\"steps\" shows the code after each pass, not one standalone file", construct="passes")
+    text = pipeline.show(base, *stage, passes=passes)
     if standalone:
-        from ..teach.export import standalone as made_standalone
-
-        text = made_standalone(base, pipeline.generate(base, *stage), text)
+        text = _standalone()(base, pipeline.generate(base, *stage, passes=passes), text)
     return Code(text)
+
+
+def _standalone() -> Callable[[Callable[..., Any], Any, str], str]:
+    """The filled `STANDALONE` slot (`teach/export.py`)."""
+    if STANDALONE is None:
+        raise RuntimeError("source(standalone=True) needs s2sad.teach.export, which fills api.transforms.STANDALONE; import s2sad")
+    return STANDALONE
 
 
 def cache_info() -> Any:
     """Hits, misses and current size of the derivative cache."""
     return pipeline.CACHE.info()
-
-
-_DECORATOR = ("Differentiable", "BoundDifferentiable", "differentiate")  # in `decorator.py`, which imports this module
-
-
-def __getattr__(name: str) -> Any:
-    """`api.Differentiable`, `api.BoundDifferentiable`, `api.differentiate`: re-exported from `decorator.py` on
-    first use (importing it while this module loads would be a cycle)."""
-    if name in _DECORATOR:
-        from . import decorator
-
-        value = globals()[name] = getattr(decorator, name)
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

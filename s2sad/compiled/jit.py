@@ -34,9 +34,15 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..api import transforms as api
+from ..api import decorator, transforms as api
+from ..api.arguments import call_kinds
+from ..api.calling import fixer, not_scalar
+from ..api.transforms import user_errors
+from ..api.jacobian import hvp
+from ..api.plans import jvp_plan
+from ..pytrees import entry as pytrees
 from ..ir import failures
-from ..errors import InputError, S2SADError, UnsupportedSyntaxError
+from ..errors import InputError, S2SADError, ShapeError, UnsupportedSyntaxError, where_defined
 
 PARALLEL_SIZE = 1 << 17  # parallel=None: a fused elementwise loop over at least this many elements is a prange
 _lock = threading.RLock()
@@ -122,7 +128,7 @@ def _globals(py: Callable[..., Any], text: str, name: str) -> tuple[dict[str, An
 
 def _user_error(py: Callable[..., Any], line: int | None, why: str) -> UnsupportedSyntaxError:
     """The refusal, at the user's line when the generated line maps to one."""
-    place = failures._user_place(py.__code__.co_filename, line) if line else None
+    place = failures.user_place(py.__code__.co_filename, line) if line else None
     generated = linecache.getline(py.__code__.co_filename, line).strip() if line else ""
     hint = "pass fallback=True to run the Python derivative instead"
     if generated:
@@ -287,8 +293,8 @@ class JitGrad:
                     return out
         key = _key(args, kwargs)
         entry = self._entries.get(key)
-        if entry is None and api.pytrees.needs_flat(self.g.fn, args, kwargs):
-            return self._structured(args, kwargs)  # dicts, lists or tuples of arrays, or a method (pytrees.py)
+        if entry is None and pytrees.needs_flat(self.g.fn, args, kwargs):
+            return self._structured(args, kwargs)  # dicts, lists or tuples of arrays, or a method (pytrees/)
         if entry is None or entry[3] is not None and entry[3].changed():
             entry = self._first_call(key, args, kwargs)
         fn, fix, valued, _, _ = entry
@@ -300,20 +306,19 @@ class JitGrad:
             return fix(out, args, kwargs)
         value, grads = out
         if np.ndim(value) != 0:
-            raise api._not_scalar(self.g.fn, f"shape {np.shape(value)}")
+            raise not_scalar(self.g.fn, f"shape {np.shape(value)}")
         grads = fix(grads, args, kwargs)
         return (value, grads) if self.g.with_value else grads
 
-    @api._user_errors
+    @user_errors
     def _structured(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """A structured call: the flat function's gradient compiled (one `JitGrad` per flat function and
         `wrt`), its leaf gradients given back in the arguments' structure, as `GradFunction._structured` does."""
-        pytrees = api.pytrees
         call = pytrees.prepare(self.g.fn, args, kwargs, self.g.wrt)
         what = pytrees.output_kind(call)
         if what is not None:
-            raise api._not_scalar(pytrees.unwrap_method(self.g.fn)[0], what, structured=True)
-        inner = pytrees.inner_grad(call, self.g.with_value)
+            raise not_scalar(pytrees.unwrap_method(self.g.fn)[0], what, structured=True)
+        inner = api.inner_grad(call, self.g.with_value)
         inners = self.__dict__.setdefault("_inner", {})
         j = inners.get(id(inner))
         if j is None or j.g is not inner:
@@ -324,10 +329,10 @@ class JitGrad:
             return value, pytrees.restructure(call, grads)
         return pytrees.restructure(call, out)
 
-    @api._user_errors
+    @user_errors
     def _first_call(self, key: tuple, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
-        compiled, positions, is_tuple, wrt, valued, watch = self.g._entry(args, kwargs)
-        fix = api._fixer(positions, wrt, is_tuple, api._kinds(args, kwargs)[: len(args)])
+        compiled, positions, is_tuple, wrt, valued, watch = self.g.entry(args, kwargs)
+        fix = fixer(positions, wrt, is_tuple, call_kinds(args, kwargs)[: len(args)])
         fn = compile_generated(compiled, args, kwargs, parallel=self.parallel, fallback=self.fallback)
         if isinstance(fn, Compiled) and not fn.fused:
             self._entries[("compiled", key)] = fn  # (kept for `.compiled`; the call goes straight to Numba)
@@ -358,26 +363,26 @@ class JitForward:
     def __call__(self, fn: Callable[..., Any], primals: Any, tangents: Any, wrt: int = 0) -> Any:
         return self._call(fn, tuple(primals), tangents, wrt)
 
-    @api._user_errors
+    @user_errors
     def _call(self, fn: Callable[..., Any], primals: tuple[Any, ...], tangents: Any, wrt: int) -> Any:
-        if api.pytrees.needs_flat(fn, primals, {}):
+        if pytrees.needs_flat(fn, primals, {}):
             raise InputError(f"s2sad.jit(s2sad.{self.which}) does not compile a function of dicts, lists or tuples of arrays "
-                             "(or a method) yet", construct=f"s2sad.jit(s2sad.{self.which})", **api._at(fn),
+                             "(or a method) yet", construct=f"s2sad.jit(s2sad.{self.which})", **where_defined(fn),
                              hint=f"call s2sad.{self.which} itself (not compiled), or compile the gradient: s2sad.jit(s2sad.grad(f)) "
                              "takes structured arguments")
         if self.which == "jvp":
             tangents = tuple(tangents)
             if len(primals) != len(tangents):
-                raise api.ShapeError(f"jvp got {len(primals)} primals but {len(tangents)} tangents", construct="jvp")
-            plan = self._compiled(api._jvp_plan(fn, primals, "jvp"))
-            return api._run_tangent(plan, fn, primals, tangents, "jvp")
+                raise ShapeError(f"jvp got {len(primals)} primals but {len(tangents)} tangents", construct="jvp")
+            plan = self._compiled(jvp_plan(fn, primals, "jvp"))
+            return api.run_tangent(plan, fn, primals, tangents, "jvp")
         v = tangents  # hvp(fn, primals, v, wrt): the tangent program of the gradient
         g = api.grad_of(fn, wrt)
-        plan = self._compiled(api._jvp_plan(g, primals, "tangent"))
+        plan = self._compiled(jvp_plan(g, primals, "tangent"))
         if wrt >= len(primals) or plan[0][wrt] not in plan[1]:
             raise InputError(f"hvp: argument {wrt!r} is not a float array or number, so it has no direction", construct="hvp")
         ts = tuple(v if i == wrt else np.zeros(np.shape(p)) for i, p in enumerate(primals))
-        return api._run_tangent(plan, g, primals, ts, "tangent")
+        return api.run_tangent(plan, g, primals, ts, "tangent")
 
 
 def jit(obj: Any = None, *, fallback: bool = False, parallel: bool | None = None) -> Any:
@@ -396,23 +401,26 @@ def jit(obj: Any = None, *, fallback: bool = False, parallel: bool | None = None
     if isinstance(obj, JitGrad | JitForward):
         return obj
     if isinstance(obj, api.GradFunction):
+        if getattr(obj.fn, "__s2sad_outlined__", None) is not None and not fallback:  # (revolve.outline)
+            raise UnsupportedSyntaxError(
+                f"s2sad.jit does not compile the checkpointed loops of {obj.fn.__name__} (grad with memory= or snapshots=): "
+                "their Revolve schedule runs Python steps", construct="s2sad.jit",
+                hint="compile s2sad.grad(f) without memory= and snapshots=, or pass fallback=True to run the Python derivative")
         return JitGrad(obj, fallback, parallel)
     if obj is api.jvp:
         return JitForward("jvp", fallback, parallel)
-    from ..api.jacobian import hvp
-
     if obj is hvp:
         return JitForward("hvp", fallback, parallel)
-    if isinstance(obj, api.Differentiable):
+    if isinstance(obj, decorator.Differentiable):
         return _jit_differentiable(obj.__wrapped__, obj.wrt, fallback, parallel)
     raise InputError(f"s2sad.jit compiles a derivative, not {getattr(obj, '__name__', type(obj).__name__)}",
                      construct="s2sad.jit",
                      hint="pass s2sad.grad(f), s2sad.value_and_grad(f), s2sad.jvp, s2sad.hvp, or use @s2sad.differentiate(jit=True)")
 
 
-def _jit_differentiable(fn: Callable[..., Any], wrt: Any, fallback: bool = False, parallel: bool | None = None) -> api.Differentiable:
+def _jit_differentiable(fn: Callable[..., Any], wrt: Any, fallback: bool = False, parallel: bool | None = None) -> decorator.Differentiable:
     """`@s2sad.differentiate(jit=True)`: a `Differentiable` whose `.grad` and `.value_and_grad` are compiled."""
-    d = api.Differentiable(fn, wrt)
+    d = decorator.Differentiable(fn, wrt)
     d.grad = JitGrad(d.grad, fallback, parallel)  # type: ignore[assignment]
     d.value_and_grad = JitGrad(d.value_and_grad, fallback, parallel)  # type: ignore[assignment]
     return d
@@ -429,3 +437,5 @@ def differentiate(fn: Callable[..., Any] | None = None, *, wrt: Any = 0, **optio
 # `s2sad.jit` is the function (the package's attribute shadows this module's name): what goes with it.
 jit.JitFallbackWarning = JitFallbackWarning  # type: ignore[attr-defined]
 jit.cache_dir = cache_dir  # type: ignore[attr-defined]
+
+decorator.JIT = differentiate  # `@s2sad.differentiate(jit=True)` (the api's service slot: it does not import this layer)

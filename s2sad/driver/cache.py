@@ -14,6 +14,9 @@ import itertools
 import weakref
 from typing import Any, Callable, Iterator, NamedTuple
 
+from ..ad.calls import LOCK
+from ..primitives import registry
+
 
 class CacheInfo(NamedTuple):
     """Cache statistics, like `functools.lru_cache`'s."""
@@ -36,7 +39,7 @@ class DerivativeCache:
     alive forever as the key of a `WeakKeyDictionary`. A `WeakSet` of the
     functions with tables gives the statistics.
 
-    Its lock is the one `calls` holds while it generates a helper's derivatives:
+    Its lock (`lock`) is the one `calls` holds while it generates a helper's derivatives:
     a build (under the cache lock) may need a helper's derivatives, and generating
     code outside the cache (`s2sad.source`) may need a cached build, so two locks
     could be taken in opposite orders by two threads and deadlock. One reentrant
@@ -44,9 +47,7 @@ class DerivativeCache:
     """
 
     def __init__(self) -> None:
-        from ..ad.calls import _lock
-
-        self._lock = _lock
+        self.lock = LOCK
         self._owners: "weakref.WeakSet[Any]" = weakref.WeakSet()
         self._strong: dict[Any, dict[Any, Any]] = {}
         self._fast_hits = itertools.count()  # `next` on it is one atomic C call: no lock on the fast path
@@ -70,7 +71,7 @@ class DerivativeCache:
 
     def get(self, fn: Any, key: Any, build: Callable[[], Any]) -> Any:
         """The entry for (fn, key), building it on a miss."""
-        with self._lock:
+        with self.lock:
             table = self._table(fn)
             if key in table:
                 self.hits += 1
@@ -97,7 +98,7 @@ class DerivativeCache:
     @contextlib.contextmanager
     def paused_collector(self) -> Iterator[None]:
         """The cyclic garbage collector paused (see `_build`) for the outermost of nested uses."""
-        with self._lock:
+        with self.lock:
             if self._building or not gc.isenabled():
                 yield
                 return
@@ -111,7 +112,7 @@ class DerivativeCache:
 
     def keep(self, fn: Any, obj: Any) -> None:
         """Keep `obj` alive as long as `fn`'s entries (a lowered caller names its helpers' primitives)."""
-        with self._lock:
+        with self.lock:
             self._table(fn).setdefault(_KEPT, {})[id(obj)] = obj
 
     def hit(self) -> None:
@@ -123,14 +124,14 @@ class DerivativeCache:
 
     def info(self) -> CacheInfo:
         """Current statistics."""
-        with self._lock:
+        with self.lock:
             tables = [getattr(fn, "__dict__", {}).get(_ATTR, {}) for fn in list(self._owners)]
             size = sum(len(t) - (_KEPT in t) for t in tables + list(self._strong.values()))
             return CacheInfo(self.hits + self._fast_count(), self.misses, size)
 
     def clear(self, statistics: bool = True) -> None:
         """Drop every entry and (unless `statistics` is False) reset the statistics."""
-        with self._lock:
+        with self.lock:
             for fn in list(self._owners):
                 getattr(fn, "__dict__", {}).pop(_ATTR, None)
             self._owners = weakref.WeakSet()
@@ -141,3 +142,4 @@ class DerivativeCache:
 
 
 CACHE = DerivativeCache()
+registry.on_forget(CACHE.clear)  # new user rules (primitives/registry.py): every cached derivative goes

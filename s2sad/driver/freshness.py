@@ -304,7 +304,7 @@ def sharer(fn: Callable[..., Any]) -> Shared | None:
     key = (code, tuple(sig))
     from .cache import CACHE
 
-    with CACHE._lock:
+    with CACHE.lock:
         owner = _SHARED.get(key)
         if owner is None:
             owner = _SHARED[key] = Shared(tuple(keep))

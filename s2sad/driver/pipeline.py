@@ -3,7 +3,8 @@
 Input: a Python function (or an s2sad-generated one), a mode ("wengert",
 "reverse", "forward"), the `wrt` parameter names, the scalar parameters and,
 for reverse mode, the array parameters' layouts (`layouts.py`) and, for its
-"grad" and "value_and_grad" variants, their dtypes (`reuse.py`).
+"grad" and "value_and_grad" variants, their dtypes (`reuse.py`). The passes
+run from the pass manager (`passes/manager.py`), in its one order.
 Output: the IR of any stage (`generate`), its text (`show`) or the compiled,
 cached derivative (`derive`).
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import threading
 
-from dataclasses import replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -20,14 +20,18 @@ from .cache import CACHE
 from .compile import compile_ir
 from ..ir.emit import to_source
 from ..errors import WrtError
-from ..ad.forward import forward
-from ..passes import aliasing, collect, cse, factor, fold, inplace, liveness, settings as optimize, reuse, sincos
+from ..passes import manager, settings as optimize
+from ..passes.context import Context
 from ..ad import deep
 from . import freshness
-from ..ir import Const, Function, Param, Return, Tup
+from ..ir import Function
 from ..analysis.layouts import Layouts
 from ..frontend.lower import Lowered, lower
-from ..ad.reverse import reverse
+from ..ad import calls
+from ..frontend import lower as frontend_lower, source as frontend_source
+from ..rules import call_hooks
+
+optimize.on_change(CACHE.clear)  # `s2sad.optimize.configure` empties the cache: derivatives are generated again
 
 MODES = ("wengert", "reverse", "forward")
 ATTEMPTS = 3  # generations of one derivative, when re-bound names keep emptying the cache midway
@@ -60,7 +64,7 @@ def resolve_wrt(fn: Callable[..., Any], wrt: int | str | Sequence[int | str]) ->
     names = list(optimize.signature(fn).parameters)
     is_tuple = isinstance(wrt, (tuple, list))
     items = list(wrt) if is_tuple else [wrt]  # type: ignore[arg-type]
-    where = _where(fn)
+    where = code_location(fn)
     out: list[str] = []
     for w in items:
         if isinstance(w, bool) or not isinstance(w, (int, str)):
@@ -79,90 +83,55 @@ def resolve_wrt(fn: Callable[..., Any], wrt: int | str | Sequence[int | str]) ->
     return tuple(out), is_tuple
 
 
-def _where(fn: Callable[..., Any]) -> dict[str, Any]:
+def code_location(fn: Callable[..., Any]) -> dict[str, Any]:
+    """`filename` and `lineno` of `fn`'s code, for an error's location (empty without code)."""
     code = getattr(fn, "__code__", None)
     return {"filename": code.co_filename, "lineno": code.co_firstlineno} if code else {}
 
 
 @deep.guarded  # a RecursionError is retried on a deep stack (deep.py)
 def generate(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp",
-             layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> Function:
+             layouts: Layouts = frozenset(), dtypes: frozenset = frozenset(), passes: Any = None,
+             step: Callable[[str, Function], None] | None = None) -> Function:
     """The IR of `fn` at the given stage; reverse mode specialises on the parameters' `layouts` (and,
-    given them, on their `dtypes`: `reuse.py`) too."""
+    given them, on their `dtypes`: `reuse.py`) too. The pass manager (`passes/manager.py`) runs every pass:
+    those the switches (`s2sad.optimize`) leave on, or those `passes` names ("none", or a list of names);
+    `step(name, ir)`, given, sees the generated program and the program after each pass."""
     low = lowered(fn)
     if mode == "wengert":
         return low.fn
-    low = aliasing.specialize(low, scalars, dict(layouts) if mode == "reverse" else None)
-    if mode == "reverse" and variant == "quiet_vjp":  # "vjp" whose forward sweep repeats a run already made (a
-        from ..frontend.effects import quiet  # helper's, run by its caller's forward sweep): print/logging/warnings stay out
-
-        return quiet(generate(fn, mode, wrt, scalars, "vjp", layouts, dtypes))
-    if mode == "reverse":
-        # "step_vjp": a checkpointed loop's step (revolve.py), a "vjp" that returns the adjoints alone: so
-        # nothing needs the forward sweep's statements that only form the step's result.
-        step_vjp = variant == "step_vjp"
-        adjoint = optimize.adjoint(reverse(low, wrt, set(scalars), "vjp" if step_vjp else variant, layouts))
-        if step_vjp:  # (the seeds lose their default 1.0, which liveness would fold in as a constant)
-            k = len(low.fn.params)
-            adjoint = replace(adjoint, params=adjoint.params[:k] + [Param(p.name, None) for p in adjoint.params[k:]])
-            return _lean_passes(liveness.apply(adjoint)) if optimize.SETTINGS.liveness else adjoint
-        # "grad": gradients only, for a function whose value is known to be a number; nothing needs the value.
-        if variant == "grad":
-            adjoint = _lean_passes(liveness.apply(adjoint))
-            adjoint = inplace.apply(adjoint, scalars) if optimize.SETTINGS.inplace else adjoint
-        dts = {n: np.dtype(d) for n, d in dtypes}  # given only for what s2sad.grad and value_and_grad run
-        if optimize.SETTINGS.sincos and dts and variant == "grad":  # (value_and_grad's value stays NumPy's sine)
-            adjoint = sincos.apply(adjoint, dts)
-        if optimize.SETTINGS.reuse and dts:
-            seeds = frozenset(p.name for p in adjoint.params) - {p.name for p in low.fn.params}
-            adjoint = reuse.apply(adjoint, {**dict(layouts), **{n: () for n in scalars}}, dts, seeds)
-        return adjoint
-    if mode == "forward":
-        tangent = forward(low, wrt, set(scalars))
-        # "tangent": the output's tangent only (hvp); nothing needs the value. "diagonal": that, seeded
-        # with ones (the diagonal Jacobian of an elementwise function), the seed folded in as 1.0.
-        if variant == "tangent":
-            lean = liveness.apply(_tangent_only(tangent))
-        elif variant == "diagonal":
-            lean = liveness.apply(_seeded_with_ones(_tangent_only(tangent)))
-        else:
-            return tangent
-        return _lean_passes(lean)
-    raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    dts = {n: np.dtype(d) for n, d in dtypes}  # given only for what s2sad.grad and value_and_grad run
+    context = Context(mode, variant, tuple(wrt), frozenset(scalars), dict(layouts), dts)
+    return manager.derivative(low, context, optimize.SETTINGS, manager.select(passes), step)
 
 
-def _lean_passes(fn: Function) -> Function:
-    """The passes the lean variants ("grad", "tangent", "diagonal") get on top of liveness."""
-    if optimize.SETTINGS.cse:
-        fn = cse.apply(fn)
-    if optimize.SETTINGS.fold:
-        fn = fold.apply(fn)
-    if optimize.SETTINGS.collect:
-        fn = collect.apply(fn)
-    return factor.apply(fn) if optimize.SETTINGS.factor else fn
-
-
-def _tangent_only(fn: Function) -> Function:
-    """The tangent program returning `value_dot` alone instead of `(value, value_dot)`."""
-    ret = fn.body[-1]
-    assert isinstance(ret, Return) and isinstance(ret.value, Tup)
-    body = fn.body[:-1] + [Return(ret.value.elts[1], ret.line)]
-    doc = (fn.doc or "").replace("Forward mode (tangent)", "Forward mode (tangent only)")
-    return replace(fn, name=fn.name.replace("_jvp", "_tangent"), body=body, doc=doc)
-
-
-def _seeded_with_ones(fn: Function) -> Function:
-    """The tangent program with its one tangent parameter defaulting to 1.0, for `liveness` to fold in."""
-    seed = fn.params[-1]
-    doc = (fn.doc or "").replace("Forward mode (tangent only)", "Forward mode seeded with ones (the elementwise derivative)")
-    return replace(fn, name=fn.name.replace("_tangent", "_derivative"), params=fn.params[:-1] + [Param(seed.name, Const(1.0))], doc=doc)
+def steps(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp",
+          layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> str:
+    """The text of `fn`'s derivative as generated, then after each pass that runs (`s2sad.source(f, passes="steps")`)."""
+    shown: list[tuple[str, str]] = []
+    generate(fn, mode, wrt, scalars, variant, layouts, dtypes, step=lambda name, ir: shown.append((name, to_source(ir))))
+    out: list[str] = []
+    previous = None
+    for name, text in shown:
+        if text == previous:
+            out.append(f"# ---- {name}: no change ----\n")
+            continue
+        title = f'generated: {mode} mode, "{variant}"' if name == "generated" else f"after {name}"
+        out.append(f"# ---- {title} ----\n{text}")
+        previous = text
+    return "\n".join(out)
 
 
 @deep.guarded  # a RecursionError is retried on a deep stack (deep.py)
 def show(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...] = (), scalars: frozenset[str] = frozenset(), variant: str = "vjp",
-         layouts: Layouts = frozenset(), dtypes: frozenset = frozenset()) -> str:
-    """The text of `fn` at the given stage, ready to paste into a file."""
-    ir = generate(fn, mode, wrt, scalars, variant, layouts, dtypes)
+         layouts: Layouts = frozenset(), dtypes: frozenset = frozenset(), passes: Any = None) -> str:
+    """The text of `fn` at the given stage, ready to paste into a file (`passes`: see `generate`; "steps":
+    the text after each pass, `steps`)."""
+    if passes == "steps" and mode != "wengert":
+        return steps(fn, mode, wrt, scalars, variant, layouts, dtypes)
+    ir = generate(fn, mode, wrt, scalars, variant, layouts, dtypes, passes)
     return to_source(ir, header=mode != "wengert")
 
 
@@ -202,3 +171,11 @@ def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: fro
         if not outermost or freshness.epoch() == epoch:
             break
     return compiled
+
+
+# Services this driver lends the layers below it (each slot is documented where it lives).
+call_hooks.LOWERED = lowered  # rules/call_hooks.py: a library function is read before it is refused
+frontend_lower.USER_PRIMITIVE = calls.user_primitive  # frontend/lower.py: a call to a helper function
+frontend_source.WATCH_NAME = freshness.reads  # frontend/source.py: what a lowering reads, watched by freshness
+frontend_source.WATCH_ATTRIBUTE = freshness.attribute
+calls.DERIVE, calls.LOWERED, calls.KEEP = derive, lowered, CACHE.keep  # ad/calls.py: a helper's own derivatives

@@ -423,13 +423,13 @@ def assert_that(condition: Any, message: Any = None) -> None:
 
 
 def register_primitives() -> None:
-    """`print` and `assert_that` as non-differentiable primitives, kept in the forward sweep (liveness.EFFECTS)."""
+    """`print` and `assert_that` as non-differentiable primitives, kept in the forward sweep (`effects=True`)."""
     from ..primitives.registry import lookup, nondiff
 
     if lookup(print_) is None:
-        nondiff(print_, "builtin_print", call="print")
+        nondiff(print_, "builtin_print", call="print", effects=True)
     if lookup(assert_that) is None:
-        nondiff(assert_that, "assert_", call="assert_that")
+        nondiff(assert_that, "assert_", call="assert_that", effects=True)
 
 
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "exception", "log"})

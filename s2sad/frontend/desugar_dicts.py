@@ -78,9 +78,7 @@ class DictsMixin:
                 or obj is self.fs.fn:
             return None
         try:
-            from .source import get_source
-
-            tree = get_source(obj).tree
+            tree = self.fs.source_of(obj).tree
         except Exception:  # (its source cannot be read: the call is refused as it was)
             return None
         if not isinstance(tree, ast.FunctionDef):

@@ -3,7 +3,7 @@
 Input: the lowerer meeting `raise E(...)` or an expression statement `f(...)` (other than
 `xs.append(v)` on a local list, and `print`/logging, which `desugar.py` handles). Output: one
 statement `_ = raise_(...)` or `_ = effect_(...)` in the Wengert list -- non-differentiable, never
-merged or dropped (`liveness.EFFECTS`), kept in the forward sweep and absent from the backward
+merged or dropped (`effects=True`), kept in the forward sweep and absent from the backward
 one -- printed back as the user wrote it: `raise ValueError('a must be positive')`,
 `warnings.warn('...')`, `np.random.seed(0)`.
 
@@ -24,9 +24,10 @@ import types
 from dataclasses import replace
 from typing import Any
 
-from ..ir.convert import _MISSING, describe, is_dtype
+from ..ir.convert import MISSING, describe, is_dtype
 from ..errors import S2SADError, UnsupportedSyntaxError
 from ..ir import Assign, Const, Expr, Function, Op, Tup, Var, map_blocks
+from ..ir.emit import STATEMENT_PRINTERS
 
 _VIEWS = ("getitem", "transpose", "reshape", "ravel", "squeeze", "expand_dims", "swapaxes", "moveaxis", "broadcast_to",
           "diagonal", "atleast_1d", "atleast_2d", "atleast_3d", "flip", "fliplr", "flipud", "rot90", "asarray", "real",
@@ -47,9 +48,9 @@ def register_primitives() -> None:
     from ..primitives.registry import PRIMS, lookup, nondiff
 
     if lookup(raise_) is None:
-        nondiff(raise_, "raise_", call="raise_")
+        nondiff(raise_, "raise_", call="raise_", effects=True)
     if lookup(effect_) is None:
-        nondiff(effect_, "effect_", call="effect_")
+        nondiff(effect_, "effect_", call="effect_", effects=True)
     if "str_format" not in PRIMS:  # an f-string message of `raise`, formatted when it runs (_message)
         nondiff(None, "str_format", call=".format", method="format")
 
@@ -69,7 +70,7 @@ def _callee(lw: Any, func: ast.expr, node: ast.AST) -> str:
                           "which s2sad would not differentiate", node, construct=describe(func),
                           hint="compute a new value instead (y = f(x)); list.append and .pop() on a local list are supported")
     root = lw.fs.resolve(base.id)
-    if root is _MISSING:
+    if root is MISSING:
         raise lw.fs.error(UnsupportedSyntaxError, f"name {base.id!r} is not defined", base, construct=base.id)
     bound = lw.conv.globals_used.setdefault(base.id, root)
     if bound is not root:  # pragma: no cover - one name, one object in one function
@@ -205,6 +206,9 @@ def statement_ast(v: Op, expr_ast: Any) -> list[ast.stmt]:
     called = v.args[1].value  # type: ignore[union-attr]
     exc = ast.Call(func, [expr_ast(a) for a in v.args[2:]], [ast.keyword(k, expr_ast(x)) for k, x in v.kwargs]) if called else func
     return [ast.Raise(exc, None)]
+
+
+STATEMENT_PRINTERS["effect_"] = STATEMENT_PRINTERS["raise_"] = statement_ast  # how emit.py prints them
 
 
 def reads(v: Op) -> set[str]:

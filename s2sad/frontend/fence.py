@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from ..ir.convert import _kind
+from ..ir.convert import construct_kind
 from ..errors import UnsupportedSyntaxError
 from .source import FunctionSource
 
@@ -37,7 +37,7 @@ _STATEMENT_NAMES = {
 
 def construct_name(node: ast.AST) -> str:
     """The user-facing name of a statement or expression kind."""
-    return _STATEMENT_NAMES.get(type(node).__name__) or _kind(node)
+    return _STATEMENT_NAMES.get(type(node).__name__) or construct_kind(node)
 
 
 def check(fs: FunctionSource) -> None:
@@ -60,7 +60,7 @@ def _check_stmt(fs: FunctionSource, stmt: ast.stmt) -> None:
         raise fs.error(UnsupportedSyntaxError, f"{what} is not supported", stmt, construct=what)
     if isinstance(stmt, ast.Raise):
         return  # kept in the forward sweep (effects.py); its message may be any expression (an f-string)
-    if isinstance(stmt, ast.Expr) and _is_append(stmt.value):
+    if isinstance(stmt, ast.Expr) and is_append(stmt.value):
         _check_expr(fs, stmt.value)
         return
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, (ast.Yield, ast.YieldFrom)):
@@ -86,7 +86,7 @@ def _check_stmt(fs: FunctionSource, stmt: ast.stmt) -> None:
             _check_stmt(fs, sub)
 
 
-def _is_append(call: ast.expr) -> bool:
+def is_append(call: ast.expr) -> bool:
     """`xs.append(v)` (`stack.append(v)` in generated code, which s2sad may differentiate again, too)."""
     return (
         isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in ("append", "push")

@@ -13,13 +13,17 @@ intermediate value.
 
 `if` statements and `a if c else b` are lowered by the `BranchLowering` mixin
 (`lower_branches.py`).
+
+Service slot: `USER_PRIMITIVE(obj, fs, node)`, the primitive standing for a call to another Python function
+(`ad/calls.py` `user_primitive`, which generates its derivatives); the driver (`driver/pipeline.py`) fills it
+at its import.
 """
 from __future__ import annotations
 
 import ast
 import copy
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from . import effects, fence, lists
 from ..primitives import registry
@@ -49,6 +53,9 @@ from ..ir import (
 from .source import FunctionSource, get_source
 from .structure import structure
 from ..rules.construction import cast_constant
+
+# `ad.calls.user_primitive`: a helper function's primitive, set by the driver at its import (see above).
+USER_PRIMITIVE: Callable[[Any, FunctionSource, ast.AST], Any] | None = None
 
 _LITERALS = (int, float, bool, str, type(None))
 
@@ -191,7 +198,7 @@ class Lowerer(Ownership, BranchLowering):
         call = s.value
         if isinstance(call, ast.Constant):
             return  # a docstring
-        if not fence._is_append(call) or call.func.value.id not in self.current and call.func.attr != "push":  # type: ignore[attr-defined]
+        if not fence.is_append(call) or call.func.value.id not in self.current and call.func.attr != "push":  # type: ignore[attr-defined]
             effects.lower_expr_stmt(self, s)  # a list's pop, or a call kept for its effect (effects.py)
             return
         xs = call.func.value.id  # type: ignore[attr-defined]
@@ -292,11 +299,10 @@ class Lowerer(Ownership, BranchLowering):
 
     def user_call(self, node: ast.Call, obj: Any) -> Expr:
         """A call to another Python function: one opaque primitive with generated rules."""
-        from ..ad.calls import user_primitive
-
         if obj is self.fs.fn:
             raise self.fs.error(UnsupportedSyntaxError, f"recursive call to {self.fs.name} is not supported", node, construct=describe(node.func))
-        prim = user_primitive(obj, self.fs, node)
+        assert USER_PRIMITIVE is not None, "the driver sets lower.USER_PRIMITIVE at its import"
+        prim = USER_PRIMITIVE(obj, self.fs, node)
         args = tuple(self.conv.expr(a) for a in node.args)
         kwargs = tuple((k.arg, self.conv.expr(k.value)) for k in node.keywords)
         return Op(prim.name, args, kwargs)  # type: ignore[arg-type]

@@ -5,6 +5,10 @@ source text, the `ast.FunctionDef` without decorators, the file name and line
 offset (so diagnostics point into the user's file), and a `resolve` method that
 maps a free name to the object it refers to through the closure, the globals
 and the builtins, the way Python itself would at call time.
+
+Service slots, filled by the driver (`driver/pipeline.py`) at its import: `WATCH_NAME(namespace, cells, name,
+obj)` and `WATCH_ATTRIBUTE(holder, name, obj)`, how `driver/freshness.py` watches a name (or `module.name`)
+the lowering read, each ("names" | "cells", entry) or None. Until they are filled nothing is recorded.
 """
 from __future__ import annotations
 
@@ -19,11 +23,15 @@ import types
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..driver import freshness
+from . import desugar
 from ..errors import S2SADError, SourceUnavailableError, UnsupportedSyntaxError
 
 # The sentinel `Converter` compares with: an unresolved name must be reported, not used as a value.
-from ..ir.convert import _MISSING  # noqa: E402
+from ..ir.convert import MISSING
+
+# How freshness watches what a lowering reads (driver/freshness.py `reads` and `attribute`), set by the driver.
+WATCH_NAME: Callable[[dict, dict, str, Any], tuple[str, tuple] | None] | None = None
+WATCH_ATTRIBUTE: Callable[[Any, str, Any], tuple[str, tuple] | None] | None = None
 
 
 @dataclass
@@ -67,28 +75,32 @@ class FunctionSource:
         )
 
     def resolve(self, name: str) -> Any:
-        """The object a free `name` refers to, or `_MISSING`; recorded for `freshness`."""
+        """The object a free `name` refers to, or `MISSING`; recorded for `freshness`."""
         if name in self.closure:
             obj = self.closure[name]
         elif name in self.namespace:
             obj = self.namespace[name]
         else:
-            obj = getattr(builtins, name, _MISSING)
-        if obj is not _MISSING and name not in self.reads:
-            entry = freshness.reads(self.namespace, self.cells, name, obj)
+            obj = getattr(builtins, name, MISSING)
+        if obj is not MISSING and name not in self.reads and WATCH_NAME is not None:
+            entry = WATCH_NAME(self.namespace, self.cells, name, obj)
             if entry is not None:
                 self.reads[name] = entry
         return obj
 
     def resolve_attribute(self, holder: Any, name: str) -> Any:
-        """`holder.name` for a module or class `holder`, or `_MISSING`; recorded for `freshness`."""
-        obj = getattr(holder, name, _MISSING)
+        """`holder.name` for a module or class `holder`, or `MISSING`; recorded for `freshness`."""
+        obj = getattr(holder, name, MISSING)
         key = (id(holder), name)
-        if obj is not _MISSING and key not in self.reads:
-            entry = freshness.attribute(holder, name, obj)
+        if obj is not MISSING and key not in self.reads and WATCH_ATTRIBUTE is not None:
+            entry = WATCH_ATTRIBUTE(holder, name, obj)
             if entry is not None:
                 self.reads[key] = entry
         return obj
+
+    def source_of(self, fn: Callable[..., Any]) -> "FunctionSource":
+        """Another function's source, read as this one's (a helper it calls: `desugar_dicts.py` inlines one)."""
+        return get_source(fn)
 
     def watched(self) -> dict[str, list]:
         """The recorded reads, grouped as `freshness.watch` takes them."""
@@ -252,7 +264,5 @@ def get_source(fn: Callable[..., Any]) -> FunctionSource:
         closure=closure,
         cells=cells,
     )
-    from . import desugar
-
     desugar.apply(fs)  # comprehensions, local functions, loop `else`s -> plain statements (desugar.py)
     return fs

@@ -6,6 +6,10 @@ attribute has been resolved -- by the *object* it refers to -- to a registry
 primitive. `np.exp`, `numpy.exp` and `from numpy import exp` all become
 `Op("exp", ...)`. No flattening happens here; `lower` flattens, and rule
 templates use the tree as it is.
+
+Some calls and subscripts are rewritten as they are read (a nested list as the array NumPy makes of it,
+`np.r_[...]`, `np.add.reduce`, `np.cov` written out): those rewrites belong to the rule library, which
+lends them through `HOOKS` (`ConversionHooks`) at its import; until then the code is read as written.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from ..primitives import registry
 from ..errors import S2SADError, UnknownFunctionError, UnsupportedSyntaxError
 from .nodes import Const, Expr, Op, Slice, Tup, Var
 
-_MISSING = object()
+MISSING = object()  # what a name that resolves to nothing resolves to: reported, never used as a value
 
 _LITERAL_TYPES = (int, float, complex, bool, str, bytes, type(None), type(Ellipsis))
 # Methods whose extra positional arguments numpy packs into one tuple: x.reshape(3, 4) is np.reshape(x, (3, 4)).
@@ -40,6 +44,29 @@ def describe(node: ast.AST) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+class ConversionHooks:
+    """The rewrites the rule library (`s2sad/rules/`) lends `Converter`; each module fills its own at import.
+
+    - `index_concatenation(conv, node, which)`: `np.r_[...]` / `np.c_[...]` (`which` "r_" / "c_") as the
+      np.concatenate it computes (rules/assembly.py);
+    - `nested_array(name, args, kwargs)`: `np.array([[a, b], [c, d]])` as np.stack of rows, or None (rules/assembly.py);
+    - `ufunc_method(ufunc, attr)`: the primitive of `np.add.reduce` and its kin, or None (rules/ufunc_methods.py);
+    - `linalg_lists(name, args, kwargs)`: the list arguments of an np.linalg function as arrays (rules/linalg.py);
+    - `call(prim, args, kwargs)`: a call's expression (a macro), or its arguments rewritten (rules/call_hooks.py);
+    - `library_source_error(fn)`: why a library function is refused at the user's call, or None (rules/call_hooks.py).
+    """
+
+    index_concatenation: Callable[[Any, ast.Subscript, str], Expr] | None = None
+    nested_array: Callable[[str, list, tuple], Expr | None] | None = None
+    ufunc_method: Callable[[Any, str], str | None] | None = None
+    linalg_lists: Callable[[str, list, tuple], tuple[list, tuple]] | None = None
+    call: Callable[[Any, list, tuple], Any] | None = None
+    library_source_error: Callable[[Any], str | None] | None = None
+
+
+HOOKS = ConversionHooks()
+
+
 class Converter:
     """Turns expressions into IR trees, resolving names through `resolve`."""
 
@@ -54,7 +81,7 @@ class Converter:
         self.error = error
         self.globals_used: dict[str, Any] = {}
         # `module.name` or `Class.name`; `lower` records these reads for `freshness` too.
-        self.attribute: Callable[[Any, str], Any] = lambda holder, name: getattr(holder, name, _MISSING)
+        self.attribute: Callable[[Any, str], Any] = lambda holder, name: getattr(holder, name, MISSING)
         self.calls: list[tuple[ast.AST, Any]] = []
         # Hooks set by `lower`: calls to other Python functions, and `a if c else b`.
         self.user_call: Callable[[ast.Call, Any], Expr] | None = None
@@ -64,24 +91,24 @@ class Converter:
 
     # -- name resolution ---------------------------------------------------
     def static_value(self, node: ast.expr) -> Any:
-        """The object a non-local `Name`/`Attribute` chain refers to, or _MISSING."""
+        """The object a non-local `Name`/`Attribute` chain refers to, or MISSING."""
         if isinstance(node, ast.Name):
             if self.local(node.id) is not None:
-                return _MISSING
+                return MISSING
             return self.resolve(node.id)
         if isinstance(node, ast.Attribute):
             base = self.static_value(node.value)
-            if base is _MISSING or not isinstance(base, (types.ModuleType, type)):
-                return _MISSING
+            if base is MISSING or not isinstance(base, (types.ModuleType, type)):
+                return MISSING
             return self.attribute(base, node.attr)
-        return _MISSING
+        return MISSING
 
     # -- expressions -------------------------------------------------------
     def expr(self, node: ast.expr) -> Expr:
         """Convert one expression."""
         method = getattr(self, "_" + type(node).__name__, None)
         if method is None:
-            raise self.error(UnsupportedSyntaxError, f"{_kind(node)} is not supported", node, construct=_kind(node))
+            raise self.error(UnsupportedSyntaxError, f"{construct_kind(node)} is not supported", node, construct=construct_kind(node))
         return method(node)
 
     def _Constant(self, node: ast.Constant) -> Expr:
@@ -94,7 +121,7 @@ class Converter:
         if local is not None:
             return Var(local)
         obj = self.resolve(node.id)
-        if obj is _MISSING or obj is None and node.id != "None":
+        if obj is MISSING or obj is None and node.id != "None":
             raise self.error(UnsupportedSyntaxError, f"name {node.id!r} is not defined", node, construct=node.id)
         return self._global(node.id, obj, node)
 
@@ -108,7 +135,7 @@ class Converter:
 
     def _Attribute(self, node: ast.Attribute) -> Expr:
         obj = self.static_value(node)
-        if obj is not _MISSING:
+        if obj is not MISSING:
             if isinstance(obj, _LITERAL_TYPES) or is_dtype(obj):
                 return Const(obj)  # np.pi, np.inf, np.newaxis, math.e, np.float32
             raise self.error(UnsupportedSyntaxError, f"attribute {describe(node)!r} is not a number or an array", node, construct=describe(node))
@@ -174,10 +201,8 @@ class Converter:
         if maker is _index_maker():
             return self.expr(node.slice)  # np.s_[a:b] is the index a:b, as generated code spells it
         which = _concatenator(maker)
-        if which is not None:  # np.r_[a, 0:3] / np.c_[a, b]: np.concatenate of the items (rules/assembly.py)
-            from ..rules.assembly import index_concatenation
-
-            return index_concatenation(self, node, which)
+        if which is not None and HOOKS.index_concatenation is not None:  # np.r_[a, 0:3] / np.c_[a, b]: np.concatenate
+            return HOOKS.index_concatenation(self, node, which)                # of the items (rules/assembly.py)
         prim = registry.PRIMS["getitem"]
         return Op(prim.name, (self.expr(node.value), self.expr(node.slice)))
 
@@ -192,13 +217,12 @@ class Converter:
         args = [self.expr(a) for a in node.args]
         kwargs = tuple((k.arg, self.expr(k.value)) for k in node.keywords)
         obj = self.static_value(func)
-        if obj is _MISSING and isinstance(func, ast.Attribute):
+        if obj is MISSING and isinstance(func, ast.Attribute):
             rewritten = self.method_call(node) if self.method_call is not None else None
             if rewritten is not None:
                 return rewritten
-            from ..rules.ufunc_methods import ufunc_method  # np.add.reduce(x): the primitive add_reduce
-
-            method = ufunc_method(self.static_value(func.value), func.attr)
+            # np.add.reduce(x): the primitive add_reduce (rules/ufunc_methods.py)
+            method = HOOKS.ufunc_method(self.static_value(func.value), func.attr) if HOOKS.ufunc_method else None
             if method is not None:
                 return Op(method, tuple(args), kwargs)
             prim = registry.lookup_method(func.attr)
@@ -206,13 +230,12 @@ class Converter:
                 raise self.error(UnknownFunctionError, f"method .{func.attr}() has no derivative rule", node, construct=f".{func.attr}()")
             if func.attr in _PACKED_METHODS and len(args) > 1:
                 args = [Tup(tuple(args), "tuple")]
-            from ..rules.call_hooks import call_hook  # x.dot([[a, 1.0], [2.0, b]]): the list is an array
-
-            hooked = call_hook(prim, [self.expr(func.value), *args], kwargs)
+            receiver = self.expr(func.value)  # x.dot([[a, 1.0], [2.0, b]]): the list is an array (rules/call_hooks.py)
+            hooked = HOOKS.call(prim, [receiver, *args], kwargs) if HOOKS.call else ([receiver, *args], kwargs)
             if not isinstance(hooked, tuple):
                 return hooked
             return Op(prim.name, tuple(hooked[0]), hooked[1])
-        if obj is _MISSING:
+        if obj is MISSING:
             raise self.error(UnknownFunctionError, f"cannot resolve the function {describe(func)!r}", node, construct=describe(func))
         prim = registry.lookup(obj)
         if prim is not None:
@@ -227,27 +250,22 @@ class Converter:
                 raise self.error(UnsupportedSyntaxError, f"two different primitives are both named {path!r}, and "
                                  "generated code calls each by its name", node, construct=describe(func),
                                  hint="rename one of them, or call it through a helper `def` of another name")
-            if prim.name in ("array", "asarray"):  # np.array([[a, b], [c, d]]): np.stack of rows (rules/assembly.py)
-                from ..rules.assembly import nested_array
-
-                nested = nested_array(prim.name, args, kwargs)
+            if prim.name in ("array", "asarray") and HOOKS.nested_array:  # np.array([[a, b], [c, d]]): np.stack of rows
+                nested = HOOKS.nested_array(prim.name, args, kwargs)
                 if nested is not None:
                     return nested
-            if path and path.startswith("np.linalg.") and any(isinstance(a, Tup) for a in args + [v for _, v in kwargs]):
-                from ..rules.linalg import list_arguments_as_arrays  # np.linalg.norm([x, x + 2]): the list is an array
-
-                args, kwargs = list_arguments_as_arrays(prim.name, args, kwargs)
-            from ..rules.call_hooks import call_hook  # np.sum([[x, 1.0], [2.0, x]]): the list is an array; np.cov written out
-
-            hooked = call_hook(prim, args, kwargs)
+            if path and path.startswith("np.linalg.") and any(isinstance(a, Tup) for a in args + [v for _, v in kwargs]) \
+                    and HOOKS.linalg_lists:
+                args, kwargs = HOOKS.linalg_lists(prim.name, args, kwargs)  # np.linalg.norm([x, x + 2]): the list is an array
+            # np.sum([[x, 1.0], [2.0, x]]): the list is an array; np.cov written out (rules/call_hooks.py)
+            hooked = HOOKS.call(prim, args, kwargs) if HOOKS.call else (args, kwargs)
             if not isinstance(hooked, tuple):
                 return hooked
             args, kwargs = hooked
             return Op(prim.name, tuple(args), kwargs)
         if self.user_call is not None and (isinstance(obj, types.FunctionType) or hasattr(obj, "_s2sad_target")):
-            from ..rules.call_hooks import library_source_error  # scipy.linalg.xyz: refused here, at the user's call
-
-            reason = library_source_error(obj)
+            # scipy.linalg.xyz: refused here, at the user's call (rules/call_hooks.py)
+            reason = HOOKS.library_source_error(obj) if HOOKS.library_source_error else None
             if reason is not None:
                 raise self.error(UnknownFunctionError, f"{describe(func)} ({_qualname(obj)}) has no derivative rule; {reason}",
                                  node, construct=describe(func),
@@ -281,7 +299,8 @@ def _qualname(obj: Any) -> str:
     return f"{mod}.{getattr(obj, '__name__', type(obj).__name__)}"
 
 
-def _kind(node: ast.AST) -> str:
+def construct_kind(node: ast.AST) -> str:
+    """How an error message names the kind of a syntax node ("list comprehension", "lambda", ...)."""
     names = {
         "IfExp": "conditional expression", "Lambda": "lambda", "ListComp": "list comprehension",
         "SetComp": "set comprehension", "DictComp": "dict comprehension", "GeneratorExp": "generator expression",

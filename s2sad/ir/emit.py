@@ -4,15 +4,20 @@ Input: any `ir.Function` (a Wengert list, a tangent or an adjoint program).
 Output: source text built with `ast.fix_missing_locations` and `ast.unparse`,
 optionally preceded by the imports it needs (`import numpy as np`, `import
 math`, `from s2sad.runtime import ...`), so the text runs on its own.
+
+At its import it fills `nodes.PRINTER` (so `str(fn)` prints through here). `STATEMENT_PRINTERS` is filled by
+the modules that make statements kept for their effect (`frontend/effects.py`: `_ = effect_(...)` prints as
+the call itself), at their import.
 """
 from __future__ import annotations
 
 import ast
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from ..primitives import registry
 from .. import runtime
+from . import nodes
 from .nodes import (
     Assign,
     Break,
@@ -36,6 +41,8 @@ from .nodes import (
 )
 
 _COMMENT = "__s2sad_comment__:"
+# primitive -> printer of the statement `_ = prim(...)`: (its Op, `expr_ast`) -> the Python statements it prints as.
+STATEMENT_PRINTERS: dict[str, Callable[[Op, Callable[[Expr], ast.expr]], list[ast.stmt]]] = {}
 _IN_PLACE = ("setitem", "append")
 
 if sys.version_info >= (3, 11):
@@ -178,10 +185,8 @@ def stmt_ast(s: Stmt) -> list[ast.stmt]:
                     return [ast.AugAssign(target_sub, update[0], expr_ast(update[1]))]
                 return [ast.Assign([target_sub], expr_ast(v.args[2]))]
             return [ast.Expr(ast.Call(ast.Attribute(ast.Name(s.target, ast.Load()), "append", ast.Load()), [expr_ast(v.args[1])], []))]
-        if isinstance(v, Op) and v.prim in ("effect_", "raise_"):  # `_ = effect_(...)` (effects.py): as written
-            from ..frontend.effects import statement_ast
-
-            return statement_ast(v, expr_ast)
+        if isinstance(v, Op) and v.prim in STATEMENT_PRINTERS:  # `_ = effect_(...)` (effects.py): as written
+            return STATEMENT_PRINTERS[v.prim](v, expr_ast)
         if isinstance(v, Op) and v.prim in ("builtin_print", "assert_"):  # `_ = print(...)` (desugar.py): as written
             if v.prim == "assert_":
                 return [ast.Assert(expr_ast(v.args[0]), expr_ast(v.args[1]) if len(v.args) > 1 else None)]
@@ -330,3 +335,6 @@ def _pair(stmts: list[Stmt], nodes: list[ast.stmt], table: dict[int, int]) -> No
         if compound:
             _pair(s.body, node.body, table)
             _pair(getattr(s, "orelse", None) or [], node.orelse, table)
+
+
+nodes.PRINTER = to_source  # `str(fn)` of an `ir.Function` prints through here (nodes.py)

@@ -49,7 +49,7 @@ def _error_class(original: type) -> type:
     return cls
 
 
-def _user_place(filename: str, line: int) -> tuple[str, int, Callable[..., Any]] | None:
+def user_place(filename: str, line: int) -> tuple[str, int, Callable[..., Any]] | None:
     """(user file, user line, generated function) for a line of generated code, followed back to the user's file."""
     compiled = _GENERATED.get(filename)
     first = compiled
@@ -74,7 +74,7 @@ def relocate(err: S2SADError) -> None:
 
     The generated line stays in the hint, since it is the one s2sad refused.
     """
-    place = _user_place(err.filename, err.lineno) if err.filename in _GENERATED and err.lineno else None
+    place = user_place(err.filename, err.lineno) if err.filename in _GENERATED and err.lineno else None
     if place is None:
         return
     filename, line, compiled = place
@@ -114,7 +114,7 @@ def translate(exc: BaseException) -> DerivativeError | None:
         tb = tb.tb_next
     if where is None:
         return None
-    place = _user_place(*where)
+    place = user_place(*where)
     if place is None:
         return None
     filename, line, compiled = place

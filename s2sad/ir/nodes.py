@@ -10,12 +10,19 @@ applies at most one primitive to atoms (`Var`/`Const`, or `Tup`/`Slice` of
 atoms). `check_wengert` checks that invariant. Derivative programs may nest
 expressions (a rule's template body is an expression), and still print with
 the same printer, `emit.to_source`.
+
+Service slot: `PRINTER`, how `str(fn)` prints a `Function`; `emit` (the one printer) fills it at its import,
+which the `s2sad.ir` package runs.
 """
 from __future__ import annotations
 
+import numbers
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Union
+
+# How `str(fn)` prints a `Function`: `emit.to_source`, set by `emit` at its import (it imports this module).
+PRINTER: "Callable[[Function], str] | None" = None
 
 
 @dataclass(frozen=True)
@@ -163,9 +170,7 @@ class Function:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        from .emit import to_source
-
-        return to_source(self)
+        return PRINTER(self) if PRINTER is not None else repr(self)
 
 
 def walk_expr(expr: Expr | None) -> Iterator[Expr]:
@@ -285,6 +290,11 @@ def walk_stmts(body: list[Stmt]) -> Iterator[Stmt]:
             yield from walk_stmts(s.body)
 
 
+def is_number(e: Expr) -> bool:
+    """A number written in the code (not a bool)."""
+    return isinstance(e, Const) and isinstance(e.value, numbers.Number) and not isinstance(e.value, bool)
+
+
 def is_atom(expr: Expr) -> bool:
     """True for a name, a literal, or a tuple/slice built only from those."""
     if isinstance(expr, (Var, Const)):
@@ -334,5 +344,5 @@ __all__ = [
     "Assign", "Return", "ExprStmt", "Comment", "If", "For", "While", "Break", "Stmt",
     "Param", "Function", "walk_expr", "walk_stmts", "names_read", "substitute", "substitute_stmt", "map_stmt",
     "stmt_exprs", "name_counts", "map_blocks", "update_of", "touches",
-    "is_atom", "check_wengert", "IRError", "replace",
+    "is_atom", "is_number", "check_wengert", "IRError", "replace",
 ]

@@ -30,10 +30,11 @@ augmented assignment lowers to `setitem` on an array the function owns.
 """
 from __future__ import annotations
 
+from .context import Context
 from ..ir import Assign, Comment, Const, Expr, For, Function, If, Op, Slice, Stmt, Tup, Var, While, names_read
 
 
-def apply(fn: Function) -> Function:
+def apply(fn: Function, context: Context | None = None) -> Function:
     """`fn` with slice contributions of its backward sweep accumulated in place."""
     split = next((i for i, s in enumerate(fn.body) if isinstance(s, Comment) and s.text == "backward sweep"), None)
     if split is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from .context import Context
 from ..ir import Assign, For, If, Op, Stmt, While
 from ..analysis.layouts import Layout, numbers_from_items
 from ..frontend.lower import Lowered
@@ -34,6 +35,11 @@ def _has_guard(body: list[Stmt]) -> bool:
         if isinstance(s, (For, While)) and _has_guard(s.body):
             return True
     return False
+
+
+def apply(low: Lowered, context: Context) -> Lowered:
+    """`specialize` as a pass: given the context's scalars and, in reverse mode, its layouts."""
+    return specialize(low, context.scalars, dict(context.layouts) if context.mode == "reverse" else None)
 
 
 def specialize(low: Lowered, scalars: frozenset[str] | set[str], layouts: dict[str, Layout] | None = None) -> Lowered:

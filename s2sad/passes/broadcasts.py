@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .context import Context
 from ..ir import (
     Assign,
     Comment,
@@ -49,17 +50,15 @@ from ..ir import (
 )
 from ..analysis.shapes import infer, shape_fn
 from ..ad.simplify import simplify
-
-#: The calls whose simplification depends on shapes.
-SHAPED = frozenset({"unbroadcast_", "broadcast_like_", "unsum_"})
+from ..primitives import registry
 
 
-def apply(fn: Function) -> Function:
+def apply(fn: Function, context: Context | None = None) -> Function:
     """`fn` with the unneeded broadcasts of its backward sweep dropped."""
-    split = _backward_start(fn.body)
+    split = backward_start(fn.body)
     if split is None or not any(_sliced(s) for s in walk_stmts(fn.body[:split])):
         return fn  # no slices: the generator already had every fact
-    if not any(isinstance(e, Op) and e.prim in SHAPED for s in walk_stmts(fn.body[split:]) for x in stmt_exprs(s) for e in walk_expr(x)):
+    if not any(_shaped(e) for s in walk_stmts(fn.body[split:]) for x in stmt_exprs(s) for e in walk_expr(x)):
         return fn
     env, refined = facts(fn, split)
     if not refined:
@@ -108,6 +107,11 @@ def facts(fn: Function, split: int) -> tuple[dict[str, frozenset[str]], bool]:
     return env, bool(same)
 
 
+def _shaped(e: Expr) -> bool:
+    """True for a call whose simplification depends on shapes (the registry's `shape_simplified`)."""
+    return isinstance(e, Op) and registry.declared(e.prim, "shape_simplified")
+
+
 def _sliced(s: Stmt) -> bool:
     """True for `t = x[index]` with an index `_index_key` understands."""
     v = getattr(s, "value", None)
@@ -150,7 +154,7 @@ def _axis_key(e: Expr) -> str | None:
 def _block(body: list[Stmt], shape: Any) -> list[Stmt]:
     out: list[Stmt] = []
     for s in body:
-        if isinstance(s, Assign) and isinstance(s.value, Op) and any(isinstance(e, Op) and e.prim in SHAPED for e in walk_expr(s.value)):
+        if isinstance(s, Assign) and isinstance(s.value, Op) and any(_shaped(e) for e in walk_expr(s.value)):
             value = simplify(s.value, shape)
             out.append(s if value == s.value else Assign(s.target, value, s.line))
         elif isinstance(s, If):
@@ -164,7 +168,8 @@ def _block(body: list[Stmt], shape: Any) -> list[Stmt]:
     return out
 
 
-def _backward_start(body: list[Stmt]) -> int | None:
+def backward_start(body: list[Stmt]) -> int | None:
+    """The index of the `# backward sweep` comment in an adjoint's body (None if it has none)."""
     return next((i for i, s in enumerate(body) if isinstance(s, Comment) and s.text == "backward sweep"), None)
 
 

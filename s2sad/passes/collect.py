@@ -32,13 +32,14 @@ from collections import Counter
 from dataclasses import replace
 from typing import Union
 
+from .context import Context
 from ..ir import Assign, Const, Expr, Function, Op, Stmt, Var, map_stmt, name_counts, names_read, touches, update_of
 
 Number = Union[int, float]
 Term = tuple[Number, tuple[Expr, ...]]  # coefficient, factors in their first order
 
 
-def apply(fn: Function) -> Function:
+def apply(fn: Function, context: Context | None = None) -> Function:
     """`fn` with like terms collected, within expressions and along top-level chains of sums."""
     binds, reads = name_counts(fn.body)
     params = {p.name for p in fn.params}

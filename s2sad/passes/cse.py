@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..primitives import registry
+from .context import Context
 from ..ir import (
     Assign,
     Const,
@@ -46,19 +47,18 @@ from ..ir import (
     substitute_stmt,
     walk_stmts,
 )
-from .liveness import EFFECTS
 
-#: Primitives whose result may be updated in place later or that have effects: never merged.
-_FRESH_OBJECTS = frozenset({"Stack", "zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like", "full", "full_like",
-                            "array", "copy", "copy_", "list", "eye", "identity", "arange", "linspace"})
+# A primitive with effects, or whose result is a new object someone may fill in or update later, is never
+# merged: the facts `effects` and `allocates` on the primitive (registry.py).
 
 
-def apply(fn: Function) -> Function:
+def apply(fn: Function, context: Context | None = None) -> Function:
     """`fn` with each repeated pure assignment replaced by the earlier name."""
     binds, _ = name_counts(fn.body)
     binds.update(p.name for p in fn.params)
     # y = setitem(y, ...) or xs = append(xs, ...): updated in place, so two of them are never one value
-    stored = {t for s in walk_stmts(fn.body) if isinstance(s, Assign) and isinstance(s.value, Op) and s.value.prim in EFFECTS
+    stored = {t for s in walk_stmts(fn.body) if isinstance(s, Assign) and isinstance(s.value, Op)
+              and registry.declared(s.value.prim, "effects")
               for t in s.targets}
     stable = {n for n, k in binds.items() if k == 1 and n not in stored}
     renames: dict[str, str] = {}
@@ -104,10 +104,10 @@ def _block(body: list[Stmt], seen: dict[Any, tuple[str, set[str]]], stable: set[
 
 
 def _pure(e: Expr, stable: set[str], renames: dict[str, str]) -> bool:
-    if not isinstance(e, Op) or e.prim in EFFECTS or e.prim in _FRESH_OBJECTS:
+    if not isinstance(e, Op):
         return False
     prim = registry.PRIMS.get(e.prim)
-    if prim is None or prim.user_fn is not None:
+    if prim is None or prim.effects or prim.allocates or prim.user_fn is not None:
         return False  # a helper call may do anything its source does
     return all(renames.get(n, n) in stable for n in names_read(e))
 

@@ -29,10 +29,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+from .context import Context
 from ..ir import Assign, Expr, Function, Op, Stmt, Var, map_blocks, name_counts, names_read, touches, update_of
 
 
-def apply(fn: Function) -> Function:
+def apply(fn: Function, context: Context | None = None) -> Function:
     """`fn` with each adjoint factored out of the updates that follow its scaling."""
     binds, reads = name_counts(fn.body)
     body = _block(fn.body, binds, reads)

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+from .context import Context
 from ..ir import (
     Assign,
     Expr,
@@ -55,7 +56,7 @@ from ..analysis.shapes import unknown
 from ..ad.simplify import is_boolean, is_number, simplify
 
 
-def apply(fn: Function) -> Function:
+def apply(fn: Function, context: Context | None = None) -> Function:
     """`fn` with single-block copies and scaled copies substituted into their readers."""
     binds, reads = name_counts(fn.body)
     # Names bound to a comparison: `-1.0 * b` makes b's booleans numbers, which `-b` would not (NumPy

@@ -35,6 +35,8 @@ from collections import Counter
 from dataclasses import replace
 
 from ..analysis import shapes
+from ..primitives import registry
+from .context import Context
 from ..ir import (
     Assign,
     Const,
@@ -52,17 +54,12 @@ from ..ir import (
 )
 
 _ALL = Const(Ellipsis)
-# Results that are always a new array (or a number): arithmetic, float whenever an operand is float ...
-_ARITHMETIC = {"add", "subtract", "multiply", "negative", "power", "square", "absolute"}
-# ... and ufuncs whose result is float for any real operand.
-_FLOAT_UFUNCS = {"sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh", "arcsinh",
-                 "arccosh", "arctanh", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "cbrt",
-                 "divide", "hypot", "logaddexp", "logaddexp2", "deg2rad", "rad2deg", "float_power"}
 
 
-def apply(fn: Function, scalars: frozenset[str] = frozenset()) -> Function:
-    """`fn` with its qualifying accumulators (loop sums, straight-line chains) added into in place."""
-    return _chains(_loops(fn), scalars)
+def apply(fn: Function, context: Context | None = None) -> Function:
+    """`fn` with its qualifying accumulators (loop sums, straight-line chains) added into in place
+    (`context.scalars`: the parameters known to be numbers)."""
+    return _chains(_loops(fn), context.scalars if context is not None else frozenset())
 
 
 def _loops(fn: Function) -> Function:
@@ -154,7 +151,10 @@ def _chains(fn: Function, scalars: frozenset[str]) -> Function:
 def _fresh_float(e: Expr, values: dict[str, Expr], depth: int = 0) -> bool:
     """True when `e` always makes a new float array (or a float number): no other name can hold it."""
     return isinstance(e, Op) and not e.kwargs and (
-        e.prim in _FLOAT_UFUNCS or e.prim in _ARITHMETIC and any(_float(x, values, depth) for x in e.args))
+        # (facts on the primitive: `float_result`, a new float array for any real operands; `arithmetic`, float
+        # whenever an operand is)
+        registry.declared(e.prim, "float_result")
+        or registry.declared(e.prim, "arithmetic") and any(_float(x, values, depth) for x in e.args))
 
 
 def _float(e: Expr, values: dict[str, Expr], depth: int) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..primitives import registry
+from .context import Context
 from ..ir import (
     Assign,
     Break,
@@ -46,13 +47,11 @@ from ..ir import (
     walk_stmts,
 )
 
-EFFECTS = frozenset({"push", "pop", "setitem", "append", "unshared", "not_a_view", "builtin_print", "assert_",
-                       "effect_", "raise_"})  # (builtin_print, assert_: desugar.py; effect_, raise_: effects.py)
-# Reads that need only a value's shape: `np.size(t5)` in a mean's adjoint.
-SHAPE_ONLY = frozenset({"size", "size_attr", "shape", "shape_attr", "ndim", "ndim_attr"})
+# What a primitive does beyond its value (`effects`: kept, never merged) and whether it reads only its
+# argument's shape (`shape_only`: `np.size(t5)` in a mean's adjoint) are facts on the primitive (registry.py).
 
 
-def apply(fn: Function) -> Function:
+def apply(fn: Function, context: Context | None = None) -> Function:
     """`fn` without its dead assignments, and with its seed 1.0 folded in."""
     fn = _fold_seed(fn)
     body, _ = _block(_shape_reads(fn.body, {p.name for p in fn.params}), set(), set())
@@ -168,7 +167,7 @@ def _reads_outside_shapes(e: Expr) -> set[str]:
     if isinstance(e, Var):
         return {e.name}
     if isinstance(e, Op):
-        if e.prim in SHAPE_ONLY and len(e.args) == 1 and isinstance(e.args[0], Var) and not e.kwargs:
+        if registry.declared(e.prim, "shape_only") and len(e.args) == 1 and isinstance(e.args[0], Var) and not e.kwargs:
             return set()
         out: set[str] = set()
         for a in (*e.args, *(v for _, v in e.kwargs)):
@@ -179,7 +178,8 @@ def _reads_outside_shapes(e: Expr) -> set[str]:
 
 def _map_expr(e: Expr, mapping: dict[str, str]) -> Expr:
     if isinstance(e, Op):
-        if e.prim in SHAPE_ONLY and len(e.args) == 1 and isinstance(e.args[0], Var) and e.args[0].name in mapping and not e.kwargs:
+        if registry.declared(e.prim, "shape_only") and len(e.args) == 1 and isinstance(e.args[0], Var) and e.args[0].name in mapping \
+                and not e.kwargs:
             return replace(e, args=(Var(mapping[e.args[0].name]),))
         return replace(e, args=tuple(_map_expr(a, mapping) for a in e.args),
                        kwargs=tuple((k, _map_expr(v, mapping)) for k, v in e.kwargs))
@@ -200,7 +200,7 @@ def _dead_store(s: Assign) -> bool:
 
 
 def _effect(e: Expr | None) -> bool:
-    return any(isinstance(x, Op) and x.prim in EFFECTS for x in walk_expr(e))
+    return any(isinstance(x, Op) and registry.declared(x.prim, "effects") for x in walk_expr(e))
 
 
 def _block(stmts: list[Stmt], live: set[str], exit_live: set[str]) -> tuple[list[Stmt], set[str]]:
@@ -256,4 +256,4 @@ def _code(stmts: list[Stmt]) -> bool:
     return any(not isinstance(s, Comment) for s in stmts)
 
 
-__all__ = ["apply", "EFFECTS"]
+__all__ = ["apply"]

@@ -53,6 +53,7 @@ import numpy as np
 from . import inplace
 from ..analysis import layouts as lay
 from ..primitives import registry
+from .context import Context
 from ..ir import (
     Assign,
     Const,
@@ -75,18 +76,20 @@ from ..ir import (
 
 _WEAK = (int, float)  # a Python number takes the dtype of the array it meets (NEP 50)
 _NEP50 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"  # NumPy scalars keep their dtype in arithmetic
-# What `_sample` runs: operations whose result is no larger than their operands, and the helpers
-# that spread or sum an adjoint to an operand's shape.
+# What `_sample` runs: operations whose result is no larger than their operands (by their shape, or
+# declared `sampled` where they are registered: `@`, `x[i]`, the helpers that sum an adjoint to an operand's shape).
 _FOLLOWED_SHAPES = ("elementwise", "reduce", "like_first", "scalar")
-_FOLLOWED = ("matmul", "dot", "T", "shape_attr", "getitem", "unsum_", "unbroadcast_")
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
               ast.Pow: operator.pow, ast.MatMult: operator.matmul, ast.FloorDiv: operator.floordiv,
               ast.Mod: operator.mod, ast.USub: operator.neg, ast.UAdd: operator.pos}
 
 
-def apply(fn: Function, layouts: dict[str, Any], dtypes: dict[str, np.dtype], seeds: frozenset[str] = frozenset()) -> Function:
-    """`fn` with each qualifying ufunc writing its result into a dead operand (see the module docstring);
-    `seeds` are parameters the caller leaves at their float defaults (value_and_grad's `f_bar=1.0`)."""
+def apply(fn: Function, context: Context) -> Function:
+    """`fn` with each qualifying ufunc writing its result into a dead operand (see the module docstring), given
+    the context's layouts (scalar parameters count as numbers) and dtypes; its `seeds` are parameters the
+    caller leaves at their float defaults (value_and_grad's `f_bar=1.0`)."""
+    layouts = {**dict(context.layouts), **{n: () for n in context.scalars}}
+    dtypes, seeds = context.dtypes, context.seeds
     if not dtypes:
         return fn
     safe = _safe_names(fn)
@@ -194,10 +197,10 @@ def _gives_shape(a: Any, result: Any) -> bool:
 def _layout(e: Expr, known: dict[str, Any]) -> Any:
     """The layout of `e` from the layouts of the names before it; None when not known."""
     try:
-        out = lay._expr(e, known, set())
+        out = lay.expr_layout(e, known, set())
     except KeyError:  # a primitive the layouts do not follow
         return None
-    return None if out is lay._UNSEEN else out
+    return None if out is lay.UNSEEN else out
 
 
 def _fresh(e: Expr) -> bool:
@@ -238,7 +241,7 @@ def _sample(e: Expr, samples: dict[str, Any]) -> Any:
     if not isinstance(e, Op) or e.prim not in registry.PRIMS:
         raise _Unknown(e)
     prim = registry.PRIMS[e.prim]
-    if prim.shape not in _FOLLOWED_SHAPES and e.prim not in _FOLLOWED:
+    if prim.shape not in _FOLLOWED_SHAPES and not prim.sampled:
         raise _Unknown(e)  # (a constructor such as np.ones((n,)) would allocate at its full size)
     sp = prim.spelling
     args = [_sample(a, samples) for a in e.args]

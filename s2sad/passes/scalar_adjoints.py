@@ -36,16 +36,17 @@ from collections import ChainMap
 from typing import Any
 
 from ..primitives import registry
-from .broadcasts import _backward_start, facts
+from .broadcasts import backward_start, facts
+from .context import Context
 from ..ir import Assign, Const, Expr, Function, Op, Stmt, Var, name_counts, names_read, stmt_exprs, walk_stmts
 from ..analysis.shapes import SCALAR, expr_shape
 
 _NUMBER = Var("<the number>")  # stands for a replaced `unsum` when its statement is checked
 
 
-def apply(fn: Function) -> Function:
+def apply(fn: Function, context: Context | None = None) -> Function:
     """`fn` with each removable `unsum` of a number replaced by the number."""
-    split = _backward_start(fn.body)
+    split = backward_start(fn.body)
     if split is None:
         return fn
     backward = fn.body[split:]

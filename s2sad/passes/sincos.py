@@ -31,14 +31,17 @@ from typing import Any
 
 import numpy as np
 
+from .context import Context
 from ..ir import Assign, Expr, Function, Op, Return, Stmt, Var, map_stmt, name_counts, stmt_exprs, walk_expr
 from ..ir.naming import Namer, used_names
 
 _PAIR = ("sin", "cos")
 
 
-def apply(fn: Function, dtypes: dict[str, Any]) -> Function:
-    """`fn` with each float64 parameter's sine and cosine computed by one `sincos` call (see the module docstring)."""
+def apply(fn: Function, context: Context) -> Function:
+    """`fn` with each float64 parameter's sine and cosine computed by one `sincos` call (see the module docstring);
+    the parameters' dtypes come from the context."""
+    dtypes: dict[str, Any] = dict(context.dtypes)
     binds, _ = name_counts(fn.body)
     namer = Namer(used_names(fn), "")
     body = list(fn.body)

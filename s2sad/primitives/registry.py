@@ -9,11 +9,23 @@ A rule is either a *template* -- a Python function whose single `return`
 expression is spliced into the generated code with the placeholders replaced --
 or a *callable* that the generated code calls by name (user rules).
 
+Nothing above this layer is imported here. Two services come from above, each set at the import of
+the module that provides it: `TEMPLATE_LOADER`, how a rule class becomes templates (`s2sad.ir.template`,
+which the `s2sad.ir` package imports), and the listeners that `forget_derivatives` calls (`on_forget`: the
+driver's cache of derivatives, the api's compiled entries).
+
 Template conventions (see `s2sad/rules/`):
   vjp(g, ans, x, y, ...)          -> one expression per argument: that argument's adjoint
                                      contribution, `None` for a non-differentiable one
   jvp(ans, x, y, ..., x_dot, ...) -> one expression per argument: the output tangent
                                      contributed by that argument's tangent
+  d(ans, x, y, ...)               -> instead of both, for an elementwise function: one derivative
+                                     per argument; the VJP is `g * d`, the JVP `x_dot * d`
+  `defrule(..., linear=True)`     -> instead of `jvp`, for a function linear in each argument with a
+                                     VJP: the JVP is the function applied to that argument's tangent
+
+A primitive also carries the facts the optimisation passes read (`effects`, `fresh`, `cheap`, ...:
+see `Primitive`), declared by `defrule`'s flags where it is registered.
 """
 from __future__ import annotations
 
@@ -25,7 +37,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..errors import NonDifferentiableError
-from ..ir import Expr
+
+# `TEMPLATE_LOADER(prim)` fills a built-in primitive's VJP/JVP templates from its rule class (`prim.source`):
+# `s2sad.ir.template.parse_rule_class`, set by that module at its import.
+TEMPLATE_LOADER: Callable[[Any], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,7 @@ class Rule:
     """One argument's derivative rule: an inlined template or a called function."""
 
     params: tuple[str, ...]
-    template: Expr | None = None
+    template: Any = None  # an `ir.Expr`: the template, its parameters as placeholder `Var`s (ir/template.py)
     func: Callable[..., Any] | None = None
     func_name: str | None = None
 
@@ -57,7 +72,7 @@ class Primitive:
     defaults: dict[str, Any] = field(default_factory=dict)
     nondiff: bool = False
     elementwise: bool = False
-    boolean: bool = False  # its value is a bool or bool array (a comparison, `np.isnan`): `1 * b` is not `b`
+    boolean: bool = False  # its value is a bool or integer (array) (a comparison, `np.isnan`, a cast to int): `1 * b` is not `b`
     shape: str | None = None  # "elementwise" | "scalar" | "reduce" | "like_first" (its first argument's) | None (unknown)
     source: Any = None  # the rule class, parsed lazily into templates
     fn: Any = None  # the Python object the primitive evaluates
@@ -65,25 +80,46 @@ class Primitive:
     user_fn: Any = None  # for a call to another Python function: that function
     rewrite: Callable[..., Any] | None = None  # generation-time rewrite of a call: (args, kwargs) -> Expr or None
     user: bool = False  # a user's function (see `add_user`), not the built-in library
+    # Facts the passes read from here, declared where the primitive is registered (`defrule(..., cheap=True)`):
+    effects: bool = False  # acts beyond its value (the save stack, a store, output, a check): never dropped or merged
+    shape_only: bool = False  # reads only its argument's shape (`np.size(t5)`): that argument need not stay live
+    fresh: bool = False  # on arrays, a new array nothing else holds: a tangent bound to it may be stored into in place
+    allocates: bool = False  # a new object to fill in or update (`np.zeros`, a copy, the save stack): never merged
+    arithmetic: bool = False  # a new array, float whenever an operand is float: a sum may be added into it in place
+    float_result: bool = False  # a new float array for any real operands: a sum may be added into it in place
+    sampled: bool = False  # run on one-element stand-ins to learn its result's dtype (besides elementwise ones, reductions)
+    cheap: bool = False  # cheap to evaluate again rather than store, besides elementwise ones
+    broadcasting: bool = False  # arithmetic broadcasting its operands: `e_bar + unsum(g, e, 1, True)` may read `g` itself
+    shape_simplified: bool = False  # a broadcast or sum helper that the arguments' shapes may simplify away
+    layout_refined: bool = False  # written out by `analysis.layouts.refine` when the arguments' layouts decide it
+    linear: bool = False  # linear in each argument with a VJP: its JVP is itself applied to that argument's tangent
+    view: bool = False  # its result may be (a view of) its first argument: `x[1:]`, `x.T`, `np.reshape(x, s)`
+    in_place: bool = False  # updates its first argument in place and returns it (`y[i] = v`, `xs.append(v)`)
+    new_array: bool = False  # a runtime helper whose result is a new array (or tuple of them), never an argument
     _vjp: list[Rule | None] | None = None
     _jvp: list[Rule | None] | None = None
 
-    def _load(self) -> None:
+    def load(self) -> None:
+        """Read the rule class into templates, once: the parameters and defaults come with them."""
         if self._vjp is None and self.source is not None:
-            from ..ir.template import parse_rule_class
+            if TEMPLATE_LOADER is None:  # pragma: no cover - `import s2sad` imports s2sad.ir.template, which sets it
+                raise RuntimeError("rule templates are read by s2sad.ir.template, which is not imported yet")
+            TEMPLATE_LOADER(self)
 
-            parse_rule_class(self)
+    def set_rules(self, vjp: list[Rule | None], jvp: list[Rule | None]) -> None:
+        """Give the primitive its per-argument rules (`[], []`: opaque, with no rule yet)."""
+        self._vjp, self._jvp = vjp, jvp
 
     @property
     def vjp(self) -> list[Rule | None]:
         """Per-argument VJP rules (None for a non-differentiable argument)."""
-        self._load()
+        self.load()
         return self._vjp or []
 
     @property
     def jvp(self) -> list[Rule | None]:
         """Per-argument JVP rules (None for a non-differentiable argument)."""
-        self._load()
+        self.load()
         return self._jvp or []
 
     @property
@@ -165,7 +201,7 @@ _COMPARE: dict[type, Primitive] = {}
 _METHODS: dict[str, Primitive] = {}
 _ATTRS: dict[str, Primitive] = {}
 _ATTR = "__s2sad_primitive__"  # where a user function keeps its primitive
-_lock = threading.RLock()
+LOCK = threading.RLock()  # held while a user primitive is named and added (`ad/deep.py` checks it)
 _suffixes: dict[str, int] = {}
 
 
@@ -187,7 +223,7 @@ def _add(prim: Primitive, objects: Any, binop: Any, unary: Any, compare: Any, me
 
 def unique_name(base: str) -> str:
     """`base`, or `base_2`, `base_3`, ... when a live primitive already has that name."""
-    with _lock:
+    with LOCK:
         if base not in PRIMS:
             return base
         k = _suffixes.get(base, 1)
@@ -206,7 +242,7 @@ def add_user(prim: Primitive) -> Primitive:
     it lives exactly as long as the function (and its module). Objects that
     cannot carry attributes are held in the registry for good.
     """
-    with _lock:
+    with LOCK:
         prim.name = unique_name(prim.name)
         prim.user = True
         attrs = getattr(prim.fn, "__dict__", None)
@@ -241,8 +277,27 @@ def defrule(
     boolean: bool = False,
     outputs: int | None = None,
     rewrite: Callable[..., Any] | None = None,
+    like: type | None = None,
+    effects: bool = False,
+    shape_only: bool = False,
+    fresh: bool = False,
+    allocates: bool = False,
+    arithmetic: bool = False,
+    float_result: bool = False,
+    sampled: bool = False,
+    cheap: bool = False,
+    broadcasting: bool = False,
+    shape_simplified: bool = False,
+    layout_refined: bool = False,
+    linear: bool = False,
+    view: bool = False,
+    in_place: bool = False,
+    new_array: bool = False,
 ) -> Callable[[type], type]:
-    """Register a built-in primitive from a class holding `vjp` and `jvp` templates."""
+    """Register a built-in primitive from a class holding `vjp` and `jvp` templates, or only the
+    elementwise derivative `d` (see `s2sad.ir.template`); `like=cls` takes another rule class's templates;
+    `linear=True` with only `vjp`: the JVP is the function applied to the tangent (autograd's `def_linear`).
+    The flags from `effects` on are the facts the passes read (see `Primitive`)."""
 
     def register(cls: type) -> type:
         objs = _as_list(objects)
@@ -270,10 +325,25 @@ def defrule(
             elementwise=elementwise,
             boolean=boolean or compare is not None,
             shape="elementwise" if elementwise else shape,
-            source=None if nondiff else cls,
+            source=None if nondiff else like or cls,
             fn=objs[0] if objs else None,
             outputs=outputs,
             rewrite=rewrite,
+            effects=effects,
+            shape_only=shape_only,
+            fresh=fresh,
+            allocates=allocates,
+            arithmetic=arithmetic,
+            float_result=float_result,
+            sampled=sampled,
+            cheap=cheap,
+            broadcasting=broadcasting,
+            shape_simplified=shape_simplified,
+            layout_refined=layout_refined,
+            linear=linear,
+            view=view,
+            in_place=in_place,
+            new_array=new_array,
         )
         if nondiff:
             prim._vjp, prim._jvp = [], []
@@ -286,6 +356,27 @@ def defrule(
 def nondiff(objects: Any, name: str, **kw: Any) -> None:
     """Declare a primitive non-differentiable (comparisons, floor, shape queries)."""
     defrule(objects, name=name, nondiff=True, **kw)(type(name, (), {}))
+
+
+def declared(name: str, fact: str) -> bool:
+    """Whether the primitive called `name` declares `fact` (a field of `Primitive` such as `effects`);
+    False for a name no primitive has."""
+    prim = PRIMS.get(name)
+    return prim is not None and bool(getattr(prim, fact))
+
+
+def remove(name: str) -> None:
+    """Take a primitive registered by `defrule` out of the registry again (a test's), with every lookup
+    that leads to it; derivatives generated since are forgotten."""
+    with LOCK:
+        prim = PRIMS[name]
+        del PRIMS[name]
+        for key in [k for k, (_, p) in _BY_OBJECT.items() if p is prim]:
+            del _BY_OBJECT[key]
+        for table in (_BINOPS, _UNARY, _COMPARE, _METHODS, _ATTRS):
+            for key in [k for k, p in table.items() if p is prim]:
+                del table[key]
+    forget_derivatives()
 
 
 def default_path(obj: Any, name: str) -> str:
@@ -314,6 +405,14 @@ def lookup(obj: Any) -> Primitive | None:
     return prim if prim is not None and prim.fn is obj else None
 
 
+def ways_to_write(prim: Primitive) -> tuple[list[Any], list[type], list[type], list[type], list[str], list[str]]:
+    """How user code reaches `prim`, in registration order: (the Python objects that are it, its binary,
+    unary and comparison operator node classes, its method names, its attribute names)."""
+    return ([obj for obj, p in _BY_OBJECT.values() if p is prim], [op for op, p in _BINOPS.items() if p is prim],
+            [op for op, p in _UNARY.items() if p is prim], [op for op, p in _COMPARE.items() if p is prim],
+            [m for m, p in _METHODS.items() if p is prim], [a for a, p in _ATTRS.items() if p is prim])
+
+
 def lookup_binop(op: type) -> Primitive | None:
     """The primitive for a binary operator node class (ast.Mult, ...)."""
     return _BINOPS.get(op)
@@ -339,28 +438,23 @@ def lookup_attr(name: str) -> Primitive | None:
     return _ATTRS.get(name)
 
 
+_FORGET_LISTENERS: list[Callable[[bool], None]] = []
+
+
+def on_forget(listener: Callable[[bool], None]) -> Callable[[bool], None]:
+    """Have `forget_derivatives` call `listener(statistics)`: what holds generated code registers here at its
+    import (the driver's cache, the api's compiled entries), in import order. Returns `listener`."""
+    _FORGET_LISTENERS.append(listener)
+    return listener
+
+
 def forget_derivatives(statistics: bool = True) -> None:
     """Empty the derivative cache: callers generated before new rules must be generated again.
 
-    `statistics=False` keeps the hit and miss counts (a re-bound global: `freshness.py`)."""
-    from ..api.transforms import forget_entries
-    from ..driver.cache import CACHE
-
-    CACHE.clear(statistics)
-    forget_entries()
-
-
-_USER_API = ("primitive", "defvjp", "defjvp")
-
-
-def __getattr__(name: str) -> Any:
-    """The user rule API (`s2sad.primitives.user_rules`), still importable from here; imported lazily, as
-    `user_rules` itself imports this module."""
-    if name in _USER_API:
-        from . import user_rules
-
-        return getattr(user_rules, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    Every `on_forget` listener is called. `statistics=False` keeps the hit and miss counts (a re-bound
+    global: `freshness.py`)."""
+    for listener in list(_FORGET_LISTENERS):
+        listener(statistics)
 
 
 def binop_ast(prim: Primitive) -> Any:
@@ -371,5 +465,6 @@ def binop_ast(prim: Primitive) -> Any:
 __all__ = [
     "Primitive", "Rule", "Spelling", "PRIMS", "PrimitiveTable", "add_user", "unique_name", "defrule", "nondiff", "lookup",
     "lookup_binop", "lookup_unary", "lookup_compare", "lookup_method", "lookup_attr",
-    "primitive", "defvjp", "defjvp", "binop_ast", "ast",
+    "binop_ast", "ast", "on_forget", "forget_derivatives", "LOCK", "TEMPLATE_LOADER", "ways_to_write",
+    "declared", "remove",
 ]

@@ -21,7 +21,7 @@ def _ensure_user_primitive(fn: Callable[..., Any], name: str | None = None) -> P
             # its source is unavailable): from now on it is opaque, with the user's rules. Lowered
             # callers name this same record, so they see the change.
             prim.user_fn = None
-            prim._vjp, prim._jvp = [], []
+            prim.set_rules([], [])
         return prim
     fname = name or getattr(fn, "__name__", "primitive")
     params = _signature_params(fn) or ()
@@ -30,7 +30,7 @@ def _ensure_user_primitive(fn: Callable[..., Any], name: str | None = None) -> P
     # generated code's imports resolve; any other function by its bare name, which its namespace holds.
     path = default_path(fn, fname) if name is None and (mod == "math" or mod.startswith("numpy")) else fname
     prim = Primitive(name=fname, spelling=Spelling("call", path=path), params=params, fn=fn)
-    prim._vjp, prim._jvp = [], []
+    prim.set_rules([], [])
     return add_user(prim)
 
 

@@ -5,6 +5,9 @@ Input: a function, a bound method or a bound `Differentiable`, one call's argume
 its leaves): the flat function (`flatten.py`), the leaves as its arguments, the leaf names
 differentiated and, per `wrt` parameter, its structure; `restructure` puts leaf gradients
 back in the arguments' structure. Leaves where `wrt` points are checked to be differentiable.
+
+Service slot: `TARGET(fn, args)`, the plain Python function whose source s2sad reads for `fn`
+(`api.arguments.target`, which fills it at its import: the api is the layer above this one).
 """
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, where_defined
+from ..runtime.namespace import foreign
 from .flatten import Flat, flat_function, literal_structure
 from .treedef import Node, build, is_structured, path_text, rebuild, skey, values
 
@@ -79,10 +83,16 @@ class Call:
     is_tuple: bool
 
 
-def plain_fn(fn: Any) -> Any:
-    from ..api.arguments import target
+def _unfilled(fn: Any, args: tuple) -> Any:
+    raise RuntimeError("s2sad.api.arguments fills pytrees.structured_call.TARGET when it is imported (import s2sad)")
 
-    return fn if inspect.isfunction(fn) else target(fn, ())
+
+TARGET: Any = _unfilled  # the api's `target(fn, args)`: see the module docstring
+
+
+def plain_fn(fn: Any) -> Any:
+    """The plain function behind `fn`: itself, or what s2sad reads for a wrapper (a `Differentiable`, a grad object)."""
+    return fn if inspect.isfunction(fn) else TARGET(fn, ())
 
 
 _PREPARED: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
@@ -133,7 +143,6 @@ def _prepare(fn: Any, args: tuple, kwargs: dict, wrt: Any, check: bool = True) -
     """Map a call of `fn` (a function or a bound method) with structured arguments onto its flat function."""
     from ..passes import settings as optimize
     from ..errors import WrtError
-    from ..api.arguments import _at
 
     plain, obj, bound = unwrap_method(fn)
     plain = plain_fn(plain)
@@ -157,13 +166,13 @@ def _prepare(fn: Any, args: tuple, kwargs: dict, wrt: Any, check: bool = True) -
     chosen: list[str] = []
     for w in items:
         if isinstance(w, bool) or not isinstance(w, (int, str)):
-            raise WrtError(f"wrt must be a parameter index or name, not {w!r}", construct=f"wrt={wrt!r}", **_at(plain))
+            raise WrtError(f"wrt must be a parameter index or name, not {w!r}", construct=f"wrt={wrt!r}", **where_defined(plain))
         if isinstance(w, int):
             if not -len(names) <= w < len(names):
-                raise WrtError(f"wrt={w} is out of range: {plain.__name__} has parameters {tuple(names)}", construct=f"wrt={wrt!r}", **_at(plain))
+                raise WrtError(f"wrt={w} is out of range: {plain.__name__} has parameters {tuple(names)}", construct=f"wrt={wrt!r}", **where_defined(plain))
             w = names[w]
         elif w not in names:
-            raise WrtError(f"{plain.__name__} has no parameter {w!r}; its parameters are {tuple(names)}", construct=f"wrt={wrt!r}", **_at(plain))
+            raise WrtError(f"{plain.__name__} has no parameter {w!r}; its parameters are {tuple(names)}", construct=f"wrt={wrt!r}", **where_defined(plain))
         chosen.append(w)
     if check:  # every leaf where wrt points can be differentiated, before the source is read
         for w in chosen:
@@ -198,25 +207,21 @@ def _prepare(fn: Any, args: tuple, kwargs: dict, wrt: Any, check: bool = True) -
                     leaf_wrt.append(leaf.name)
         groups.append((w, node))
     if not leaf_wrt:
-        raise InputError(f"argument {chosen[0]!r} holds no floats or arrays to differentiate", construct=chosen[0], **_at(plain))
+        raise InputError(f"argument {chosen[0]!r} holds no floats or arrays to differentiate", construct=chosen[0], **where_defined(plain))
     return Call(flat, tuple(flat_args), tuple(leaf_wrt), groups, is_tuple)
 
 
 def _check_leaf(fn: Any, param: str, leaf: Node, v: Any) -> None:
     if type(v) is np.ndarray and v.dtype.kind in "fiub" or type(v) is float:
         return
-    from ..api.backends import foreign
-
     if foreign(v) and np.dtype(v.dtype).kind in "fiub":  # a Dask or CuPy array leaf (backends.py)
         return
-    from ..api.arguments import _at
-
     where = path_text(param, leaf.path)
     ok = type(v) is float or isinstance(v, (np.floating, np.integer)) or isinstance(v, np.ndarray) and v.dtype.kind in "fiub" \
         or (type(v) in (list, tuple) and _numeric(v))
     if not ok:
         what = f"an array of dtype {v.dtype}" if isinstance(v, np.ndarray) else f"a {type(v).__name__}"
-        raise InputError(f"{where} is {what}, which cannot be differentiated", construct=where, **_at(fn),
+        raise InputError(f"{where} is {what}, which cannot be differentiated", construct=where, **where_defined(fn),
                          hint=f"hold it out of {param!r} (pass it as another parameter), or give it float values")
 
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Expr, Op, Tup, Var, walk_expr
+from ..ir.convert import HOOKS
 from ..primitives.registry import defrule, nondiff
 from ..runtime import partition_order, unbroadcast, unselect, unselect_default, untake_along_axis
 
@@ -39,23 +40,17 @@ class select:
         return None, np.select(condlist, choicelist_dot, 0.0), unselect_default(default_dot, condlist)
 
 
-@defrule(unselect, call="unselect")
+@defrule(unselect, call="unselect", linear=True)
 class unselect_:
     # Linear in y: its adjoint puts each choice's part back where np.select took it.
     def vjp(g, ans, y, condlist, choicelist):
         return np.select(condlist, g, np.zeros_like(y)), None, None
 
-    def jvp(ans, y, condlist, choicelist, y_dot=None):
-        return unselect(y_dot, condlist, choicelist), None, None
 
-
-@defrule(unselect_default, call="unselect_default")
+@defrule(unselect_default, call="unselect_default", linear=True)
 class unselect_default_:
     def vjp(g, ans, y, condlist):
         return unbroadcast(unselect_default(g, condlist), y), None
-
-    def jvp(ans, y, condlist, y_dot=None):
-        return unselect_default(y_dot, condlist), None
 
 
 # -- np.partition: a permutation, like a sort ---------------------------------------------------------
@@ -77,25 +72,19 @@ class partition:
 # sequence), which is also the adjoint of the array or sequence the elements came from.
 
 
-@defrule(builtins.list, name="builtin_list", call="list")
+@defrule(builtins.list, name="builtin_list", call="list", linear=True)
 class builtin_list:
     def vjp(g, ans, x):
         return g
 
-    def jvp(ans, x, x_dot):
-        return list(x_dot)
 
-
-@defrule(builtins.tuple, name="builtin_tuple", call="tuple")
+@defrule(builtins.tuple, name="builtin_tuple", call="tuple", linear=True)
 class builtin_tuple:
     def vjp(g, ans, x):
         return g
 
-    def jvp(ans, x, x_dot):
-        return tuple(x_dot)
 
-
-# -- rewrites applied when the code is read (called from `convert.py`) -------------------------------
+# -- rewrites applied when the code is read (lent to `convert.py` as `HOOKS`, at the end) --------------
 
 
 def _active(e: Expr) -> bool:
@@ -151,3 +140,7 @@ def _slice_range(conv: Any, s: ast.Slice, which: str) -> Expr:
     if isinstance(step, ast.Constant) and isinstance(step.value, complex):
         return Op("linspace", (start, stop, Const(int(abs(step.value)))))
     return Op("arange", (start, stop) if step is None else (start, stop, conv.expr(step)))
+
+
+HOOKS.nested_array = nested_array  # lent to the converter (ir/convert.py): the code is rewritten as it is read
+HOOKS.index_concatenation = index_concatenation

@@ -21,7 +21,7 @@ from ..runtime import safe_divide, unbroadcast
 from .core import log_base, power_exponent
 
 
-@defrule(np.float_power, elementwise=True)
+@defrule(np.float_power, elementwise=True, float_result=True)
 class float_power:
     # As `power` (core.py): at x = 0 the derivatives that exist there, not NaN.
     def vjp(g, ans, x, y):
@@ -60,35 +60,22 @@ class maximum:
         return np.where(x == y, x_dot / 2, x_dot * (x == ans)), np.where(x == y, y_dot / 2, y_dot * (y == ans))
 
 
-@defrule(np.minimum, elementwise=True)
+@defrule(np.minimum, elementwise=True, like=maximum)
 class minimum:
-    def vjp(g, ans, x, y):
-        return unbroadcast(np.where(x == y, g / 2, g * (x == ans)), x), unbroadcast(np.where(x == y, g / 2, g * (y == ans)), y)
-
-    def jvp(ans, x, y, x_dot, y_dot):
-        return np.where(x == y, x_dot / 2, x_dot * (x == ans)), np.where(x == y, y_dot / 2, y_dot * (y == ans))
+    """The rules of maximum: `ans` tells which operand won."""
 
 
-@defrule(np.fmax, elementwise=True)
+@defrule(np.fmax, elementwise=True, like=maximum)
 class fmax:
-    # Like maximum, except that a NaN operand loses: its adjoint is 0.
-    def vjp(g, ans, x, y):
-        return unbroadcast(np.where(x == y, g / 2, g * (x == ans)), x), unbroadcast(np.where(x == y, g / 2, g * (y == ans)), y)
-
-    def jvp(ans, x, y, x_dot, y_dot):
-        return np.where(x == y, x_dot / 2, x_dot * (x == ans)), np.where(x == y, y_dot / 2, y_dot * (y == ans))
+    """Like maximum, except that a NaN operand loses: its adjoint is 0."""
 
 
-@defrule(np.fmin, elementwise=True)
+@defrule(np.fmin, elementwise=True, like=maximum)
 class fmin:
-    def vjp(g, ans, x, y):
-        return unbroadcast(np.where(x == y, g / 2, g * (x == ans)), x), unbroadcast(np.where(x == y, g / 2, g * (y == ans)), y)
-
-    def jvp(ans, x, y, x_dot, y_dot):
-        return np.where(x == y, x_dot / 2, x_dot * (x == ans)), np.where(x == y, y_dot / 2, y_dot * (y == ans))
+    """Like maximum (a NaN operand loses)."""
 
 
-@defrule(np.logaddexp, elementwise=True)
+@defrule(np.logaddexp, elementwise=True, float_result=True)
 class logaddexp:
     # d/dx log(e^x + e^y) = e^(x - ans): the softmax weight of x, never overflows.
     def vjp(g, ans, x, y):
@@ -98,7 +85,7 @@ class logaddexp:
         return x_dot * np.exp(x - ans), y_dot * np.exp(y - ans)
 
 
-@defrule(np.logaddexp2, elementwise=True)
+@defrule(np.logaddexp2, elementwise=True, float_result=True)
 class logaddexp2:
     def vjp(g, ans, x, y):
         return unbroadcast(g * np.exp2(x - ans), x), unbroadcast(g * np.exp2(y - ans), y)
@@ -107,7 +94,7 @@ class logaddexp2:
         return x_dot * np.exp2(x - ans), y_dot * np.exp2(y - ans)
 
 
-@defrule([np.arctan2, np.atan2], elementwise=True, call="np.arctan2")
+@defrule([np.arctan2, np.atan2], elementwise=True, call="np.arctan2", float_result=True)
 class arctan2:
     def vjp(g, ans, y, x):
         return unbroadcast(g * x / (x ** 2 + y ** 2), y), unbroadcast(-g * y / (x ** 2 + y ** 2), x)
@@ -116,7 +103,7 @@ class arctan2:
         return y_dot * x / (x ** 2 + y ** 2), -x_dot * y / (x ** 2 + y ** 2)
 
 
-@defrule(np.hypot, elementwise=True)
+@defrule(np.hypot, elementwise=True, float_result=True)
 class hypot:
     def vjp(g, ans, x, y):
         return unbroadcast(g * x / ans, x), unbroadcast(g * y / ans, y)

@@ -8,20 +8,27 @@
     rather than inside the library, or None.
 
 Input: a primitive and its argument expressions (or a function). Output: the call's expression or its
-arguments rewritten (or an error message).
+arguments rewritten (or an error message). Both hooks are lent to `ir/convert.py` (`convert.HOOKS`) at import.
+
+Service slot: `LOWERED`, the driver's `lowered(fn)` (a function's cached lowering), which
+`library_source_error` tries on a library function; `driver/pipeline.py` fills it at its import.
 """
 # ruff: noqa: N801, N803
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Expr, Op, Tup, Var, walk_expr
+from ..ir.convert import HOOKS
 from ..primitives.registry import Primitive, defrule
 from ..runtime import cov_variables, cov_variables_adjoint
 from .macros import unsupported
+
+# `lowered(fn)`: the driver's cached lowering of a function, set by `driver/pipeline.py` at its import.
+LOWERED: Callable[[Any], Any] | None = None
 
 
 # -- conversion-time hooks: nested lists as arrays; np.cov and np.corrcoef written out ------------------------
@@ -119,22 +126,16 @@ def call_hook(prim: Primitive, args: list[Expr], kwargs: tuple) -> Expr | tuple[
     return args, kwargs
 
 
-@defrule(cov_variables, call="cov_variables")
+@defrule(cov_variables, call="cov_variables", linear=True)
 class cov_variables_:
     def vjp(g, ans, m, rowvar=True):
         return cov_variables_adjoint(g, m, rowvar), None
 
-    def jvp(ans, m, rowvar=True, m_dot=None, rowvar_dot=None):
-        return cov_variables(m_dot, rowvar), None
 
-
-@defrule(cov_variables_adjoint, call="cov_variables_adjoint")
+@defrule(cov_variables_adjoint, call="cov_variables_adjoint", linear=True)
 class cov_variables_adjoint_:
     def vjp(g, ans, y, m, rowvar=True):
         return cov_variables(g, rowvar), None, None
-
-    def jvp(ans, y, m, rowvar=True, y_dot=None, m_dot=None, rowvar_dot=None):
-        return cov_variables_adjoint(y_dot, m, rowvar), None, None
 
 
 # Registered so that `call_hook` sees the call: the macro above replaces it with the NumPy it computes
@@ -185,14 +186,16 @@ def library_source_error(fn: Any) -> str | None:
 
     from ..errors import S2SADError
 
-    if not isinstance(fn, types.FunctionType) or not _library_function(fn):
+    if not isinstance(fn, types.FunctionType) or not _library_function(fn) or LOWERED is None:
         return None
-    from ..driver.pipeline import lowered
-
     try:
-        lowered(fn)
+        LOWERED(fn)
     except S2SADError as exc:
         where = f" ({exc.filename}, line {exc.lineno})" if getattr(exc, "filename", None) else ""
         return (f"s2sad does not differentiate library source: reading {fn.__module__}.{fn.__qualname__} failed "
                 f"with: {exc.message}{where}")
     return None
+
+
+HOOKS.call = call_hook  # each call converted (ir/convert.py) passes through these
+HOOKS.library_source_error = library_source_error

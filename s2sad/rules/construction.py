@@ -84,30 +84,26 @@ def _cast_tangent_rewrite(args: tuple[Expr, ...], kwargs: tuple) -> Expr | None:
     return None
 
 
-@defrule(cast_adjoint, call="cast_adjoint", rewrite=_cast_adjoint_rewrite)
+@defrule(cast_adjoint, call="cast_adjoint", rewrite=_cast_adjoint_rewrite, linear=True)
 class cast_adjoint_:
     def vjp(g, ans, y, dtype):
         return cast_adjoint(g, dtype), None
 
-    def jvp(ans, y, dtype, y_dot):
-        return cast_adjoint(y_dot, dtype), None
 
-
-@defrule(cast_tangent, call="cast_tangent", rewrite=_cast_tangent_rewrite)
+@defrule(cast_tangent, call="cast_tangent", rewrite=_cast_tangent_rewrite, linear=True)
 class cast_tangent_:
     def vjp(g, ans, y, dtype):
         return cast_adjoint(g, dtype), None
 
-    def jvp(ans, y, dtype, y_dot):
-        return cast_tangent(y_dot, dtype), None
 
-
-nondiff(None, "astype_const", call=".astype")
-nondiff(None, "asarray_const", call="np.asarray")
-nondiff(None, "array_const", call="np.array")
+# Their values are integers or bools, so `boolean`: `t * 1.0` makes them floats and is not `t` (folded
+# away, `np.ptp(t)` of bools fails and `t ** 2` of int8 overflows).
+nondiff(None, "astype_const", call=".astype", boolean=True)
+nondiff(None, "asarray_const", call="np.asarray", boolean=True)
+nondiff(None, "array_const", call="np.array", boolean=True)
 # `np.int64(x)`, `np.bool_(x)`: numbers of an integer or bool type, constants like `int(x)`.
 for _t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64, np.bool_):
-    nondiff(_t, f"np_{_t.__name__}", call=f"np.{_t.__name__}")
+    nondiff(_t, f"np_{_t.__name__}", call=f"np.{_t.__name__}", boolean=True)
 _CONSTANT_TWINS = {"astype": "astype_const", "asarray": "asarray_const", "array": "array_const"}
 
 
@@ -123,7 +119,7 @@ def cast_constant(op: Op) -> Op:
     return op
 
 
-@defrule(np.array)
+@defrule(np.array, allocates=True)
 class array:
     def vjp(g, ans, xs, dtype=None):
         return flat_sequence(xs, cast_adjoint(g, dtype)), None
@@ -132,7 +128,7 @@ class array:
         return np.array(flat_sequence(xs, xs_dot), dtype), None
 
 
-@defrule(np.asarray)
+@defrule(np.asarray, view=True)
 class asarray:
     def vjp(g, ans, xs, dtype=None):
         return flat_sequence(xs, cast_adjoint(g, dtype)), None
@@ -141,13 +137,10 @@ class asarray:
         return np.asarray(flat_sequence(xs, xs_dot), dtype), None
 
 
-@defrule(np.copy)
+@defrule(np.copy, allocates=True, linear=True)
 class copy:
     def vjp(g, ans, x):
         return g
-
-    def jvp(ans, x, x_dot):
-        return np.copy(x_dot)
 
 
 @defrule(np.astype if hasattr(np, "astype") else None, name="astype", method="astype", call=".astype")
@@ -162,28 +155,23 @@ class astype:
         return cast_tangent(x_dot, dtype), None
 
 
-@defrule(np.full)
+@defrule(np.full, allocates=True, linear=True)
 class full:
     def vjp(g, ans, shape, fill_value, dtype=None):
         return None, unbroadcast(g, fill_value), None
 
-    def jvp(ans, shape, fill_value, dtype=None, shape_dot=None, fill_value_dot=None):
-        return None, np.full(shape, fill_value_dot, dtype), None
 
-
-@defrule(np.full_like)
+@defrule(np.full_like, allocates=True, linear=True)
 class full_like:
     def vjp(g, ans, x, fill_value, dtype=None):
         return None, unbroadcast(g, fill_value), None
-
-    def jvp(ans, x, fill_value, dtype=None, x_dot=None, fill_value_dot=None):
-        return None, np.full_like(x, fill_value_dot, dtype), None
 
 
 # -- values that depend on shapes only: no derivative ----------------------------------------------
 
 # (np.linspace, np.logspace and np.geomspace depend on their end points: rules/grids.py; np.meshgrid copies
 # its inputs: rules/spread.py.)
-for _fn in (np.eye, np.identity, np.arange, np.empty, np.empty_like,
-            np.tri, np.indices, np.diag_indices, np.tril_indices, np.triu_indices):
+for _fn in (np.eye, np.identity, np.arange, np.empty, np.empty_like):  # new arrays, often filled in
+    nondiff(_fn, _fn.__name__, allocates=True)
+for _fn in (np.tri, np.indices, np.diag_indices, np.tril_indices, np.triu_indices):
     nondiff(_fn, _fn.__name__)

@@ -31,7 +31,7 @@ from ..runtime import (
 from .macros import unsupported
 
 
-@defrule(set_at, name="setitem", call="set_at", shape="like_first")  # y[i] = v keeps y's shape
+@defrule(set_at, name="setitem", call="set_at", shape="like_first", effects=True, in_place=True)  # y[i] = v keeps y's shape
 class setitem:
     # `stored`/`placed` (rules/indexing.py): only the elements of v that a repeated index does not
     # overwrite count; they are `g[index]` and `scatter_add(...)` where the index cannot repeat.
@@ -42,7 +42,7 @@ class setitem:
         return zero_at(y_dot, index), None, placed(v_dot, y, index)
 
 
-@defrule(appended, name="append", call="appended")
+@defrule(appended, name="append", call="appended", effects=True, in_place=True)
 class append:
     def vjp(g, ans, xs, v):
         return g[:-1], g[-1]
@@ -52,7 +52,7 @@ class append:
         return appended(xs_dot, np.zeros_like(v)), appended(np.zeros_like(xs), v_dot)
 
 
-@defrule(zero_at, call="zero_at")
+@defrule(zero_at, call="zero_at", fresh=True, new_array=True)
 class zero_at_:
     def vjp(g, ans, y, index):
         return zero_at(g, index)
@@ -66,84 +66,57 @@ class zero_at_:
 
 @defrule(builtins.abs, name="builtin_abs", call="abs", elementwise=True)
 class builtin_abs:
-    def vjp(g, ans, x):
-        return g * np.sign(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * np.sign(x)
+    def d(ans, x):
+        return np.sign(x)
 
 
 @defrule(builtins.min, name="builtin_min", call="min", shape="scalar")
 class builtin_min:
     # Ties split the derivative evenly, as np.minimum does in autograd, JAX and PyTorch.
-    def vjp(g, ans, x, y):
-        return g * ((x < y) + 0.5 * (x == y)), g * ((y < x) + 0.5 * (x == y))
-
-    def jvp(ans, x, y, x_dot, y_dot):
-        return x_dot * ((x < y) + 0.5 * (x == y)), y_dot * ((y < x) + 0.5 * (x == y))
+    def d(ans, x, y):
+        return (x < y) + 0.5 * (x == y), (y < x) + 0.5 * (x == y)
 
 
 @defrule(builtins.max, name="builtin_max", call="max", shape="scalar")
 class builtin_max:
-    def vjp(g, ans, x, y):
-        return g * ((x > y) + 0.5 * (x == y)), g * ((y > x) + 0.5 * (x == y))
-
-    def jvp(ans, x, y, x_dot, y_dot):
-        return x_dot * ((x > y) + 0.5 * (x == y)), y_dot * ((y > x) + 0.5 * (x == y))
+    def d(ans, x, y):
+        return (x > y) + 0.5 * (x == y), (y > x) + 0.5 * (x == y)
 
 
-@defrule(builtins.sum, name="builtin_sum", call="sum")
+@defrule(builtins.sum, name="builtin_sum", call="sum", linear=True)
 class builtin_sum:
     def vjp(g, ans, xs):
         return broadcast_like(g, xs)
 
-    def jvp(ans, xs, xs_dot):
-        return sum(xs_dot)
-
 
 @defrule(builtins.float, name="builtin_float", call="float", shape="scalar")
 class builtin_float:
-    def vjp(g, ans, x):
-        return g
-
-    def jvp(ans, x, x_dot):
-        return x_dot
+    def d(ans, x):
+        return 1
 
 
 @defrule(math.pow, name="math_pow", shape="scalar")
 class math_pow:
-    def vjp(g, ans, x, y):
-        return g * y * x ** (y - 1), g * ans * math.log(x)
-
-    def jvp(ans, x, y, x_dot, y_dot):
-        return x_dot * y * x ** (y - 1), y_dot * ans * math.log(x)
+    def d(ans, x, y):
+        return y * x ** (y - 1), ans * math.log(x)
 
 
 @defrule(math.tan, name="math_tan", shape="scalar")
 class math_tan:
-    def vjp(g, ans, x):
-        return g * (1 + ans ** 2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * (1 + ans ** 2)
+    def d(ans, x):
+        return 1 + ans ** 2
 
 
 @defrule(math.atan, name="math_atan", shape="scalar")
 class math_atan:
-    def vjp(g, ans, x):
-        return g / (1 + x ** 2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot / (1 + x ** 2)
+    def d(ans, x):
+        return 1 / (1 + x ** 2)
 
 
 @defrule(math.fabs, name="math_fabs", shape="scalar")
 class math_fabs:
-    def vjp(g, ans, x):
-        return g * np.sign(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * np.sign(x)
+    def d(ans, x):
+        return np.sign(x)
 
 
 nondiff(builtins.int, "builtin_int", call="int")
@@ -196,11 +169,11 @@ nondiff(None, "in_", compare=ast.In, boolean=True)
 nondiff(None, "not_in", compare=ast.NotIn, boolean=True)
 
 
-nondiff(Stack, "Stack", call="Stack")
-nondiff(unshared, "unshared", call="unshared")  # the guard before `v += e` on a name that may share an array
-nondiff(not_a_view, "not_a_view", call="not_a_view")  # the check of `row = A[i]` read after a store into A
-nondiff(None, "push", call=".append")  # on a `Stack()`: lowering reads `stack.append(v)` back as a push
-nondiff(None, "pop", call=".pop", method="pop")
+nondiff(Stack, "Stack", call="Stack", allocates=True)
+nondiff(unshared, "unshared", call="unshared", effects=True)  # the guard before `v += e` on a name that may share an array
+nondiff(not_a_view, "not_a_view", call="not_a_view", effects=True)  # the check of `row = A[i]` read after a store into A
+nondiff(None, "push", call=".append", effects=True)  # on a `Stack()`: lowering reads `stack.append(v)` back as a push
+nondiff(None, "pop", call=".pop", method="pop", effects=True)
 nondiff(None, "and_", call=("boolop", ast.And), boolean=True)
 nondiff(None, "or_", call=("boolop", ast.Or), boolean=True)
 nondiff(None, "not_", unary=ast.Not, boolean=True)
@@ -211,7 +184,7 @@ nondiff(math.ceil, "math_ceil", call="math.ceil")
 # `copy.copy` (the same rules): what the forward sweep takes of a list's item that a later store would
 # change, since a float has no `.copy()`.
 @defrule(copy.copy, name="copy_copy", call="copy.copy")
-@defrule(None, name="copy_", call=".copy", method="copy")
+@defrule(None, name="copy_", call=".copy", method="copy", allocates=True)
 class copy_:
     def vjp(g, ans, x):
         return g

@@ -5,6 +5,8 @@ matrix products, indexing, and the runtime helpers that rules themselves emit
 Each class is one primitive. `vjp(g, ans, *args)` returns one adjoint
 contribution per argument; `jvp(ans, *args, *arg_dots)` returns one tangent
 contribution per argument. The return expressions are the generated code.
+An elementwise function declares only its derivative, `d(ans, x)`, and gets both:
+the VJP `g * d` and the JVP `x_dot * d` (`s2sad/ir/template.py`).
 """
 # ruff: noqa: N801
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ir import Const
+from ..ir import Const, is_number
 from ..primitives.registry import defrule, nondiff
 from ..runtime import (
     broadcast_like,
@@ -30,11 +32,12 @@ from ..runtime import (
     unbroadcast,
     unsum,
 )
+from .bilinear import bilinear_adjoints
 
 # -- arithmetic operators -------------------------------------------------------
 
 
-@defrule([np.add, operator.add], binop=ast.Add, elementwise=True)
+@defrule([np.add, operator.add], binop=ast.Add, elementwise=True, fresh=True, arithmetic=True, broadcasting=True)
 class add:
     def vjp(g, ans, x, y):
         return unbroadcast(g, x), unbroadcast(g, y)
@@ -43,7 +46,7 @@ class add:
         return x_dot, y_dot
 
 
-@defrule([np.subtract, operator.sub], binop=ast.Sub, elementwise=True)
+@defrule([np.subtract, operator.sub], binop=ast.Sub, elementwise=True, fresh=True, arithmetic=True, broadcasting=True)
 class subtract:
     def vjp(g, ans, x, y):
         return unbroadcast(g, x), unbroadcast(-g, y)
@@ -52,7 +55,7 @@ class subtract:
         return x_dot, -y_dot
 
 
-@defrule([np.multiply, operator.mul], binop=ast.Mult, elementwise=True)
+@defrule([np.multiply, operator.mul], binop=ast.Mult, elementwise=True, fresh=True, arithmetic=True, broadcasting=True)
 class multiply:
     def vjp(g, ans, x, y):
         return unbroadcast(g * y, x), unbroadcast(x * g, y)
@@ -61,7 +64,8 @@ class multiply:
         return x_dot * y, x * y_dot
 
 
-@defrule([np.divide, np.true_divide, operator.truediv], binop=ast.Div, elementwise=True)
+@defrule([np.divide, np.true_divide, operator.truediv], binop=ast.Div, elementwise=True, fresh=True, float_result=True,
+         broadcasting=True)
 class divide:
     def vjp(g, ans, x, y):
         return unbroadcast(g / y, x), unbroadcast(-g * x / y ** 2, y)
@@ -81,7 +85,6 @@ def log_base(x):
 
 
 def _power_exponent_rewrite(args: tuple, kwargs: tuple) -> Any:
-    from ..ad.simplify import is_number
     from .macros import parse
 
     (y,) = args
@@ -91,7 +94,6 @@ def _power_exponent_rewrite(args: tuple, kwargs: tuple) -> Any:
 
 
 def _log_base_rewrite(args: tuple, kwargs: tuple) -> Any:
-    from ..ad.simplify import is_number
     from .macros import parse
 
     (x,) = args
@@ -105,7 +107,7 @@ nondiff(power_exponent, "power_exponent", call="power_exponent", rewrite=_power_
 nondiff(log_base, "log_base", call="log_base", rewrite=_log_base_rewrite)
 
 
-@defrule([np.power, operator.pow, pow], binop=ast.Pow, elementwise=True)
+@defrule([np.power, operator.pow, pow], binop=ast.Pow, elementwise=True, arithmetic=True)
 class power:
     # d/dx x^y = y x^(y-1) and d/dy x^y = x^y log x, written so that x = 0 gives the derivative that
     # exists there (as autograd does): for y = 0 the exponent y - 1 becomes 1 (0 * x, not 0 * 0^-1),
@@ -118,75 +120,54 @@ class power:
         return x_dot * y * x ** power_exponent(y), y_dot * ans * np.log(log_base(x))
 
 
-@defrule([np.negative, operator.neg], unary=ast.USub, elementwise=True)
+@defrule([np.negative, operator.neg], unary=ast.USub, elementwise=True, fresh=True, arithmetic=True)
 class negative:
-    def vjp(g, ans, x):
-        return -g
-
-    def jvp(ans, x, x_dot):
-        return -x_dot
+    def d(ans, x):
+        return -1
 
 
-@defrule([np.matmul, operator.matmul], binop=ast.MatMult)
+@defrule([np.matmul, operator.matmul], binop=ast.MatMult, sampled=True, linear=True)
 class matmul:
     def vjp(g, ans, x, y):
         return matmul_adjoint_a(g, x, y), matmul_adjoint_b(g, x, y)
 
-    def jvp(ans, x, y, x_dot, y_dot):
-        return x_dot @ y, x @ y_dot
 
-
-@defrule(np.dot, call="np.dot", method="dot")
+@defrule(np.dot, call="np.dot", method="dot", sampled=True, linear=True)
 class dot:
     # np.dot is `x @ y`, except that a matrix (or stack) times a stack contracts x's last axis with
     # y's second-to-last, np.tensordot(x, y, (-1, -2)), where `@` would broadcast: see `dot_adjoint_a`.
     def vjp(g, ans, x, y):
         return dot_adjoint_a(g, x, y), dot_adjoint_b(g, x, y)
 
-    def jvp(ans, x, y, x_dot, y_dot):
-        return np.dot(x_dot, y), np.dot(x, y_dot)
-
 
 # -- elementwise functions ------------------------------------------------------
 
 
-@defrule(np.exp, elementwise=True)
+@defrule(np.exp, elementwise=True, float_result=True)
 class exp:
-    def vjp(g, ans, x):
-        return g * ans
-
-    def jvp(ans, x, x_dot):
-        return x_dot * ans
+    def d(ans, x):
+        return ans
 
 
-@defrule(np.log, elementwise=True)
+@defrule(np.log, elementwise=True, float_result=True)
 class log:
-    def vjp(g, ans, x):
-        return g / x
-
-    def jvp(ans, x, x_dot):
-        return x_dot / x
+    def d(ans, x):
+        return 1 / x
 
 
-@defrule(np.sin, elementwise=True)
+@defrule(np.sin, elementwise=True, float_result=True)
 class sin:
-    def vjp(g, ans, x):
-        return g * np.cos(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * np.cos(x)
+    def d(ans, x):
+        return np.cos(x)
 
 
-@defrule(np.cos, elementwise=True)
+@defrule(np.cos, elementwise=True, float_result=True)
 class cos:
-    def vjp(g, ans, x):
-        return -g * np.sin(x)
-
-    def jvp(ans, x, x_dot):
-        return -x_dot * np.sin(x)
+    def d(ans, x):
+        return -np.sin(x)
 
 
-@defrule(sincos, call="sincos", outputs=2)
+@defrule(sincos, call="sincos", outputs=2, new_array=True)
 class sincos_:
     # (sin x, cos x) together: what the "grad" variant runs where it needs both (s2sad/passes/sincos.py).
     def vjp(g, ans, x):
@@ -196,31 +177,22 @@ class sincos_:
         return ((x_dot * ans[1], -x_dot * ans[0]),)
 
 
-@defrule(np.tanh, elementwise=True)
+@defrule(np.tanh, elementwise=True, float_result=True)
 class tanh:
-    def vjp(g, ans, x):
-        return g * (1 - ans ** 2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * (1 - ans ** 2)
+    def d(ans, x):
+        return 1 - ans ** 2
 
 
-@defrule(np.sqrt, elementwise=True)
+@defrule(np.sqrt, elementwise=True, float_result=True)
 class sqrt:
-    def vjp(g, ans, x):
-        return g / (2 * ans)
-
-    def jvp(ans, x, x_dot):
-        return x_dot / (2 * ans)
+    def d(ans, x):
+        return 1 / (2 * ans)
 
 
 @defrule(np.reciprocal, elementwise=True)
 class reciprocal:
-    def vjp(g, ans, x):
-        return -g * ans ** 2
-
-    def jvp(ans, x, x_dot):
-        return -x_dot * ans ** 2
+    def d(ans, x):
+        return -ans ** 2
 
 
 # -- the math module: scalars only ------------------------------------------------
@@ -228,56 +200,38 @@ class reciprocal:
 
 @defrule(math.exp, name="math_exp", shape="scalar")
 class math_exp:
-    def vjp(g, ans, x):
-        return g * ans
-
-    def jvp(ans, x, x_dot):
-        return x_dot * ans
+    def d(ans, x):
+        return ans
 
 
 @defrule(math.log, name="math_log", shape="scalar")
 class math_log:
-    def vjp(g, ans, x):
-        return g / x
-
-    def jvp(ans, x, x_dot):
-        return x_dot / x
+    def d(ans, x):
+        return 1 / x
 
 
 @defrule(math.sin, name="math_sin", shape="scalar")
 class math_sin:
-    def vjp(g, ans, x):
-        return g * math.cos(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * math.cos(x)
+    def d(ans, x):
+        return math.cos(x)
 
 
 @defrule(math.cos, name="math_cos", shape="scalar")
 class math_cos:
-    def vjp(g, ans, x):
-        return -g * math.sin(x)
-
-    def jvp(ans, x, x_dot):
-        return -x_dot * math.sin(x)
+    def d(ans, x):
+        return -math.sin(x)
 
 
 @defrule(math.tanh, name="math_tanh", shape="scalar")
 class math_tanh:
-    def vjp(g, ans, x):
-        return g * (1 - ans ** 2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * (1 - ans ** 2)
+    def d(ans, x):
+        return 1 - ans ** 2
 
 
 @defrule(math.sqrt, name="math_sqrt", shape="scalar")
 class math_sqrt:
-    def vjp(g, ans, x):
-        return g / (2 * ans)
-
-    def jvp(ans, x, x_dot):
-        return x_dot / (2 * ans)
+    def d(ans, x):
+        return 1 / (2 * ans)
 
 
 # -- reductions -----------------------------------------------------------------------
@@ -309,7 +263,7 @@ class mean:
 # -- indexing and transposition -----------------------------------------------------------
 
 
-@defrule(operator.getitem, getitem=True)
+@defrule(operator.getitem, getitem=True, sampled=True, cheap=True, view=True)
 class getitem:
     def vjp(g, ans, x, index):
         return scatter_add(g, x, index)
@@ -318,20 +272,17 @@ class getitem:
         return x_dot[index]
 
 
-@defrule(None, name="T", attr="T")
+@defrule(None, name="T", attr="T", sampled=True, linear=True)
 class T:  # noqa: N801
     # x.T reverses all axes (np.transpose(x) is in `shape`, with its axes argument).
     def vjp(g, ans, x):
         return g.T
 
-    def jvp(ans, x, x_dot):
-        return x_dot.T
-
 
 # -- the runtime helpers, so that generated code can be differentiated again -------------
 
 
-@defrule(unbroadcast, call="unbroadcast")
+@defrule(unbroadcast, call="unbroadcast", sampled=True, shape_simplified=True, layout_refined=True)
 class unbroadcast_:
     def vjp(g, ans, y, x):
         return broadcast_like(g, y)
@@ -340,7 +291,7 @@ class unbroadcast_:
         return unbroadcast(y_dot, x)
 
 
-@defrule(broadcast_like, call="broadcast_like")
+@defrule(broadcast_like, call="broadcast_like", shape_simplified=True)
 class broadcast_like_:
     def vjp(g, ans, y, x):
         return unbroadcast(g, y)
@@ -349,7 +300,7 @@ class broadcast_like_:
         return broadcast_like(y_dot, x)
 
 
-@defrule(unsum, call="unsum")
+@defrule(unsum, call="unsum", sampled=True, shape_simplified=True)
 class unsum_:
     def vjp(g, ans, y, x, axis=None, keepdims=False):
         return np.sum(g, axis=axis, keepdims=keepdims)
@@ -358,53 +309,19 @@ class unsum_:
         return unsum(y_dot, x, axis, keepdims)
 
 
-@defrule(matmul_adjoint_a, call="matmul_adjoint_a")
-class matmul_adjoint_a_:
-    def vjp(g, ans, y, a, b):
-        return unbroadcast(product(g, b), y), None, matmul_adjoint_b(y, g, b)
-
-    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
-        return matmul_adjoint_a(y_dot, a, b), None, matmul_adjoint_a(y, a, b_dot)
+# The adjoint helpers of `@` and np.dot: linear in the adjoint and in the other operand (see `bilinear_adjoints`).
+matmul_adjoint_a_, matmul_adjoint_b_ = bilinear_adjoints(matmul_adjoint_a, matmul_adjoint_b, "unbroadcast(product({0}, {1}), y)", __name__,
+                                                        layout_refined=True, new_array=True)
+dot_adjoint_a_, dot_adjoint_b_ = bilinear_adjoints(dot_adjoint_a, dot_adjoint_b, "np.dot({0}, {1})", __name__, layout_refined=True)
 
 
-@defrule(matmul_adjoint_b, call="matmul_adjoint_b")
-class matmul_adjoint_b_:
-    def vjp(g, ans, y, a, b):
-        return unbroadcast(product(a, g), y), matmul_adjoint_a(y, a, g), None
-
-    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
-        return matmul_adjoint_b(y_dot, a, b), matmul_adjoint_b(y, a_dot, b), None
-
-
-@defrule(dot_adjoint_a, call="dot_adjoint_a")
-class dot_adjoint_a_:
-    # Linear in y and b; a gives only its shape. Its transpose in y is the product itself.
-    def vjp(g, ans, y, a, b):
-        return np.dot(g, b), None, dot_adjoint_b(y, g, b)
-
-    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
-        return dot_adjoint_a(y_dot, a, b), None, dot_adjoint_a(y, a, b_dot)
-
-
-@defrule(dot_adjoint_b, call="dot_adjoint_b")
-class dot_adjoint_b_:
-    def vjp(g, ans, y, a, b):
-        return np.dot(a, g), dot_adjoint_a(y, a, g), None
-
-    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
-        return dot_adjoint_b(y_dot, a, b), dot_adjoint_b(y, a_dot, b), None
-
-
-@defrule(product, call="product")
+@defrule(product, call="product", linear=True, new_array=True)
 class product_:
     def vjp(g, ans, a, b):
         return matmul_adjoint_a(g, a, b), matmul_adjoint_b(g, a, b)
 
-    def jvp(ans, a, b, a_dot, b_dot):
-        return product(a_dot, b), product(a, b_dot)
 
-
-@defrule(scatter_add, call="scatter_add")
+@defrule(scatter_add, call="scatter_add", fresh=True, new_array=True)
 class scatter_add_:
     def vjp(g, ans, y, x, index):
         return g[index]
@@ -423,16 +340,16 @@ for _op, _np, _name in [
     nondiff(_np, _name, compare=_op, elementwise=True)
 nondiff(None, "is_", compare=ast.Is)
 nondiff(None, "is_not", compare=ast.IsNot)
-nondiff(np.shape, "shape", call="np.shape", shape="scalar")
-nondiff(None, "shape_attr", attr="shape", shape="scalar")
-nondiff(None, "ndim_attr", attr="ndim", shape="scalar")
-nondiff(None, "size_attr", attr="size", shape="scalar")
-nondiff(np.size, "size", call="np.size", shape="scalar")
-nondiff(np.ndim, "ndim", call="np.ndim", shape="scalar")
-nondiff(np.zeros_like, "zeros_like")
-nondiff(np.ones_like, "ones_like")
-nondiff(np.zeros, "zeros")
-nondiff(np.ones, "ones")
+nondiff(np.shape, "shape", call="np.shape", shape="scalar", shape_only=True)
+nondiff(None, "shape_attr", attr="shape", shape="scalar", shape_only=True, sampled=True)
+nondiff(None, "ndim_attr", attr="ndim", shape="scalar", shape_only=True)
+nondiff(None, "size_attr", attr="size", shape="scalar", shape_only=True)
+nondiff(np.size, "size", call="np.size", shape="scalar", shape_only=True)
+nondiff(np.ndim, "ndim", call="np.ndim", shape="scalar", shape_only=True)
+nondiff(np.zeros_like, "zeros_like", allocates=True)
+nondiff(np.ones_like, "ones_like", allocates=True)
+nondiff(np.zeros, "zeros", allocates=True)
+nondiff(np.ones, "ones", allocates=True)
 nondiff(len, "len", shape="scalar")
 nondiff(np.floor, "floor", elementwise=True)
 nondiff(np.ceil, "ceil", elementwise=True)

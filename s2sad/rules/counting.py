@@ -17,22 +17,16 @@ from .macros import unsupported
 # -- bincount: linear in its weights; unique: refused ----------------------------------------------------
 
 
-@defrule(np.bincount)
+@defrule(np.bincount, linear=True)
 class bincount:
     def vjp(g, ans, x, weights=None, minlength=0):
         return None, unbincount(g, x), None
 
-    def jvp(ans, x, weights=None, minlength=0, x_dot=None, weights_dot=None, minlength_dot=None):
-        return None, np.bincount(x, weights_dot, minlength), None
 
-
-@defrule(unbincount, call="unbincount")
+@defrule(unbincount, call="unbincount", linear=True)
 class unbincount_:
     def vjp(g, ans, y, x):
         return np.bincount(x, g, np.size(y)), None
-
-    def jvp(ans, y, x, y_dot, x_dot):
-        return unbincount(y_dot, x), None
 
 
 

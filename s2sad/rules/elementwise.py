@@ -3,9 +3,9 @@ roots, trigonometric and hyperbolic functions and their inverses, and the
 piecewise ones (abs, clip, nan_to_num). Rounding and sign are piecewise
 constant, so they are declared non-differentiable.
 
-Each rule is the textbook derivative times the incoming adjoint `g` (or the
-tangent `x_dot`); `ans` is the primitive's output, reused where it is cheaper
-than recomputing (exp, tanh, sqrt). The basic ones (exp, log, sin, cos, tanh,
+Each rule is the textbook derivative `d(ans, x)`, which the incoming adjoint `g`
+(or the tangent `x_dot`) multiplies; `ans` is the primitive's output, reused
+where it is cheaper than recomputing (exp2, tan, cbrt). The basic ones (exp, log, sin, cos, tanh,
 sqrt, reciprocal, negative) are in `core`.
 """
 # ruff: noqa: N801
@@ -22,150 +22,105 @@ from ..runtime import sinc_derivative, unbroadcast
 # -- exponentials and logarithms ---------------------------------------------------------
 
 
-@defrule(np.exp2, elementwise=True)
+@defrule(np.exp2, elementwise=True, float_result=True)
 class exp2:
-    def vjp(g, ans, x):
-        return g * ans * math.log(2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * ans * math.log(2)
+    def d(ans, x):
+        return ans * math.log(2)
 
 
-@defrule(np.expm1, elementwise=True)
+@defrule(np.expm1, elementwise=True, float_result=True)
 class expm1:
-    def vjp(g, ans, x):
-        return g * (ans + 1)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * (ans + 1)
+    def d(ans, x):
+        return ans + 1
 
 
-@defrule(np.log2, elementwise=True)
+@defrule(np.log2, elementwise=True, float_result=True)
 class log2:
-    def vjp(g, ans, x):
-        return g / (x * math.log(2))
-
-    def jvp(ans, x, x_dot):
-        return x_dot / (x * math.log(2))
+    def d(ans, x):
+        return 1 / (x * math.log(2))
 
 
-@defrule(np.log10, elementwise=True)
+@defrule(np.log10, elementwise=True, float_result=True)
 class log10:
-    def vjp(g, ans, x):
-        return g / (x * math.log(10))
-
-    def jvp(ans, x, x_dot):
-        return x_dot / (x * math.log(10))
+    def d(ans, x):
+        return 1 / (x * math.log(10))
 
 
-@defrule(np.log1p, elementwise=True)
+@defrule(np.log1p, elementwise=True, float_result=True)
 class log1p:
-    def vjp(g, ans, x):
-        return g / (1 + x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot / (1 + x)
+    def d(ans, x):
+        return 1 / (1 + x)
 
 
 # -- powers and roots -----------------------------------------------------------------------
 
 
-@defrule(np.square, elementwise=True)
+@defrule(np.square, elementwise=True, arithmetic=True)
 class square:
-    def vjp(g, ans, x):
-        return g * 2 * x
-
-    def jvp(ans, x, x_dot):
-        return x_dot * 2 * x
+    def d(ans, x):
+        return 2 * x
 
 
-@defrule(np.cbrt, elementwise=True)
+@defrule(np.cbrt, elementwise=True, float_result=True)
 class cbrt:
-    def vjp(g, ans, x):
-        return g / (3 * ans ** 2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot / (3 * ans ** 2)
+    def d(ans, x):
+        return 1 / (3 * ans ** 2)
 
 
-@defrule([np.abs, np.absolute], elementwise=True, name="absolute", call="np.abs")
+@defrule([np.abs, np.absolute], elementwise=True, name="absolute", call="np.abs", arithmetic=True)
 class absolute:
     # At 0 the derivative is the subgradient 0 (np.sign(0) == 0).
-    def vjp(g, ans, x):
-        return g * np.sign(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * np.sign(x)
+    def d(ans, x):
+        return np.sign(x)
 
 
 @defrule(np.fabs, elementwise=True)
 class fabs:
-    def vjp(g, ans, x):
-        return g * np.sign(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * np.sign(x)
+    def d(ans, x):
+        return np.sign(x)
 
 
 # -- trigonometric ----------------------------------------------------------------------------
 
 
-@defrule(np.tan, elementwise=True)
+@defrule(np.tan, elementwise=True, float_result=True)
 class tan:
-    def vjp(g, ans, x):
-        return g * (1 + ans ** 2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * (1 + ans ** 2)
+    def d(ans, x):
+        return 1 + ans ** 2
 
 
-@defrule([np.arcsin, np.asin], elementwise=True, call="np.arcsin")
+@defrule([np.arcsin, np.asin], elementwise=True, call="np.arcsin", float_result=True)
 class arcsin:
-    def vjp(g, ans, x):
-        return g / np.sqrt(1 - x ** 2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot / np.sqrt(1 - x ** 2)
+    def d(ans, x):
+        return 1 / np.sqrt(1 - x ** 2)
 
 
-@defrule([np.arccos, np.acos], elementwise=True, call="np.arccos")
+@defrule([np.arccos, np.acos], elementwise=True, call="np.arccos", float_result=True)
 class arccos:
-    def vjp(g, ans, x):
-        return -g / np.sqrt(1 - x ** 2)
-
-    def jvp(ans, x, x_dot):
-        return -x_dot / np.sqrt(1 - x ** 2)
+    def d(ans, x):
+        return -1 / np.sqrt(1 - x ** 2)
 
 
-@defrule([np.arctan, np.atan], elementwise=True, call="np.arctan")
+@defrule([np.arctan, np.atan], elementwise=True, call="np.arctan", float_result=True)
 class arctan:
-    def vjp(g, ans, x):
-        return g / (1 + x ** 2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot / (1 + x ** 2)
+    def d(ans, x):
+        return 1 / (1 + x ** 2)
 
 
 @defrule(np.sinc, elementwise=True)
 class sinc:
-    def vjp(g, ans, x):
-        return g * sinc_derivative(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * sinc_derivative(x)
+    def d(ans, x):
+        return sinc_derivative(x)
 
 
 @defrule(sinc_derivative, call="sinc_derivative", elementwise=True)
 class sinc_derivative_:
     # sinc'' = -pi^2 sinc - 2 sinc' / x (from x sinc(x) = sin(pi x) / pi), NaN only at exactly 0.
-    def vjp(g, ans, x):
-        return g * (-np.pi ** 2 * np.sinc(x) - 2 * ans / x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * (-np.pi ** 2 * np.sinc(x) - 2 * ans / x)
+    def d(ans, x):
+        return -np.pi ** 2 * np.sinc(x) - 2 * ans / x
 
 
-@defrule([np.deg2rad, np.radians], elementwise=True, call="np.deg2rad")
+@defrule([np.deg2rad, np.radians], elementwise=True, call="np.deg2rad", float_result=True)
 class deg2rad:
     def vjp(g, ans, x):
         return g * (np.pi / 180)
@@ -174,7 +129,7 @@ class deg2rad:
         return x_dot * (np.pi / 180)
 
 
-@defrule([np.rad2deg, np.degrees], elementwise=True, call="np.rad2deg")
+@defrule([np.rad2deg, np.degrees], elementwise=True, call="np.rad2deg", float_result=True)
 class rad2deg:
     def vjp(g, ans, x):
         return g * (180 / np.pi)
@@ -186,49 +141,34 @@ class rad2deg:
 # -- hyperbolic ----------------------------------------------------------------------------------
 
 
-@defrule(np.sinh, elementwise=True)
+@defrule(np.sinh, elementwise=True, float_result=True)
 class sinh:
-    def vjp(g, ans, x):
-        return g * np.cosh(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * np.cosh(x)
+    def d(ans, x):
+        return np.cosh(x)
 
 
-@defrule(np.cosh, elementwise=True)
+@defrule(np.cosh, elementwise=True, float_result=True)
 class cosh:
-    def vjp(g, ans, x):
-        return g * np.sinh(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * np.sinh(x)
+    def d(ans, x):
+        return np.sinh(x)
 
 
-@defrule([np.arcsinh, np.asinh], elementwise=True, call="np.arcsinh")
+@defrule([np.arcsinh, np.asinh], elementwise=True, call="np.arcsinh", float_result=True)
 class arcsinh:
-    def vjp(g, ans, x):
-        return g / np.sqrt(x ** 2 + 1)
-
-    def jvp(ans, x, x_dot):
-        return x_dot / np.sqrt(x ** 2 + 1)
+    def d(ans, x):
+        return 1 / np.sqrt(x ** 2 + 1)
 
 
-@defrule([np.arccosh, np.acosh], elementwise=True, call="np.arccosh")
+@defrule([np.arccosh, np.acosh], elementwise=True, call="np.arccosh", float_result=True)
 class arccosh:
-    def vjp(g, ans, x):
-        return g / np.sqrt(x ** 2 - 1)
-
-    def jvp(ans, x, x_dot):
-        return x_dot / np.sqrt(x ** 2 - 1)
+    def d(ans, x):
+        return 1 / np.sqrt(x ** 2 - 1)
 
 
-@defrule([np.arctanh, np.atanh], elementwise=True, call="np.arctanh")
+@defrule([np.arctanh, np.atanh], elementwise=True, call="np.arctanh", float_result=True)
 class arctanh:
-    def vjp(g, ans, x):
-        return g / (1 - x ** 2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot / (1 - x ** 2)
+    def d(ans, x):
+        return 1 / (1 - x ** 2)
 
 
 # -- piecewise ------------------------------------------------------------------------------------
@@ -261,25 +201,19 @@ class nan_to_num:
 # -- complex parts of real arrays (complex inputs are refused with an InputError) ----------------------
 
 
-@defrule([np.real, np.real_if_close], elementwise=True, call="np.real")
+@defrule([np.real, np.real_if_close], elementwise=True, call="np.real", view=True)
 class real:
-    def vjp(g, ans, x):
-        return g
-
-    def jvp(ans, x, x_dot):
-        return x_dot
+    def d(ans, x):
+        return 1
 
 
 @defrule([np.conjugate, np.conj], method=["conjugate", "conj"], elementwise=True, call="np.conjugate")
 class conjugate:
-    def vjp(g, ans, x):
-        return g
-
-    def jvp(ans, x, x_dot):
-        return x_dot
+    def d(ans, x):
+        return 1
 
 
-nondiff(np.imag, "imag")  # 0 for real x
+nondiff(np.imag, "imag", view=True)  # 0 for real x
 nondiff(np.angle, "angle")  # 0 or pi for real x
 
 # -- piecewise constant: no derivative ---------------------------------------------------------

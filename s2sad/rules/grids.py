@@ -44,7 +44,7 @@ def _odd_options(args: tuple[Expr, ...], kwargs: tuple) -> Expr | None:
 nondiff(odd_options, "odd_options", call="odd_options", rewrite=_odd_options)
 
 
-@defrule(np.linspace)
+@defrule(np.linspace, allocates=True)
 class linspace:
     # ans = start * (1 - w) + stop * w, the samples along `axis`.
     def vjp(g, ans, start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):

@@ -18,40 +18,28 @@ from ..primitives.registry import defrule
 from ..runtime import placed, stored, undiag, undiagonal, unsort, untake, untake_along_axis
 
 
-@defrule(np.take, method="take")
+@defrule(np.take, method="take", linear=True)
 class take:
     def vjp(g, ans, x, indices, axis=None):
         return untake(g, x, indices, axis), None, None
 
-    def jvp(ans, x, indices, axis=None, x_dot=None):
-        return np.take(x_dot, indices, axis), None, None
 
-
-@defrule(untake, call="untake")
+@defrule(untake, call="untake", linear=True)
 class untake_:
     def vjp(g, ans, y, x, indices, axis=None):
         return np.take(g, indices, axis), None, None, None
 
-    def jvp(ans, y, x, indices, axis=None, y_dot=None):
-        return untake(y_dot, x, indices, axis), None, None, None
 
-
-@defrule(np.take_along_axis)
+@defrule(np.take_along_axis, linear=True)
 class take_along_axis:
     def vjp(g, ans, x, indices, axis):
         return untake_along_axis(g, x, indices, axis), None, None
 
-    def jvp(ans, x, indices, axis, x_dot, indices_dot, axis_dot):
-        return np.take_along_axis(x_dot, indices, axis), None, None
 
-
-@defrule(untake_along_axis, call="untake_along_axis")
+@defrule(untake_along_axis, call="untake_along_axis", linear=True)
 class untake_along_axis_:
     def vjp(g, ans, y, x, indices, axis):
         return np.take_along_axis(g, indices, axis), None, None, None
-
-    def jvp(ans, y, x, indices, axis, y_dot, x_dot, indices_dot, axis_dot):
-        return untake_along_axis(y_dot, x, indices, axis), None, None, None
 
 
 @defrule(np.sort)
@@ -64,68 +52,47 @@ class sort:
         return np.take_along_axis(x_dot, np.argsort(x, axis=axis, kind="stable"), axis), None
 
 
-@defrule(unsort, call="unsort")
+@defrule(unsort, call="unsort", linear=True)
 class unsort_:
     def vjp(g, ans, y, x, axis=-1):
         return np.take_along_axis(g, np.argsort(x, axis=axis, kind="stable"), axis), None, None
 
-    def jvp(ans, y, x, axis=-1, y_dot=None):
-        return unsort(y_dot, x, axis), None, None
 
-
-@defrule(np.diag)
+@defrule(np.diag, linear=True)
 class diag:
     # A vector becomes a diagonal matrix; a matrix gives its diagonal. Each is the other's adjoint.
     def vjp(g, ans, x, k=0):
         return undiag(g, x, k), None
 
-    def jvp(ans, x, k=0, x_dot=None):
-        return np.diag(x_dot, k), None
 
-
-@defrule(undiag, call="undiag")
+@defrule(undiag, call="undiag", linear=True)
 class undiag_:
     def vjp(g, ans, y, x, k=0):
         return np.diag(g, k), None, None
 
-    def jvp(ans, y, x, k=0, y_dot=None):
-        return undiag(y_dot, x, k), None, None
 
-
-@defrule(np.diagonal, method="diagonal")
+@defrule(np.diagonal, method="diagonal", linear=True, view=True)
 class diagonal:
     def vjp(g, ans, x, offset=0, axis1=0, axis2=1):
         return undiagonal(g, x, offset, axis1, axis2), None, None, None
 
-    def jvp(ans, x, offset=0, axis1=0, axis2=1, x_dot=None):
-        return np.diagonal(x_dot, offset, axis1, axis2), None, None, None
 
-
-@defrule(undiagonal, call="undiagonal")
+@defrule(undiagonal, call="undiagonal", linear=True)
 class undiagonal_:
     def vjp(g, ans, y, x, offset=0, axis1=0, axis2=1):
         return np.diagonal(g, offset, axis1, axis2), None, None, None, None
 
-    def jvp(ans, y, x, offset=0, axis1=0, axis2=1, y_dot=None):
-        return undiagonal(y_dot, x, offset, axis1, axis2), None, None, None, None
 
-
-@defrule(np.tril)
+@defrule(np.tril, linear=True)
 class tril:
     def vjp(g, ans, x, k=0):
         return np.tril(g, k), None
 
-    def jvp(ans, x, k=0, x_dot=None):
-        return np.tril(x_dot, k), None
 
-
-@defrule(np.triu)
+@defrule(np.triu, linear=True)
 class triu:
     def vjp(g, ans, x, k=0):
         return np.triu(g, k), None
-
-    def jvp(ans, x, k=0, x_dot=None):
-        return np.triu(x_dot, k), None
 
 
 # -- stores: `y[index] = v` with an index that may repeat a position ------------------------------
@@ -176,19 +143,13 @@ def basic_stores(e: Expr, shape) -> Expr:  # type: ignore[no-untyped-def]
     return Op(e.prim, args, kwargs)
 
 
-@defrule(stored, call="stored", rewrite=_stored_rewrite)
+@defrule(stored, call="stored", rewrite=_stored_rewrite, linear=True)
 class stored_:
     def vjp(g, ans, y, index):
         return placed(g, y, index), None
 
-    def jvp(ans, y, index, y_dot):
-        return stored(y_dot, index), None
 
-
-@defrule(placed, call="placed", rewrite=_placed_rewrite)
+@defrule(placed, call="placed", rewrite=_placed_rewrite, linear=True)
 class placed_:
     def vjp(g, ans, v, y, index):
         return stored(g, index), None, None
-
-    def jvp(ans, v, y, index, v_dot):
-        return placed(v_dot, y, index), None, None

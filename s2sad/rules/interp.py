@@ -48,23 +48,17 @@ class interp:
         )
 
 
-@defrule(interp_slope, call="interp_slope")
+@defrule(interp_slope, call="interp_slope", linear=True)
 class interp_slope_:
     # Piecewise constant in x (0 almost everywhere), linear in fp.
     def vjp(g, ans, x, xp, fp, left=None, right=None):
         return None, None, interp_slope_adjoint(g, x, xp, left, right), None, None
 
-    def jvp(ans, x, xp, fp, left=None, right=None, x_dot=None, xp_dot=None, fp_dot=None, left_dot=None, right_dot=None):
-        return None, None, interp_slope(x, xp, fp_dot, left, right), None, None
 
-
-@defrule(interp_slope_adjoint, call="interp_slope_adjoint")
+@defrule(interp_slope_adjoint, call="interp_slope_adjoint", linear=True)
 class interp_slope_adjoint_:
     def vjp(g, ans, c, x, xp, left=None, right=None):
         return interp_slope(x, xp, g, left, right), None, None, None, None
-
-    def jvp(ans, c, x, xp, left=None, right=None, c_dot=None, x_dot=None, xp_dot=None, left_dot=None, right_dot=None):
-        return interp_slope_adjoint(c_dot, x, xp, left, right), None, None, None, None
 
 
 @defrule(interp_fp_tangent, call="interp_fp_tangent")

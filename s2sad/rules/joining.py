@@ -17,125 +17,86 @@ from ..primitives.registry import defrule
 from ..runtime import c_column, join_like, unappend, unconcatenate, unstack
 
 
-@defrule([np.concatenate, np.concat] if hasattr(np, "concat") else np.concatenate, call="np.concatenate", name="concatenate")
+@defrule([np.concatenate, np.concat] if hasattr(np, "concat") else np.concatenate, call="np.concatenate", name="concatenate", linear=True)
 class concatenate:
     def vjp(g, ans, xs, axis=0):
         return unconcatenate(g, xs, axis), None
 
-    def jvp(ans, xs, axis=0, xs_dot=None):
-        return np.concatenate(xs_dot, axis), None
-
 
 # np.row_stack is vstack under an older name (deprecated, still present in NumPy 2.4): generated code says np.vstack.
-@defrule([np.vstack, np.row_stack] if hasattr(np, "row_stack") else np.vstack, call="np.vstack", name="vstack")
+@defrule([np.vstack, np.row_stack] if hasattr(np, "row_stack") else np.vstack, call="np.vstack", name="vstack", linear=True)
 class vstack:
     def vjp(g, ans, xs):
         return unconcatenate(g, xs, 0)
 
-    def jvp(ans, xs, xs_dot):
-        return np.vstack(xs_dot)
 
-
-@defrule(np.hstack)
+@defrule(np.hstack, linear=True)
 class hstack:
     # Along axis 1, or axis 0 for 1-D arrays (unconcatenate clips the axis to the result's rank).
     def vjp(g, ans, xs):
         return unconcatenate(g, xs, 1)
 
-    def jvp(ans, xs, xs_dot):
-        return np.hstack(xs_dot)
 
-
-@defrule(np.column_stack)
+@defrule(np.column_stack, linear=True)
 class column_stack:
     def vjp(g, ans, xs):
         return unconcatenate(g, xs, 1)
 
-    def jvp(ans, xs, xs_dot):
-        return np.column_stack(xs_dot)
 
-
-@defrule(np.stack)
+@defrule(np.stack, linear=True)
 class stack:
     def vjp(g, ans, xs, axis=0):
         return unstack(g, axis), None
 
-    def jvp(ans, xs, axis=0, xs_dot=None):
-        return np.stack(xs_dot, axis), None
 
-
-@defrule(unstack, call="unstack")
+@defrule(unstack, call="unstack", linear=True)
 class unstack_:
     def vjp(g, ans, y, axis=0):
         return np.stack(g, axis), None
 
-    def jvp(ans, y, axis=0, y_dot=None):
-        return unstack(y_dot, axis), None
 
-
-@defrule(unconcatenate, call="unconcatenate")
+@defrule(unconcatenate, call="unconcatenate", linear=True)
 class unconcatenate_:
     def vjp(g, ans, y, xs, axis=0):
         return join_like(g, y, axis), None, None
 
-    def jvp(ans, y, xs, axis=0, y_dot=None):
-        return unconcatenate(y_dot, xs, axis), None, None
 
-
-@defrule(join_like, call="join_like")
+@defrule(join_like, call="join_like", linear=True)
 class join_like_:
     def vjp(g, ans, pieces, y, axis=0):
         return unconcatenate(g, pieces, axis), None, None
 
-    def jvp(ans, pieces, y, axis=0, pieces_dot=None):
-        return join_like(pieces_dot, y, axis), None, None
 
-
-@defrule(np.split)
+@defrule(np.split, linear=True, view=True)
 class split:
     # The adjoint of the list of pieces is joined back together.
     def vjp(g, ans, x, indices_or_sections, axis=0):
         return join_like(g, x, axis), None, None
 
-    def jvp(ans, x, indices_or_sections, axis=0, x_dot=None):
-        return np.split(x_dot, indices_or_sections, axis), None, None
 
-
-@defrule(np.array_split)
+@defrule(np.array_split, linear=True, view=True)
 class array_split:
     def vjp(g, ans, x, indices_or_sections, axis=0):
         return join_like(g, x, axis), None, None
 
-    def jvp(ans, x, indices_or_sections, axis=0, x_dot=None):
-        return np.array_split(x_dot, indices_or_sections, axis), None, None
 
-
-@defrule(np.vsplit)
+@defrule(np.vsplit, linear=True, view=True)
 class vsplit:
     def vjp(g, ans, x, indices_or_sections):
         return join_like(g, x, 0), None
 
-    def jvp(ans, x, indices_or_sections, x_dot, indices_or_sections_dot):
-        return np.vsplit(x_dot, indices_or_sections), None
 
-
-@defrule(np.hsplit)
+@defrule(np.hsplit, linear=True, view=True)
 class hsplit:
     # Along axis 1, or axis 0 for a 1-D array (join_like clips the axis to the rank).
     def vjp(g, ans, x, indices_or_sections):
         return join_like(g, x, 1), None
 
-    def jvp(ans, x, indices_or_sections, x_dot, indices_or_sections_dot):
-        return np.hsplit(x_dot, indices_or_sections), None
 
-
-@defrule(np.dsplit)
+@defrule(np.dsplit, linear=True, view=True)
 class dsplit:
     def vjp(g, ans, x, indices_or_sections):
         return join_like(g, x, 2), None
-
-    def jvp(ans, x, indices_or_sections, x_dot, indices_or_sections_dot):
-        return np.dsplit(x_dot, indices_or_sections), None
 
 
 @defrule(np.append, name="np_append")
@@ -148,20 +109,14 @@ class np_append:
         return np.append(arr_dot, np.zeros_like(values), axis), np.append(np.zeros_like(arr), values_dot, axis), None
 
 
-@defrule(unappend, call="unappend")
+@defrule(unappend, call="unappend", linear=True)
 class unappend_:
     def vjp(g, ans, y, arr, values, axis=None):
         return np.append(g[0], g[1], axis), None, None, None
 
-    def jvp(ans, y, arr, values, axis=None, y_dot=None):
-        return unappend(y_dot, arr, values, axis), None, None, None
 
-
-@defrule(c_column, call="c_column")
+@defrule(c_column, call="c_column", linear=True)
 class c_column_:
     # How `np.c_[a, b]` shapes each item before joining along the last axis (rules/assembly.py).
     def vjp(g, ans, x):
         return np.reshape(g, np.shape(x))
-
-    def jvp(ans, x, x_dot):
-        return c_column(x_dot)

@@ -54,6 +54,9 @@ from .linalg_rewrites import (
     uv_or_s_rewrite,
 )
 from .macros import unsupported
+from ..ir.convert import HOOKS
+
+HOOKS.linalg_lists = list_arguments_as_arrays  # the converter (ir/convert.py): np.linalg.norm([x, x + 2]) reads an array
 
 
 # -- inverse and determinants ---------------------------------------------------------------
@@ -351,22 +354,16 @@ class norm_direction_slope_:
 # -- the helpers' own rules (each is linear in its first argument, or simple) -----------------------
 
 
-@defrule(mT, call="mT")
+@defrule(mT, call="mT", linear=True)
 class mT_:
     def vjp(g, ans, x):
         return mT(g)
 
-    def jvp(ans, x, x_dot):
-        return mT(x_dot)
 
-
-@defrule(lower_half, call="lower_half")
+@defrule(lower_half, call="lower_half", linear=True)
 class lower_half_:
     def vjp(g, ans, x):
         return lower_half(g)
-
-    def jvp(ans, x, x_dot):
-        return lower_half(x_dot)
 
 
 @defrule(cofactors, call="cofactors")
@@ -380,13 +377,10 @@ class cofactors_:
         return np.expand_dims(np.sum(ans * x_dot, axis=(-2, -1)), (-2, -1)) * mT(np.linalg.inv(x)) - ans @ mT(x_dot) @ mT(np.linalg.inv(x))
 
 
-@defrule(skew_lower, call="skew_lower")
+@defrule(skew_lower, call="skew_lower", linear=True)
 class skew_lower_:
     def vjp(g, ans, c):
         return np.tril(g - mT(g), -1)
-
-    def jvp(ans, c, c_dot):
-        return skew_lower(c_dot)
 
 
 @defrule(eigengap_inverse, call="eigengap_inverse")
@@ -417,22 +411,16 @@ class reduced_u_:
         return u_dot, None
 
 
-@defrule(from_triangle, call="from_triangle")
+@defrule(from_triangle, call="from_triangle", linear=True)
 class from_triangle_:
     def vjp(g, ans, x, UPLO="L"):
         return triangle_adjoint(g, UPLO), None
 
-    def jvp(ans, x, UPLO="L", x_dot=None):
-        return from_triangle(x_dot, UPLO), None
 
-
-@defrule(triangle_adjoint, call="triangle_adjoint")
+@defrule(triangle_adjoint, call="triangle_adjoint", linear=True)
 class triangle_adjoint_:
     def vjp(g, ans, s, UPLO="L"):
         return from_triangle(g, UPLO), None
-
-    def jvp(ans, s, UPLO="L", s_dot=None):
-        return triangle_adjoint(s_dot, UPLO), None
 
 
 @defrule(block_triangular, call="block_triangular")
@@ -444,22 +432,16 @@ class block_triangular_:
         return block_triangular(a_dot, np.zeros_like(e)), block_triangular(np.zeros_like(a), e_dot)
 
 
-@defrule(upper_right, call="upper_right")
+@defrule(upper_right, call="upper_right", linear=True)
 class upper_right_:
     def vjp(g, ans, m):
         return block_triangular(np.zeros_like(g), g)
 
-    def jvp(ans, m, m_dot):
-        return upper_right(m_dot)
 
-
-@defrule(diagonal_blocks_sum, call="diagonal_blocks_sum")
+@defrule(diagonal_blocks_sum, call="diagonal_blocks_sum", linear=True)
 class diagonal_blocks_sum_:
     def vjp(g, ans, m):
         return block_triangular(g, np.zeros_like(g))
-
-    def jvp(ans, m, m_dot):
-        return diagonal_blocks_sum(m_dot)
 
 
 nondiff(np.linalg.matrix_rank, "matrix_rank", call="np.linalg.matrix_rank")

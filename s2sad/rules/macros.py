@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .. import runtime
-from ..ir.convert import _MISSING, Converter
+from ..ir.convert import MISSING, Converter
 from ..errors import NonDifferentiableError, UnsupportedSyntaxError
 from ..ir import Const, Expr, IRError, substitute
 from ..primitives.registry import nondiff
@@ -34,7 +34,7 @@ def _error(cls: Any, message: str, node: ast.AST, **kw: Any) -> Exception:
 def parse(text: str, **bindings: Expr) -> Expr:
     """The IR of a NumPy expression `text`; each name in `bindings` is replaced by its expression."""
     node = ast.parse(text, mode="eval").body
-    conv = Converter(lambda n: _NAMESPACE.get(n, _MISSING), lambda n: n if n in bindings else None, _error)
+    conv = Converter(lambda n: _NAMESPACE.get(n, MISSING), lambda n: n if n in bindings else None, _error)
     return substitute(conv.expr(node), bindings)
 
 

@@ -19,21 +19,15 @@ from ..runtime import unbroadcast, unconcatenate, undelete, uninsert_arr, uninse
 
 @defrule(np.positive, elementwise=True)
 class positive:
-    def vjp(g, ans, x):
-        return g
-
-    def jvp(ans, x, x_dot):
-        return x_dot
+    def d(ans, x):
+        return 1
 
 
-@defrule(np.dstack)
+@defrule(np.dstack, linear=True)
 class dstack:
     # 1-D and 2-D arrays are made (1, N, 1) and (M, N, 1) first: unconcatenate reshapes each piece back.
     def vjp(g, ans, xs):
         return unconcatenate(g, xs, 2)
-
-    def jvp(ans, xs, xs_dot):
-        return np.dstack(xs_dot)
 
 
 @defrule(np.heaviside, elementwise=True)
@@ -64,37 +58,25 @@ class insert:
         )
 
 
-@defrule(uninsert_arr, call="uninsert_arr")
+@defrule(uninsert_arr, call="uninsert_arr", linear=True)
 class uninsert_arr_:
     def vjp(g, ans, y, arr, obj, values, axis=None):
         return np.insert(g, obj, np.zeros(np.shape(values)), axis), None, None, None, None
 
-    def jvp(ans, y, arr, obj, values, axis=None, y_dot=None, arr_dot=None, obj_dot=None, values_dot=None, axis_dot=None):
-        return uninsert_arr(y_dot, arr, obj, values, axis), None, None, None, None
 
-
-@defrule(uninsert_values, call="uninsert_values")
+@defrule(uninsert_values, call="uninsert_values", linear=True)
 class uninsert_values_:
     def vjp(g, ans, y, arr, obj, values, axis=None):
         return np.insert(np.zeros(np.shape(arr)), obj, g, axis), None, None, None, None
 
-    def jvp(ans, y, arr, obj, values, axis=None, y_dot=None, arr_dot=None, obj_dot=None, values_dot=None, axis_dot=None):
-        return uninsert_values(y_dot, arr, obj, values, axis), None, None, None, None
 
-
-@defrule(np.delete)
+@defrule(np.delete, linear=True)
 class delete:
     def vjp(g, ans, arr, obj, axis=None):
         return undelete(g, arr, obj, axis), None, None
 
-    def jvp(ans, arr, obj, axis=None, arr_dot=None, obj_dot=None, axis_dot=None):
-        return np.delete(arr_dot, obj, axis), None, None
 
-
-@defrule(undelete, call="undelete")
+@defrule(undelete, call="undelete", linear=True)
 class undelete_:
     def vjp(g, ans, y, arr, obj, axis=None):
         return np.delete(g, obj, axis), None, None, None
-
-    def jvp(ans, y, arr, obj, axis=None, y_dot=None, arr_dot=None, obj_dot=None, axis_dot=None):
-        return undelete(y_dot, arr, obj, axis), None, None, None

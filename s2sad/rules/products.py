@@ -34,108 +34,50 @@ from ..runtime import (
     tensordot_adjoint_a,
     tensordot_adjoint_b,
 )
+from .bilinear import bilinear_adjoints
 
 
-@defrule(np.vdot)
+@defrule(np.vdot, linear=True)
 class vdot:
     # vdot flattens both operands: sum(ravel(a) * ravel(b)).
     def vjp(g, ans, a, b):
         return np.reshape(g * b, np.shape(a)), np.reshape(g * a, np.shape(b))
 
-    def jvp(ans, a, b, a_dot, b_dot):
-        return np.vdot(a_dot, b), np.vdot(a, b_dot)
 
-
-@defrule(np.inner)
+@defrule(np.inner, linear=True)
 class inner:
     # inner(a, b) contracts the last axes: tensordot(a, b, (-1, -1)); with a number it multiplies.
     def vjp(g, ans, a, b):
         return inner_adjoint_a(g, a, b), inner_adjoint_b(g, a, b)
 
-    def jvp(ans, a, b, a_dot, b_dot):
-        return np.inner(a_dot, b), np.inner(a, b_dot)
+
+# The helpers are linear in the adjoint y and in b; a gives only its shape (see `bilinear_adjoints`).
+inner_adjoint_a_, inner_adjoint_b_ = bilinear_adjoints(inner_adjoint_a, inner_adjoint_b, "np.inner({0}, {1})", __name__)
 
 
-@defrule(inner_adjoint_a, call="inner_adjoint_a")
-class inner_adjoint_a_:
-    # Linear in y and b; a gives only its shape. Its transpose in y is the product itself.
-    def vjp(g, ans, y, a, b):
-        return np.inner(g, b), None, inner_adjoint_b(y, g, b)
-
-    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
-        return inner_adjoint_a(y_dot, a, b), None, inner_adjoint_a(y, a, b_dot)
-
-
-@defrule(inner_adjoint_b, call="inner_adjoint_b")
-class inner_adjoint_b_:
-    def vjp(g, ans, y, a, b):
-        return np.inner(a, g), inner_adjoint_a(y, a, g), None
-
-    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
-        return inner_adjoint_b(y_dot, a, b), inner_adjoint_b(y, a_dot, b), None
-
-
-@defrule(np.outer)
+@defrule(np.outer, linear=True)
 class outer:
     def vjp(g, ans, a, b):
         return np.reshape(g @ np.ravel(b), np.shape(a)), np.reshape(np.ravel(a) @ g, np.shape(b))
 
-    def jvp(ans, a, b, a_dot, b_dot):
-        return np.outer(a_dot, b), np.outer(a, b_dot)
 
-
-@defrule(np.tensordot)
+@defrule(np.tensordot, linear=True)
 class tensordot:
     def vjp(g, ans, a, b, axes=2):
         return tensordot_adjoint_a(g, a, b, axes), tensordot_adjoint_b(g, a, b, axes), None
 
-    def jvp(ans, a, b, axes=2, a_dot=None, b_dot=None):
-        return np.tensordot(a_dot, b, axes), np.tensordot(a, b_dot, axes), None
+
+tensordot_adjoint_a_, tensordot_adjoint_b_ = bilinear_adjoints(tensordot_adjoint_a, tensordot_adjoint_b, "np.tensordot({0}, {1}, axes)",
+                                                               __name__, extra=(("axes", 2),))
 
 
-@defrule(tensordot_adjoint_a, call="tensordot_adjoint_a")
-class tensordot_adjoint_a_:
-    def vjp(g, ans, y, a, b, axes=2):
-        return np.tensordot(g, b, axes), None, tensordot_adjoint_b(y, g, b, axes), None
-
-    def jvp(ans, y, a, b, axes=2, y_dot=None, a_dot=None, b_dot=None):
-        return tensordot_adjoint_a(y_dot, a, b, axes), None, tensordot_adjoint_a(y, a, b_dot, axes), None
-
-
-@defrule(tensordot_adjoint_b, call="tensordot_adjoint_b")
-class tensordot_adjoint_b_:
-    def vjp(g, ans, y, a, b, axes=2):
-        return np.tensordot(a, g, axes), tensordot_adjoint_a(y, a, g, axes), None, None
-
-    def jvp(ans, y, a, b, axes=2, y_dot=None, a_dot=None, b_dot=None):
-        return tensordot_adjoint_b(y_dot, a, b, axes), tensordot_adjoint_b(y, a_dot, b, axes), None, None
-
-
-@defrule(np.kron)
+@defrule(np.kron, linear=True)
 class kron:
     def vjp(g, ans, a, b):
         return kron_adjoint_a(g, a, b), kron_adjoint_b(g, a, b)
 
-    def jvp(ans, a, b, a_dot, b_dot):
-        return np.kron(a_dot, b), np.kron(a, b_dot)
 
-
-@defrule(kron_adjoint_a, call="kron_adjoint_a")
-class kron_adjoint_a_:
-    def vjp(g, ans, y, a, b):
-        return np.kron(g, b), None, kron_adjoint_b(y, g, b)
-
-    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
-        return kron_adjoint_a(y_dot, a, b), None, kron_adjoint_a(y, a, b_dot)
-
-
-@defrule(kron_adjoint_b, call="kron_adjoint_b")
-class kron_adjoint_b_:
-    def vjp(g, ans, y, a, b):
-        return np.kron(a, g), kron_adjoint_a(y, a, g), None
-
-    def jvp(ans, y, a, b, y_dot, a_dot, b_dot):
-        return kron_adjoint_b(y_dot, a, b), kron_adjoint_b(y, a_dot, b), None
+kron_adjoint_a_, kron_adjoint_b_ = bilinear_adjoints(kron_adjoint_a, kron_adjoint_b, "np.kron({0}, {1})", __name__)
 
 
 @defrule(np.cross)
@@ -152,29 +94,10 @@ class cross:
                 None, None, None, None)
 
 
-@defrule(cross_adjoint_a, call="cross_adjoint_a")
-class cross_adjoint_a_:
-    # Linear in y and b; a gives only its shape. Its transpose in y is the cross product itself.
-    def vjp(g, ans, y, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-        return (np.cross(g, b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), None, cross_adjoint_b(y, g, b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis),
-                None, None, None, None)
-
-    def jvp(ans, y, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None,
-            y_dot=None, a_dot=None, b_dot=None, axisa_dot=None, axisb_dot=None, axisc_dot=None, axis_dot=None):
-        return (cross_adjoint_a(y_dot, a, b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), None,
-                cross_adjoint_a(y, a, b_dot, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), None, None, None, None)
-
-
-@defrule(cross_adjoint_b, call="cross_adjoint_b")
-class cross_adjoint_b_:
-    def vjp(g, ans, y, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
-        return (np.cross(a, g, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), cross_adjoint_a(y, a, g, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), None,
-                None, None, None, None)
-
-    def jvp(ans, y, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None,
-            y_dot=None, a_dot=None, b_dot=None, axisa_dot=None, axisb_dot=None, axisc_dot=None, axis_dot=None):
-        return (cross_adjoint_b(y_dot, a, b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis), cross_adjoint_b(y, a_dot, b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis),
-                None, None, None, None, None)
+# (The helpers pass the axes on by keyword.)
+cross_adjoint_a_, cross_adjoint_b_ = bilinear_adjoints(
+    cross_adjoint_a, cross_adjoint_b, "np.cross({0}, {1}, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)", __name__,
+    extra=(("axisa", -1), ("axisb", -1), ("axisc", -1), ("axis", None)), by_keyword=True)
 
 
 # -- einsum: up to six operands; the adjoint einsum is written out when code is generated ----------

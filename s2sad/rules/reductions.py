@@ -95,22 +95,16 @@ class average:
         )
 
 
-@defrule(weights_like, call="weights_like")
+@defrule(weights_like, call="weights_like", linear=True)
 class weights_like_:
     def vjp(g, ans, weights, x, axis=None):
         return unweights_like(g, weights, axis), None, None
 
-    def jvp(ans, weights, x, axis=None, weights_dot=None, x_dot=None, axis_dot=None):
-        return weights_like(weights_dot, x, axis), None, None
 
-
-@defrule(unweights_like, call="unweights_like")
+@defrule(unweights_like, call="unweights_like", linear=True)
 class unweights_like_:
     def vjp(g, ans, y, weights, axis=None):
         return weights_like(g, y, axis), None, None
-
-    def jvp(ans, y, weights, axis=None, y_dot=None, weights_dot=None, axis_dot=None):
-        return unweights_like(y_dot, weights, axis), None, None
 
 
 # -- extrema: ties split the adjoint evenly ---------------------------------------------------------

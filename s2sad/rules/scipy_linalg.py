@@ -12,9 +12,9 @@ import scipy.linalg
 
 from ..primitives.registry import defrule, nondiff
 from ..runtime import flip_trans, triangular_product, triangular_solve_adjoint_a
-from .shape import _fold
+from .shape import constant_fold
 
-nondiff(flip_trans, "flip_trans", call="flip_trans", rewrite=_fold(flip_trans))
+nondiff(flip_trans, "flip_trans", call="flip_trans", rewrite=constant_fold(flip_trans))
 
 
 @defrule(scipy.linalg.solve_triangular, call="scipy.linalg.solve_triangular")
@@ -39,30 +39,20 @@ class solve_triangular:
         )
 
 
-@defrule(triangular_product, call="triangular_product")
+@defrule(triangular_product, call="triangular_product", linear=True)
 class triangular_product_:
     # op(T(m)) @ x: bilinear; its transpose in m is the masked outer product.
     def vjp(g, ans, m, x, trans=0, lower=False, unit_diagonal=False):
         return (-triangular_solve_adjoint_a(g, x, trans, lower, unit_diagonal),
                 triangular_product(m, g, flip_trans(trans), lower, unit_diagonal), None, None, None)
 
-    def jvp(ans, m, x, trans=0, lower=False, unit_diagonal=False, m_dot=None, x_dot=None, trans_dot=None, lower_dot=None,
-            unit_diagonal_dot=None):
-        return (triangular_product(m_dot, x, trans, lower, unit_diagonal),
-                triangular_product(m, x_dot, trans, lower, unit_diagonal), None, None, None)
 
-
-@defrule(triangular_solve_adjoint_a, call="triangular_solve_adjoint_a")
+@defrule(triangular_solve_adjoint_a, call="triangular_solve_adjoint_a", linear=True)
 class triangular_solve_adjoint_a_:
     # -T(b_bar x^T) (or its transpose): bilinear in b_bar and x.
     def vjp(g, ans, b_bar, x, trans=0, lower=False, unit_diagonal=False):
         return (-triangular_product(g, x, trans, lower, unit_diagonal),
                 -triangular_product(g, b_bar, flip_trans(trans), lower, unit_diagonal), None, None, None)
-
-    def jvp(ans, b_bar, x, trans=0, lower=False, unit_diagonal=False, b_bar_dot=None, x_dot=None, trans_dot=None,
-            lower_dot=None, unit_diagonal_dot=None):
-        return (triangular_solve_adjoint_a(b_bar_dot, x, trans, lower, unit_diagonal),
-                triangular_solve_adjoint_a(b_bar, x_dot, trans, lower, unit_diagonal), None, None, None)
 
 
 @defrule(scipy.linalg.solve_sylvester, call="scipy.linalg.solve_sylvester")

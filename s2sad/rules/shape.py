@@ -42,7 +42,7 @@ def _constant(e: Expr) -> object:
 _NOT_CONSTANT = object()
 
 
-def _fold(fn):  # type: ignore[no-untyped-def]
+def constant_fold(fn):  # type: ignore[no-untyped-def]
     """A rewrite that evaluates `fn` when the code is generated, if its arguments are constants."""
 
     def rewrite(args: tuple[Expr, ...], kwargs: tuple) -> Expr | None:
@@ -54,94 +54,67 @@ def _fold(fn):  # type: ignore[no-untyped-def]
     return rewrite
 
 
-nondiff(inverse_permutation, "inverse_permutation", call="inverse_permutation", rewrite=_fold(inverse_permutation))
-nondiff(negated, "negated", call="negated", rewrite=_fold(negated))
+nondiff(inverse_permutation, "inverse_permutation", call="inverse_permutation", rewrite=constant_fold(inverse_permutation))
+nondiff(negated, "negated", call="negated", rewrite=constant_fold(negated))
 
 # -- same values, new shape -------------------------------------------------------------------
 
 
-@defrule(np.reshape, method="reshape")
+@defrule(np.reshape, method="reshape", linear=True, view=True)
 class reshape:
     def vjp(g, ans, x, shape):
         return np.reshape(g, np.shape(x)), None
 
-    def jvp(ans, x, shape, x_dot, shape_dot):
-        return np.reshape(x_dot, shape), None
 
-
-@defrule(np.ravel, method=["ravel", "flatten"])
+@defrule(np.ravel, method=["ravel", "flatten"], linear=True, view=True)
 class ravel:
     def vjp(g, ans, x):
         return np.reshape(g, np.shape(x))
 
-    def jvp(ans, x, x_dot):
-        return np.ravel(x_dot)
 
-
-@defrule(np.squeeze, method="squeeze")
+@defrule(np.squeeze, method="squeeze", linear=True, view=True)
 class squeeze:
     def vjp(g, ans, x, axis=None):
         return np.reshape(g, np.shape(x)), None
 
-    def jvp(ans, x, axis=None, x_dot=None):
-        return np.squeeze(x_dot, axis), None
 
-
-@defrule(np.expand_dims)
+@defrule(np.expand_dims, linear=True, view=True)
 class expand_dims:
     def vjp(g, ans, x, axis):
         return np.reshape(g, np.shape(x)), None
 
-    def jvp(ans, x, axis, x_dot, axis_dot):
-        return np.expand_dims(x_dot, axis), None
 
-
-@defrule(np.atleast_1d)
+@defrule(np.atleast_1d, linear=True, view=True)
 class atleast_1d:
     def vjp(g, ans, x):
         return np.reshape(g, np.shape(x))
 
-    def jvp(ans, x, x_dot):
-        return np.atleast_1d(x_dot)
 
-
-@defrule(np.atleast_2d)
+@defrule(np.atleast_2d, linear=True, view=True)
 class atleast_2d:
     def vjp(g, ans, x):
         return np.reshape(g, np.shape(x))
 
-    def jvp(ans, x, x_dot):
-        return np.atleast_2d(x_dot)
 
-
-@defrule(np.atleast_3d)
+@defrule(np.atleast_3d, linear=True, view=True)
 class atleast_3d:
     def vjp(g, ans, x):
         return np.reshape(g, np.shape(x))
-
-    def jvp(ans, x, x_dot):
-        return np.atleast_3d(x_dot)
 
 
 # -- same values, axes permuted ------------------------------------------------------------------
 
 
-@defrule([np.transpose, np.permute_dims] if hasattr(np, "permute_dims") else np.transpose, method="transpose", call="np.transpose")
+@defrule([np.transpose, np.permute_dims] if hasattr(np, "permute_dims") else np.transpose, method="transpose", call="np.transpose", linear=True, view=True)
 class transpose:
     def vjp(g, ans, x, axes=None):
         return np.transpose(g, inverse_permutation(axes)), None
 
-    def jvp(ans, x, axes=None, x_dot=None):
-        return np.transpose(x_dot, axes), None
 
-
-@defrule(np.swapaxes, method="swapaxes")
+@defrule(np.swapaxes, method="swapaxes", linear=True, view=True)
 class swapaxes:
     def vjp(g, ans, x, axis1, axis2):
         return np.swapaxes(g, axis1, axis2), None, None
-
-    def jvp(ans, x, axis1, axis2, x_dot, axis1_dot, axis2_dot):
-        return np.swapaxes(x_dot, axis1, axis2), None, None
 
 
 def rolled_axis(x: object, axis: object, start: object = 0) -> object:
@@ -155,118 +128,82 @@ def rolled_axis(x: object, axis: object, start: object = 0) -> object:
 nondiff(rolled_axis, "rolled_axis", call="rolled_axis")
 
 
-@defrule(np.rollaxis)
+@defrule(np.rollaxis, linear=True)
 class rollaxis:
     def vjp(g, ans, x, axis, start=0):
         return np.moveaxis(g, rolled_axis(x, axis, start), axis), None, None
 
-    def jvp(ans, x, axis, start=0, x_dot=None):
-        return np.rollaxis(x_dot, axis, start), None, None
 
-
-@defrule(np.moveaxis)
+@defrule(np.moveaxis, linear=True, view=True)
 class moveaxis:
     def vjp(g, ans, x, source, destination):
         return np.moveaxis(g, destination, source), None, None
-
-    def jvp(ans, x, source, destination, x_dot, source_dot, destination_dot):
-        return np.moveaxis(x_dot, source, destination), None, None
 
 
 # -- same values, reordered -----------------------------------------------------------------------
 
 
-@defrule(np.flip)
+@defrule(np.flip, linear=True, view=True)
 class flip:
     def vjp(g, ans, x, axis=None):
         return np.flip(g, axis), None
 
-    def jvp(ans, x, axis=None, x_dot=None):
-        return np.flip(x_dot, axis), None
 
-
-@defrule(np.fliplr)
+@defrule(np.fliplr, linear=True, view=True)
 class fliplr:
     def vjp(g, ans, x):
         return np.fliplr(g)
 
-    def jvp(ans, x, x_dot):
-        return np.fliplr(x_dot)
 
-
-@defrule(np.flipud)
+@defrule(np.flipud, linear=True, view=True)
 class flipud:
     def vjp(g, ans, x):
         return np.flipud(g)
 
-    def jvp(ans, x, x_dot):
-        return np.flipud(x_dot)
 
-
-@defrule(np.rot90)
+@defrule(np.rot90, linear=True, view=True)
 class rot90:
     def vjp(g, ans, x, k=1, axes=(0, 1)):
         return np.rot90(g, -k, axes), None, None
 
-    def jvp(ans, x, k=1, axes=(0, 1), x_dot=None):
-        return np.rot90(x_dot, k, axes), None, None
 
-
-@defrule(np.roll)
+@defrule(np.roll, linear=True)
 class roll:
     def vjp(g, ans, x, shift, axis=None):
         return np.roll(g, negated(shift), axis), None, None
-
-    def jvp(ans, x, shift, axis=None, x_dot=None, shift_dot=None):
-        return np.roll(x_dot, shift, axis), None, None
 
 
 # -- copies: the adjoint sums them -----------------------------------------------------------------
 
 
-@defrule(np.broadcast_to)
+@defrule(np.broadcast_to, linear=True, view=True)
 class broadcast_to:
     def vjp(g, ans, x, shape):
         return unbroadcast(g, x), None
 
-    def jvp(ans, x, shape, x_dot, shape_dot):
-        return np.broadcast_to(x_dot, shape), None
 
-
-@defrule(np.repeat, method="repeat")
+@defrule(np.repeat, method="repeat", linear=True)
 class repeat:
     def vjp(g, ans, x, repeats, axis=None):
         return unrepeat(g, x, repeats, axis), None, None
 
-    def jvp(ans, x, repeats, axis=None, x_dot=None):
-        return np.repeat(x_dot, repeats, axis), None, None
 
-
-@defrule(unrepeat, call="unrepeat")
+@defrule(unrepeat, call="unrepeat", linear=True)
 class unrepeat_:
     def vjp(g, ans, y, x, repeats, axis=None):
         return np.repeat(g, repeats, axis), None, None, None
 
-    def jvp(ans, y, x, repeats, axis=None, y_dot=None):
-        return unrepeat(y_dot, x, repeats, axis), None, None, None
 
-
-@defrule(np.tile)
+@defrule(np.tile, linear=True)
 class tile:
     def vjp(g, ans, x, reps):
         return untile(g, x, reps), None
 
-    def jvp(ans, x, reps, x_dot, reps_dot):
-        return np.tile(x_dot, reps), None
 
-
-@defrule(untile, call="untile")
+@defrule(untile, call="untile", linear=True)
 class untile_:
     def vjp(g, ans, y, x, reps):
         return np.tile(g, reps), None, None
-
-    def jvp(ans, y, x, reps, y_dot, x_dot, reps_dot):
-        return untile(y_dot, x, reps), None, None
 
 
 @defrule(np.pad)
@@ -280,13 +217,10 @@ class pad:
         return np.pad(x_dot, pad_width), None, None, np.pad(np.zeros_like(x), pad_width, constant_values=constant_values_dot)
 
 
-@defrule(unpad, call="unpad")
+@defrule(unpad, call="unpad", linear=True)
 class unpad_:
     def vjp(g, ans, y, pad_width, mode="constant"):
         return np.pad(g, pad_width), None, None
-
-    def jvp(ans, y, pad_width, mode="constant", y_dot=None):
-        return unpad(y_dot, pad_width, mode), None, None
 
 
 # (np.broadcast_arrays copies its inputs: rules/spread.py.)

@@ -14,29 +14,20 @@ from ..primitives.registry import defrule
 from ..runtime.signal import convolve_adjoint_a, convolve_adjoint_v
 
 
-@defrule(np.convolve)
+@defrule(np.convolve, linear=True)
 class convolve:
     def vjp(g, ans, a, v, mode="full"):
         return convolve_adjoint_a(g, a, v, mode), convolve_adjoint_v(g, a, v, mode), None
 
-    def jvp(ans, a, v, mode="full", a_dot=None, v_dot=None):
-        return np.convolve(a_dot, v, mode), np.convolve(a, v_dot, mode), None
 
-
-@defrule(convolve_adjoint_a, call="convolve_adjoint_a")
+@defrule(convolve_adjoint_a, call="convolve_adjoint_a", linear=True)
 class convolve_adjoint_a_:
     # Linear in y and v; a gives only its length. Its transpose in y is the convolution itself.
     def vjp(g, ans, y, a, v, mode="full"):
         return np.convolve(g, v, mode), None, convolve_adjoint_v(y, g, v, mode), None
 
-    def jvp(ans, y, a, v, mode="full", y_dot=None, a_dot=None, v_dot=None):
-        return convolve_adjoint_a(y_dot, a, v, mode), None, convolve_adjoint_a(y, a, v_dot, mode), None
 
-
-@defrule(convolve_adjoint_v, call="convolve_adjoint_v")
+@defrule(convolve_adjoint_v, call="convolve_adjoint_v", linear=True)
 class convolve_adjoint_v_:
     def vjp(g, ans, y, a, v, mode="full"):
         return np.convolve(a, g, mode), convolve_adjoint_a(y, a, g, mode), None, None
-
-    def jvp(ans, y, a, v, mode="full", y_dot=None, a_dot=None, v_dot=None):
-        return convolve_adjoint_v(y_dot, a, v, mode), convolve_adjoint_v(y, a_dot, v, mode), None, None

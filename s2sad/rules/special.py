@@ -26,65 +26,44 @@ from ..runtime import unbroadcast, unsum
 
 @defrule(special.erf, call="scipy.special.erf", elementwise=True)
 class erf:
-    def vjp(g, ans, x):
-        return g * 2 / math.sqrt(math.pi) * np.exp(-x ** 2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * 2 / math.sqrt(math.pi) * np.exp(-x ** 2)
+    def d(ans, x):
+        return 2 / math.sqrt(math.pi) * np.exp(-x ** 2)
 
 
 @defrule(special.erfc, call="scipy.special.erfc", elementwise=True)
 class erfc:
-    def vjp(g, ans, x):
-        return -g * 2 / math.sqrt(math.pi) * np.exp(-x ** 2)
-
-    def jvp(ans, x, x_dot):
-        return -x_dot * 2 / math.sqrt(math.pi) * np.exp(-x ** 2)
+    def d(ans, x):
+        return -2 / math.sqrt(math.pi) * np.exp(-x ** 2)
 
 
 @defrule(special.erfinv, call="scipy.special.erfinv", elementwise=True)
 class erfinv:
-    def vjp(g, ans, x):
-        return g * math.sqrt(math.pi) / 2 * np.exp(ans ** 2)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * math.sqrt(math.pi) / 2 * np.exp(ans ** 2)
+    def d(ans, x):
+        return math.sqrt(math.pi) / 2 * np.exp(ans ** 2)
 
 
 @defrule(special.expit, call="scipy.special.expit", elementwise=True)
 class expit:
-    def vjp(g, ans, x):
-        return g * ans * (1 - ans)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * ans * (1 - ans)
+    def d(ans, x):
+        return ans * (1 - ans)
 
 
 @defrule(special.logit, call="scipy.special.logit", elementwise=True)
 class logit:
-    def vjp(g, ans, x):
-        return g / (x * (1 - x))
-
-    def jvp(ans, x, x_dot):
-        return x_dot / (x * (1 - x))
+    def d(ans, x):
+        return 1 / (x * (1 - x))
 
 
 @defrule(special.gammaln, call="scipy.special.gammaln", elementwise=True)
 class gammaln:
-    def vjp(g, ans, x):
-        return g * special.digamma(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * special.digamma(x)
+    def d(ans, x):
+        return special.digamma(x)
 
 
 @defrule([special.digamma, special.psi], call="scipy.special.digamma", elementwise=True)
 class digamma:
-    def vjp(g, ans, x):
-        return g * special.polygamma(1, x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * special.polygamma(1, x)
+    def d(ans, x):
+        return special.polygamma(1, x)
 
 
 @defrule(special.polygamma, call="scipy.special.polygamma", elementwise=True)
@@ -148,30 +127,21 @@ class log_softmax:
 
 @defrule(special.gamma, call="scipy.special.gamma", elementwise=True)
 class gamma:
-    def vjp(g, ans, x):
-        return g * ans * special.digamma(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * ans * special.digamma(x)
+    def d(ans, x):
+        return ans * special.digamma(x)
 
 
 @defrule(special.rgamma, call="scipy.special.rgamma", elementwise=True)
 class rgamma:
     # 1 / gamma(x)
-    def vjp(g, ans, x):
-        return -g * ans * special.digamma(x)
-
-    def jvp(ans, x, x_dot):
-        return -x_dot * ans * special.digamma(x)
+    def d(ans, x):
+        return -ans * special.digamma(x)
 
 
 @defrule(special.erfcinv, call="scipy.special.erfcinv", elementwise=True)
 class erfcinv:
-    def vjp(g, ans, x):
-        return -g * math.sqrt(math.pi) / 2 * np.exp(ans ** 2)
-
-    def jvp(ans, x, x_dot):
-        return -x_dot * math.sqrt(math.pi) / 2 * np.exp(ans ** 2)
+    def d(ans, x):
+        return -math.sqrt(math.pi) / 2 * np.exp(ans ** 2)
 
 
 @defrule(special.beta, call="scipy.special.beta", elementwise=True)
@@ -219,56 +189,38 @@ class gammaincc:
 
 @defrule(special.i0, call="scipy.special.i0", elementwise=True)
 class i0:
-    def vjp(g, ans, x):
-        return g * special.i1(x)
-
-    def jvp(ans, x, x_dot):
-        return x_dot * special.i1(x)
+    def d(ans, x):
+        return special.i1(x)
 
 
 @defrule(special.i1, call="scipy.special.i1", elementwise=True)
 class i1:
-    def vjp(g, ans, x):
-        return g * (special.i0(x) + special.iv(2, x)) / 2
-
-    def jvp(ans, x, x_dot):
-        return x_dot * (special.i0(x) + special.iv(2, x)) / 2
+    def d(ans, x):
+        return (special.i0(x) + special.iv(2, x)) / 2
 
 
 @defrule(special.j0, call="scipy.special.j0", elementwise=True)
 class j0:
-    def vjp(g, ans, x):
-        return -g * special.j1(x)
-
-    def jvp(ans, x, x_dot):
-        return -x_dot * special.j1(x)
+    def d(ans, x):
+        return -special.j1(x)
 
 
 @defrule(special.j1, call="scipy.special.j1", elementwise=True)
 class j1:
-    def vjp(g, ans, x):
-        return g * (special.j0(x) - special.jv(2, x)) / 2
-
-    def jvp(ans, x, x_dot):
-        return x_dot * (special.j0(x) - special.jv(2, x)) / 2
+    def d(ans, x):
+        return (special.j0(x) - special.jv(2, x)) / 2
 
 
 @defrule(special.y0, call="scipy.special.y0", elementwise=True)
 class y0:
-    def vjp(g, ans, x):
-        return -g * special.y1(x)
-
-    def jvp(ans, x, x_dot):
-        return -x_dot * special.y1(x)
+    def d(ans, x):
+        return -special.y1(x)
 
 
 @defrule(special.y1, call="scipy.special.y1", elementwise=True)
 class y1:
-    def vjp(g, ans, x):
-        return g * (special.y0(x) - special.yv(2, x)) / 2
-
-    def jvp(ans, x, x_dot):
-        return x_dot * (special.y0(x) - special.yv(2, x)) / 2
+    def d(ans, x):
+        return (special.y0(x) - special.yv(2, x)) / 2
 
 
 @defrule([special.jv, special.jn], call="scipy.special.jv", elementwise=True)

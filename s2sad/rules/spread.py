@@ -45,27 +45,19 @@ class meshgrid:
         )
 
 
-@defrule(meshgrid_adjoint, call="meshgrid_adjoint")
+@defrule(meshgrid_adjoint, call="meshgrid_adjoint", linear=True)
 class meshgrid_adjoint_:
     def vjp(g, ans, y, k, a, b=None, c=None, d=None, sparse=False, indexing="xy"):
         return meshgrid_tangent(k, g, a, b, c, d, sparse, indexing)[k], None, None, None, None, None, None, None
 
-    def jvp(ans, y, k, a, b=None, c=None, d=None, sparse=False, indexing="xy", y_dot=None, k_dot=None, a_dot=None,
-            b_dot=None, c_dot=None, d_dot=None, sparse_dot=None, indexing_dot=None):
-        return meshgrid_adjoint(y_dot, k, a, b, c, d, sparse, indexing), None, None, None, None, None, None, None
 
-
-@defrule(meshgrid_tangent, call="meshgrid_tangent")
+@defrule(meshgrid_tangent, call="meshgrid_tangent", linear=True)
 class meshgrid_tangent_:
     def vjp(g, ans, k, t, a, b=None, c=None, d=None, sparse=False, indexing="xy"):
         return None, meshgrid_adjoint(g[k], k, a, b, c, d, sparse, indexing), None, None, None, None, None, None
 
-    def jvp(ans, k, t, a, b=None, c=None, d=None, sparse=False, indexing="xy", k_dot=None, t_dot=None, a_dot=None,
-            b_dot=None, c_dot=None, d_dot=None, sparse_dot=None, indexing_dot=None):
-        return None, meshgrid_tangent(k, t_dot, a, b, c, d, sparse, indexing), None, None, None, None, None, None
 
-
-@defrule(np.broadcast_arrays)
+@defrule(np.broadcast_arrays, view=True)
 class broadcast_arrays:
     def vjp(g, ans, a, b=None, c=None, d=None):
         return (
@@ -84,19 +76,13 @@ class broadcast_arrays:
         )
 
 
-@defrule(broadcast_adjoint, call="broadcast_adjoint")
+@defrule(broadcast_adjoint, call="broadcast_adjoint", linear=True)
 class broadcast_adjoint_:
     def vjp(g, ans, y, k, a, b=None, c=None, d=None):
         return broadcast_tangent(k, g, a, b, c, d)[k], None, None, None, None, None
 
-    def jvp(ans, y, k, a, b=None, c=None, d=None, y_dot=None, k_dot=None, a_dot=None, b_dot=None, c_dot=None, d_dot=None):
-        return broadcast_adjoint(y_dot, k, a, b, c, d), None, None, None, None, None
 
-
-@defrule(broadcast_tangent, call="broadcast_tangent")
+@defrule(broadcast_tangent, call="broadcast_tangent", linear=True)
 class broadcast_tangent_:
     def vjp(g, ans, k, t, a, b=None, c=None, d=None):
         return None, broadcast_adjoint(g[k], k, a, b, c, d), None, None, None, None
-
-    def jvp(ans, k, t, a, b=None, c=None, d=None, k_dot=None, t_dot=None, a_dot=None, b_dot=None, c_dot=None, d_dot=None):
-        return None, broadcast_tangent(k, t_dot, a, b, c, d), None, None, None, None

@@ -63,28 +63,19 @@ nondiff(svd_full_cotangent, "svd_full_cotangent", call="svd_full_cotangent", rew
 nondiff(svd_full_tangent, "svd_full_tangent", call="svd_full_tangent", rewrite=_svd_full_tangent)
 
 
-@defrule(svd_reduced, call="svd_reduced")
+@defrule(svd_reduced, call="svd_reduced", linear=True)
 class svd_reduced_:
     def vjp(g, ans, y):
         return svd_padded(g, y, 0.0)
 
-    def jvp(ans, y, y_dot):
-        return svd_reduced(y_dot)
 
-
-@defrule(svd_reduced_cotangent, call="svd_reduced_cotangent")
+@defrule(svd_reduced_cotangent, call="svd_reduced_cotangent", linear=True)
 class svd_reduced_cotangent_:
     def vjp(g, ans, y, full):
         return svd_padded(g, full, 0.0), None
 
-    def jvp(ans, y, full, y_dot, full_dot):
-        return svd_reduced_cotangent(y_dot, full), None
 
-
-@defrule(svd_padded, call="svd_padded")
+@defrule(svd_padded, call="svd_padded", linear=True)
 class svd_padded_:
     def vjp(g, ans, t, full, fill=0.0):
         return svd_reduced(g), None, None
-
-    def jvp(ans, t, full, fill=0.0, t_dot=None, full_dot=None, fill_dot=None):
-        return svd_padded(t_dot, full, fill), None, None

@@ -2,7 +2,7 @@
 extremum, np.logaddexp.reduce a logsumexp, np.add.accumulate a cumsum (axis defaults to 0).
 
 Input: the registry (importing this module registers the rules). Output: one primitive per method
-(`add_reduce`, ...), and the conversion-time hook `ufunc_method(ufunc, attr)` that `convert.py` calls:
+(`add_reduce`, ...), and the conversion-time hook `ufunc_method(ufunc, attr)` lent to `convert.py` (`HOOKS`):
 `np.add.reduce(x)` is the primitive `add_reduce`.
 """
 # ruff: noqa: N801, N803
@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ir.convert import HOOKS
 from ..primitives.registry import defrule
 from ..runtime import prod_others, tie_weights, unsum
 
@@ -94,3 +95,6 @@ def ufunc_method(ufunc: Any, attr: str) -> str | None:
     if not isinstance(ufunc, np.ufunc):
         return None
     return next((name for (u, a), name in _UFUNC_METHODS.items() if u is ufunc and a == attr), None)
+
+
+HOOKS.ufunc_method = ufunc_method  # the converter (ir/convert.py) asks it about `np.add.reduce(x)` and its kin

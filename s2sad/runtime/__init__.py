@@ -164,11 +164,9 @@ __all__ += ["Stack", "zero_at", "set_at", "appended"]
 
 # Reductions, running products and differences (s2sad/runtime/reductions.py).
 from .reductions import (
-    _axes,
-    _float_dtype,
+    float_dtype,
     tie_weights,
     prod_others,
-    _running,
     cumprod_adjoint,
     cumprod_tangent,
     diff_adjoint,
@@ -207,7 +205,6 @@ from .products import (
     inner_adjoint_b,
     cross_adjoint_a,
     cross_adjoint_b,
-    _cross_parts,
 )
 
 __all__ += ["product"]
@@ -224,7 +221,7 @@ __all__ += [
 # The aliasing guards and the linear-algebra adjoints live in their own modules; generated code imports
 # them from here.
 from . import guards as runtime_guards  # noqa: E402
-from .guards import _refuse, not_a_view, unshared  # noqa: E402, F401 -- re-exported
+from .guards import not_a_view, unshared  # noqa: E402, F401 -- re-exported
 
 __all__ += runtime_guards.__all__  # noqa: E402
 
@@ -240,12 +237,9 @@ from .linalg import (
     upper_right,
     tensordot_adjoint_a,
     tensordot_adjoint_b,
-    _tensordot_axes,
     kron_adjoint_a,
     kron_adjoint_b,
-    _kron_split,
     einsum_adjoint_spec,
-    _einsum_tokens,
     einsum_adjoint,
     einsum_interleaved,
     einsum_check,
@@ -273,8 +267,6 @@ __all__ += ["stored", "placed", "cast_adjoint", "cast_tangent"]
 # Grids, differences, selection and joining (s2sad/runtime/construction.py).
 from . import construction as runtime_construction  # noqa: E402
 from .construction import (
-    _gradient_axis_adjoint,
-    _select_masks,
     c_column,
     linspace_weights,
     partition_order,

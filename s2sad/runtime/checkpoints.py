@@ -16,11 +16,11 @@ loop's input state among them) and runs the steps again between them: with c
 snapshots and r runs of a step, C(c + r, c) steps fit (Griewank and Walther,
 "Algorithm 799: revolve", 2000), so the forward work grows like r = O(log n) steps
 per step while the memory stays c states. `memory=` (bytes) sets c from the
-state's size instead. Depends on numpy alone.
+state's size instead. Depends on numpy alone, and uses no module constant: `s2sad.export`
+copies these functions (not the module) into a standalone file.
 """
 from __future__ import annotations
 
-from math import comb
 from typing import Any, Callable
 
 import numpy as np
@@ -28,7 +28,10 @@ import numpy as np
 
 def beta(c: int, r: int) -> int:
     """Steps a loop may have to be reversed with c free snapshots and r runs of each step: C(c + r, c)."""
-    return comb(c + r, c)
+    out = 1
+    for k in range(1, c + 1):  # C(r + k, k) after each k, exactly (`math.comb`, written out: `s2sad.export` copies this)
+        out = out * (r + k) // k
+    return out
 
 
 def runs_needed(steps: int, free: int) -> int:
@@ -44,10 +47,6 @@ def state_bytes(state: tuple) -> int:
     return sum(a.nbytes if isinstance(a, np.ndarray) else np.asarray(a).nbytes for a in state)
 
 
-#: Python's own bytes per snapshot and per array in it (the tuple, the array header, the schedule's entry).
-OVERHEAD = 400
-
-
 def snapshots_for(memory: float, state: tuple, steps: int) -> int:
     """Snapshots that fit in `memory` bytes, at least 1 and at most one per step.
 
@@ -56,9 +55,11 @@ def snapshots_for(memory: float, state: tuple, steps: int) -> int:
     allocator: freed and new snapshots of one size fragment the heap (measured: 95 MB live, 101 MB
     resident, with 95% of 100 MB given to snapshots).
     """
-    size = max(state_bytes(state), 1)
-    each = size + OVERHEAD * max(len(state), 1)
-    return int(max(1, min(max(steps, 1), (0.9 * memory - 4 * size) // each)))
+    nbytes = max(state_bytes(state), 1)
+    # Python's own 400 bytes per array of a snapshot (the tuple, the array header, the schedule's entry);
+    # written here, not as a module constant, since `s2sad.export` copies the functions alone.
+    each = nbytes + 400 * max(len(state), 1)
+    return int(max(1, min(max(steps, 1), (0.9 * memory - 4 * nbytes) // each)))
 
 
 def schedule(start: int, stop: int, snapshots: int) -> list[tuple]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _float_dtype, broadcast_like, prod_others, safe_divide, tie_weights, unbroadcast, unsum
+from . import float_dtype, broadcast_like, prod_others, safe_divide, tie_weights, unbroadcast, unsum
 
 
 def mT(x: Any) -> Any:
@@ -42,7 +42,7 @@ def cofactors(x: Any) -> Any:
 
 def lower_half(x: Any) -> Any:
     """The lower triangle of `x` with its diagonal halved (Murray's Phi, for Cholesky)."""
-    return np.tril(x) - 0.5 * x * np.eye(np.shape(x)[-1], dtype=_float_dtype(x))
+    return np.tril(x) - 0.5 * x * np.eye(np.shape(x)[-1], dtype=float_dtype(x))
 
 
 def eigengap_inverse(w: Any) -> Any:
@@ -363,7 +363,7 @@ def norm_direction_slope(x: Any, ans: Any, ord: Any = None, axis: Any = None, ke
     -(p - 1) direction / ans for a vector p-norm, 0 for the directions that do not depend on `ans`."""
     x, ax, vector = _norm_kind(x, ord, axis)
     if not vector or ord in (1, np.inf, -np.inf, 0):
-        return np.zeros_like(x, dtype=_float_dtype(x))
+        return np.zeros_like(x, dtype=float_dtype(x))
     p = 2 if ord is None or ord == "fro" else ord
     full = unsum(ans, x, ax, keepdims) if keepdims or np.ndim(ans) else ans
     return -(p - 1) * safe_divide(norm_direction(x, ans, ord, axis, keepdims), full)

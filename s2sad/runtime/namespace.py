@@ -4,7 +4,8 @@
 functions that on a foreign array compute it (`np.size` of a Dask array runs
 its graph) or turn it into a NumPy array (`np.asarray`, `np.array`): those keep
 the array in its own library. `backends.retarget` gives a copy of a generated
-function this object as its `np`; NumPy calls never see it.
+function this object as its `np`; NumPy calls never see it. `foreign(a)` (is `a` such an array?) lives
+here, below the api, which re-exports it (`api/backends.py`).
 """
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from ..api.backends import foreign
+_NUMBERS = (int, float, complex, bool, np.generic, np.ndarray)
+
+
+def foreign(a: Any) -> bool:
+    """Whether `a` is a non-NumPy array that NumPy's functions dispatch to (or an array API array)."""
+    if isinstance(a, _NUMBERS) or a is None:
+        return False
+    t = type(a)
+    return (hasattr(t, "__array_function__") or hasattr(t, "__array_namespace__")) and hasattr(a, "shape") and hasattr(a, "dtype")
 
 
 def size(a: Any, axis: Any = None) -> Any:

@@ -22,7 +22,8 @@ def _axes(axis: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(a % ndim for a in ((axis,) if np.ndim(axis) == 0 else axis)))
 
 
-def _float_dtype(x: Any) -> Any:
+def float_dtype(x: Any) -> Any:
+    """The dtype of an adjoint of `x`: its own if inexact (float, complex), else its promotion with float16."""
     return np.result_type(np.asarray(x).dtype, np.float16)
 
 
@@ -35,7 +36,7 @@ def tie_weights(x: Any, ans: Any, axis: Any = None, keepdims: bool = False) -> A
     if type(hit) is not np.ndarray:
         hit = np.asarray(hit)
     weights = hit / hit.sum(axis=axis, keepdims=True)  # float64; the method spares np.sum's dispatch
-    return weights if x.dtype == np.float64 else weights.astype(_float_dtype(x), copy=False)
+    return weights if x.dtype == np.float64 else weights.astype(float_dtype(x), copy=False)
 
 
 def prod_others(x: Any, axis: Any = None) -> Any:
@@ -106,7 +107,7 @@ def median_weights(x: Any, axis: Any = None) -> Any:
     flat = moved.reshape(moved.shape[: x.ndim - len(axes)] + (-1,))
     n = flat.shape[-1]
     order = np.argsort(flat, axis=-1, kind="stable")
-    weights = np.zeros(flat.shape, dtype=_float_dtype(x))
+    weights = np.zeros(flat.shape, dtype=float_dtype(x))
     middles = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
     for m in middles:
         np.put_along_axis(weights, order[..., m : m + 1], 1.0 / len(middles), axis=-1)
@@ -116,7 +117,7 @@ def median_weights(x: Any, axis: Any = None) -> Any:
 def weights_like(weights: Any, x: Any, axis: Any = None) -> Any:
     """The weights of `np.average(x, axis, weights)` spread to the shape of `x` (ones when None)."""
     if weights is None:
-        return np.ones(np.shape(x), dtype=_float_dtype(x))
+        return np.ones(np.shape(x), dtype=float_dtype(x))
     w = np.asarray(weights)
     if w.ndim == 1 and np.ndim(x) > 1:
         w = np.expand_dims(w, tuple(a for a in range(np.ndim(x)) if a != axis % np.ndim(x)))

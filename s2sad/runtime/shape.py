@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .reductions import _float_dtype
+from .reductions import float_dtype
 
 
 def unstack(g: Any, axis: int = 0) -> tuple:
@@ -99,7 +99,7 @@ def unsort(g: Any, x: Any, axis: Any = -1) -> Any:
 
 def untake(g: Any, x: Any, indices: Any, axis: Any = None) -> Any:
     """Adjoint of `np.take(x, indices, axis)`: a scatter-add; repeated indices accumulate."""
-    out = np.zeros(np.shape(x), dtype=_float_dtype(g))
+    out = np.zeros(np.shape(x), dtype=float_dtype(g))
     if axis is None:
         np.add.at(out.reshape(-1), indices, g)
     else:
@@ -109,7 +109,7 @@ def untake(g: Any, x: Any, indices: Any, axis: Any = None) -> Any:
 
 def untake_along_axis(g: Any, x: Any, indices: Any, axis: Any) -> Any:
     """Adjoint of `np.take_along_axis(x, indices, axis)`: a scatter-add along `axis`."""
-    out = np.zeros(np.shape(x) if axis is not None else (np.size(x),), dtype=_float_dtype(g))
+    out = np.zeros(np.shape(x) if axis is not None else (np.size(x),), dtype=float_dtype(g))
     indices = np.asarray(indices)
     ax = 0 if axis is None else axis % out.ndim
     shape = np.broadcast_shapes(tuple(1 if a == ax else n for a, n in enumerate(out.shape)),
@@ -130,7 +130,7 @@ def undiag(g: Any, x: Any, k: int = 0) -> Any:
 
 def undiagonal(g: Any, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     """Adjoint of `np.diagonal(x, offset, axis1, axis2)`: zeros shaped like `x` with `g` on that diagonal."""
-    out = np.zeros(np.shape(x), dtype=_float_dtype(g))
+    out = np.zeros(np.shape(x), dtype=float_dtype(g))
     view = np.moveaxis(out, (axis1, axis2), (-2, -1))
     n, m = view.shape[-2:]
     i = np.arange(max(0, -offset), min(n, m - offset))
@@ -143,7 +143,7 @@ def scatter_add_pieces(g: Any, xs: Any, index: int) -> Any:
     `g` added to piece `index`; an object array, so that adjoints add piece by piece."""
     out = np.empty(len(xs), dtype=object)
     for i, x in enumerate(xs):
-        out[i] = np.zeros(np.shape(x), dtype=_float_dtype(x))
+        out[i] = np.zeros(np.shape(x), dtype=float_dtype(x))
     out[index] = out[index] + g
     return out
 

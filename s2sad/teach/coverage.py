@@ -216,17 +216,17 @@ def spellings(prim: Primitive) -> list[str]:
     sp = prim.spelling
     if sp.kind == "call" and sp.path and "." in sp.path:
         out.append(sp.path)
-    for obj, p in registry._BY_OBJECT.values():
-        if p is prim:
-            shown = _display(obj)
-            if shown is not None:
-                out.append(shown)
-    for table, unary in ((registry._BINOPS, False), (registry._UNARY, True), (registry._COMPARE, False)):
-        for op, p in table.items():
-            if p is prim and op in _OPERATORS:
+    objects, binops, unaries, compares, methods, attrs = registry.ways_to_write(prim)
+    for obj in objects:
+        shown = _display(obj)
+        if shown is not None:
+            out.append(shown)
+    for table, unary in ((binops, False), (unaries, True), (compares, False)):
+        for op in table:
+            if op in _OPERATORS:
                 out.append(f"{_OPERATORS[op]}x" if unary and op is not ast.Not else f"{_OPERATORS[op]} x" if unary else f"x {_OPERATORS[op]} y")
-    out += [f"x.{m}()" for m, p in registry._METHODS.items() if p is prim]
-    out += [f"x.{a}" for a, p in registry._ATTRS.items() if p is prim]
+    out += [f"x.{m}()" for m in methods]
+    out += [f"x.{a}" for a in attrs]
     if sp.kind == "getitem":
         out.append("x[index]")
     if not out and sp.kind == "call" and sp.path:

@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from ..driver import pipeline
-from ..api.transforms import _annotation_scalars, _scalars, _user_errors, target
+from ..api import decorator
+from ..api.arguments import scalar_names, target
+from ..api.calling import annotation_scalars
+from ..api.transforms import user_errors
 from ..api.display import html_table, text_table
 from ..ir.emit import expr_ast, function_ast, stmt_ast, unparse
 from ..ir import Comment, For, Function, If, Return, Stmt, While
@@ -48,10 +51,10 @@ def resolve(fn: Callable[..., Any], wrt: Any = 0, args: Sequence[Any] | None = N
     if pytrees.needs_flat(fn, args_t or (), {}):  # dicts, lists or tuples of arrays, or a method: the flat function
         call = pytrees.prepare(fn, args_t, {}, wrt) if args_t is not None else pytrees.prepare_unstructured(fn, wrt)
         flat_args = call.args if args_t is not None else None
-        scalars = _scalars(call.flat.fn, flat_args, {}) if flat_args is not None else frozenset()
+        scalars = scalar_names(call.flat.fn, flat_args, {}) if flat_args is not None else frozenset()
         return Target(call.flat.fn, call.wrt, scalars, flat_args, pytrees.leaf_paths(call, pytrees.self_name(fn)))
     base = target(fn, args_t or ())
-    scalars = _scalars(base, args_t, {}) if args_t is not None else _annotation_scalars(base)
+    scalars = scalar_names(base, args_t, {}) if args_t is not None else annotation_scalars(base)
     names, _ = pipeline.resolve_wrt(base, wrt)
     return Target(base, names, scalars, args_t)
 
@@ -123,7 +126,7 @@ class Explanation:
         return html_table(self.header, rows, code_columns=[False] + [True] * (1 + len(self.columns)), caption=self.caption())
 
 
-@_user_errors
+@user_errors
 def explain(fn: Callable[..., Any], wrt: Any = 0, args: Sequence[Any] | None = None, columns: Sequence[str] = COLUMNS) -> Explanation:
     """Side-by-side table: each source line, its Wengert list, tangent and adjoint statements."""
     for c in columns:
@@ -321,5 +324,7 @@ def source_groups(fs: FunctionSource) -> tuple[list[Group], dict[int, int]]:
     visit(body)
     return groups, else_rows
 
+
+decorator.EXPLAIN = explain  # `Differentiable.explain` (the api's service slot: it does not import this layer)
 
 __all__ = ["explain", "Explanation", "Group", "Target", "resolve", "COLUMNS"]

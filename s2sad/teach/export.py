@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import importlib
 import inspect
 import re
@@ -26,9 +27,11 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..ad import revolve
 from ..driver import pipeline
 from .. import runtime
-from ..api.transforms import _user_errors
+from ..api import transforms
+from ..api.transforms import user_errors
 from ..driver.compile import rule_globals
 from ..api.display import Code
 from ..ir.emit import imports, to_source
@@ -151,8 +154,9 @@ def constant_source(name: str, value: Any) -> str:
 
 def user_rule_source(name: str, fn: Any) -> str:
     """The source of a user primitive or rule that generated code calls by name."""
+    flat = getattr(fn, "__s2sad_flat_source__", None)  # a function s2sad wrote (a checkpointed loop's step): its tree
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        tree = ast.Module([copy.deepcopy(flat.tree)], []) if flat is not None else ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError):
         raise ExportError(f"cannot read the source of {name!r}, which the derivative calls", construct=name) from None
     for node in tree.body:
@@ -162,16 +166,22 @@ def user_rule_source(name: str, fn: Any) -> str:
     return ast.unparse(tree) + "\n"
 
 
-@_user_errors
+@user_errors
 def export(
     fn: Callable[..., Any],
     wrt: Any = 0,
     modes: Sequence[str] = ("reverse", "forward"),
     args: Sequence[Any] | None = None,
     path: str | None = None,
+    *,
+    memory: Any = None,
+    snapshots: int | None = None,
 ) -> Code:
-    """Standalone module text with `fn`'s derivatives; written to `path` when given."""
+    """Standalone module text with `fn`'s derivatives; written to `path` when given (`memory`, `snapshots`:
+    checkpoint `fn`'s loops as `s2sad.grad` does)."""
     from .. import __version__
+
+    fn = revolve.outline(fn, memory, snapshots)
 
     for m in modes:
         if m not in MODES:
@@ -192,6 +202,13 @@ def export(
             elif line not in import_lines:
                 import_lines.append(line)
         user.update({k: v for k, v in rule_globals(ir).items() if not _provided(k, v)})
+    passed = set().union(*(_free_reads(ir) for _, ir in programs))
+    for k, v in low.globals_used.items():  # a function the text passes by name (a checkpointed loop's step, to `revolve`)
+        if k in passed and k not in user and inspect.isfunction(v) and not _provided(k, v):
+            user[k] = v
+    for k in [k for k, v in user.items() if _runtime_objects().get(k) is v]:  # a runtime driver (`revolve`): a helper
+        del user[k]
+        helpers.add(k)
     copies = _Copies(helpers)
     for k, v in low.globals_used.items():
         if k not in user and not callable(v):
@@ -206,7 +223,7 @@ def export(
 
     texts = [to_source(ir) for _, ir in programs]
     call = _structured_call(fn, wrt, args)
-    if call is not None:  # structured arguments: the original signature, leaves unpacked at the top (pytrees.py)
+    if call is not None:  # structured arguments: the original signature, leaves unpacked at the top (pytrees/)
         from ..pytrees import entry as pytrees
 
         me = pytrees.self_name(fn)
@@ -267,7 +284,7 @@ class _Copies:
                 if free in self.functions:
                     continue
                 value = scope.get(free, _NOT_GLOBAL)
-                if free in runtime_names and (value is _NOT_GLOBAL or value is getattr(runtime, free)):
+                if free in runtime_names and (value is _NOT_GLOBAL or value is _runtime_objects()[free]):
                     self.helpers.add(free)
                 elif value is _NOT_GLOBAL or getattr(builtins, free, _NOT_GLOBAL) is value:
                     continue  # a builtin
@@ -367,6 +384,22 @@ def _dead_stores(fn: Function) -> set[str]:
     return assigned - read
 
 
+def _free_reads(fn: Function) -> set[str]:
+    """Names `fn` reads that it neither assigns nor takes: what its module must define."""
+    assigned = {p.name for p in fn.params}
+    read: set[str] = set()
+    for s in walk_stmts(fn.body):
+        if isinstance(s, Assign):
+            assigned.update(s.targets if isinstance(s.targets, tuple) else (s.targets,))
+        if isinstance(s, For):
+            assigned.update(s.target if isinstance(s.target, tuple) else (s.target,))
+        for attr in ("value", "test", "iter"):
+            e = getattr(s, attr, None)
+            if e is not None and not isinstance(e, str):
+                read |= names_read(e)
+    return read - assigned
+
+
 def _provided(name: str, obj: Any) -> bool:
     """True for builtins (`range`, `len`) and library functions, which need no copy."""
     if getattr(builtins, name, None) is obj:
@@ -432,3 +465,6 @@ def standalone(fn: Callable[..., Any], ir: Function, text: str) -> str:
         parts.append(f"# {what}\n{user_rule_source(name, obj)}")
     parts.append(body)
     return "\n\n".join(parts)
+
+
+transforms.STANDALONE = standalone  # `s2sad.source(..., standalone=True)` (the api's service slot: it does not import this layer)

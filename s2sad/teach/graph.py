@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from ..driver import pipeline
-from ..api.transforms import _user_errors
+from ..api.transforms import user_errors
 from ..ir.emit import expr_ast
 from ..errors import S2SADError
 from .explain import header_text, resolve
@@ -219,7 +219,7 @@ def build_dot(
     return Graph(fn.name, "\n".join(head + b.lines + b.edges + ["}"]) + "\n", len(b.vars), b.ops)
 
 
-@_user_errors
+@user_errors
 def graph(
     fn: Callable[..., Any],
     wrt: Any = 0,

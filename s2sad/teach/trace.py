@@ -22,7 +22,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..driver import pipeline
-from ..api.transforms import _user_errors
+from ..api import decorator
+from ..api.transforms import user_errors
 from ..driver.compile import rule_globals
 from ..api.display import html_table, text_table
 from ..ir.emit import expr_ast, imports, stmt_ast, unparse
@@ -373,7 +374,7 @@ def namespace_for(ir: Function, globals_used: dict[str, Any]) -> dict[str, Any]:
     return ns
 
 
-@_user_errors
+@user_errors
 def trace(
     fn: Callable[..., Any],
     args: Sequence[Any],
@@ -395,7 +396,7 @@ def trace(
     args = tuple(args)
     kwargs = dict(kwargs or {})
     tgt = resolve(fn, wrt, args)
-    if tgt.args is not None and tgt.fn is not fn:  # (a structured call's flat function takes the leaves: pytrees.py)
+    if tgt.args is not None and tgt.fn is not fn:  # (a structured call's flat function takes the leaves: pytrees/)
         args = tgt.args
     low = pipeline.lowered(tgt.fn)
     ir = pipeline.generate(tgt.fn, mode, tgt.wrt, tgt.scalars)
@@ -482,5 +483,7 @@ def _run_reverse(ev: Evaluator, ir: Function, env: dict[str, Any], low: Any, see
         ev.record("backward", p.name, f"{p.name}  # seed", g)
     return ev.run(backward, env)
 
+
+decorator.TRACE = trace  # `Differentiable.trace` (the api's service slot: it does not import this layer)
 
 __all__ = ["trace", "Trace", "Record", "Evaluator", "fmt", "namespace_for"]

@@ -71,7 +71,7 @@ def test_a_deadlock_between_the_cache_and_helper_generation():
     from s2sad.ad import calls
     from s2sad.driver import pipeline
 
-    assert pipeline.CACHE._lock is calls._lock
+    assert pipeline.CACHE.lock is calls.LOCK
 
 
 def test_tuple_swap_inside_a_block_is_sequential():
@@ -1236,3 +1236,22 @@ def f(x0):
 """
     x = np.array([[0.27392337, -0.46042657], [-0.91805295, -0.96694473], [0.62654048, 0.82551115]])
     assert "second_order" in check(source, (x,))
+
+
+def test_a_cast_to_int_or_bool_keeps_its_product_with_one():
+    # Found by the long profile (seed 4242, program 9,777): `(...).astype(bool) * 1.0` folded into its
+    # reader as the bools themselves (fold.py treats `t * 1.0` as a copy), so the gradient's `np.ptp` met
+    # bools (TypeError); with an int8 cast, `t ** 2` overflowed in int8: a silently wrong gradient. A cast
+    # to an integer or bool dtype is now `boolean` in the registry, like a comparison: `t * 1.0` stays.
+    source = """\
+import numpy as np
+
+def f(x):
+    t = (x * x).astype(bool) * 1.0
+    return np.sum(x * np.ptp(t, axis=0))
+"""
+    check(source, (np.array([[0.5, -0.2], [0.4, 0.3]]),))  # (no zero: bool(x * x) steps there)
+    small = load(source.replace("astype(bool)", "astype(np.int8)").replace("(x * x)", "(x * 3.0)"))
+    x = np.array([[50.0, -20.0], [0.0, 30.0]])
+    t = (x * 3.0).astype(np.int8) * 1.0
+    assert np.allclose(s2sad.grad(small.f)(x), np.ptp(t, axis=0) * np.ones_like(x))

@@ -226,15 +226,15 @@ def test_grad_of_a_helper_itself_reads_its_source():
 def test_rules_given_after_a_forward_jacobian_was_built_empty_its_memos():
     # jacobian.py keeps the elementwise tangent pass (compiled code) per kind of arguments for its
     # diagonal case; new rules must empty that memo as they empty grad objects' entries.
-    from s2sad.api import transforms as api
+    from s2sad.api import plans
 
     m = load("import numpy as np\n\ndef f(x):\n    return np.sin(x) * x\n\ndef other(x):\n    return x\n")
     jac = s2sad.jacobian(m.f, mode="forward")
     x = np.array([1.0, 2.0, 3.0])
     np.testing.assert_allclose(jac(x), np.diag(np.cos(x) * x + np.sin(x)))
-    memos = [memo for memo in api._MEMOS if memo]
+    memos = [memo for memo in plans.MEMOS if memo]
     assert memos and any(callable(v) for memo in memos for v in memo.values())  # the compiled tangent pass
     s2sad.primitive(m.other)
     s2sad.defvjp(m.other, lambda g, ans, x: g)
-    assert not any(api._MEMOS)
+    assert not any(plans.MEMOS)
     np.testing.assert_allclose(jac(x), np.diag(np.cos(x) * x + np.sin(x)))
