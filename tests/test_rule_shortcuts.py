@@ -237,7 +237,7 @@ def test_linear_with_a_jvp_of_its_own_is_refused():
 
 
 # More facts (as the sets of the modules that read them had them; `unbroadcast`, not a primitive, is gone):
-# read by the simplifier, the broadcast pass, the recording analysis, the emitter, effects and arguments.
+# read by the simplifier, the broadcast pass, recording, reverse, the emitter, effects, ownership and arguments.
 PASS_FACTS = {
     "broadcasting": {"add", "subtract", "multiply", "divide"},
     "shape_simplified": {"unbroadcast_", "broadcast_like_", "unsum_"},

@@ -322,7 +322,7 @@ class Reverse:
         for s in stmts:
             if isinstance(s, Assign):
                 if id(s) in saved:
-                    in_place = isinstance(s.value, Op) and s.value.prim in ("setitem", "append")
+                    in_place = isinstance(s.value, Op) and registry.declared(s.value.prim, "in_place")
                     for name in s.targets:
                         out.append(push(Op("copy_", (Var(name),)) if in_place else Var(name)))
                 copy = self.copied_views.get(id(s))

@@ -240,10 +240,6 @@ def call_kinds(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple:
 # from its IR; only those are copied, so the common case does no per-call work.
 
 
-# Runtime helpers whose result is always a new array (or tuple of them), whatever their arguments.
-_FRESH_HELPERS = frozenset({"sincos_", "matmul_adjoint_a_", "matmul_adjoint_b_", "scatter_add_", "zero_at_", "product_"})
-
-
 def _may_alias(expr: Any, aliasing: set[str]) -> bool:
     """Whether `expr` may evaluate to (a view of) a value some name in `aliasing` holds."""
     from ..ir import Op, Tup, Var
@@ -260,7 +256,7 @@ def _may_alias(expr: Any, aliasing: set[str]) -> bool:
     prim = registry.PRIMS.get(expr.prim)
     if prim is not None and (type(prim.fn).__name__ == "ufunc" or prim.shape == "reduce"):
         return False  # a ufunc or a reduction makes a new array (or a number)
-    if expr.prim in _FRESH_HELPERS:
+    if registry.declared(expr.prim, "new_array"):  # a runtime helper whose result is always a new array
         return False
     if expr.prim.endswith("_") and expr.args:  # a runtime adjoint helper: at most its first argument comes back
         return _may_alias(expr.args[0], aliasing)

@@ -28,10 +28,7 @@ from ..ir.convert import MISSING, describe, is_dtype
 from ..errors import S2SADError, UnsupportedSyntaxError
 from ..ir import Assign, Const, Expr, Function, Op, Tup, Var, map_blocks
 from ..ir.emit import STATEMENT_PRINTERS
-
-_VIEWS = ("getitem", "transpose", "reshape", "ravel", "squeeze", "expand_dims", "swapaxes", "moveaxis", "broadcast_to",
-          "diagonal", "atleast_1d", "atleast_2d", "atleast_3d", "flip", "fliplr", "flipud", "rot90", "asarray", "real",
-          "imag", "split", "array_split", "hsplit", "vsplit", "dsplit", "broadcast_arrays", "copy_copy")
+from ..primitives import registry
 
 
 def raise_(exc: Any, *args: Any, **kwargs: Any) -> None:
@@ -92,7 +89,8 @@ def _safe(lw: Any, e: Expr) -> str | None:
         return None if loads == 1 and e.name in lw.owned and user not in params else e.name
     if isinstance(e, Tup):
         return next((n for n in (_safe(lw, x) for x in e.elts) if n), None)
-    if isinstance(e, Op) and e.prim in _VIEWS and e.args:
+    # A view of its first argument (the registry's `view`), or `copy.copy`, whose items are the argument's.
+    if isinstance(e, Op) and (registry.declared(e.prim, "view") or e.prim == "copy_copy") and e.args:
         return _safe(lw, e.args[0])
     return None
 

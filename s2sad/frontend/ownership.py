@@ -154,12 +154,6 @@ class Ownership:
         self.emit(guard)
         return guard
 
-    # Primitives whose result may share memory with their first argument.
-    _VIEWS = ("getitem", "transpose", "reshape", "ravel", "squeeze", "expand_dims", "swapaxes",
-              "moveaxis", "broadcast_to", "diagonal", "atleast_1d", "atleast_2d", "atleast_3d",
-              "flip", "fliplr", "flipud", "rot90", "asarray", "real", "imag", "split", "array_split",
-              "hsplit", "vsplit", "dsplit", "broadcast_arrays")
-
     def read_local(self, user: str) -> str | None:
         """The IR name of the local `user` reads (None for a global); refuses a view a store has changed."""
         name = self.current.get(user)
@@ -250,12 +244,12 @@ class Ownership:
             self.shared.discard(name)
             self.lists.add(name)
             return
-        if isinstance(e, Var) or isinstance(e, Op) and e.prim in self._VIEWS and e.args and isinstance(e.args[0], Var) and not of_list:
+        if isinstance(e, Var) or isinstance(e, Op) and registry.declared(e.prim, "view") and e.args and isinstance(e.args[0], Var) and not of_list:
             base = e.name if isinstance(e, Var) else e.args[0].name  # type: ignore[union-attr]
             self.view_of[name] = self.view_of.get(base, frozenset({base}))
             if e.prim == "getitem" and _integer_index(e.args[1]) if isinstance(e, Op) else base in self.element_views:
                 self.element_views.add(name)
-        if isinstance(e, Op) and e.prim not in self._VIEWS and not registry.PRIMS[e.prim].spelling.kind == "attr":
+        if isinstance(e, Op) and not registry.declared(e.prim, "view") and not registry.PRIMS[e.prim].spelling.kind == "attr":
             self.owned.add(name)
             self.shared.discard(name)
         elif isinstance(e, Tup) and e.kind == "list":

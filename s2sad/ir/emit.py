@@ -43,7 +43,6 @@ from .nodes import (
 _COMMENT = "__s2sad_comment__:"
 # primitive -> printer of the statement `_ = prim(...)`: (its Op, `expr_ast`) -> the Python statements it prints as.
 STATEMENT_PRINTERS: dict[str, Callable[[Op, Callable[[Expr], ast.expr]], list[ast.stmt]]] = {}
-_IN_PLACE = ("setitem", "append")
 
 if sys.version_info >= (3, 11):
     unparse = ast.unparse
@@ -155,7 +154,7 @@ def _op_ast(e: Op) -> ast.expr:
 
 def _in_place(s: Assign) -> bool:
     v = s.value
-    return isinstance(v, Op) and v.prim in _IN_PLACE and isinstance(s.target, str) and bool(v.args) and v.args[0] == Var(s.target)
+    return isinstance(v, Op) and registry.declared(v.prim, "in_place") and isinstance(s.target, str) and bool(v.args) and v.args[0] == Var(s.target)
 
 
 _AUGMENTED = {"add": ast.Add, "subtract": ast.Sub}

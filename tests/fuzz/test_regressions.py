@@ -190,7 +190,7 @@ def aug_param(x):
 
 
 def test_stores_through_flips_and_asarray_are_refused():
-    # lower.py `_VIEWS` lacks np.flip/fliplr/flipud/rot90/asarray (and x.view(), np.real...): a store into
+    # the list of views once lacked np.flip/fliplr/flipud/rot90/asarray (and x.view(), np.real...): a store into
     # their result changes the caller's array, which s2sad promises to refuse.
     source = """\
 import numpy as np
