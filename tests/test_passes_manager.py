@@ -41,7 +41,7 @@ def test_readme_list_of_passes_is_the_managers():
     assert manager.START in text and manager.END in text
     inside = text.split(manager.START, 1)[1].split(manager.END, 1)[0]
     assert inside.strip() == manager.section().strip(), (
-        "README's list of passes is stale: run `python -m s2sad.passes --write`"
+        "README's list of passes is stale: run `python -m s2sad.teach.readme --write`"
     )
 
 

@@ -71,7 +71,7 @@ def test_readme_table_is_in_sync_with_the_registry():
     assert start in text and end in text
     inside = text.split(start, 1)[1].split(end, 1)[0]
     assert inside.strip() == coverage.section().strip(), (
-        "README's supported-functions table is stale: run `python -m s2sad.teach.coverage --write`"
+        "README's supported-functions table is stale: run `python -m s2sad.teach.readme --write`"
     )
 
 

@@ -1,4 +1,4 @@
-"""`python -m s2sad.passes [--write]`: print the README's list of passes (`manager.py`), or write it into README.md."""
+"""`python -m s2sad.passes`: print the README's list of passes (`manager.py`); `python -m s2sad.teach.readme --write` writes it."""
 from .manager import main
 
 if __name__ == "__main__":
