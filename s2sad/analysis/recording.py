@@ -132,8 +132,13 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
                 between = stmts[k + 1:store] if store is not None else stmts[k + 1:]
                 # (the store itself may read t: `buf0[:2] = t2` after `t2 = buf0`, NumPy copying the overlap)
                 by_store = store is not None and isinstance(x.value, Var) and t in names_read(stmts[store].value)
-                if all(isinstance(y, Assign) for y in between) and \
-                        sum(t in names_read(y.value) for y in between) + by_store == readers[t]:  # type: ignore[union-attr]
+                # Every reader of t runs before the store (an `if` in between counts: `x1 if c else x1` twice),
+                # and nothing in between stores into a: then t taken as a copy reads as the alias did.
+                nested = list(walk_stmts(between))
+                stores_a = any(isinstance(y, Assign) and y.targets == (a,) and isinstance(y.value, Op) and y.value.prim == "setitem"
+                               for y in nested)
+                if not stores_a and sum(t in (names_read(getattr(y, "value", None)) | names_read(getattr(y, "test", None))
+                                              | names_read(getattr(y, "iter", None))) for y in nested) + by_store == readers[t]:
                     # An item of a list, or a name that other bindings may leave holding a float (the
                     # swap `x0, buf0 = buf0, x0`), is copied with copy.copy: a float has no .copy().
                     loose = a in lists and isinstance(x.value, Op) or isinstance(x.value, Var) and binds[a] > 1

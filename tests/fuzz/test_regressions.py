@@ -1255,3 +1255,23 @@ def f(x):
     x = np.array([[50.0, -20.0], [0.0, 30.0]])
     t = (x * 3.0).astype(np.int8) * 1.0
     assert np.allclose(s2sad.grad(small.f)(x), np.ptp(t, axis=0) * np.ones_like(x))
+
+
+def test_an_alias_from_both_arms_of_an_if_before_a_store_is_copied_with_an_if_between():
+    # Found by the long profile (seed 4242 on the code after the architecture step): `x1 if v3 < 0.0 else x1`
+    # lowers to `t14 = x1_1` in each arm, then another `if` (the second conditional expression), then
+    # `x1_1[[0, 0]] = ...`. The alias was taken as a copy only when straight-line assignments stood between
+    # it and the store, so here it stayed an alias: the backward sweep's `tie_weights(t14, t17)` (np.max's
+    # adjoint) read the stored-into array, and the gradient was NaN. Statements of any kind may now stand
+    # between, as long as they hold every read of the alias and no store into the array.
+    source = """\
+import numpy as np
+
+def f(x0, x1):
+    x1 = 0.5 / -(x1 ** 2 + 0.5)
+    v3 = 0.5 + np.sum(x0)
+    x1[[0, 0]] = np.max(x1 if v3 < 0.0 else x1) / (np.abs(v3 if v3 < 0.0 else v3) ** 2 + 0.5)
+    return x1
+"""
+    args = (np.array([0.37267509, 0.09719532]), np.array([[0.69854947], [0.00563869]]))
+    assert "reverse_vs_cd" in check(source, args)
