@@ -161,18 +161,18 @@ def main() -> None:
     parser.add_argument("--numpy", action="store_true", help="train on NumPy arrays held in memory, for comparison")
     args = parser.parse_args()
     rows = int(args.rows)
-    client = None
+    client = cluster = None
     if args.scheduler is None and not args.numpy:
         from dask.distributed import Client, LocalCluster
 
         if args.address:
             client = Client(args.address)  # a real cluster: the same code, its workers
         elif args.in_process:
-            client = Client(LocalCluster(processes=False, n_workers=1, threads_per_worker=args.workers,
-                                         dashboard_address=None))
+            cluster = LocalCluster(processes=False, n_workers=1, threads_per_worker=args.workers, dashboard_address=None)
+            client = Client(cluster)
         else:
-            client = Client(LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None,
-                                         memory_limit="4GiB"))
+            cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None, memory_limit="4GiB")
+            client = Client(cluster)
         print(f"Dask client: {client}")
     with PeakRSS() as rss:
         result = train(rows, args.chunk_rows, args.steps, scheduler=args.scheduler, numpy=args.numpy,
@@ -185,6 +185,8 @@ def main() -> None:
         print(f"first gradient vs NumPy's on the same data: max abs difference {result['max_abs_error_vs_numpy']:.1e}")
     if client is not None:
         client.close()
+    if cluster is not None:  # its workers before its scheduler: no heartbeat left to fail on the way out
+        cluster.close()
 
 
 if __name__ == "__main__":
