@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..ir import Assign, Const, For, If, Op, Stmt, Tup, Var, While, names_read, walk_stmts
+from ..ir import Assign, Const, For, If, Op, Stmt, Tup, Var, While, names_read, stmt_exprs, walk_stmts
 from ..primitives import registry
 
 
@@ -84,8 +84,7 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
     read = set().union(*reads.values()) if reads else set()
     readers: Counter[str] = Counter()  # name -> how many primal statements read it
     for x in walk_stmts(primal):
-        readers.update(names_read(getattr(x, "value", None)) | names_read(getattr(x, "test", None))
-                       | names_read(getattr(x, "iter", None)))
+        readers.update(set().union(*(names_read(e) for e in stmt_exprs(x))))
     copies: dict[int, str] = {}
     binds = Counter(t for x in walk_stmts(primal) if isinstance(x, Assign) and not (isinstance(x.value, Op) and registry.declared(x.value.prim, "in_place"))
                     for t in x.targets)  # (an in-place store keeps the array)
@@ -137,8 +136,7 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
                 nested = list(walk_stmts(between))
                 stores_a = any(isinstance(y, Assign) and y.targets == (a,) and isinstance(y.value, Op) and y.value.prim == "setitem"
                                for y in nested)
-                if not stores_a and sum(t in (names_read(getattr(y, "value", None)) | names_read(getattr(y, "test", None))
-                                              | names_read(getattr(y, "iter", None))) for y in nested) + by_store == readers[t]:
+                if not stores_a and sum(any(t in names_read(e) for e in stmt_exprs(y)) for y in nested) + by_store == readers[t]:
                     # An item of a list, or a name that other bindings may leave holding a float (the
                     # swap `x0, buf0 = buf0, x0`), is copied with copy.copy: a float has no .copy().
                     loose = a in lists and isinstance(x.value, Op) or isinstance(x.value, Var) and binds[a] > 1

@@ -37,7 +37,7 @@ from ..api.display import Code
 from ..ir.emit import imports, to_source
 from ..errors import S2SADError
 from .explain import resolve
-from ..ir import Assign, For, Function, names_read, walk_stmts
+from ..ir import Assign, For, Function, names_read, stmt_exprs, walk_stmts
 
 MODES = {
     "reverse": ("reverse", "vjp", "reverse mode (adjoint)"),
@@ -368,36 +368,32 @@ def _holds(module: Any, name: str, value: Any) -> bool:
         return False
 
 
-def _dead_stores(fn: Function) -> set[str]:
-    """Names `fn` assigns but never reads (a linter's "unused variable")."""
+def _binds_and_reads(fn: Function) -> tuple[set[str], set[str], set[str]]:
+    """The names `fn`'s statements assign, its loop targets, and the names its expressions read."""
     assigned: set[str] = set()
-    read: set[str] = set()
-    for s in walk_stmts(fn.body):
-        if isinstance(s, Assign):
-            assigned.update(s.targets)
-        if isinstance(s, For):
-            read.update(s.target if isinstance(s.target, tuple) else (s.target,))
-        for attr in ("value", "test", "iter"):
-            e = getattr(s, attr, None)
-            if e is not None and not isinstance(e, str):
-                read |= names_read(e)
-    return assigned - read
-
-
-def _free_reads(fn: Function) -> set[str]:
-    """Names `fn` reads that it neither assigns nor takes: what its module must define."""
-    assigned = {p.name for p in fn.params}
+    targets: set[str] = set()
     read: set[str] = set()
     for s in walk_stmts(fn.body):
         if isinstance(s, Assign):
             assigned.update(s.targets if isinstance(s.targets, tuple) else (s.targets,))
         if isinstance(s, For):
-            assigned.update(s.target if isinstance(s.target, tuple) else (s.target,))
-        for attr in ("value", "test", "iter"):
-            e = getattr(s, attr, None)
+            targets.update(s.target if isinstance(s.target, tuple) else (s.target,))
+        for e in stmt_exprs(s):
             if e is not None and not isinstance(e, str):
                 read |= names_read(e)
-    return read - assigned
+    return assigned, targets, read
+
+
+def _dead_stores(fn: Function) -> set[str]:
+    """Names `fn` assigns but never reads (a linter's "unused variable")."""
+    assigned, targets, read = _binds_and_reads(fn)
+    return assigned - read - targets
+
+
+def _free_reads(fn: Function) -> set[str]:
+    """Names `fn` reads that it neither assigns nor takes: what its module must define."""
+    assigned, targets, read = _binds_and_reads(fn)
+    return read - assigned - targets - {p.name for p in fn.params}
 
 
 def _provided(name: str, obj: Any) -> bool:
