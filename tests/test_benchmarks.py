@@ -80,3 +80,15 @@ def test_the_identity_pass_the_diagonal_jacobian_replaced_agrees_with_it():
         finally:
             J._forward, J._diagonal = passes._JACOBIAN_FORWARD, passes._JACOBIAN_DIAGONAL
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+def test_the_deep_programs_benchmark_builds_what_it_says(tmp_path):
+    # benchmarks/deep.py times these programs at 10,000 terms and 1,000 helpers; small ones check the text.
+    import s2sad
+    from benchmarks import deep
+
+    x = np.array([0.3, 0.5])
+    total = deep._load(tmp_path, "sum_4", deep.long_sum(4)).f0
+    np.testing.assert_allclose(s2sad.grad(total)(x), [1 + 1.001 + 1.002 + 1.003] * 2)
+    helpers = deep._load(tmp_path, "chain_3", deep.chain(3)).f0
+    np.testing.assert_allclose(s2sad.grad(helpers)(x), 1.0001 ** 2 * np.cos(x))

@@ -6,7 +6,6 @@ derivative written out by hand where autograd cannot run the program (stores int
 """
 from __future__ import annotations
 
-import os
 import sys
 
 import autograd
@@ -274,13 +273,15 @@ def test_one_long_expression(tmp_path, n):
     np.testing.assert_allclose(s2sad.jvp(g, (x,), (np.array([1.0, -2.0]),))[1], -slope)
 
 
-@pytest.mark.skipif(not os.environ.get("S2SAD_SLOW"), reason="about a minute: S2SAD_SLOW=1 runs it")
-def test_a_ten_thousand_term_expression_lowers_and_runs_forward(tmp_path):
+def test_a_ten_thousand_term_expression_in_both_modes(tmp_path):
+    # Issue 25 asks for 10,000-term expressions. Both modes were superlinear there (54 s for `grad`; `jvp`
+    # asked activity for its active set once per statement); now about 15 s and 5 s of CPU.
     g = _module(tmp_path, "long_10000", _long_sum(10_000)).g
     x = np.array([0.3, 0.5])
     slope = 10_000 + sum(k / 1000 for k in range(1, 10_000))
     assert "t9999" in s2sad.source(g, "wengert") or "t10000" in s2sad.source(g, "wengert")
     np.testing.assert_allclose(s2sad.jvp(g, (x,), (np.array([1.0, -2.0]),))[1], -slope)
+    np.testing.assert_allclose(s2sad.grad(g)(x), [slope, slope])
 
 
 def _chain(n):

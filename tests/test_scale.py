@@ -185,3 +185,33 @@ def test_a_long_chain_of_re_bindings(tmp_path):
     eps = 1e-6
     numeric = [(mod.f(x + eps * e) - mod.f(x - eps * e)) / (2 * eps) for e in np.eye(2)]
     np.testing.assert_allclose(g, numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_a_chain_of_helpers_walks_each_watch_a_bounded_number_of_times(tmp_path, monkeypatch):
+    # Each helper's generation checks its watch, which reaches every helper below it: 200 helpers took
+    # about 20,000 walks (quadratic). One generation now remembers the watches it found unchanged.
+    from s2sad.driver import freshness
+
+    n = 200
+    path = tmp_path / "chain_200.py"
+    path.write_text("import numpy as np\n" + "".join(f"\ndef f{i}(x):\n    return f{i + 1}(x) * 1.0001\n" for i in range(n - 1))
+                    + f"\ndef f{n - 1}(x):\n    return np.sum(np.sin(x))\n")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("chain_200", path)
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    walks = [0]
+    original = freshness.Watch._rest_changed
+
+    def counted(self, seen):
+        walks[0] += 1
+        return original(self, seen)
+
+    monkeypatch.setattr(freshness.Watch, "_rest_changed", counted)
+    np.testing.assert_allclose(s2sad.grad(m.f0)(X), 1.0001 ** (n - 1) * np.cos(X))
+    assert walks[0] < 10 * n
+    before = walks[0]
+    m.f150 = m.f151  # re-binding a helper deep in the chain is still seen by the next call
+    np.testing.assert_allclose(s2sad.grad(m.f0)(X), 1.0001 ** (n - 2) * np.cos(X))
+    assert walks[0] > before

@@ -386,7 +386,7 @@ class Reverse:
             params = [Param(p.name, p.default or Const(None)) if p.name in seeds else p for p in params]
         defined = {self.bar(o) for o in low.outputs if o in self.act.active}
         backward = self.block(primal, defined)
-        self.copied_views = recording.views_to_copy(primal, self.reads)
+        self.copied_views = recording.views_to_copy(primal, self.reads, {p.name for p in fn.params})
         saved = recompute.apply(self, primal, backward, self.saved(primal), self.policy)  # cheap values: recompute, not store
         first_defined = recording.first_in_loops(primal, {p.name for p in fn.params})
         inits = {t for s in walk_stmts(primal) if isinstance(s, Assign) and id(s) in saved for t in s.targets} & first_defined

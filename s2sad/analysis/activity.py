@@ -8,6 +8,7 @@ intersection, the *active* ones. Only active variables get `_bar`/`_dot` code.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from ..ir import failures
@@ -24,9 +25,10 @@ class Activity:
     useful: set[str]
     stacks: set[str] = field(default_factory=set)  # the stacks whose values carry tangents (see `_pushed`)
 
-    @property
+    @functools.cached_property
     def active(self) -> set[str]:
         """Variables that are both varied and useful."""
+        # (computed once: the tangent generator asks per statement, and `analyze` hands back finished sets)
         return self.varied & self.useful
 
 

@@ -35,7 +35,7 @@ from typing import Any, Iterable, Optional
 import numpy as np
 
 from ..primitives import registry
-from ..ir import Assign, Const, Expr, For, Function, Op, Slice, Tup, Var, walk_stmts
+from ..ir import Assign, Const, Expr, For, Function, Op, Slice, Tup, Var, names_read, walk_stmts
 from .shapes import expr_shape
 
 Layout = Optional[tuple]
@@ -101,40 +101,88 @@ def facts(fn: Function, env: dict[str, frozenset[str]], params: dict[str, Layout
 
 
 def _infer(fn: Function, params: dict[str, Layout]) -> dict[str, Layout]:
-    """A layout for every name of `fn`: the join over its bindings, to a fixed point through loops."""
-    known: dict[str, Any] = dict(params)
+    """A layout for every name of `fn`: the join over its bindings, to a fixed point through loops.
+
+    Each round evaluates the bindings with what the round before knew, so a chain of n bindings takes n
+    rounds; only a binding that reads a name whose layout changed in the last round is evaluated again
+    (its value would be the same otherwise). With no fixed point within 40 rounds more than there are
+    bindings, or within `_EVALUATIONS` per binding, nothing is known."""
     counters = _counters(fn)
+    sites = _sites(fn)
+    readers: dict[str, list[int]] = {}
+    by_target: dict[str, list[int]] = {}
+    for k, (target, reads, _) in enumerate(sites):
+        by_target.setdefault(target, []).append(k)
+        for n in reads:
+            readers.setdefault(n, []).append(k)
+    known: dict[str, Any] = dict(params)
+    values: list[Any] = [UNSEEN] * len(sites)  # UNSEEN: the binding is skipped this round
     strict = False  # first a value not seen yet is skipped (a loop-carried one); at the end it is unknown
-    for _ in range(40):
-        sites: dict[str, list[Layout]] = {}
-        for s in walk_stmts(fn.body):
-            if isinstance(s, Assign):
-                if isinstance(s.target, str):
-                    value = expr_layout(s.value, known, counters)
-                    if value is UNSEEN and strict:
-                        value = None  # it reads a global, or a name nothing binds: nothing is known
-                    if value is not UNSEEN:
-                        sites.setdefault(s.target, []).append(value)
-                else:
-                    for t in s.targets:
-                        sites.setdefault(t, []).append(None)
-            elif isinstance(s, For):
-                it = None if not isinstance(s.iter, Var) else known.get(s.iter.name)
-                row = () if _is_range(s.iter) else it[1:] if isinstance(it, tuple) and it else None
-                for t in s.targets:
-                    sites.setdefault(t, []).append(row if len(s.targets) == 1 else None)
-        result: dict[str, Any] = dict(params)
-        for t, values in sites.items():
-            joined = values[0] if t not in params else params[t]
-            for v in values:
+    todo: Iterable[int] = range(len(sites))
+    budget = _EVALUATIONS * (len(sites) + 1)
+    for _ in range(40 + len(sites)):
+        touched: dict[str, None] = {}
+        for k in todo:
+            value = _site_layout(sites[k][2], known, counters)
+            if value is UNSEEN and strict:
+                value = None  # it reads a global, or a name nothing binds: nothing is known
+            if value is not values[k]:
+                values[k] = value
+                touched[sites[k][0]] = None
+            budget -= 1
+        if budget < 0:
+            break
+        changed: dict[str, Any] = {}
+        for t in touched:
+            seen = [values[k] for k in by_target[t] if values[k] is not UNSEEN]
+            joined: Any = params[t] if t in params else seen[0] if seen else UNSEEN  # UNSEEN: not bound yet
+            for v in seen:
                 joined = _join(joined, v)
-            result[t] = joined
-        if result == known:
+            if joined != known.get(t, UNSEEN):
+                changed[t] = joined
+        for t, joined in changed.items():  # (after every evaluation: each read what the last round knew)
+            if joined is UNSEEN:
+                known.pop(t, None)
+            else:
+                known[t] = joined
+        if not changed:
             if strict:
                 return known
             strict = True
-        known = result
+            todo = [k for k, v in enumerate(values) if v is UNSEEN]
+        else:
+            todo = sorted({k for t in changed for k in readers.get(t, ())})
     return {}  # no fixed point: know nothing
+
+
+_EVALUATIONS = 50  # evaluations per binding before `_infer` gives up (a loop whose layouts never settle)
+
+
+def _sites(fn: Function) -> list[tuple[str, frozenset[str], Any]]:
+    """Each binding of `fn` in order: its target, the names its layout reads, and what `_site_layout` takes."""
+    out: list[tuple[str, frozenset[str], Any]] = []
+    for s in walk_stmts(fn.body):
+        if isinstance(s, Assign):
+            if isinstance(s.target, str):
+                out.append((s.target, frozenset(names_read(s.value)), ("value", s.value)))
+            else:
+                out += [(t, frozenset(), ("none",)) for t in s.targets]
+        elif isinstance(s, For):
+            reads = frozenset([s.iter.name]) if isinstance(s.iter, Var) else frozenset()
+            out += [(t, reads, ("row", s.iter, len(s.targets))) for t in s.targets]
+    return out
+
+
+def _site_layout(site: tuple, known: dict[str, Any], counters: set[str]) -> Any:
+    """The layout one binding gives its target (`_sites`), UNSEEN while an operand has none yet."""
+    if site[0] == "value":
+        return expr_layout(site[1], known, counters)
+    if site[0] == "none":
+        return None
+    _, it, count = site
+    lay = None if not isinstance(it, Var) else known.get(it.name)
+    row = () if _is_range(it) else lay[1:] if isinstance(lay, tuple) and lay else None
+    return row if count == 1 else None
 
 
 def _counters(fn: Function) -> set[str]:

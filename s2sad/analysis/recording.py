@@ -10,6 +10,7 @@ views `t = a[i]` the store `a[i] = ...` would change under the backward sweep
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from ..ir import Assign, Const, For, If, Op, Stmt, Tup, Var, While, names_read, stmt_exprs, walk_stmts
@@ -66,7 +67,7 @@ def saved(body: list[Stmt], params: set[str], reads: dict[int, set[str]], counte
             result.add(id(s))
     return result
 
-def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, str]:
+def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]], params: AbstractSet[str] = frozenset()) -> dict[int, str]:
     """`t = a[i]` statements whose result the backward sweep reads after `a[i] = ...` changed it, and `t = a`.
 
     Basic indexing gives a view: `v0[0] *= x` lowers to `t2 = v0[0]; t3 = t2 * x; v0[0] = t3`, and
@@ -78,8 +79,8 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
     follow (see the README).
 
     Returns statement id -> the copying primitive: `copy_` (`.copy()`) for arrays, `copy_copy`
-    (`copy.copy`) for an item of a list or an alias of a name bound more than once, either of which
-    may be a float that has no `.copy()`.
+    (`copy.copy`) for an item of a list, or an alias of a parameter (`params`) or of a name bound more
+    than once (a parameter counts as bound by the call), any of which may be a float that has no `.copy()`.
     """
     read = set().union(*reads.values()) if reads else set()
     readers: Counter[str] = Counter()  # name -> how many primal statements read it
@@ -88,6 +89,7 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
     copies: dict[int, str] = {}
     binds = Counter(t for x in walk_stmts(primal) if isinstance(x, Assign) and not (isinstance(x.value, Op) and registry.declared(x.value.prim, "in_place"))
                     for t in x.targets)  # (an in-place store keeps the array)
+    binds.update(params)  # a parameter is bound once by the call (and may be a float)
     stored = {s.targets[0] for s in walk_stmts(primal) if isinstance(s, Assign) and isinstance(s.value, Op) and s.value.prim == "setitem"}
     lists = {s.target for s in walk_stmts(primal) if isinstance(s, Assign) and isinstance(s.target, str)
              and (isinstance(s.value, Tup) and s.value.kind == "list" or isinstance(s.value, Op) and s.value.prim == "builtin_list")}
@@ -117,7 +119,7 @@ def views_to_copy(primal: list[Stmt], reads: dict[int, set[str]]) -> dict[int, s
                 if isinstance(x.value, Var) and x.target in stored and x.value.name in read:
                     # `y = z` handing z's array to y (ownership.plan_moves) before a store into y, while
                     # the backward sweep reads z (`ans` of inv, say): the store must not reach z's array.
-                    loose = x.value.name in lists or binds[x.value.name] > 1
+                    loose = x.value.name in lists or binds[x.value.name] > 1 or x.value.name in params
                     copies[id(x)] = "copy_copy" if loose else "copy_"
                     continue
                 a = alias(x)

@@ -22,6 +22,8 @@ definition names it and says to pass it as an argument.
 from __future__ import annotations
 
 import builtins
+import contextlib
+import threading
 import types
 import warnings
 import weakref
@@ -36,6 +38,7 @@ _ORIGIN = "__s2sad_origin__"
 _epoch = 0
 REBINDS_BEFORE_WARNING = 10  # a notebook re-binds a global now and then; a loop does it on every step
 _rebinds: Counter = Counter()  # (function label, name) -> how many regenerations its re-binding caused
+_batch = threading.local()  # .depth, .clean: within one generation, the watches found unchanged (`batch`)
 
 # Libraries whose attributes s2sad folds (np.pi, math.e, np.float32): they are not re-bound by programs.
 _LIBRARIES = frozenset({"numpy", "math", "cmath", "builtins", "scipy", "operator", "functools"})
@@ -67,9 +70,17 @@ class Watch:
         for space, name, obj in self.names:
             if space.get(name, _MISSING) is not obj:
                 return True
-        return self.rest and self._rest_changed(set())
+        if not self.rest:
+            return False
+        seen: dict[int, Watch] = {}
+        if self._rest_changed(seen):
+            return True
+        clean = getattr(_batch, "clean", None)
+        if clean is not None:
+            clean.update(seen)  # each watch the walk reached is unchanged, its helpers' included
+        return False
 
-    def _rest_changed(self, seen: set[int]) -> bool:
+    def _rest_changed(self, seen: dict[int, "Watch"]) -> bool:
         """`changed()` beyond the names: cells, then the helpers' and origins' watches (`seen`: against recursion)."""
         for cell, obj, _ in self.cells:
             try:
@@ -79,9 +90,10 @@ class Watch:
                 return True
         if id(self) in seen:  # recursive helpers
             return False
-        seen.add(id(self))
+        seen[id(self)] = self
+        clean = getattr(_batch, "clean", None) or {}
         for w in (*map(_watch_of, self.helpers), *(_watch_of(ref()) for ref in self.origins)):
-            if w is not None and (any(space.get(n, _MISSING) is not o for space, n, o in w.names)
+            if w is not None and clean.get(id(w)) is not w and (any(space.get(n, _MISSING) is not o for space, n, o in w.names)
                                   or w.rest and w._rest_changed(seen)):
                 return True
         return False
@@ -195,6 +207,26 @@ def _watch_of(obj: Any) -> Watch | None:
         if obj is None:
             return None
     return None
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """Within one outermost generation, a helper's watch found unchanged is not walked again.
+
+    Each helper's generation refreshes it, and its watch reaches every helper below it: a chain of n
+    helpers walked n watches n times. A name re-bound by another thread during the generation is found by
+    the next call's check, as one re-bound just after a check always was; a forget makes every remembered
+    watch stale anyway."""
+    depth = getattr(_batch, "depth", 0)
+    if depth == 0:
+        _batch.clean = {}
+    _batch.depth = depth + 1
+    try:
+        yield
+    finally:
+        _batch.depth = depth
+        if depth == 0:
+            _batch.clean = None
 
 
 def epoch() -> int:

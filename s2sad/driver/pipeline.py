@@ -41,12 +41,13 @@ _nesting = threading.local()  # how deep in `derive` this thread is (helpers' de
 @deep.guarded  # a RecursionError is retried on a deep stack (deep.py)
 def lowered(fn: Callable[..., Any]) -> Lowered:
     """The fenced, lowered Wengert list of `fn`, cached per code object (and per value of its globals)."""
-    freshness.refresh(fn)
-    owner = freshness.sharer(fn)  # closures of one code share one lowering (freshness.py)
-    if owner is None:
-        return CACHE.get(fn, ("lower", fn.__code__), lambda: _lower_and_watch(fn))
-    low = CACHE.get(owner, ("lower", fn.__code__), lambda: _lower_and_watch(fn, owner))
-    return freshness.adopt(fn, owner, low)
+    with freshness.batch():
+        freshness.refresh(fn)
+        owner = freshness.sharer(fn)  # closures of one code share one lowering (freshness.py)
+        if owner is None:
+            return CACHE.get(fn, ("lower", fn.__code__), lambda: _lower_and_watch(fn))
+        low = CACHE.get(owner, ("lower", fn.__code__), lambda: _lower_and_watch(fn, owner))
+        return freshness.adopt(fn, owner, low)
 
 
 def _lower_and_watch(fn: Callable[..., Any], owner: freshness.Shared | None = None) -> Lowered:
@@ -151,26 +152,27 @@ def derive(fn: Callable[..., Any], mode: str, wrt: tuple[str, ...], scalars: fro
         freshness.inherit(compiled, fn)  # so code generated from it (jvp of a grad) follows fn's globals
         return compiled
 
-    outermost = not getattr(_nesting, "depth", 0)
-    for _ in range(ATTEMPTS):
-        owner = freshness.sharer(fn)  # a closure: the code is generated once per code object, then bound to its cells
-        if owner is not None:
-            lowered(fn)  # (gives fn its watch, when another closure's lowering is shared)
-        freshness.refresh(fn)
-        epoch = freshness.epoch()
-        _nesting.depth = getattr(_nesting, "depth", 0) + 1
-        try:
-            compiled = CACHE.get(fn if owner is None else owner, key, build)
-        finally:
-            _nesting.depth -= 1
-        if owner is not None:
-            compiled = freshness.bind(compiled, fn)
-        # A helper's own check may find a re-bound name midway and empty the cache: what was built is
-        # right, but the watches made before that moment (fn's among them) went with it, so nothing
-        # would notice the next re-binding. The outermost generation starts again instead.
-        if not outermost or freshness.epoch() == epoch:
-            break
-    return compiled
+    with freshness.batch():  # (a helper's watch found unchanged is not walked again below)
+        outermost = not getattr(_nesting, "depth", 0)
+        for _ in range(ATTEMPTS):
+            owner = freshness.sharer(fn)  # a closure: the code is generated once per code object, then bound to its cells
+            if owner is not None:
+                lowered(fn)  # (gives fn its watch, when another closure's lowering is shared)
+            freshness.refresh(fn)
+            epoch = freshness.epoch()
+            _nesting.depth = getattr(_nesting, "depth", 0) + 1
+            try:
+                compiled = CACHE.get(fn if owner is None else owner, key, build)
+            finally:
+                _nesting.depth -= 1
+            if owner is not None:
+                compiled = freshness.bind(compiled, fn)
+            # A helper's own check may find a re-bound name midway and empty the cache: what was built is
+            # right, but the watches made before that moment (fn's among them) went with it, so nothing
+            # would notice the next re-binding. The outermost generation starts again instead.
+            if not outermost or freshness.epoch() == epoch:
+                break
+        return compiled
 
 
 # Services this driver lends the layers below it (each slot is documented where it lives).

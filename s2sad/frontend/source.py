@@ -137,22 +137,28 @@ def _same_code(a: types.CodeType, b: types.CodeType) -> bool:
 
 
 @functools.lru_cache(maxsize=32)
-def _compile_file(filename: str, text: str) -> types.CodeType | None:
+def _compile_file(filename: str, text: str) -> dict[tuple[str, int], types.CodeType] | None:
+    """The code objects of a module's text (`_code_index`), compiled once per text."""
     try:
-        return compile(text, filename, "exec", dont_inherit=True)
+        return _code_index(compile(text, filename, "exec", dont_inherit=True))
     except (SyntaxError, ValueError):
         return None
 
 
-def _find_code(code: types.CodeType, name: str, line: int) -> types.CodeType | None:
-    for c in code.co_consts:
-        if isinstance(c, types.CodeType):
-            if c.co_name == name and c.co_firstlineno == line:
-                return c
-            found = _find_code(c, name, line)
-            if found is not None:
-                return found
-    return None
+def _code_index(module: types.CodeType) -> dict[tuple[str, int], types.CodeType]:
+    """Every code object nested in a compiled module, by (name, first line); the first in depth-first order wins.
+    (Built once per module text: searching the module again for each of a thousand helpers was quadratic.)"""
+    index: dict[tuple[str, int], types.CodeType] = {}
+    end = object()
+    stack = [iter(module.co_consts)]
+    while stack:
+        c = next(stack[-1], end)
+        if c is end:
+            stack.pop()
+        elif isinstance(c, types.CodeType):
+            index.setdefault((c.co_name, c.co_firstlineno), c)
+            stack.append(iter(c.co_consts))
+    return index
 
 
 def _matches_code(code: types.CodeType) -> bool | None:
@@ -166,10 +172,10 @@ def _matches_code(code: types.CodeType) -> bool | None:
     if code.co_filename.startswith("<"):
         return None  # generated code, exec'd strings: linecache holds the very text that was compiled
     lines = linecache.getlines(code.co_filename)
-    module = _compile_file(code.co_filename, "".join(lines)) if lines else None
-    if module is None:
+    index = _compile_file(code.co_filename, "".join(lines)) if lines else None
+    if index is None:
         return None
-    found = _find_code(module, code.co_name, code.co_firstlineno)
+    found = index.get((code.co_name, code.co_firstlineno))
     return found is not None and _same_code(found, code)
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 from collections import ChainMap
+from collections.abc import Set as AbstractSet
 
 from typing import Any
 
@@ -135,30 +136,36 @@ def _safe(block: list[Stmt], k: int, first: Assign, env: dict[str, frozenset[str
     """True when replacing `block[k]` by `first` changes no value the rest of the block computes
     (the caller has checked `first` itself)."""
     numbers: dict[str, frozenset[str]] = {}  # names now holding a number, and the shape they stood for
+    scalars: dict[str, frozenset[str]] = {}  # the same names, each with the shape of a number
     stood: dict[str, Any] = {}  # ... and the layout of that shape, where the layouts know it
+    # (`numbers.keys()`, `scalars` and the ChainMaps below are kept, not rebuilt, per statement: a long
+    # chain of adjoints holding the number made this walk quadratic)
     for s in itertools.chain([first], (block[j] for j in range(k + 1, len(block)))):
         if s is not first and not numbers:
             return True  # no number left for the rest to see (and the walk stays short on long blocks)
         if not isinstance(s, Assign) or not isinstance(s.target, str):
-            if any(names_read(e) & set(numbers) for x in walk_stmts([s]) for e in stmt_exprs(x)):
+            if any(names_read(e) & numbers.keys() for x in walk_stmts([s]) for e in stmt_exprs(x)):
                 return False  # a return, a push, a branch or a loop would see the number
             continue
         y, e = s.target, s.value
-        if not names_read(e) & set(numbers) and s is not first:
+        if not names_read(e) & numbers.keys() and s is not first:
             numbers.pop(y, None)
+            scalars.pop(y, None)
             continue
-        if s is not first and not _elementwise_to(e, set(numbers), arrays):
+        if s is not first and not _elementwise_to(e, numbers.keys(), arrays):
             return False
         # (ChainMaps, not copies of env: one statement's check stays independent of the function's size)
         old_shape = env.get(y) if s is first else expr_shape(e, ChainMap(numbers, env))  # type: ignore[arg-type]
         if old_shape is None:
             return False
-        new_shape = expr_shape(e, ChainMap(dict.fromkeys(numbers, SCALAR), env))  # type: ignore[arg-type]
+        new_shape = expr_shape(e, ChainMap(scalars, env))  # type: ignore[arg-type]
         if new_shape == old_shape or (s is not first and layouts is not None and layouts.decides(e, stood)):
             numbers.pop(y, None)  # another operand gives the result its shape: the values are the same
+            scalars.pop(y, None)
             stood.pop(y, None)
         else:
             numbers[y] = old_shape  # a number standing for an array of this shape
+            scalars[y] = SCALAR
             stood[y] = _stood_layout(s is first, unsum, e, stood, layouts)
     return True
 
@@ -174,7 +181,7 @@ def _stood_layout(first: bool, unsum: Expr | None, e: Expr, stood: dict[str, Any
     return stood.get(e.name) if isinstance(e, Var) else None
 
 
-def _elementwise_to(e: Expr, numbers: set[str], arrays: set[str]) -> bool:
+def _elementwise_to(e: Expr, numbers: AbstractSet[str], arrays: set[str]) -> bool:
     """True when every call between the root of `e` and each name in `numbers` it reads is
     elementwise arithmetic, and every other operand of those calls is an array or a number."""
     if isinstance(e, Var) and e.name in numbers:

@@ -16,6 +16,7 @@ Service slot: `LOWERED`, the driver's `lowered(fn)` (a function's cached lowerin
 # ruff: noqa: N801, N803
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 import numpy as np
@@ -167,7 +168,6 @@ class corrcoef:
 def _library_function(fn: Any) -> bool:
     """True for a Python function of an installed package (site-packages, the standard library, NumPy, SciPy)."""
     import os
-    import sysconfig
 
     top = (getattr(fn, "__module__", None) or "").split(".")[0]
     if top in ("numpy", "scipy"):
@@ -175,8 +175,18 @@ def _library_function(fn: Any) -> bool:
     path = os.path.abspath(getattr(getattr(fn, "__code__", None), "co_filename", "") or "")
     if f"{os.sep}site-packages{os.sep}" in path or f"{os.sep}dist-packages{os.sep}" in path:
         return True
+    return any(path.startswith(d) for d in _stdlib_dirs())
+
+
+@functools.lru_cache(maxsize=1)
+def _stdlib_dirs() -> tuple[str, ...]:
+    """The standard library's folders, each ending in a separator (asked once: `sysconfig` expands its templates
+    on every call, and a program with a thousand helpers asks once per helper)."""
+    import os
+    import sysconfig
+
     paths = sysconfig.get_paths()
-    return any(path.startswith(os.path.abspath(paths[k]) + os.sep) for k in ("stdlib", "platstdlib") if k in paths)
+    return tuple(os.path.abspath(paths[k]) + os.sep for k in ("stdlib", "platstdlib") if k in paths)
 
 
 def library_source_error(fn: Any) -> str | None:

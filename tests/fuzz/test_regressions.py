@@ -1275,3 +1275,27 @@ def f(x0, x1):
 """
     args = (np.array([0.37267509, 0.09719532]), np.array([[0.69854947], [0.00563869]]))
     assert "reverse_vs_cd" in check(source, args)
+
+
+def test_a_swap_that_hands_a_float_parameter_to_a_stored_into_array_copies_it_as_a_float():
+    # Found by the long profile (seed 5101, program 8,989): `buf0, x1 = x1, buf0` lowers to `t5 = buf0;
+    # buf0 = x1; x1 = t5`, and `buf0 = x1` hands x1 to a name that is stored into (`buf0[[0, 0]] = ...`)
+    # while the backward sweep reads x1. The copy was `x1.copy()`, and x1 is a float here: the derivative
+    # failed with AttributeError. A parameter (or a name bound more than once) is copied with copy.copy.
+    source = """\
+import numpy as np
+
+def f(x0, x1):
+    if x1 < 0.0:
+        return x1 * np.ones((3,))
+    buf0 = np.zeros((3,))
+    buf0[[0, 0]] = x1
+    buf0[[0, 0]] *= x1
+    v1 = x1
+    buf0, x1 = (x1, buf0)
+    return x1
+"""
+    args = (np.array([[0.27, -0.46, -0.92], [-0.97, 0.63, 0.83]]), 0.21327155153435973)
+    assert "reverse_vs_cd" in check(source, args)
+    _, pullback = s2sad.vjp(load(source).f, *args)
+    np.testing.assert_allclose(pullback(np.array([1.0, 2.0, 3.0]))[1], 2 * args[1])
