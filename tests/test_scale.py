@@ -215,3 +215,24 @@ def test_a_chain_of_helpers_walks_each_watch_a_bounded_number_of_times(tmp_path,
     m.f150 = m.f151  # re-binding a helper deep in the chain is still seen by the next call
     np.testing.assert_allclose(s2sad.grad(m.f0)(X), 1.0001 ** (n - 2) * np.cos(X))
     assert walks[0] > before
+
+
+def test_a_network_of_thirty_layers_written_out_keeps_its_layouts(tmp_path):
+    # The layout analysis gave up past 40 rounds, and a chain of n bindings takes n rounds: from about 13
+    # layers on, the adjoint fell back to unbroadcast and matmul_adjoint_a (right, but twice as slow).
+    import importlib.util
+
+    body = "".join(f"    h{i + 1} = np.tanh(h{i} @ W + b)\n" for i in range(30))
+    path = tmp_path / "layers_30.py"
+    path.write_text(f"import numpy as np\n\n\ndef f0(W, b, h0):\n{body}    return np.sum(h30 * h30)\n")
+    spec = importlib.util.spec_from_file_location("layers_30", path)
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    rng = np.random.default_rng(0)
+    W, b, h0 = rng.normal(size=(4, 4)) * 0.3, rng.normal(size=4), rng.normal(size=(5, 4))
+    text = s2sad.source(m.f0, "grad", wrt=(0, 1), args=(W, b, h0))
+    assert "unbroadcast" not in text and "matmul_adjoint" not in text
+    gW, gb = s2sad.grad(m.f0, wrt=(0, 1))(W, b, h0)
+    e = np.zeros_like(b)
+    e[2] = 1e-6
+    np.testing.assert_allclose(gb[2], (m.f0(W, b + e, h0) - m.f0(W, b - e, h0)) / 2e-6, rtol=1e-5)
