@@ -343,3 +343,10 @@ def test_vjp_export_and_jit_take_the_budget():
     pytest.importorskip("numba")
     with pytest.raises(s2sad.UnsupportedSyntaxError, match="s2sad.jit does not compile the checkpointed loops of loop"):
         s2sad.jit(s2sad.grad(loop, (0, 1), snapshots=3))
+
+
+def test_export_says_the_loop_step_is_s2sads_own():
+    # It was labelled "A user function the derivative calls": it is s2sad's rewrite of the loop body.
+    text = str(s2sad.export(loop, wrt=(0, 1), modes=("reverse",), args=(X, W, 7), snapshots=3))
+    assert "# The body of a checkpointed loop of loop, as a function s2sad wrote" in text
+    assert "A user function the derivative calls" not in text

@@ -136,6 +136,8 @@ def outline(fn: Callable[..., Any], memory: Any = None, snapshots: int | None = 
         made = namespace[d.name]
         made.__s2sad_flat_source__ = FunctionSource(fn=made, name=d.name, text=src, tree=d, filename=fn.__code__.co_filename,
                                                     first_line=line0, namespace=namespace)
+        if d is not fdef:
+            made.__s2sad_loop_step__ = fn.__qualname__  # (what `export` says of it: not a function the user wrote)
     for name, mark in marks.items():
         loop = namespace[name]
         setattr(loop, MARK, {**mark, "step": namespace[mark["step"]]})
