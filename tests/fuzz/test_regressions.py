@@ -1299,3 +1299,29 @@ def f(x0, x1):
     assert "reverse_vs_cd" in check(source, args)
     _, pullback = s2sad.vjp(load(source).f, *args)
     np.testing.assert_allclose(pullback(np.array([1.0, 2.0, 3.0]))[1], 2 * args[1])
+
+
+def test_a_fast_oscillation_both_steps_overshoot_is_rejected_not_reported():
+    # Found by the long profile (seed 5103): v2 is about 1.7e9 when np.sinc reads it, so the function
+    # oscillates with a period of about 5e-11 in x1, and central differences at steps 1e-6 and 1e-4 both
+    # average it out to about 1e-5 and agree. s2sad's gradient, -10.1157 along x1[0], is right: mpmath at
+    # 60 digits gives -10.11563 (the last digits are float64's rounding of v2). The oracle now looks at
+    # finer steps before it reports a mismatch, and rejects the input.
+    from fuzz_oracles import Rejected
+
+    source = """\
+import numpy as np
+
+def f(x0, x1):
+    v2 = 2.0 + np.sum(x1)
+    k1 = 0
+    while v2 < 3.0 and k1 < 1:
+        k1 += 1
+        v2 = v2 + ((2.0 ** v2 ** 3) ** 2 + 0.5)
+    return min(v2, np.sinc(v2))
+"""
+    args = (np.array([0.27392337, -0.46042657, -0.91805295]), np.array([-0.96694473, 0.62654048, 0.82551115]))
+    with pytest.raises(Rejected, match="finer steps"):
+        check(source, args)
+    g = s2sad.grad(load(source).f, wrt=1)(*args)
+    np.testing.assert_allclose(g, [-10.11562532] * 3, rtol=1e-5)
