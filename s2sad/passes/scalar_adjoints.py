@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import itertools
 from collections import ChainMap
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterator, Mapping, Set as AbstractSet
 
 from typing import Any
 
@@ -136,10 +136,10 @@ def _safe(block: list[Stmt], k: int, first: Assign, env: dict[str, frozenset[str
     """True when replacing `block[k]` by `first` changes no value the rest of the block computes
     (the caller has checked `first` itself)."""
     numbers: dict[str, frozenset[str]] = {}  # names now holding a number, and the shape they stood for
-    scalars: dict[str, frozenset[str]] = {}  # the same names, each with the shape of a number
+    scalars = _AsNumbers(numbers)  # the same names, each read with the shape of a number
     stood: dict[str, Any] = {}  # ... and the layout of that shape, where the layouts know it
-    # (`numbers.keys()`, `scalars` and the ChainMaps below are kept, not rebuilt, per statement: a long
-    # chain of adjoints holding the number made this walk quadratic)
+    # (`numbers.keys()` and `scalars` are views, not rebuilt per statement: a long chain of adjoints
+    # holding the number made this walk quadratic)
     for s in itertools.chain([first], (block[j] for j in range(k + 1, len(block)))):
         if s is not first and not numbers:
             return True  # no number left for the rest to see (and the walk stays short on long blocks)
@@ -150,7 +150,6 @@ def _safe(block: list[Stmt], k: int, first: Assign, env: dict[str, frozenset[str
         y, e = s.target, s.value
         if not names_read(e) & numbers.keys() and s is not first:
             numbers.pop(y, None)
-            scalars.pop(y, None)
             continue
         if s is not first and not _elementwise_to(e, numbers.keys(), arrays):
             return False
@@ -161,13 +160,29 @@ def _safe(block: list[Stmt], k: int, first: Assign, env: dict[str, frozenset[str
         new_shape = expr_shape(e, ChainMap(scalars, env))  # type: ignore[arg-type]
         if new_shape == old_shape or (s is not first and layouts is not None and layouts.decides(e, stood)):
             numbers.pop(y, None)  # another operand gives the result its shape: the values are the same
-            scalars.pop(y, None)
             stood.pop(y, None)
         else:
             numbers[y] = old_shape  # a number standing for an array of this shape
-            scalars[y] = SCALAR
             stood[y] = _stood_layout(s is first, unsum, e, stood, layouts)
     return True
+
+
+class _AsNumbers(Mapping):
+    """The names of `numbers`, each with the shape of a number (a view: it follows `numbers`)."""
+
+    def __init__(self, numbers: dict[str, frozenset[str]]) -> None:
+        self.numbers = numbers
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        if name in self.numbers:
+            return SCALAR
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.numbers)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
 
 
 def _stood_layout(first: bool, unsum: Expr | None, e: Expr, stood: dict[str, Any], layouts: "_Layouts | None") -> Any:
